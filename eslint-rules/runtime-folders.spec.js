@@ -1,0 +1,92 @@
+// @ts-check
+// Tests of the `backtestr/runtime-folders` lint rule: the rule itself (RuleTester) and the
+// repository's ESLint configuration applying it to a deliberate browser -> node import.
+'use strict';
+const path = require('path');
+const { expect } = require('chai');
+const { ESLint, RuleTester } = require('eslint');
+const tseslint = require('typescript-eslint');
+const rule = require('./runtime-folders');
+
+const root = path.resolve(__dirname, '..');
+const at = relative => path.join(root, relative);
+
+const ruleTester = new RuleTester({ languageOptions: { parser: tseslint.parser, ecmaVersion: 2022, sourceType: 'module' } });
+
+ruleTester.run('runtime-folders', rule, {
+    valid: [
+        { filename: at('extensions/engine/src/browser/runs-widget.tsx'), code: "import { EngineService } from '../common/engine-protocol';" },
+        { filename: at('extensions/engine/src/node/engine-service-impl.ts'), code: "import { EngineService } from '../common';" },
+        { filename: at('extensions/charts/src/browser/chart.ts'), code: "import { DatasetService } from '@backtestr/data-import';" },
+        { filename: at('extensions/charts/src/node/chart.ts'), code: "import { DatasetService } from '@backtestr/data-import/lib/common';" },
+        { filename: at('extensions/engine/src/browser/x.ts'), code: "import { ReactWidget } from '@theia/core/lib/browser';" },
+        { filename: at('extensions/engine/src/common/x.ts'), code: "import { Emitter } from '@theia/core/lib/common/event';" },
+        { filename: at('extensions/engine/src/node/x.ts'), code: "import { defineStrategy } from '@backtestr/plugins-sdk';" },
+        { filename: at('scripts/anything.ts'), code: "import '../extensions/engine/src/node/engine-service-impl';" }
+    ],
+    invalid: [
+        {
+            filename: at('extensions/engine/src/browser/runs-widget.tsx'),
+            code: "import { EngineServiceImpl } from '../node/engine-service-impl';",
+            errors: [{ messageId: 'runtime' }]
+        },
+        {
+            filename: at('extensions/engine/src/common/engine-protocol.ts'),
+            code: "export * from '../browser/runs-widget';",
+            errors: [{ messageId: 'runtime' }]
+        },
+        {
+            filename: at('extensions/engine/src/common/engine-protocol.ts'),
+            code: "import { ReactWidget } from '@theia/core/lib/browser/widgets/react-widget';",
+            errors: [{ messageId: 'runtime' }]
+        },
+        {
+            filename: at('extensions/engine/src/node/engine-service-impl.ts'),
+            code: "const w = require('../browser/runs-widget');",
+            errors: [{ messageId: 'runtime' }]
+        },
+        {
+            filename: at('extensions/engine/src/node/x.ts'),
+            code: "import { FrontendApplication } from '@theia/core/lib/browser/frontend-application';",
+            errors: [{ messageId: 'runtime' }]
+        },
+        {
+            filename: at('extensions/charts/src/browser/chart.ts'),
+            code: "import { X } from '@backtestr/data-import/lib/browser/datasets-widget';",
+            errors: [{ messageId: 'extensionInternals' }]
+        },
+        {
+            filename: at('extensions/charts/src/node/chart.ts'),
+            code: "import { X } from '@backtestr/data-import/lib/common/dataset-protocol';",
+            errors: [{ messageId: 'extensionInternals' }]
+        },
+        {
+            filename: at('extensions/charts/src/common/x.ts'),
+            code: "import { X } from '../../../data-import/src/common';",
+            errors: [{ messageId: 'crossPackage' }]
+        }
+    ]
+});
+
+describe('the repository lint configuration', () => {
+    it('fails on a deliberate browser -> node import in an extension', async () => {
+        const eslint = new ESLint({ cwd: root });
+        const [result] = await eslint.lintText(
+            "import { EngineServiceImpl } from '../node/engine-service-impl';\nexport const x = EngineServiceImpl;\n",
+            { filePath: at('extensions/engine/src/browser/deliberate-violation.ts') }
+        );
+        const messages = result.messages.filter(m => m.ruleId === 'backtestr/runtime-folders');
+        expect(messages).to.have.length(1);
+        expect(messages[0].severity).to.equal(2);
+        expect(messages[0].message).to.contain("'browser' code must not import 'node' code");
+    });
+
+    it('accepts the same import from node code', async () => {
+        const eslint = new ESLint({ cwd: root });
+        const [result] = await eslint.lintText(
+            "import { EngineServiceImpl } from './engine-service-impl';\nexport const x = EngineServiceImpl;\n",
+            { filePath: at('extensions/engine/src/node/deliberate-ok.ts') }
+        );
+        expect(result.messages.filter(m => m.ruleId === 'backtestr/runtime-folders')).to.deep.equal([]);
+    });
+});

@@ -1,0 +1,19 @@
+import { ContainerModule } from '@theia/core/shared/inversify';
+import { bindViewContribution, WidgetFactory } from '@theia/core/lib/browser';
+import { ServiceConnectionProvider } from '@theia/core/lib/browser/messaging/service-connection-provider';
+import { CHART_SERVICE_PATH, ChartService } from '../common/chart-protocol';
+import { ChartsViewContribution } from './charts-view-contribution';
+import { ChartViewWidget } from './chart-view-widget';
+import '../../src/browser/style/charts.css';
+
+export default new ContainerModule(bind => {
+    bind(ChartService).toDynamicValue(ctx =>
+        ServiceConnectionProvider.createProxy<ChartService>(ctx.container, CHART_SERVICE_PATH)
+    ).inSingletonScope();
+    bind(ChartViewWidget).toSelf();
+    bind(WidgetFactory).toDynamicValue(ctx => ({
+        id: ChartViewWidget.ID,
+        createWidget: () => ctx.container.get(ChartViewWidget)
+    })).inSingletonScope();
+    bindViewContribution(bind, ChartsViewContribution);
+});

@@ -1,0 +1,24 @@
+import { injectable } from '@theia/core/shared/inversify';
+import { AbstractViewContribution } from '@theia/core/lib/browser/shell/view-contribution';
+import { Command } from '@theia/core/lib/common/command';
+import { ChartViewWidget } from './chart-view-widget';
+
+export namespace ChartsCommands {
+    export const OPEN_CHARTS: Command = Command.toDefaultLocalizedCommand({
+        id: 'backtestr.charts.open',
+        category: 'BackTestr',
+        label: 'Open Charts'
+    });
+}
+
+@injectable()
+export class ChartsViewContribution extends AbstractViewContribution<ChartViewWidget> {
+    constructor() {
+        super({
+            widgetId: ChartViewWidget.ID,
+            widgetName: ChartViewWidget.LABEL,
+            defaultWidgetOptions: { area: 'main' },
+            toggleCommandId: ChartsCommands.OPEN_CHARTS.id
+        });
+    }
+}

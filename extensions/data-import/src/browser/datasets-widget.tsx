@@ -1,0 +1,92 @@
+import * as React from '@theia/core/shared/react';
+import { inject, injectable, postConstruct } from '@theia/core/shared/inversify';
+import { ReactWidget } from '@theia/core/lib/browser/widgets/react-widget';
+import { codicon } from '@theia/core/lib/browser/widgets/widget';
+import { DatasetService, DatasetSummary, ImportProgress } from '../common/dataset-protocol';
+
+/** Formats UnixMicros as a UTC date, `2013-10-07`. */
+function utcDay(micros: number): string {
+    return new Date(micros / 1000).toISOString().slice(0, 10);
+}
+
+function megabytes(bytes: number): string {
+    return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** The Datasets view: instruments of the workspace database with their range, size and quality. */
+@injectable()
+export class DatasetsWidget extends ReactWidget {
+
+    static readonly ID = 'backtestr-datasets';
+    static readonly LABEL = 'Datasets';
+
+    @inject(DatasetService)
+    protected readonly datasetService: DatasetService;
+
+    protected datasets: DatasetSummary[] | undefined;
+    protected progress: ImportProgress | undefined;
+    protected error: string | undefined;
+
+    @postConstruct()
+    protected init(): void {
+        this.id = DatasetsWidget.ID;
+        this.title.label = DatasetsWidget.LABEL;
+        this.title.caption = 'Market data in this workspace';
+        this.title.iconClass = codicon('database');
+        this.title.closable = true;
+        this.addClass('backtestr-datasets');
+        this.update();
+        this.refresh();
+    }
+
+    async refresh(): Promise<void> {
+        try {
+            this.datasets = await this.datasetService.listDatasets();
+            this.error = undefined;
+        } catch (error) {
+            this.error = error instanceof Error ? error.message : String(error);
+        }
+        this.update();
+    }
+
+    setProgress(progress: ImportProgress | undefined): void {
+        this.progress = progress;
+        this.update();
+    }
+
+    protected render(): React.ReactNode {
+        return <div className='backtestr-view' data-testid='datasets-view'>
+            {this.progress && <div className='backtestr-view-section' data-testid='import-progress'>
+                Importing {this.progress.file}: {this.progress.percent.toFixed(0)}% · {this.progress.rows.toLocaleString()} rows
+                · {(this.progress.rowsPerSecond / 1e6).toFixed(2)}M rows/s
+            </div>}
+            {this.error && <div className='backtestr-error'>{this.error}</div>}
+            {this.renderDatasets()}
+        </div>;
+    }
+
+    protected renderDatasets(): React.ReactNode {
+        if (!this.datasets) {
+            return <div className='backtestr-muted'>Loading…</div>;
+        }
+        if (this.datasets.length === 0) {
+            return <div className='backtestr-empty'>No data yet: run “BackTestr: Import Data…”.</div>;
+        }
+        return <table className='backtestr-table'>
+            <thead>
+                <tr><th>Instrument</th><th>Kind</th><th>From</th><th>To</th><th>Rows</th><th>Size</th><th>Quality</th></tr>
+            </thead>
+            <tbody>
+                {this.datasets.map(d => <tr key={`${d.instrumentId}:${d.kind}`} data-symbol={d.symbol}>
+                    <td title={d.venue}>{d.symbol}</td>
+                    <td>{d.kind}{d.timeframe ? ` ${d.timeframe}` : ''}</td>
+                    <td>{utcDay(d.firstTime)}</td>
+                    <td>{utcDay(d.lastTime)}</td>
+                    <td>{d.tickCount.toLocaleString()}</td>
+                    <td>{megabytes(d.sizeOnDisk)}</td>
+                    <td>{d.qualityScore === undefined ? '–' : d.qualityScore.toFixed(0)}</td>
+                </tr>)}
+            </tbody>
+        </table>;
+    }
+}

@@ -1,0 +1,85 @@
+#!/usr/bin/env node
+// @ts-check
+// Runs every suite of the repository and prints one closing line over all of them:
+// "N passed, N failed". Each suite's own runner ends with such a line; this adds them up.
+// Suites: lint (ESLint over the repo), the lint rule's own tests, each package's `npm test`
+// (mocha; the native package adds `cargo test`), and the end-to-end tests in Chromium.
+'use strict';
+const { spawn } = require('child_process');
+const fs = require('fs');
+const path = require('path');
+
+const root = path.resolve(__dirname, '..');
+const CLOSING_LINE = /^(\d+) passed, (\d+) failed\s*$/;
+
+/** The suites in the order they run; the e2e suite is last because it is the slowest. */
+function suites() {
+    const pkgs = ['plugins-sdk', 'native', ...fs.readdirSync(path.join(root, 'extensions')).sort().map(e => `extensions/${e}`)];
+    const list = [
+        { name: 'lint-rules', command: 'npx', args: ['mocha', '--config', 'eslint-rules/.mocharc.json'] },
+        { name: 'lint', command: process.execPath, args: ['scripts/lint.js'] }
+    ];
+    for (const pkg of pkgs) {
+        const manifest = JSON.parse(fs.readFileSync(path.join(root, pkg, 'package.json'), 'utf8'));
+        if (manifest.scripts && manifest.scripts.test) {
+            list.push({ name: manifest.name, command: 'npm', args: ['test', '--silent', '--workspace', manifest.name] });
+        }
+    }
+    list.push({ name: 'e2e', command: 'npm', args: ['test', '--silent', '--workspace', '@backtestr/tests'] });
+    return list;
+}
+
+/** Runs one suite, echoing its output, and returns the counts of its last closing line. */
+function runSuite(suite) {
+    return new Promise(resolve => {
+        const started = Date.now();
+        process.stdout.write(`\n=== ${suite.name} ===\n`);
+        const child = spawn(suite.command, suite.args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+        let lastCounts;
+        let pending = '';
+        const scan = chunk => {
+            pending += chunk.toString();
+            const lines = pending.split('\n');
+            pending = lines.pop() ?? '';
+            for (const line of lines) {
+                const match = CLOSING_LINE.exec(line.trim());
+                if (match) {
+                    lastCounts = { passed: Number(match[1]), failed: Number(match[2]) };
+                }
+            }
+        };
+        child.stdout.on('data', chunk => { process.stdout.write(chunk); scan(chunk); });
+        child.stderr.on('data', chunk => process.stderr.write(chunk));
+        child.on('close', code => {
+            scan('\n');
+            const seconds = (Date.now() - started) / 1000;
+            let counts = lastCounts ?? { passed: 0, failed: 0 };
+            if (code !== 0 && counts.failed === 0) {
+                // The runner crashed or never reached its closing line: count the suite as one failure.
+                process.stdout.write(`[test-all] ${suite.name} exited with code ${code} without reporting a failed test\n`);
+                counts = { passed: counts.passed, failed: 1 };
+            }
+            process.stdout.write(`[test-all] ${suite.name}: ${counts.passed} passed, ${counts.failed} failed in ${seconds.toFixed(1)} s\n`);
+            resolve({ name: suite.name, ...counts, seconds });
+        });
+    });
+}
+
+async function main() {
+    const only = process.argv.slice(2);
+    const selected = suites().filter(s => only.length === 0 || only.includes(s.name));
+    const results = [];
+    for (const suite of selected) {
+        results.push(await runSuite(suite));
+    }
+    const passed = results.reduce((sum, r) => sum + r.passed, 0);
+    const failed = results.reduce((sum, r) => sum + r.failed, 0);
+    process.stdout.write('\n');
+    for (const r of results) {
+        process.stdout.write(`  ${r.name.padEnd(28)} ${String(r.passed).padStart(5)} passed ${String(r.failed).padStart(4)} failed ${r.seconds.toFixed(1).padStart(7)} s\n`);
+    }
+    process.stdout.write(`${passed} passed, ${failed} failed\n`);
+    process.exit(failed === 0 ? 0 : 1);
+}
+
+main();

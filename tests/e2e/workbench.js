@@ -1,0 +1,107 @@
+// @ts-check
+// Test support: starts the built browser workbench on a free port and drives it in Debian's
+// Chromium through playwright-core (no browser download).
+'use strict';
+const { spawn } = require('child_process');
+const fs = require('fs');
+const path = require('path');
+const { chromium } = require('playwright-core');
+
+const repoRoot = path.resolve(__dirname, '..', '..');
+const outputDir = path.join(repoRoot, 'tests', 'output');
+const CHROMIUM = process.env.BACKTESTR_CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+
+/**
+ * Starts `app/browser` on 127.0.0.1 with an ephemeral port serving `workspace`.
+ * @param {string} workspace
+ * @returns {Promise<{ url: string, stop: () => Promise<void>, log: () => string }>}
+ */
+function startWorkbench(workspace) {
+    const main = path.join(repoRoot, 'app', 'browser', 'lib', 'backend', 'main.js');
+    if (!fs.existsSync(main)) {
+        throw new Error(`${main} does not exist: build the browser app first (npm run build -w @backtestr/browser-app).`);
+    }
+    const child = spawn(process.execPath, [main, workspace, '--hostname', '127.0.0.1', '--port', '0'], {
+        cwd: path.join(repoRoot, 'app', 'browser'),
+        env: { ...process.env, BACKTESTR_WORKSPACE: workspace },
+        stdio: ['ignore', 'pipe', 'pipe']
+    });
+    let output = '';
+    return new Promise((resolve, reject) => {
+        const timeout = setTimeout(() => reject(new Error(`workbench did not start within 60 s:\n${output}`)), 60000);
+        const onData = chunk => {
+            output += chunk.toString();
+            const match = /listening on (http:\/\/[\d.]+:\d+)/.exec(output);
+            if (match) {
+                clearTimeout(timeout);
+                resolve({
+                    url: match[1],
+                    log: () => output,
+                    stop: () => new Promise(done => {
+                        if (child.exitCode !== null) {
+                            done();
+                            return;
+                        }
+                        child.once('exit', () => done());
+                        child.kill('SIGTERM');
+                        setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+                    })
+                });
+            }
+        };
+        child.stdout.on('data', onData);
+        child.stderr.on('data', onData);
+        child.once('exit', code => {
+            clearTimeout(timeout);
+            reject(new Error(`workbench exited with code ${code}:\n${output}`));
+        });
+    });
+}
+
+async function launchBrowser() {
+    return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
+}
+
+/**
+ * Opens the workbench and waits until Theia's shell is up (the loading spinner gone).
+ * @param {import('playwright-core').Browser} browser
+ * @param {string} url
+ */
+async function openWorkbench(browser, url) {
+    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    const pageErrors = [];
+    page.on('pageerror', error => pageErrors.push(error));
+    const started = Date.now();
+    await page.goto(url);
+    await page.waitForSelector('#theia-app-shell', { timeout: 60000 });
+    await page.waitForSelector('.theia-preload', { state: 'detached', timeout: 60000 });
+    return { page, pageErrors, readyMs: Date.now() - started };
+}
+
+/**
+ * Runs a command through the command palette, as a user would.
+ * @param {import('playwright-core').Page} page
+ * @param {string} label e.g. 'BackTestr: Show Runs'
+ */
+async function runCommand(page, label) {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill('>' + label);
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
+    await row.waitFor({ state: 'visible' });
+    await page.keyboard.press('Enter');
+    await input.waitFor({ state: 'hidden' });
+}
+
+/** @param {import('playwright-core').Page} page @param {string} name */
+async function screenshot(page, name) {
+    fs.mkdirSync(outputDir, { recursive: true });
+    const file = path.join(outputDir, `${name}.png`);
+    await page.screenshot({ path: file });
+    return file;
+}
+
+module.exports = { startWorkbench, launchBrowser, openWorkbench, runCommand, screenshot, repoRoot, outputDir };
