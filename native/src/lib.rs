@@ -1,0 +1,13 @@
+//! BackTestr native engine: the multi-timeframe (MTF) bar state of one instrument.
+//!
+//! The engine core (`timeframe`, `session`, `layout`, `engine`) is plain Rust and knows
+//! nothing of N-API; `napi` is the only module that talks to node and the only one
+//! with `unsafe` code.
+
+pub mod engine;
+pub mod layout;
+pub mod session;
+pub mod timeframe;
+
+#[cfg(not(test))]
+mod napi;

@@ -1,0 +1,688 @@
+//! The N-API binding: the only module that talks to node and the only one with `unsafe`.
+//!
+//! N-API functions are declared by hand (no crates) and resolved when node loads the
+//! addon. Every exported function runs inside `catch_unwind`: a panic becomes a JS
+//! exception, never an abort. Engines are JS externals tagged with a type tag, so a
+//! foreign external passed by mistake is rejected.
+
+#![allow(non_camel_case_types)]
+
+use std::ffi::{c_char, c_void, CString};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::ptr::{null, null_mut, NonNull};
+
+use crate::engine::{Batch, Engine, Options, PriceSource};
+use crate::layout;
+use crate::session::Session;
+
+type napi_env = *mut c_void;
+type napi_value = *mut c_void;
+type napi_callback_info = *mut c_void;
+type napi_ref = *mut c_void;
+type napi_status = i32;
+type napi_callback = unsafe extern "C" fn(napi_env, napi_callback_info) -> napi_value;
+type napi_finalize = unsafe extern "C" fn(napi_env, *mut c_void, *mut c_void);
+
+const NAPI_OK: napi_status = 0;
+// napi_valuetype
+const T_UNDEFINED: i32 = 0;
+const T_NULL: i32 = 1;
+const T_BOOLEAN: i32 = 2;
+const T_NUMBER: i32 = 3;
+const T_STRING: i32 = 4;
+const T_OBJECT: i32 = 6;
+const T_EXTERNAL: i32 = 8;
+const T_BIGINT: i32 = 9;
+// napi_typedarray_type
+const TA_FLOAT64: i32 = 8;
+const TA_BIGINT64: i32 = 9;
+const TA_NAMES: [&str; 11] = [
+    "Int8Array", "Uint8Array", "Uint8ClampedArray", "Int16Array", "Uint16Array", "Int32Array",
+    "Uint32Array", "Float32Array", "Float64Array", "BigInt64Array", "BigUint64Array",
+];
+
+#[repr(C)]
+struct napi_type_tag {
+    lower: u64,
+    upper: u64,
+}
+const ENGINE_TAG: napi_type_tag = napi_type_tag { lower: 0x6261_636b_7465_7374, upper: 0x6d74_665f_656e_6731 };
+
+extern "C" {
+    fn napi_create_function(env: napi_env, name: *const c_char, len: usize, cb: napi_callback, data: *mut c_void, result: *mut napi_value) -> napi_status;
+    fn napi_set_named_property(env: napi_env, object: napi_value, name: *const c_char, value: napi_value) -> napi_status;
+    fn napi_get_named_property(env: napi_env, object: napi_value, name: *const c_char, result: *mut napi_value) -> napi_status;
+    fn napi_get_cb_info(env: napi_env, info: napi_callback_info, argc: *mut usize, argv: *mut napi_value, this: *mut napi_value, data: *mut *mut c_void) -> napi_status;
+    fn napi_typeof(env: napi_env, value: napi_value, result: *mut i32) -> napi_status;
+    fn napi_get_value_double(env: napi_env, value: napi_value, result: *mut f64) -> napi_status;
+    fn napi_get_value_bool(env: napi_env, value: napi_value, result: *mut bool) -> napi_status;
+    fn napi_get_value_bigint_int64(env: napi_env, value: napi_value, result: *mut i64, lossless: *mut bool) -> napi_status;
+    fn napi_get_value_string_utf8(env: napi_env, value: napi_value, buf: *mut c_char, bufsize: usize, result: *mut usize) -> napi_status;
+    fn napi_is_typedarray(env: napi_env, value: napi_value, result: *mut bool) -> napi_status;
+    fn napi_get_typedarray_info(env: napi_env, value: napi_value, kind: *mut i32, length: *mut usize, data: *mut *mut c_void, arraybuffer: *mut napi_value, byte_offset: *mut usize) -> napi_status;
+    fn napi_is_array(env: napi_env, value: napi_value, result: *mut bool) -> napi_status;
+    fn napi_get_array_length(env: napi_env, value: napi_value, result: *mut u32) -> napi_status;
+    fn napi_get_element(env: napi_env, object: napi_value, index: u32, result: *mut napi_value) -> napi_status;
+    fn napi_create_external(env: napi_env, data: *mut c_void, finalize: napi_finalize, hint: *mut c_void, result: *mut napi_value) -> napi_status;
+    fn napi_get_value_external(env: napi_env, value: napi_value, result: *mut *mut c_void) -> napi_status;
+    fn napi_type_tag_object(env: napi_env, value: napi_value, tag: *const napi_type_tag) -> napi_status;
+    fn napi_check_object_type_tag(env: napi_env, value: napi_value, tag: *const napi_type_tag, result: *mut bool) -> napi_status;
+    fn napi_create_arraybuffer(env: napi_env, byte_length: usize, data: *mut *mut c_void, result: *mut napi_value) -> napi_status;
+    fn napi_is_detached_arraybuffer(env: napi_env, value: napi_value, result: *mut bool) -> napi_status;
+    fn napi_create_reference(env: napi_env, value: napi_value, count: u32, result: *mut napi_ref) -> napi_status;
+    fn napi_delete_reference(env: napi_env, r: napi_ref) -> napi_status;
+    fn napi_get_reference_value(env: napi_env, r: napi_ref, result: *mut napi_value) -> napi_status;
+    fn napi_throw_error(env: napi_env, code: *const c_char, msg: *const c_char) -> napi_status;
+    fn napi_throw_type_error(env: napi_env, code: *const c_char, msg: *const c_char) -> napi_status;
+    fn napi_throw_range_error(env: napi_env, code: *const c_char, msg: *const c_char) -> napi_status;
+    fn napi_create_double(env: napi_env, value: f64, result: *mut napi_value) -> napi_status;
+    fn napi_create_string_utf8(env: napi_env, s: *const c_char, len: usize, result: *mut napi_value) -> napi_status;
+    fn napi_create_object(env: napi_env, result: *mut napi_value) -> napi_status;
+    fn napi_create_array_with_length(env: napi_env, len: usize, result: *mut napi_value) -> napi_status;
+    fn napi_set_element(env: napi_env, object: napi_value, index: u32, value: napi_value) -> napi_status;
+    fn napi_get_undefined(env: napi_env, result: *mut napi_value) -> napi_status;
+}
+
+enum JsError {
+    Type(String),
+    Range(String),
+    Plain(String),
+}
+type JsResult<T> = Result<T, JsError>;
+
+impl From<String> for JsError {
+    fn from(s: String) -> Self {
+        JsError::Plain(s)
+    }
+}
+
+fn check(status: napi_status, what: &str) -> JsResult<()> {
+    if status == NAPI_OK {
+        Ok(())
+    } else {
+        Err(JsError::Plain(format!("N-API call failed ({}), status {}", what, status)))
+    }
+}
+
+fn throw(env: napi_env, e: JsError) {
+    let (kind, msg) = match e {
+        JsError::Type(m) => (0, m),
+        JsError::Range(m) => (1, m),
+        JsError::Plain(m) => (2, m),
+    };
+    let msg = CString::new(msg.replace('\0', " ")).unwrap_or_default();
+    // SAFETY: env is the live environment of the current call; msg is a valid C string.
+    unsafe {
+        match kind {
+            0 => napi_throw_type_error(env, null(), msg.as_ptr()),
+            1 => napi_throw_range_error(env, null(), msg.as_ptr()),
+            _ => napi_throw_error(env, null(), msg.as_ptr()),
+        };
+    }
+}
+
+/// Runs a callback body, turning errors and panics into JS exceptions.
+fn guard(env: napi_env, body: impl FnOnce() -> JsResult<napi_value>) -> napi_value {
+    match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(Ok(v)) => v,
+        Ok(Err(e)) => {
+            throw(env, e);
+            null_mut()
+        }
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default();
+            throw(env, JsError::Plain(format!("internal error in the native engine: {}", what)));
+            null_mut()
+        }
+    }
+}
+
+fn args<const N: usize>(env: napi_env, info: napi_callback_info) -> JsResult<[napi_value; N]> {
+    let mut argv = [null_mut(); N];
+    let mut argc = N;
+    // SAFETY: argv has room for argc values; missing arguments are filled with undefined.
+    check(unsafe { napi_get_cb_info(env, info, &mut argc, argv.as_mut_ptr(), null_mut(), null_mut()) }, "get_cb_info")?;
+    Ok(argv)
+}
+
+fn type_of(env: napi_env, v: napi_value) -> JsResult<i32> {
+    let mut t = 0;
+    // SAFETY: v is a value of the current call.
+    check(unsafe { napi_typeof(env, v, &mut t) }, "typeof")?;
+    Ok(t)
+}
+
+fn is_absent(env: napi_env, v: napi_value) -> JsResult<bool> {
+    Ok(matches!(type_of(env, v)?, T_UNDEFINED | T_NULL))
+}
+
+fn undefined(env: napi_env) -> JsResult<napi_value> {
+    let mut v = null_mut();
+    // SAFETY: env is live.
+    check(unsafe { napi_get_undefined(env, &mut v) }, "get_undefined")?;
+    Ok(v)
+}
+
+fn number(env: napi_env, x: f64) -> JsResult<napi_value> {
+    let mut v = null_mut();
+    // SAFETY: env is live.
+    check(unsafe { napi_create_double(env, x, &mut v) }, "create_double")?;
+    Ok(v)
+}
+
+fn string(env: napi_env, s: &str) -> JsResult<napi_value> {
+    let mut v = null_mut();
+    // SAFETY: s points to s.len() bytes of UTF-8.
+    check(unsafe { napi_create_string_utf8(env, s.as_ptr() as *const c_char, s.len(), &mut v) }, "create_string")?;
+    Ok(v)
+}
+
+fn get_string(env: napi_env, v: napi_value, name: &str) -> JsResult<String> {
+    if type_of(env, v)? != T_STRING {
+        return Err(JsError::Type(format!("{} must be a string", name)));
+    }
+    let mut len = 0;
+    // SAFETY: a null buffer asks for the length only.
+    check(unsafe { napi_get_value_string_utf8(env, v, null_mut(), 0, &mut len) }, "string length")?;
+    let mut buf = vec![0u8; len + 1];
+    // SAFETY: buf has len + 1 bytes, room for the string and its terminating zero.
+    check(unsafe { napi_get_value_string_utf8(env, v, buf.as_mut_ptr() as *mut c_char, len + 1, &mut len) }, "string")?;
+    buf.truncate(len);
+    String::from_utf8(buf).map_err(|_| JsError::Type(format!("{} is not valid UTF-8", name)))
+}
+
+fn get_number(env: napi_env, v: napi_value, name: &str) -> JsResult<f64> {
+    if type_of(env, v)? != T_NUMBER {
+        return Err(JsError::Type(format!("{} must be a number", name)));
+    }
+    let mut x = 0.0;
+    // SAFETY: v is a number.
+    check(unsafe { napi_get_value_double(env, v, &mut x) }, "get_value_double")?;
+    Ok(x)
+}
+
+fn get_index(env: napi_env, v: napi_value, name: &str) -> JsResult<usize> {
+    let x = get_number(env, v, name)?;
+    if !(x >= 0.0 && x.fract() == 0.0 && x <= 9.0e15) {
+        return Err(JsError::Range(format!("{} must be a whole number >= 0, got {}", name, x)));
+    }
+    Ok(x as usize)
+}
+
+fn get_bool(env: napi_env, v: napi_value, name: &str) -> JsResult<bool> {
+    if type_of(env, v)? != T_BOOLEAN {
+        return Err(JsError::Type(format!("{} must be a boolean", name)));
+    }
+    let mut b = false;
+    // SAFETY: v is a boolean.
+    check(unsafe { napi_get_value_bool(env, v, &mut b) }, "get_value_bool")?;
+    Ok(b)
+}
+
+fn get_bigint(env: napi_env, v: napi_value, name: &str) -> JsResult<i64> {
+    if type_of(env, v)? != T_BIGINT {
+        return Err(JsError::Type(format!("{} must be a bigint (UTC microseconds)", name)));
+    }
+    let (mut x, mut lossless) = (0i64, false);
+    // SAFETY: v is a bigint.
+    check(unsafe { napi_get_value_bigint_int64(env, v, &mut x, &mut lossless) }, "get_value_bigint")?;
+    if !lossless {
+        return Err(JsError::Range(format!("{} does not fit in a signed 64-bit integer", name)));
+    }
+    Ok(x)
+}
+
+fn property(env: napi_env, obj: napi_value, name: &str) -> JsResult<napi_value> {
+    let c = CString::new(name).unwrap_or_default();
+    let mut v = null_mut();
+    // SAFETY: obj is an object of the current call; c is a valid C string.
+    check(unsafe { napi_get_named_property(env, obj, c.as_ptr(), &mut v) }, "get_named_property")?;
+    Ok(v)
+}
+
+fn set_property(env: napi_env, obj: napi_value, name: &str, v: napi_value) -> JsResult<()> {
+    let c = CString::new(name).unwrap_or_default();
+    // SAFETY: obj is an object of the current call; c is a valid C string.
+    check(unsafe { napi_set_named_property(env, obj, c.as_ptr(), v) }, "set_named_property")
+}
+
+/// A typed array's element pointer and length, and its ArrayBuffer.
+struct RawArray {
+    ptr: *mut c_void,
+    len: usize,
+    buffer: napi_value,
+}
+
+fn typed_array(env: napi_env, v: napi_value, name: &str, kind: i32) -> JsResult<Option<RawArray>> {
+    if is_absent(env, v)? {
+        return Ok(None);
+    }
+    let want = TA_NAMES[kind as usize];
+    let mut is_ta = false;
+    // SAFETY: v is a value of the current call.
+    check(unsafe { napi_is_typedarray(env, v, &mut is_ta) }, "is_typedarray")?;
+    if !is_ta {
+        return Err(JsError::Type(format!("{} must be a {}", name, want)));
+    }
+    let (mut k, mut len, mut data, mut buffer, mut off) = (0, 0usize, null_mut(), null_mut(), 0usize);
+    // SAFETY: v is a typed array; all out-pointers are valid.
+    check(unsafe { napi_get_typedarray_info(env, v, &mut k, &mut len, &mut data, &mut buffer, &mut off) }, "get_typedarray_info")?;
+    if k != kind {
+        let got = TA_NAMES.get(k as usize).copied().unwrap_or("another typed array");
+        return Err(JsError::Type(format!("{} must be a {}, got a {}", name, want, got)));
+    }
+    Ok(Some(RawArray { ptr: data, len, buffer }))
+}
+
+/// Views a raw array as a slice.
+///
+/// Callers guarantee (see each SAFETY comment) that the memory is alive and not detached.
+fn as_slice<'a, T>(ptr: *const c_void, len: usize) -> &'a [T] {
+    let p = if len == 0 || ptr.is_null() { NonNull::<T>::dangling().as_ptr() as *const T } else { ptr as *const T };
+    // SAFETY: p points to len elements of T inside a live ArrayBuffer (typed arrays of
+    // 8-byte elements are 8-byte aligned), or is a dangling aligned pointer for len 0.
+    unsafe { std::slice::from_raw_parts(p, if ptr.is_null() { 0 } else { len }) }
+}
+
+/// The current batch's columns as slices (valid while the Handle's batch references are).
+fn batch_of<'a>(cols: [Col; 5]) -> Batch<'a> {
+    let f = |c: Col| if c.set { Some(as_slice::<f64>(c.ptr as *const c_void, c.len)) } else { None };
+    Batch {
+        time: as_slice::<i64>(cols[0].ptr as *const c_void, cols[0].len),
+        price: f(cols[1]),
+        size: f(cols[2]),
+        bid: f(cols[3]),
+        ask: f(cols[4]),
+    }
+}
+
+fn make_ref(env: napi_env, v: napi_value) -> JsResult<napi_ref> {
+    let mut r = null_mut();
+    // SAFETY: v is a value of the current call; a count of 1 keeps it alive.
+    check(unsafe { napi_create_reference(env, v, 1, &mut r) }, "create_reference")?;
+    Ok(r)
+}
+
+fn drop_ref(env: napi_env, r: napi_ref) {
+    if !r.is_null() {
+        // SAFETY: r was created by make_ref and is deleted once.
+        unsafe { napi_delete_reference(env, r) };
+    }
+}
+
+fn is_detached(env: napi_env, r: napi_ref) -> JsResult<bool> {
+    let mut v = null_mut();
+    let mut d = false;
+    // SAFETY: r is a live strong reference to an ArrayBuffer.
+    check(unsafe { napi_get_reference_value(env, r, &mut v) }, "get_reference_value")?;
+    // SAFETY: v is the ArrayBuffer held by r.
+    check(unsafe { napi_is_detached_arraybuffer(env, v, &mut d) }, "is_detached_arraybuffer")?;
+    Ok(d)
+}
+
+#[derive(Default, Clone, Copy)]
+struct Col {
+    ptr: usize,
+    len: usize,
+    set: bool,
+}
+
+/// An engine and the JS memory it works on, owned by a JS external.
+struct Handle {
+    engine: Engine,
+    state_ref: napi_ref,
+    state_ptr: *mut u64,
+    state_len: usize,
+    /// Strong references to the ArrayBuffers of the current batch's columns.
+    batch_refs: Vec<napi_ref>,
+    cols: [Col; 5],
+}
+
+impl Handle {
+    /// The engine and its state memory, borrowed together.
+    fn split(&mut self) -> (&mut Engine, &mut [u64]) {
+        // SAFETY: state_ptr points to state_len u64 slots (8-byte aligned, checked in
+        // `create`) of an ArrayBuffer that state_ref keeps alive; callers that write check
+        // first that it is not detached (check_live). The memory is disjoint from `self`.
+        let mem = unsafe { std::slice::from_raw_parts_mut(self.state_ptr, self.state_len) };
+        (&mut self.engine, mem)
+    }
+
+    fn check_live(&self, env: napi_env) -> JsResult<()> {
+        if is_detached(env, self.state_ref)? {
+            return Err(JsError::Plain("the engine's state buffer was detached (transferred); it must stay with the engine".into()));
+        }
+        for r in &self.batch_refs {
+            if is_detached(env, *r)? {
+                return Err(JsError::Plain("a column of the current batch was detached (transferred); call setBatch again".into()));
+            }
+        }
+        Ok(())
+    }
+
+    fn release_batch(&mut self, env: napi_env) {
+        for r in self.batch_refs.drain(..) {
+            drop_ref(env, r);
+        }
+        self.cols = [Col::default(); 5];
+    }
+}
+
+unsafe extern "C" fn finalize_handle(env: napi_env, data: *mut c_void, _hint: *mut c_void) {
+    // SAFETY: data is the Box<Handle> leaked in `create`; node calls this finalizer once.
+    let mut h = unsafe { Box::from_raw(data as *mut Handle) };
+    h.release_batch(env);
+    drop_ref(env, h.state_ref);
+}
+
+fn handle<'a>(env: napi_env, v: napi_value) -> JsResult<&'a mut Handle> {
+    let not_engine = || JsError::Type("the first argument must be an engine created by create()".into());
+    if type_of(env, v)? != T_EXTERNAL {
+        return Err(not_engine());
+    }
+    let mut ok = false;
+    // SAFETY: v is an external of the current call; ENGINE_TAG is a static.
+    check(unsafe { napi_check_object_type_tag(env, v, &ENGINE_TAG, &mut ok) }, "check_object_type_tag")?;
+    if !ok {
+        return Err(not_engine());
+    }
+    let mut p = null_mut();
+    // SAFETY: v is an external.
+    check(unsafe { napi_get_value_external(env, v, &mut p) }, "get_value_external")?;
+    // SAFETY: the type tag proves p is the Box<Handle> from `create`, alive while v is; JS
+    // runs one call at a time on this thread and no call re-enters JS while holding it.
+    Ok(unsafe { &mut *(p as *mut Handle) })
+}
+
+fn read_options(env: napi_env, o: napi_value) -> JsResult<Options> {
+    let mut opts = Options::default();
+    if is_absent(env, o)? {
+        return Ok(opts);
+    }
+    if type_of(env, o)? != T_OBJECT {
+        return Err(JsError::Type("options must be an object".into()));
+    }
+    let v = property(env, o, "timeframes")?;
+    if !is_absent(env, v)? {
+        let mut is_arr = false;
+        // SAFETY: v is a value of the current call.
+        check(unsafe { napi_is_array(env, v, &mut is_arr) }, "is_array")?;
+        if !is_arr {
+            return Err(JsError::Type("options.timeframes must be an array of strings such as [\"1m\", \"1H\"]".into()));
+        }
+        let mut len = 0u32;
+        // SAFETY: v is an array.
+        check(unsafe { napi_get_array_length(env, v, &mut len) }, "get_array_length")?;
+        let mut list = Vec::new();
+        for i in 0..len {
+            let mut e = null_mut();
+            // SAFETY: i < len.
+            check(unsafe { napi_get_element(env, v, i, &mut e) }, "get_element")?;
+            list.push(get_string(env, e, &format!("options.timeframes[{}]", i))?);
+        }
+        opts.timeframes = list;
+    }
+    let v = property(env, o, "depth")?;
+    if !is_absent(env, v)? {
+        opts.depth = get_index(env, v, "options.depth")?;
+    }
+    let v = property(env, o, "priceSource")?;
+    if !is_absent(env, v)? {
+        opts.price_source = PriceSource::parse(&get_string(env, v, "options.priceSource")?).map_err(JsError::Range)?;
+    }
+    let choice = |name: &str, a: &str, b: &str| -> JsResult<bool> {
+        let v = property(env, o, name)?;
+        if is_absent(env, v)? {
+            return Ok(false);
+        }
+        let s = get_string(env, v, &format!("options.{}", name))?;
+        if s == a {
+            Ok(false)
+        } else if s == b {
+            Ok(true)
+        } else {
+            Err(JsError::Range(format!("options.{} \"{}\": expected \"{}\" (default) or \"{}\"", name, s, a, b)))
+        }
+    };
+    opts.bar_time_end = choice("barTime", "start", "end")?;
+    opts.open_prev_close = choice("open", "firstTick", "previousClose")?;
+    opts.fill_forward = choice("emptyPeriods", "skip", "fillForward")?;
+    let v = property(env, o, "session")?;
+    if !is_absent(env, v)? {
+        opts.session = Session::parse(&get_string(env, v, "options.session")?).map_err(JsError::Range)?;
+    }
+    Ok(opts)
+}
+
+fn create(env: napi_env, info: napi_callback_info) -> JsResult<napi_value> {
+    let [o] = args::<1>(env, info)?;
+    let opts = read_options(env, o)?;
+    let engine = Engine::new(opts).map_err(JsError::Range)?;
+    let slots = engine.state_slots();
+    let (mut data, mut buf) = (null_mut(), null_mut());
+    // SAFETY: creates a zeroed ArrayBuffer of slots * 8 bytes owned by V8.
+    check(unsafe { napi_create_arraybuffer(env, slots * 8, &mut data, &mut buf) }, "create_arraybuffer")?;
+    if data.is_null() || (data as usize) % 8 != 0 {
+        return Err(JsError::Plain("could not allocate the engine state".into()));
+    }
+    let state_ref = make_ref(env, buf)?;
+    let mut h = Box::new(Handle {
+        engine,
+        state_ref,
+        state_ptr: data as *mut u64,
+        state_len: slots,
+        batch_refs: Vec::new(),
+        cols: [Col::default(); 5],
+    });
+    let (engine, mem) = h.split();
+    engine.init_state(mem);
+    let raw = Box::into_raw(h) as *mut c_void;
+    let mut ext = null_mut();
+    // SAFETY: raw is a leaked Box<Handle>, freed by finalize_handle when ext is collected.
+    let st = unsafe { napi_create_external(env, raw, finalize_handle, null_mut(), &mut ext) };
+    if st != NAPI_OK {
+        // SAFETY: the external was not created, so raw is still ours to free.
+        drop(unsafe { Box::from_raw(raw as *mut Handle) });
+        drop_ref(env, state_ref);
+        return Err(JsError::Plain("could not create the engine object".into()));
+    }
+    // SAFETY: ext is the external just created.
+    check(unsafe { napi_type_tag_object(env, ext, &ENGINE_TAG) }, "type_tag_object")?;
+    Ok(ext)
+}
+
+fn state_buffer(env: napi_env, info: napi_callback_info) -> JsResult<napi_value> {
+    let [e] = args::<1>(env, info)?;
+    let h = handle(env, e)?;
+    let mut v = null_mut();
+    // SAFETY: state_ref is a live strong reference.
+    check(unsafe { napi_get_reference_value(env, h.state_ref, &mut v) }, "get_reference_value")?;
+    Ok(v)
+}
+
+fn timeframes(env: napi_env, info: napi_callback_info) -> JsResult<napi_value> {
+    let [e] = args::<1>(env, info)?;
+    let labels = handle(env, e)?.engine.timeframe_labels();
+    let mut arr = null_mut();
+    // SAFETY: env is live.
+    check(unsafe { napi_create_array_with_length(env, labels.len(), &mut arr) }, "create_array")?;
+    for (i, l) in labels.iter().enumerate() {
+        let s = string(env, l)?;
+        // SAFETY: arr is an array of the current call.
+        check(unsafe { napi_set_element(env, arr, i as u32, s) }, "set_element")?;
+    }
+    Ok(arr)
+}
+
+fn timeframe_index(env: napi_env, info: napi_callback_info) -> JsResult<napi_value> {
+    let [e, label] = args::<2>(env, info)?;
+    let h = handle(env, e)?;
+    let label = get_string(env, label, "timeframe")?;
+    let i = h.engine.timeframe_index(&label).map_err(JsError::Range)?;
+    number(env, i as f64)
+}
+
+fn set_batch(env: napi_env, info: napi_callback_info) -> JsResult<napi_value> {
+    let [e, time, price, size, bid, ask] = args::<6>(env, info)?;
+    let h = handle(env, e)?;
+    let time = typed_array(env, time, "time", TA_BIGINT64)?
+        .ok_or_else(|| JsError::Type("time must be a BigInt64Array (UTC microseconds)".into()))?;
+    let mut raws = vec![Some(time)];
+    for (v, name) in [(price, "price"), (size, "size"), (bid, "bid"), (ask, "ask")] {
+        raws.push(typed_array(env, v, name, TA_FLOAT64)?);
+    }
+    let mut cols = [Col::default(); 5];
+    for (c, r) in cols.iter_mut().zip(&raws) {
+        if let Some(r) = r {
+            *c = Col { ptr: r.ptr as usize, len: r.len, set: true };
+        }
+    }
+    let state = (h.state_ptr as usize, h.state_ptr as usize + h.state_len * 8);
+    for (c, name) in cols.iter().zip(["time", "price", "size", "bid", "ask"]) {
+        if c.set && c.len > 0 && c.ptr < state.1 && state.0 < c.ptr + c.len * 8 {
+            return Err(JsError::Range(format!("{} must not be a view of the engine's state buffer", name)));
+        }
+    }
+    h.release_batch(env);
+    h.cols = cols;
+    if let Err(m) = h.engine.validate(&batch_of(h.cols)) {
+        h.cols = [Col::default(); 5];
+        return Err(JsError::Range(m));
+    }
+    for r in raws.iter().flatten() {
+        let rf = make_ref(env, r.buffer)?;
+        h.batch_refs.push(rf);
+    }
+    undefined(env)
+}
+
+fn run(env: napi_env, info: napi_callback_info) -> JsResult<napi_value> {
+    let [e, from] = args::<2>(env, info)?;
+    let h = handle(env, e)?;
+    let from = get_index(env, from, "from")?;
+    h.check_live(env)?;
+    if !h.cols[0].set {
+        return Err(JsError::Plain("no batch: call setBatch first".into()));
+    }
+    // The columns were checked in setBatch not to overlap the state memory, and
+    // check_live made sure none of their buffers was detached since.
+    let b = batch_of(h.cols);
+    let (engine, mem) = h.split();
+    let k = engine.run(mem, &b, from).map_err(JsError::Range)?;
+    number(env, k as f64)
+}
+
+fn subscribe(env: napi_env, info: napi_callback_info) -> JsResult<napi_value> {
+    let [e, mask, every] = args::<3>(env, info)?;
+    let h = handle(env, e)?;
+    let mask = get_index(env, mask, "barCloseMask")? as u64;
+    let every = get_bool(env, every, "everyTick")?;
+    h.engine.subscribe(mask, every);
+    undefined(env)
+}
+
+fn set_levels(env: napi_env, info: napi_callback_info) -> JsResult<napi_value> {
+    let [e, levels] = args::<2>(env, info)?;
+    let h = handle(env, e)?;
+    let l = typed_array(env, levels, "levels", TA_FLOAT64)?;
+    let v: Vec<f64> = l.map(|r| as_slice::<f64>(r.ptr, r.len).to_vec()).unwrap_or_default();
+    h.engine.set_levels(&v).map_err(JsError::Range)?;
+    undefined(env)
+}
+
+fn set_timers(env: napi_env, info: napi_callback_info) -> JsResult<napi_value> {
+    let [e, timers] = args::<2>(env, info)?;
+    let h = handle(env, e)?;
+    let t = typed_array(env, timers, "timers", TA_BIGINT64)?;
+    let v: Vec<i64> = t.map(|r| as_slice::<i64>(r.ptr, r.len).to_vec()).unwrap_or_default();
+    h.engine.set_timers(&v);
+    undefined(env)
+}
+
+fn advance_to(env: napi_env, info: napi_callback_info) -> JsResult<napi_value> {
+    let [e, t] = args::<2>(env, info)?;
+    let h = handle(env, e)?;
+    let t = get_bigint(env, t, "time")?;
+    h.check_live(env)?;
+    let (engine, mem) = h.split();
+    engine.advance_to(mem, t).map_err(JsError::Range)?;
+    undefined(env)
+}
+
+fn flush(env: napi_env, info: napi_callback_info) -> JsResult<napi_value> {
+    let [e] = args::<1>(env, info)?;
+    let h = handle(env, e)?;
+    h.check_live(env)?;
+    let (engine, mem) = h.split();
+    engine.flush(mem).map_err(JsError::Plain)?;
+    undefined(env)
+}
+
+fn reset(env: napi_env, info: napi_callback_info) -> JsResult<napi_value> {
+    let [e] = args::<1>(env, info)?;
+    let h = handle(env, e)?;
+    h.check_live(env)?;
+    h.release_batch(env);
+    let (engine, mem) = h.split();
+    engine.reset(mem).map_err(JsError::Plain)?;
+    undefined(env)
+}
+
+fn layout_object(env: napi_env, _info: napi_callback_info) -> JsResult<napi_value> {
+    let mut o = null_mut();
+    // SAFETY: env is live.
+    check(unsafe { napi_create_object(env, &mut o) }, "create_object")?;
+    for (name, v) in layout::CONSTANTS {
+        let n = number(env, *v as f64)?;
+        set_property(env, o, name, n)?;
+    }
+    Ok(o)
+}
+
+macro_rules! exports {
+    ($($js:literal => $f:ident),* $(,)?) => {
+        fn register(env: napi_env, exports: napi_value) -> JsResult<napi_value> {
+            $(
+                {
+                    unsafe extern "C" fn cb(env: napi_env, info: napi_callback_info) -> napi_value {
+                        guard(env, || $f(env, info))
+                    }
+                    let mut f = null_mut();
+                    // SAFETY: the name is a valid UTF-8 literal of the given length.
+                    check(unsafe { napi_create_function(env, $js.as_ptr() as *const c_char, $js.len(), cb, null_mut(), &mut f) }, "create_function")?;
+                    set_property(env, exports, $js, f)?;
+                }
+            )*
+            Ok(exports)
+        }
+    };
+}
+
+exports! {
+    "layout" => layout_object,
+    "create" => create,
+    "stateBuffer" => state_buffer,
+    "timeframes" => timeframes,
+    "timeframeIndex" => timeframe_index,
+    "setBatch" => set_batch,
+    "run" => run,
+    "subscribe" => subscribe,
+    "setLevels" => set_levels,
+    "setTimers" => set_timers,
+    "advanceTo" => advance_to,
+    "flush" => flush,
+    "reset" => reset,
+}
+
+/// Module entry point, found by node when it loads the `.node` file.
+///
+/// # Safety
+/// Called by node with a live environment and the module's exports object.
+#[no_mangle]
+pub unsafe extern "C" fn napi_register_module_v1(env: napi_env, exports: napi_value) -> napi_value {
+    guard(env, || register(env, exports))
+}
