@@ -1,0 +1,221 @@
+import * as native from '@backtestr/native';
+
+/** Microseconds since the Unix epoch, UTC. */
+export type UnixMicros = bigint;
+
+/** Bar conventions and the instrument's session; every field optional (see native/README.md). */
+export interface MtfEngineOptions {
+    /** Default ['1m', '5m', '15m', '1H', '4H', '1D']; any `<n>s`, `<n>m`, `<n>H`, `<n>D`. */
+    timeframes?: string[];
+    /** Completed bars kept per timeframe (ring); default 1000. */
+    depth?: number;
+    /** Which price builds the bars; default 'last'. */
+    priceSource?: 'last' | 'bid' | 'ask' | 'mid';
+    /** Bar time = period start (default) or end. */
+    barTime?: 'start' | 'end';
+    /** Open = first tick (default) or the previous bar's close. */
+    open?: 'firstTick' | 'previousClose';
+    /** Periods without ticks: skipped (default) or filled forward with flat bars. */
+    emptyPeriods?: 'skip' | 'fillForward';
+    /** Session start "HH:MM ZONE" (UTC, UTC+HH:MM, UTC-HH:MM, America/New_York); default "00:00 UTC". */
+    session?: string;
+}
+
+/** One batch of ticks as columns. Times sorted ascending. */
+export interface TickBatch {
+    time: BigInt64Array;
+    price?: Float64Array;
+    size?: Float64Array;
+    bid?: Float64Array;
+    ask?: Float64Array;
+}
+
+/** What wakes JS during `process` / `run`. */
+export interface MtfSubscription {
+    /** Timeframes whose bar closes wake JS. */
+    barClose?: string[];
+    everyTick?: boolean;
+    /** Price levels (of the bar price source) whose crossing wakes JS. */
+    levels?: number[];
+    /** Times at which JS is woken (at the first tick at or after each). */
+    timers?: UnixMicros[];
+}
+
+export interface MtfBar {
+    readonly open: number;
+    readonly high: number;
+    readonly low: number;
+    readonly close: number;
+    readonly volume: number;
+    readonly ticks: number;
+    /** Start or end of the period, as the barTime option says. */
+    readonly time: UnixMicros;
+    readonly start: UnixMicros;
+    readonly end: UnixMicros;
+    /** Time of the last tick in the bar. */
+    readonly lastTick: UnixMicros;
+}
+
+export interface MtfEvent {
+    /** EV_* bits of the native layout (barClose 1, tick 2, cross 4, timer 8, flush 16). */
+    readonly flags: number;
+    /** Batch index of the tick that caused the stop; -1 for advanceTo / flush. */
+    readonly tickIndex: number;
+    /** Timeframes that completed at least one bar at this stop. */
+    readonly closed: string[];
+}
+
+export const MTF_LAYOUT: native.NativeLayout = native.layout();
+const L = MTF_LAYOUT;
+
+/**
+ * The multi-timeframe bar state of one instrument, computed natively. State is read
+ * without native calls through `f64` / `i64`, two views of the same engine memory.
+ */
+export class MtfEngine {
+    readonly timeframes: readonly string[];
+    readonly depth: number;
+    /** The state memory as float64 slots (prices, volume, tick counts). */
+    readonly f64: Float64Array;
+    /** The state memory as int64 slots (times, counters). */
+    readonly i64: BigInt64Array;
+    protected readonly handle: native.NativeEngine;
+    protected batchLength = 0;
+
+    constructor(options: MtfEngineOptions = {}) {
+        this.handle = native.create(options);
+        this.timeframes = native.timeframes(this.handle);
+        const buffer = native.stateBuffer(this.handle);
+        this.f64 = new Float64Array(buffer);
+        this.i64 = new BigInt64Array(buffer);
+        this.depth = Number(this.i64[L.H_DEPTH]);
+    }
+
+    /** Index of a timeframe in state order; throws for a timeframe this engine does not have. */
+    indexOf(timeframe: string): number {
+        return native.timeframeIndex(this.handle, timeframe);
+    }
+
+    subscribe(sub: MtfSubscription): void {
+        let mask = 0;
+        for (const tf of sub.barClose ?? []) {
+            mask += 2 ** this.indexOf(tf);
+        }
+        native.subscribe(this.handle, mask, sub.everyTick === true);
+        native.setLevels(this.handle, Float64Array.from(sub.levels ?? []));
+        native.setTimers(this.handle, BigInt64Array.from(sub.timers ?? []));
+    }
+
+    /** Validates the whole batch (nothing is applied if it is rejected) and makes it current. */
+    setBatch(batch: TickBatch): void {
+        native.setBatch(this.handle, batch.time, batch.price, batch.size, batch.bid, batch.ask);
+        this.batchLength = batch.time.length;
+    }
+
+    /** Processes the current batch from `from` until its end or a subscribed event; returns where to resume. */
+    run(from: number): number {
+        return native.run(this.handle, from);
+    }
+
+    /** Processes a whole batch, calling `onEvent` at every subscribed event. */
+    process(batch: TickBatch, onEvent?: (event: MtfEvent) => void): void {
+        this.setBatch(batch);
+        const n = this.batchLength;
+        let i = 0;
+        do {
+            i = native.run(this.handle, i);
+            if (onEvent && this.i64[L.H_EVENT] !== 0n) {
+                onEvent(this.event());
+            }
+        } while (i < n);
+    }
+
+    /** The clock moves to `time` without a tick (e.g. session close): ended bars complete. */
+    advanceTo(time: UnixMicros): void {
+        native.advanceTo(this.handle, time);
+    }
+
+    /** End of data: completes every partial bar; the engine takes no more ticks until `reset`. */
+    flush(): void {
+        native.flush(this.handle);
+    }
+
+    reset(): void {
+        native.reset(this.handle);
+    }
+
+    /** The last stop's event, read from the state header. */
+    event(): MtfEvent {
+        const mask = Number(this.i64[L.H_CLOSED_MASK]);
+        return {
+            flags: Number(this.i64[L.H_EVENT]),
+            tickIndex: Number(this.i64[L.H_EVENT_TICK]),
+            closed: this.timeframes.filter((_, i) => Math.floor(mask / 2 ** i) % 2 === 1),
+        };
+    }
+
+    get ticksProcessed(): number {
+        return Number(this.i64[L.H_TICKS]);
+    }
+
+    get clock(): UnixMicros {
+        return this.i64[L.H_CLOCK];
+    }
+
+    /** Completed bars of timeframe index `tf` since creation. */
+    completedCount(tf: number): number {
+        return Number(this.i64[L.HEADER + tf * L.TF_HEADER + L.T_COMPLETED]);
+    }
+
+    /** Slot offset of the partial bar of timeframe index `tf`, or -1 when none is in progress. */
+    partialOffset(tf: number): number {
+        if (this.i64[L.HEADER + tf * L.TF_HEADER + L.T_HAS_PARTIAL] === 0n) {
+            return -1;
+        }
+        return L.HEADER + this.timeframes.length * L.TF_HEADER + tf * L.RECORD;
+    }
+
+    /** Slot offset of a completed bar (`ago` 0 = newest), or -1 when it is not (or no longer) kept. */
+    completedOffset(tf: number, ago = 0): number {
+        const count = this.completedCount(tf);
+        if (ago < 0 || ago >= Math.min(count, this.depth)) {
+            return -1;
+        }
+        const n = this.timeframes.length;
+        const slot = (count - 1 - ago) % this.depth;
+        return L.HEADER + n * L.TF_HEADER + n * L.RECORD + (tf * this.depth + slot) * L.RECORD;
+    }
+
+    /** A copy of the bar at a slot offset. */
+    barAt(offset: number): MtfBar {
+        const f = this.f64;
+        const t = this.i64;
+        return {
+            open: f[offset + L.R_OPEN], high: f[offset + L.R_HIGH], low: f[offset + L.R_LOW],
+            close: f[offset + L.R_CLOSE], volume: f[offset + L.R_VOLUME], ticks: f[offset + L.R_TICKS],
+            time: t[offset + L.R_TIME], start: t[offset + L.R_START], end: t[offset + L.R_END],
+            lastTick: t[offset + L.R_LAST],
+        };
+    }
+
+    partial(timeframe: string): MtfBar | undefined {
+        const o = this.partialOffset(this.indexOf(timeframe));
+        return o < 0 ? undefined : this.barAt(o);
+    }
+
+    completed(timeframe: string, ago = 0): MtfBar | undefined {
+        const o = this.completedOffset(this.indexOf(timeframe), ago);
+        return o < 0 ? undefined : this.barAt(o);
+    }
+
+    /** The completed bars still kept for a timeframe, oldest first. */
+    history(timeframe: string): MtfBar[] {
+        const tf = this.indexOf(timeframe);
+        const kept = Math.min(this.completedCount(tf), this.depth);
+        const out: MtfBar[] = [];
+        for (let ago = kept - 1; ago >= 0; ago--) {
+            out.push(this.barAt(this.completedOffset(tf, ago)));
+        }
+        return out;
+    }
+}
