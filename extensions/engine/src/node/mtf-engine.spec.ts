@@ -1,0 +1,142 @@
+import { expect } from 'chai';
+import * as path from 'path';
+import { MtfEngine, MTF_LAYOUT } from './mtf-engine';
+import { dataFiles, fileDateMs, hasData, readQuoteDay, readZipLines } from './test-support/lean-data';
+
+const MIN = 60_000_000n;
+
+function trades(times: bigint[], prices: number[]): { time: BigInt64Array; price: Float64Array; size: Float64Array } {
+    return { time: BigInt64Array.from(times), price: Float64Array.from(prices), size: Float64Array.from(prices.map(() => 1)) };
+}
+
+describe('MtfEngine', () => {
+
+    it('has the six default timeframes and partial bars for each after a tick', () => {
+        const e = new MtfEngine();
+        expect(e.timeframes).to.deep.equal(['1m', '5m', '15m', '1H', '4H', '1D']);
+        e.process(trades([10n, 20n], [5, 7]));
+        for (const tf of e.timeframes) {
+            expect(e.partial(tf), tf).to.include({ open: 5, high: 7, low: 5, close: 7, volume: 2, ticks: 2 });
+        }
+        expect(e.partial('1H')?.start).to.equal(0n);
+        expect(e.partial('1H')?.end).to.equal(60n * MIN);
+        expect(e.ticksProcessed).to.equal(2);
+    });
+
+    it('wakes on subscribed bar closes before the closing tick is applied, and resumes there', () => {
+        const e = new MtfEngine({ timeframes: ['1m', '5m'] });
+        e.subscribe({ barClose: ['1m'] });
+        const batch = trades([0n, MIN - 1n, MIN, 5n * MIN, 5n * MIN + 1n], [1, 2, 3, 4, 5]);
+        const seen: { tick: number; closed: string[]; last1m?: number; clock: bigint }[] = [];
+        e.process(batch, ev => seen.push({ tick: ev.tickIndex, closed: ev.closed, last1m: e.completed('1m')?.close, clock: e.clock }));
+        expect(seen).to.deep.equal([
+            { tick: 2, closed: ['1m'], last1m: 2, clock: MIN },
+            { tick: 3, closed: ['1m', '5m'], last1m: 3, clock: 5n * MIN },
+        ]);
+        expect(e.partial('5m')).to.include({ open: 4, close: 5, ticks: 2 });
+    });
+
+    it('wakes on every tick, on price level crossings and on timers', () => {
+        const e = new MtfEngine({ timeframes: ['1m'] });
+        e.subscribe({ levels: [1.5], timers: [3n * MIN] });
+        const flags: number[] = [];
+        e.process(trades([0n, 1n, 2n, 3n * MIN], [1, 2, 1, 1]), ev => flags.push(ev.flags));
+        expect(flags).to.deep.equal([MTF_LAYOUT.EV_CROSS, MTF_LAYOUT.EV_CROSS, MTF_LAYOUT.EV_TIMER]);
+        e.subscribe({ everyTick: true });
+        let n = 0;
+        e.process(trades([4n * MIN, 4n * MIN, 5n * MIN], [1, 1, 1]), () => n++);
+        expect(n).to.equal(3);
+    });
+
+    it('keeps a configurable history ring and honours barTime end, previousClose and fillForward', () => {
+        const e = new MtfEngine({ timeframes: ['1m'], depth: 3, barTime: 'end', open: 'previousClose', emptyPeriods: 'fillForward' });
+        e.process(trades([0n, MIN + 1n, 6n * MIN], [1, 2, 3]));
+        expect(e.completedCount(0)).to.equal(6);
+        expect(e.history('1m').map(b => [b.time, b.open, b.close, b.ticks])).to.deep.equal([
+            [4n * MIN, 2, 2, 0], [5n * MIN, 2, 2, 0], [6n * MIN, 2, 2, 0]]);
+        expect(e.completed('1m', 3)).to.equal(undefined);
+        expect(e.partial('1m')).to.include({ open: 2, high: 3, low: 2, close: 3, time: 7n * MIN });
+        e.flush();
+        expect(e.partial('1m')).to.equal(undefined);
+        expect(() => e.process(trades([7n * MIN], [1]))).to.throw(/flushed/);
+    });
+
+    it('gives the same state bit for bit for the same ticks and options', () => {
+        const run = (): Float64Array => {
+            const e = new MtfEngine({ priceSource: 'mid', session: '17:00 America/New_York' });
+            const n = 10_000;
+            const time = new BigInt64Array(n);
+            const bid = new Float64Array(n);
+            for (let i = 0; i < n; i++) {
+                time[i] = 1_400_000_000_000_000n + BigInt(i) * 7_777_777n;
+                bid[i] = 1.3 + Math.sin(i / 50) * 0.01;
+            }
+            e.process({ time, bid, ask: bid.map(b => b + 0.0001) });
+            return e.f64.slice();
+        };
+        expect(Buffer.from(run().buffer).equals(Buffer.from(run().buffer))).to.equal(true);
+    });
+
+    describe('bad calls throw clear errors and never abort', () => {
+        const e = new MtfEngine({ timeframes: ['1m'] });
+        const cases: [string, () => void, RegExp][] = [
+            ['unknown timeframe', () => new MtfEngine({ timeframes: ['5x'] }), /unknown timeframe "5x"/],
+            ['months', () => new MtfEngine({ timeframes: ['1M'] }), /months are not supported/],
+            ['bad depth', () => new MtfEngine({ depth: 0 }), /depth/],
+            ['bad session', () => new MtfEngine({ session: '17:00 Mars/Olympus' }), /session "17:00 Mars\/Olympus"/],
+            ['bad priceSource', () => new MtfEngine({ priceSource: 'close' as never }), /priceSource "close"/],
+            ['unsorted', () => e.setBatch(trades([1n, 3n, 2n, 4n], [1, 1, 1, 1])), /tick 2 \(2\) is earlier than tick 1 \(3\)/],
+            ['NaN price', () => e.setBatch(trades([1n, 2n], [1, NaN])), /tick 1: price is NaN/],
+            ['negative price', () => e.setBatch(trades([1n, 2n], [-1, 1])), /tick 0: price is -1/],
+            ['negative size', () => e.setBatch({ time: new BigInt64Array(1), price: new Float64Array(1), size: Float64Array.of(-2) }), /size is -2/],
+            ['time as Float64Array', () => e.setBatch({ time: new Float64Array(2) as never, price: new Float64Array(2) }), /time must be a BigInt64Array, got a Float64Array/],
+            ['price as Float32Array', () => e.setBatch({ time: new BigInt64Array(2), price: new Float32Array(2) as never }), /price must be a Float64Array, got a Float32Array/],
+            ['price as array', () => e.setBatch({ time: new BigInt64Array(2), price: [1, 2] as never }), /price must be a Float64Array/],
+            ['lengths differ', () => e.setBatch({ time: new BigInt64Array(2), price: new Float64Array(3) }), /price has 3 elements but time has 2/],
+            ['missing column', () => new MtfEngine({ priceSource: 'bid' }).setBatch({ time: new BigInt64Array(1), price: new Float64Array(1) }), /needs a bid column/],
+            ['state as column', () => e.setBatch({ time: new BigInt64Array(1), price: e.f64.subarray(0, 1) }), /must not be a view of the engine's state/],
+            ['run past the end', () => { e.setBatch(trades([1n], [1])); e.run(5); }, /past the end/],
+            ['run from -1', () => e.run(-1), /from must be a whole number/],
+            ['unknown subscribed timeframe', () => e.subscribe({ barClose: ['5m'] }), /"5m" is not one of this engine's timeframes \(1m\)/],
+            ['NaN level', () => e.subscribe({ levels: [NaN] }), /level 0 is NaN/],
+            ['advance back in time', () => { e.process(trades([10n], [1])); e.advanceTo(5n); }, /earlier than the engine clock/],
+            ['batch before the clock', () => e.process(trades([9n], [1])), /tick 0 \(9\) is earlier than the engine clock \(10\)/],
+        ];
+        for (const [name, call, message] of cases) {
+            it(name, () => expect(call).to.throw(message));
+        }
+        it('rejects a foreign object passed as the engine', () => {
+            // eslint-disable-next-line @typescript-eslint/no-require-imports
+            const raw = require('@backtestr/native') as { run(e: unknown, from: number): number };
+            expect(() => raw.run({}, 0)).to.throw(TypeError, /engine created by create\(\)/);
+        });
+        it('keeps working after errors', () => {
+            e.process(trades([20n, 30n], [2, 3]));
+            expect(e.partial('1m')).to.include({ open: 1, close: 3, ticks: 3 });
+        });
+    });
+
+    describe('golden: 1-minute bid bars from EURUSD quotes equal the vendor bars', function (): void {
+        before(function (): void {
+            if (!hasData('eurusd-quotes-2014-05') || !hasData('eurusd-minute-vendor-2014-05')) {
+                this.skip();
+            }
+        });
+        const days = hasData('eurusd-quotes-2014-05') ? dataFiles('eurusd-quotes-2014-05') : [];
+        for (const file of days) {
+            const name = path.basename(file).slice(0, 8);
+            it(name, () => {
+                const quotes = readQuoteDay(file);
+                const e = new MtfEngine({ timeframes: ['1m'], priceSource: 'bid', depth: 2000 });
+                e.process(quotes);
+                e.flush();
+                const midnight = BigInt(fileDateMs(file)) * 1000n;
+                const ours = e.history('1m').map(b => [Number((b.time - midnight) / 1000n), b.open, b.high, b.low, b.close].join(','));
+                const vendor = readZipLines(path.join(path.dirname(file), '../eurusd-minute-vendor-2014-05', path.basename(file)))
+                    .map(l => l.split(',').slice(0, 5).map(Number).join(','));
+                expect(ours.length).to.equal(vendor.length);
+                expect(ours).to.deep.equal(vendor);
+            });
+        }
+    });
+});
