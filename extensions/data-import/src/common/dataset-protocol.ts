@@ -1,0 +1,310 @@
+// *****************************************************************************
+// Dataset protocol: what the frontend and other extensions may ask of the data layer.
+// Plain data only (numbers, strings, arrays, typed arrays); no class instances.
+// *****************************************************************************
+
+import { ApplicationError } from '@theia/core/lib/common/application-error';
+
+export const DATASET_SERVICE_PATH = '/services/backtestr/datasets';
+
+/** Microseconds since 1970-01-01T00:00:00Z. Int64 in storage; a JS number (exact below 2^53) here. */
+export type UnixMicros = number;
+
+export type DatasetKind = 'trades' | 'quotes' | 'bars';
+
+/** Identifies one dataset: the ticks (or imported bars) of one kind of one instrument. */
+export interface DatasetKey {
+    readonly instrumentId: number;
+    readonly kind: DatasetKind;
+}
+
+export interface InstrumentSpec {
+    readonly symbol: string;
+    /** Market or venue, e.g. `usa`, `oanda`, `XCME`. */
+    readonly venue: string;
+    /** `equity`, `forex`, `future`, `option`, `cfd`, `crypto`, `index`. */
+    readonly assetClass: string;
+    readonly description?: string;
+    /** Minimum price variation; stored prices are integer multiples of it. */
+    readonly tickSize: number;
+    readonly lotSize: number;
+    readonly multiplier: number;
+    /** Quote currency. */
+    readonly currency: string;
+    /** IANA time zone of the exchange, e.g. `America/New_York`. */
+    readonly timeZone: string;
+    /** Regular session in exchange-local time, `HH:MM-HH:MM` (may wrap midnight), or `24h`. */
+    readonly session: string;
+}
+
+export interface Instrument extends InstrumentSpec {
+    readonly id: number;
+}
+
+export interface DatasetSummary extends DatasetKey {
+    readonly symbol: string;
+    readonly venue: string;
+    readonly firstTime: UnixMicros;
+    readonly lastTime: UnixMicros;
+    /** Ticks, or bars for kind `bars`. */
+    readonly tickCount: number;
+    /** Estimated bytes of the database file this dataset takes (compressed columns). */
+    readonly sizeOnDisk: number;
+    /** 0..100, mean of the stored daily quality scores; undefined before a quality report exists. */
+    readonly qualityScore?: number;
+    readonly quarantinedRows: number;
+    /** Timeframe of imported bars (`1m`), only for kind `bars`. */
+    readonly timeframe?: string;
+}
+
+export type TimestampFormat =
+    | 'epoch-s' | 'epoch-ms' | 'epoch-us' | 'epoch-ns'
+    /** `2013-10-07T09:30:00.123456[Z|+02:00]`; a space instead of `T` is accepted. */
+    | 'iso8601'
+    /** `20170102 020000` (HistData). */
+    | 'yyyymmdd-hhmmss'
+    /** A date column (`YYYY-MM-DD`, `YYYYMMDD`, `MM/DD/YYYY`) and a time column (`HH:MM:SS[.ffffff]`). */
+    | 'date+time'
+    /** Milliseconds since local midnight; the date (YYYYMMDD) comes from the file name (Lean). */
+    | 'ms-since-midnight';
+
+/** Zero-based column indexes of the fields an importer reads; absent fields are not read. */
+export interface CsvColumnMapping {
+    readonly time: number;
+    /** Only for timestamp format `date+time`. */
+    readonly date?: number;
+    readonly price?: number;
+    readonly size?: number;
+    readonly bid?: number;
+    readonly ask?: number;
+    readonly bidSize?: number;
+    readonly askSize?: number;
+    readonly open?: number;
+    readonly high?: number;
+    readonly low?: number;
+    readonly close?: number;
+    readonly volume?: number;
+    /** A single-character exchange code kept in the tick flags (Lean trades). */
+    readonly exchange?: number;
+    /** A 0/1 vendor "suspicious" mark kept in the tick flags (Lean trades). */
+    readonly suspicious?: number;
+}
+
+export interface CsvFormatOptions {
+    readonly kind: DatasetKind;
+    /** One character; `\t` for tab. */
+    readonly delimiter: string;
+    readonly header: boolean;
+    readonly columns: CsvColumnMapping;
+    readonly timestampFormat: TimestampFormat;
+    /** IANA name (`America/New_York`), `UTC`, or a fixed offset `UTC-05:00`. Ignored for epoch and zoned ISO times. */
+    readonly timeZone: string;
+    /**
+     * Implied decimals of integer price fields: 4 when the file holds price x 10000 (Lean equities).
+     * 0 when prices are written as decimals.
+     */
+    readonly priceScale: number;
+    /** Bar timeframe of imported bars, e.g. `1m`. */
+    readonly barTimeframe?: string;
+}
+
+export interface CsvPreset {
+    readonly id: string;
+    readonly label: string;
+    readonly format: CsvFormatOptions;
+    /** Instrument the preset implies when the file names say it (e.g. `spy` in `20131007_spy_Trade_Tick.csv`). */
+    readonly instrument?: { readonly symbol: string; readonly venue: string; readonly assetClass: string };
+}
+
+export type DuplicatePolicy = 'keep' | 'quarantine';
+
+export interface ImportRequest {
+    /** Files or folders (local paths on the backend host); folders and `.zip` files are expanded. */
+    readonly paths: readonly string[];
+    /** `auto` (default) detects: FIX, our binary format, or a CSV preset. */
+    readonly format?: 'auto' | 'csv' | 'fix' | 'binary';
+    /** Preset id, or explicit CSV options; detected when both are absent. */
+    readonly presetId?: string;
+    readonly csv?: CsvFormatOptions;
+    /** Instrument the data belongs to: its symbol and venue, or a full spec to create it. */
+    readonly instrument?: Partial<InstrumentSpec> & { readonly symbol: string };
+    /** Exact consecutive duplicate rows: kept (default; trade tapes hold real repeats) or quarantined. */
+    readonly duplicates?: DuplicatePolicy;
+    /** A tick may be this many microseconds older than the previous one before it is quarantined (default 0). */
+    readonly outOfOrderToleranceUs?: number;
+    /** Compute the bar cache and the quality report after the import (default true). */
+    readonly computeDerived?: boolean;
+}
+
+export interface ImportProgress {
+    readonly importId?: number;
+    readonly file: string;
+    readonly filesDone: number;
+    readonly filesTotal: number;
+    readonly rows: number;
+    readonly quarantined: number;
+    readonly rowsPerSecond: number;
+    /** 0..100 over input bytes. */
+    readonly percent: number;
+}
+
+export interface ImportedFile {
+    readonly path: string;
+    readonly rows: number;
+    readonly quarantined: number;
+    /** Why a file was skipped (already imported), or what it held instead of ticks. */
+    readonly note?: string;
+}
+
+export interface ImportResult {
+    readonly importId: number;
+    readonly format: string;
+    readonly presetId?: string;
+    readonly datasets: readonly DatasetKey[];
+    readonly rows: number;
+    readonly quarantined: number;
+    /** Instruments defined or updated by the import (FIX SecurityDefinition). */
+    readonly instrumentsDefined: number;
+    /** True when the input carried instrument definitions but no market data. */
+    readonly noMarketData: boolean;
+    readonly files: readonly ImportedFile[];
+    readonly elapsedMs: number;
+    readonly rowsPerSecond: number;
+    readonly warnings: readonly string[];
+}
+
+export interface QuarantinedRow {
+    readonly importId: number;
+    readonly file: string;
+    /** 1-based line number in the (unzipped) file, or -1 for binary input. */
+    readonly line: number;
+    /** Byte offset in the (unzipped) file. */
+    readonly byteOffset: number;
+    readonly raw: string;
+    readonly reason: string;
+}
+
+export interface ImportRecord {
+    readonly id: number;
+    readonly startedAt: UnixMicros;
+    readonly format: string;
+    readonly paths: readonly string[];
+    readonly status: 'committed' | 'failed' | 'cancelled';
+    readonly rows: number;
+    readonly quarantined: number;
+    readonly message?: string;
+}
+
+export interface QualityDay {
+    readonly instrumentId: number;
+    readonly kind: DatasetKind;
+    /** UTC day, `YYYY-MM-DD`. */
+    readonly day: string;
+    readonly tickCount: number;
+    /** Gaps inside the session longer than the expected gap. */
+    readonly gaps: number;
+    readonly longestGapSeconds: number;
+    readonly duplicates: number;
+    readonly outOfOrder: number;
+    readonly crossedQuotes: number;
+    readonly spikes: number;
+    readonly outsideSession: number;
+    readonly quarantined: number;
+    /** 0..100. */
+    readonly score: number;
+}
+
+export interface QualityReport extends DatasetKey {
+    readonly symbol: string;
+    readonly score: number;
+    readonly days: readonly QualityDay[];
+    /** How the score is computed, for the UI to show. */
+    readonly scoring: string;
+}
+
+/** Columns of ticks as typed arrays; prices in instrument ticks (multiply by tickSize at the edges). */
+export interface TickColumns {
+    readonly count: number;
+    readonly time: Float64Array;
+    readonly price?: Float64Array;
+    readonly size?: Float64Array;
+    readonly bid?: Float64Array;
+    readonly ask?: Float64Array;
+    readonly flags: Int32Array;
+}
+
+export interface BarColumns {
+    readonly count: number;
+    readonly time: Float64Array;
+    readonly open: Float64Array;
+    readonly high: Float64Array;
+    readonly low: Float64Array;
+    readonly close: Float64Array;
+    readonly volume: Float64Array;
+}
+
+export type ExportFormat = 'parquet' | 'csv' | 'btb';
+
+export const DatasetService = Symbol('DatasetService');
+export interface DatasetService {
+    listDatasets(): Promise<DatasetSummary[]>;
+    listInstruments(): Promise<Instrument[]>;
+    listPresets(): Promise<CsvPreset[]>;
+    /** Detects the format of a file and parses its first rows with it, for the wizard's preview. */
+    preview(path: string, csv?: CsvFormatOptions, maxRows?: number): Promise<ImportPreview>;
+    /** Starts an import; progress arrives through `getImportProgress`. */
+    importData(request: ImportRequest): Promise<ImportResult>;
+    getImportProgress(): Promise<ImportProgress | undefined>;
+    cancelImport(): Promise<void>;
+    listImports(): Promise<ImportRecord[]>;
+    getQuarantine(importId?: number, offset?: number, limit?: number): Promise<QuarantinedRow[]>;
+    getQualityReport(key: DatasetKey): Promise<QualityReport | undefined>;
+    computeQualityReport(key: DatasetKey): Promise<QualityReport>;
+    readBars(key: DatasetKey, timeframe: string, from?: UnixMicros, to?: UnixMicros, limit?: number): Promise<BarColumns>;
+    deleteDataset(key: DatasetKey): Promise<void>;
+    exportDataset(key: DatasetKey, format: ExportFormat, targetPath: string): Promise<{ path: string; rows: number; bytes: number }>;
+}
+
+export interface ImportPreview {
+    readonly path: string;
+    readonly format: 'csv' | 'fix' | 'binary' | 'unknown';
+    readonly presetId?: string;
+    readonly csv?: CsvFormatOptions;
+    /** First raw lines of the file as text. */
+    readonly rawLines: readonly string[];
+    /** First rows parsed with the options: UTC ISO time and decimal prices, or an error per row. */
+    readonly rows: readonly { readonly line: number; readonly values?: Record<string, string | number>; readonly error?: string }[];
+    readonly message?: string;
+}
+
+/** Errors of the data-import extension cross RPC with codes 5000-5099. */
+export namespace DatasetErrors {
+    export const FormatMismatch = ApplicationError.declare(5000, (file: string, reason: string) => ({
+        message: `${file}: ${reason}`,
+        data: { file, reason }
+    }));
+    export const CorruptFile = ApplicationError.declare(5001, (file: string, reason: string) => ({
+        message: `${file}: ${reason}`,
+        data: { file, reason }
+    }));
+    export const ImportCancelled = ApplicationError.declare(5002, () => ({
+        message: 'The import was cancelled; the database is unchanged.',
+        data: {}
+    }));
+    export const UnknownInstrument = ApplicationError.declare(5003, (symbol: string) => ({
+        message: `Unknown instrument ${symbol}: give its tick size, or import its definition first.`,
+        data: { symbol }
+    }));
+    export const UnknownDataset = ApplicationError.declare(5004, (instrumentId: number, kind: string) => ({
+        message: `No ${kind} dataset for instrument ${instrumentId}.`,
+        data: { instrumentId, kind }
+    }));
+    export const ImportBusy = ApplicationError.declare(5005, () => ({
+        message: 'Another import is running; wait for it or cancel it.',
+        data: {}
+    }));
+    export const InvalidOptions = ApplicationError.declare(5006, (reason: string) => ({
+        message: reason,
+        data: { reason }
+    }));
+}

@@ -1,0 +1,241 @@
+// *****************************************************************************
+// CSV -> ticks/bars, straight from the file's bytes into typed-array columns (no per-row strings:
+// text is only made for rows that go to quarantine). Yields to the event loop every slice of
+// lines so progress is reported and cancellation is seen.
+// *****************************************************************************
+
+import { CsvFormatOptions, DatasetErrors } from '../common/dataset-protocol';
+import { DatasetWriter, ImportSession } from './import-session';
+import { PriceGrid } from './price-grid';
+import { TickFlags } from './schema-migrations';
+import { TimeZone } from './time-zone';
+import { dayFromFileName, TimestampParser } from './timestamp-parser';
+
+const SLICE_LINES = 200_000;
+/** A file whose first rows all fail to parse is not in the declared format: one error, not a quarantine. */
+const FORMAT_PROBE_ROWS = 20;
+const MAX_FIELDS = 256;
+
+const yieldToEventLoop = (): Promise<void> => new Promise(resolve => setImmediate(resolve));
+
+/** Why a row failed to parse (structural) rather than to validate. */
+class RowError {
+    constructor(readonly reason: string) { }
+}
+
+export class CsvImporter {
+    protected readonly delimiter: number;
+    protected readonly times: TimestampParser;
+    protected readonly price: PriceGrid;
+    protected readonly size: PriceGrid;
+    protected readonly starts = new Int32Array(MAX_FIELDS);
+    protected readonly ends = new Int32Array(MAX_FIELDS);
+    protected readonly needFields: number;
+
+    constructor(readonly session: ImportSession, readonly format: CsvFormatOptions, readonly writer: DatasetWriter) {
+        this.delimiter = format.delimiter === '\\t' ? 9 : format.delimiter.charCodeAt(0);
+        this.times = new TimestampParser(format.timestampFormat, TimeZone.of(format.timeZone));
+        this.price = new PriceGrid(writer.instrument.tickSize, format.priceScale);
+        this.size = new PriceGrid(writer.instrument.lotSize, 0);
+        const c = format.columns;
+        this.needFields = 1 + Math.max(...[c.time, c.date, c.price, c.size, c.bid, c.ask, c.bidSize, c.askSize,
+            c.open, c.high, c.low, c.close, c.volume, c.exchange, c.suspicious].filter((x): x is number => x !== undefined));
+    }
+
+    /** Imports one file's bytes; `label` names it in messages and the quarantine. */
+    async importFile(label: string, fileName: string, buf: Buffer): Promise<void> {
+        const format = this.format;
+        if (format.timestampFormat === 'ms-since-midnight') {
+            this.times.fileDay = dayFromFileName(fileName) ?? dayFromFileName(label);
+            if (this.times.fileDay === undefined) {
+                throw DatasetErrors.FormatMismatch(label, 'milliseconds-since-midnight times need the date (YYYYMMDD) in the file name');
+            }
+        }
+        const writer = this.writer;
+        const session = this.session;
+        const len = buf.length;
+        let pos = 0;
+        let line = 0;
+        let dataRows = 0;
+        let parseFailures = 0;
+        let firstFailure = '';
+        let headerPending = format.header;
+        // UTF-8 byte order mark
+        if (len >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) {
+            pos = 3;
+        }
+        while (pos < len) {
+            let budget = SLICE_LINES;
+            while (pos < len && budget-- > 0) {
+                const nl = buf.indexOf(10, pos);
+                const lineStart = pos;
+                let lineEnd = nl < 0 ? len : nl;
+                pos = nl < 0 ? len : nl + 1;
+                line++;
+                if (lineEnd > lineStart && buf[lineEnd - 1] === 13) {
+                    lineEnd--;
+                }
+                if (lineEnd === lineStart) {
+                    continue;
+                }
+                if (headerPending) {
+                    headerPending = false;
+                    continue;
+                }
+                dataRows++;
+                let reason: string;
+                let time = NaN;
+                const result = this.parseRow(buf, lineStart, lineEnd);
+                if (result instanceof RowError) {
+                    reason = result.reason;
+                    parseFailures++;
+                    if (!firstFailure) {
+                        firstFailure = `line ${line}: ${reason}: "${buf.toString('utf8', lineStart, Math.min(lineEnd, lineStart + 200))}"`;
+                    }
+                    if (dataRows <= FORMAT_PROBE_ROWS && parseFailures === dataRows && (dataRows === FORMAT_PROBE_ROWS || pos >= len)) {
+                        throw DatasetErrors.FormatMismatch(label, `not in the declared format (${this.describe()}); ${firstFailure}${this.delimiterHint(buf, lineStart, lineEnd)}`);
+                    }
+                } else {
+                    reason = result;
+                    time = this.lastTime;
+                }
+                if (reason) {
+                    session.quarantine(writer, label, line, lineStart, buf.toString('utf8', lineStart, lineEnd), reason, time);
+                }
+            }
+            session.progress(pos);
+            await yieldToEventLoop();
+            session.checkCancelled();
+        }
+        if (dataRows > 0 && parseFailures === dataRows) {
+            throw DatasetErrors.FormatMismatch(label, `not in the declared format (${this.describe()}); ${firstFailure}`);
+        }
+    }
+
+    protected lastTime = NaN;
+
+    /** Parses and stores one row; returns '' when stored, a validation reason, or a RowError. */
+    protected parseRow(buf: Buffer, s: number, e: number): string | RowError {
+        const starts = this.starts, ends = this.ends, d = this.delimiter;
+        let n = 0;
+        let fs = s;
+        for (let i = s; i < e; i++) {
+            if (buf[i] === d) {
+                if (n < MAX_FIELDS) {
+                    starts[n] = fs;
+                    ends[n] = i;
+                }
+                n++;
+                fs = i + 1;
+            }
+        }
+        if (n < MAX_FIELDS) {
+            starts[n] = fs;
+            ends[n] = e;
+        }
+        n++;
+        if (n < this.needFields) {
+            return new RowError(`expected ${this.needFields} fields separated by '${this.format.delimiter}', found ${n}`);
+        }
+        if (n > MAX_FIELDS) {
+            return new RowError(`more than ${MAX_FIELDS} fields`);
+        }
+        const c = this.format.columns;
+        const t = c.date !== undefined
+            ? this.times.parse(buf, starts[c.time], ends[c.time], starts[c.date], ends[c.date])
+            : this.times.parse(buf, starts[c.time], ends[c.time]);
+        this.lastTime = t;
+        if (t !== t) {
+            return new RowError('unparseable time');
+        }
+        const w = this.writer;
+        switch (this.format.kind) {
+            case 'trades': {
+                const price = this.field(buf, c.price!, this.price);
+                if (price !== price) {
+                    return new RowError(`price: ${this.price.error}`);
+                }
+                let size = NaN;
+                if (c.size !== undefined) {
+                    size = this.field(buf, c.size, this.size);
+                    if (size !== size) {
+                        return new RowError(`size: ${this.size.error}`);
+                    }
+                }
+                let flags = 0;
+                if (c.exchange !== undefined && ends[c.exchange] > starts[c.exchange]) {
+                    flags |= (buf[starts[c.exchange]] & 0xff) << TickFlags.EXCHANGE_SHIFT;
+                }
+                if (c.suspicious !== undefined && buf[starts[c.suspicious]] === 49) {
+                    flags |= TickFlags.SUSPICIOUS;
+                }
+                return w.addTrade(t, price, size, flags);
+            }
+            case 'quotes': {
+                const bid = this.field(buf, c.bid!, this.price);
+                if (bid !== bid) {
+                    return new RowError(`bid: ${this.price.error}`);
+                }
+                const ask = this.field(buf, c.ask!, this.price);
+                if (ask !== ask) {
+                    return new RowError(`ask: ${this.price.error}`);
+                }
+                let bidSize = NaN, askSize = NaN;
+                if (c.bidSize !== undefined) {
+                    bidSize = this.field(buf, c.bidSize, this.size);
+                    if (bidSize !== bidSize) {
+                        return new RowError(`bid size: ${this.size.error}`);
+                    }
+                }
+                if (c.askSize !== undefined) {
+                    askSize = this.field(buf, c.askSize, this.size);
+                    if (askSize !== askSize) {
+                        return new RowError(`ask size: ${this.size.error}`);
+                    }
+                }
+                return w.addQuote(t, bid, ask, bidSize, askSize, 0);
+            }
+            case 'bars': {
+                const o = this.field(buf, c.open!, this.price);
+                const h = this.field(buf, c.high!, this.price);
+                const l = this.field(buf, c.low!, this.price);
+                const cl = this.field(buf, c.close!, this.price);
+                if (o !== o || h !== h || l !== l || cl !== cl) {
+                    return new RowError(`open/high/low/close: ${this.price.error}`);
+                }
+                let volume = 0;
+                if (c.volume !== undefined) {
+                    volume = this.field(buf, c.volume, this.size);
+                    if (volume !== volume) {
+                        return new RowError(`volume: ${this.size.error}`);
+                    }
+                }
+                return w.addBar(t, o, h, l, cl, volume);
+            }
+        }
+    }
+
+    protected field(buf: Buffer, index: number, grid: PriceGrid): number {
+        let s = this.starts[index], e = this.ends[index];
+        if (e - s >= 2 && buf[s] === 34 && buf[e - 1] === 34) {
+            s++;
+            e--;
+        }
+        return grid.parse(buf, s, e);
+    }
+
+    protected describe(): string {
+        const f = this.format;
+        return `${f.kind}, '${f.delimiter === '\t' ? '\\t' : f.delimiter}'-delimited, ${f.timestampFormat} times`;
+    }
+
+    protected delimiterHint(buf: Buffer, s: number, e: number): string {
+        const text = buf.toString('latin1', s, e);
+        for (const d of [',', ';', '\t', '|']) {
+            if (d !== this.format.delimiter && text.split(d).length >= this.needFields) {
+                return ` (the file looks '${d === '\t' ? '\\t' : d}'-delimited)`;
+            }
+        }
+        return '';
+    }
+}

@@ -1,0 +1,206 @@
+// *****************************************************************************
+// The import pipeline: expands the inputs, recognises their format, resolves the instrument,
+// runs the right importer inside one ImportSession (one transaction), and afterwards refreshes
+// the bar cache and the quality report of the datasets it touched. Plain class, no Theia.
+// *****************************************************************************
+
+import {
+    CsvFormatOptions, DatasetErrors, DatasetKey, ImportProgress, ImportRequest, ImportResult, Instrument, InstrumentSpec
+} from '../common/dataset-protocol';
+import { BarCache } from './bar-cache';
+import { BinaryTickImporter, isBinaryTickFile } from './binary-tick-format';
+import { CsvImporter } from './csv-importer';
+import { detectPreset, preset as presetById, validateCsvOptions } from './csv-presets';
+import { DataQuality } from './data-quality';
+import { FixImporter, looksLikeFix } from './fix-importer';
+import { contentHash, expandSources, SourceFile } from './import-sources';
+import { DatasetWriter, ImportSession } from './import-session';
+import { InstrumentCatalog } from './instrument-catalog';
+import { TickRepository } from './tick-repository';
+import { WorkspaceDatabase } from './workspace-database';
+
+export interface ImportRunOptions {
+    readonly signal?: AbortSignal;
+    readonly onProgress?: (progress: ImportProgress) => void;
+}
+
+type InputFormat = 'csv' | 'fix' | 'binary';
+
+function firstLine(buf: Buffer): string {
+    const end = buf.indexOf(10);
+    return buf.toString('utf8', 0, end < 0 ? Math.min(buf.length, 4096) : Math.min(end, 4096));
+}
+
+export class DataImporter {
+    readonly repo: TickRepository;
+
+    constructor(readonly db: WorkspaceDatabase, readonly catalog: InstrumentCatalog = new InstrumentCatalog()) {
+        this.repo = new TickRepository(db);
+    }
+
+    async import(request: ImportRequest, run: ImportRunOptions = {}): Promise<ImportResult> {
+        const started = Date.now();
+        const sources = expandSources(request.paths);
+        if (sources.length === 0) {
+            throw DatasetErrors.InvalidOptions(`Nothing to import in ${request.paths.join(', ')}`);
+        }
+        if (request.csv) {
+            const problem = validateCsvOptions(request.csv);
+            if (problem) {
+                throw DatasetErrors.InvalidOptions(problem);
+            }
+        }
+        const session = new ImportSession(this.db, this.repo, {
+            format: request.format ?? 'auto', preset: request.presetId, paths: request.paths,
+            options: { csv: request.csv, instrument: request.instrument, duplicates: request.duplicates },
+            totalBytes: sources.reduce((n, s) => n + s.size, 0), filesTotal: sources.length,
+            duplicates: request.duplicates, outOfOrderToleranceUs: request.outOfOrderToleranceUs,
+            signal: run.signal, onProgress: run.onProgress
+        });
+        await session.begin();
+        let format: InputFormat | undefined;
+        let presetId = request.presetId;
+        try {
+            const importers = new Map<DatasetWriter, CsvImporter>();
+            let fix: FixImporter | undefined;
+            for (const source of sources) {
+                session.startFile(source.label);
+                const data = source.load();
+                const fileFormat = this.detectFormat(request, data);
+                if (format && fileFormat !== format) {
+                    throw DatasetErrors.FormatMismatch(source.label, `is ${fileFormat}, the other files of this import are ${format}`);
+                }
+                format = fileFormat;
+                const hash = contentHash(data);
+                if (format === 'fix') {
+                    fix ??= new FixImporter(session, this.repo, this.catalog);
+                    await fix.importFile(source.label, data);
+                    session.endFile(source.label, hash, source.size);
+                    continue;
+                }
+                if (format === 'binary') {
+                    const instrument = await this.resolveInstrument(request, undefined, source);
+                    const binary = new BinaryTickImporter(session, this.repo, instrument, request.instrument);
+                    await binary.importFile(source.label, data);
+                    session.endFile(source.label, hash, source.size);
+                    continue;
+                }
+                const { csv, id, implied } = this.csvOptions(request, source, data);
+                if (presetId && id && presetId !== id && !request.presetId) {
+                    throw DatasetErrors.FormatMismatch(source.label, `looks like preset ${id}, the other files of this import are ${presetId}`);
+                }
+                presetId = presetId ?? id;
+                const instrument = await this.resolveInstrument(request, implied, source);
+                const writer = await session.writer(instrument, csv.kind, csv.barTimeframe ?? '', csv.kind === 'bars' ? (id === 'histdata-m1' ? 'bid' : 'trade') : 'trade');
+                const previous = await session.alreadyImported(instrument, csv.kind, hash);
+                if (previous !== undefined) {
+                    session.endFile(source.label, hash, source.size, `skipped: the same file was imported by import #${previous}`);
+                    session.warnings.push(`${source.label} skipped: already imported by import #${previous}`);
+                    continue;
+                }
+                let importer = importers.get(writer);
+                if (!importer) {
+                    importer = new CsvImporter(session, csv, writer);
+                    importers.set(writer, importer);
+                }
+                await importer.importFile(source.label, source.entryName ?? source.path, data);
+                session.endFile(source.label, hash, source.size);
+            }
+            await session.commit();
+        } catch (error) {
+            await session.rollback(error);
+            throw error;
+        }
+        const datasets: DatasetKey[] = [];
+        for (const w of session.writers.values()) {
+            if (w.rows > 0) {
+                datasets.push({ instrumentId: w.instrument.id, kind: w.kind });
+            }
+        }
+        const warnings = [...session.warnings];
+        if (request.computeDerived !== false) {
+            for (const key of datasets) {
+                try {
+                    if (key.kind !== 'bars') {
+                        await new BarCache(this.db).rebuild(key);
+                    }
+                    await new DataQuality(this.db).compute(key);
+                } catch (error) {
+                    warnings.push(`Bar cache / quality report of instrument ${key.instrumentId} ${key.kind} failed: ${(error as Error).message}`);
+                }
+            }
+        }
+        const rows = session.rows;
+        const elapsedMs = Date.now() - started;
+        const noMarketData = format === 'fix' && rows === 0;
+        if (noMarketData) {
+            warnings.push(`The input carries no market data (no 35=W/35=X messages)${session.instrumentsDefined ? `; it defined ${session.instrumentsDefined} instruments` : ''}.`);
+        }
+        return {
+            importId: session.importId, format: format ?? 'unknown', presetId, datasets, rows, quarantined: session.totalQuarantined,
+            instrumentsDefined: session.instrumentsDefined, noMarketData, files: session.files, elapsedMs,
+            rowsPerSecond: Math.round(rows / Math.max(elapsedMs / 1000, 1e-3)), warnings
+        };
+    }
+
+    protected detectFormat(request: ImportRequest, data: Buffer): InputFormat {
+        if (request.format && request.format !== 'auto') {
+            return request.format;
+        }
+        if (request.csv || request.presetId) {
+            return 'csv';
+        }
+        if (isBinaryTickFile(data)) {
+            return 'binary';
+        }
+        if (looksLikeFix(data)) {
+            return 'fix';
+        }
+        return 'csv';
+    }
+
+    protected csvOptions(request: ImportRequest, source: SourceFile, data: Buffer): { csv: CsvFormatOptions; id?: string; implied?: { symbol: string; venue: string; assetClass: string } } {
+        const name = source.entryName ?? source.path;
+        const detected = detectPreset(name, firstLine(data));
+        if (request.csv) {
+            return { csv: request.csv, implied: detected?.instrument };
+        }
+        if (request.presetId) {
+            const p = presetById(request.presetId);
+            return { csv: p.format, id: p.id, implied: detected?.preset.id === p.id ? detected.instrument : undefined };
+        }
+        if (!detected) {
+            throw DatasetErrors.FormatMismatch(source.label, `is not in a format BackTestr recognises on its own (first line: "${firstLine(data).slice(0, 120)}"); choose the CSV options`);
+        }
+        return { csv: detected.preset.format, id: detected.preset.id, implied: detected.instrument };
+    }
+
+    /** The instrument of the data: the request's, else the one the file names imply; created from the catalog when new. */
+    async resolveInstrument(request: ImportRequest, implied: { symbol: string; venue: string; assetClass: string } | undefined,
+        source: SourceFile): Promise<Instrument> {
+        const given = request.instrument;
+        const symbol = (given?.symbol ?? implied?.symbol)?.toUpperCase();
+        if (!symbol) {
+            throw DatasetErrors.InvalidOptions(`${source.label}: say which instrument this data is for`);
+        }
+        const venue = given?.venue ?? (given ? undefined : implied?.venue);
+        const existing = await this.repo.findInstrument(symbol, venue);
+        if (existing && (!given || given.tickSize === undefined || given.tickSize === existing.tickSize)) {
+            return existing;
+        }
+        const fromCatalog = this.catalog.lookup(symbol, venue ?? implied?.venue, given?.assetClass ?? implied?.assetClass);
+        const base: Partial<InstrumentSpec> = fromCatalog ?? {};
+        const tickSize = given?.tickSize ?? base.tickSize;
+        if (!tickSize) {
+            throw DatasetErrors.UnknownInstrument(symbol);
+        }
+        const spec: InstrumentSpec = {
+            symbol, venue: venue ?? base.venue ?? implied?.venue ?? 'default', assetClass: given?.assetClass ?? base.assetClass ?? implied?.assetClass ?? 'unknown',
+            description: given?.description ?? base.description, tickSize,
+            lotSize: given?.lotSize ?? base.lotSize ?? 1, multiplier: given?.multiplier ?? base.multiplier ?? 1,
+            currency: given?.currency ?? base.currency ?? 'USD', timeZone: given?.timeZone ?? base.timeZone ?? 'UTC',
+            session: given?.session ?? base.session ?? '24h'
+        };
+        return this.repo.upsertInstrument(spec);
+    }
+}

@@ -1,0 +1,546 @@
+// *****************************************************************************
+// One import: a single DuckDB transaction into which the importers stream validated ticks,
+// bars and quarantined rows. Commit writes everything; any error (or cancellation) rolls all
+// of it back, so a failed import leaves the database as it was.
+// *****************************************************************************
+
+import { DatasetErrors, DatasetKind, DuplicatePolicy, ImportedFile, ImportProgress, Instrument } from '../common/dataset-protocol';
+import { ColumnarAppender } from './columnar-appender';
+import { PriceGrid } from './price-grid';
+import { TickFlags } from './schema-migrations';
+import { num, tickKindCode, TickRepository } from './tick-repository';
+import { WorkspaceDatabase } from './workspace-database';
+
+const BUFFER_ROWS = 65536;
+
+/** Inclusive-exclusive time ranges already covered by stored files of a dataset. */
+class RangeSet {
+    protected readonly ranges: [number, number][] = [];
+    protected last = 0;
+
+    add(first: number, last: number): void {
+        this.ranges.push([first, last]);
+        this.ranges.sort((a, b) => a[0] - b[0]);
+    }
+
+    get isEmpty(): boolean {
+        return this.ranges.length === 0;
+    }
+
+    get max(): number {
+        let m = -Infinity;
+        for (const r of this.ranges) {
+            m = Math.max(m, r[1]);
+        }
+        return m;
+    }
+
+    /** Whether t lies inside a stored range: [first, last), or exactly at a one-instant range. */
+    contains(t: number): boolean {
+        const r = this.ranges[this.last];
+        if (r && t >= r[0] && (t < r[1] || t === r[0])) {
+            return true;
+        }
+        for (let i = 0; i < this.ranges.length; i++) {
+            const q = this.ranges[i];
+            if (t >= q[0] && (t < q[1] || t === q[0])) {
+                this.last = i;
+                return true;
+            }
+        }
+        return false;
+    }
+}
+
+export interface DatasetWriterOptions {
+    readonly duplicates: DuplicatePolicy;
+    readonly outOfOrderToleranceUs: number;
+}
+
+/** Validates and buffers the rows of one dataset (instrument + kind) of an import. */
+export class DatasetWriter {
+    readonly priceGrid: PriceGrid;
+    readonly sizeGrid: PriceGrid;
+    readonly time = new Float64Array(BUFFER_ROWS);
+    readonly a = new Float64Array(BUFFER_ROWS);
+    readonly b = new Float64Array(BUFFER_ROWS);
+    readonly c = new Float64Array(BUFFER_ROWS);
+    readonly d = new Float64Array(BUFFER_ROWS);
+    readonly e = new Float64Array(BUFFER_ROWS);
+    readonly flags = new Int32Array(BUFFER_ROWS);
+    count = 0;
+
+    rows = 0;
+    quarantined = 0;
+    repeats = 0;
+    minTime = Infinity;
+    maxTime = -Infinity;
+    needsResort = false;
+    fileRows = 0;
+    fileQuarantined = 0;
+    fileFirst = Infinity;
+    fileLast = -Infinity;
+    touchedInFile = false;
+
+    protected prevTime = -Infinity;
+    protected prevA = NaN;
+    protected prevB = NaN;
+    protected prevC = NaN;
+    protected prevD = NaN;
+
+    constructor(
+        readonly session: ImportSession,
+        readonly instrument: Instrument,
+        readonly kind: DatasetKind,
+        readonly stored: RangeSet,
+        readonly storedMax: number,
+        readonly options: DatasetWriterOptions,
+        /** For bars: timeframe and the side the prices are (`bid`, `trade`...). */
+        readonly timeframe = '',
+        readonly side = 'trade'
+    ) {
+        this.priceGrid = new PriceGrid(instrument.tickSize);
+        this.sizeGrid = new PriceGrid(instrument.lotSize);
+    }
+
+    startFile(): void {
+        this.fileRows = 0;
+        this.fileQuarantined = 0;
+        this.fileFirst = Infinity;
+        this.fileLast = -Infinity;
+        this.touchedInFile = false;
+        // Each file is checked for order on its own; files out of order with each other are re-sorted.
+        this.prevTime = -Infinity;
+        this.prevA = this.prevB = this.prevC = this.prevD = NaN;
+    }
+
+    /** Common time checks; returns a quarantine reason or ''. */
+    protected checkTime(t: number): string {
+        if (t !== t) {
+            return 'unparseable time';
+        }
+        if (t < this.prevTime) {
+            if (this.prevTime - t > this.options.outOfOrderToleranceUs) {
+                return `out of order: ${(this.prevTime - t) / 1000} ms before the previous row`;
+            }
+            this.needsResort = true;
+        }
+        if (!this.stored.isEmpty && this.stored.contains(t)) {
+            return 'duplicate: time range already stored for this instrument';
+        }
+        return '';
+    }
+
+    protected accept(t: number, flags: number): void {
+        const i = this.count;
+        this.time[i] = t;
+        this.flags[i] = flags;
+        this.prevTime = t;
+        if (t < this.minTime) {
+            this.minTime = t;
+        }
+        if (t > this.maxTime) {
+            this.maxTime = t;
+        }
+        if (t < this.fileFirst) {
+            this.fileFirst = t;
+        }
+        if (t > this.fileLast) {
+            this.fileLast = t;
+        }
+        this.rows++;
+        this.fileRows++;
+        this.touchedInFile = true;
+        if (++this.count === BUFFER_ROWS) {
+            this.session.flushWriter(this);
+        }
+    }
+
+    /** A trade; price in ticks, size in lots (NaN when unknown). Returns a quarantine reason, or '' when stored. */
+    addTrade(t: number, price: number, size: number, flags: number): string {
+        const reason = this.checkTime(t);
+        if (reason) {
+            return reason;
+        }
+        if (!(price > 0)) {
+            return 'non-positive price';
+        }
+        if (size < 0) {
+            return 'negative size';
+        }
+        if (t === this.prevTime && price === this.prevA && size === this.prevB && flags === this.prevC) {
+            if (this.options.duplicates === 'quarantine') {
+                return 'duplicate of the previous row';
+            }
+            flags |= TickFlags.REPEAT;
+            this.repeats++;
+        } else {
+            this.prevA = price;
+            this.prevB = size;
+            this.prevC = flags;
+        }
+        const i = this.count;
+        this.a[i] = price;
+        this.b[i] = size;
+        this.accept(t, flags);
+        return '';
+    }
+
+    /** A quote; prices in ticks, sizes in lots (NaN when unknown). */
+    addQuote(t: number, bid: number, ask: number, bidSize: number, askSize: number, flags: number): string {
+        const reason = this.checkTime(t);
+        if (reason) {
+            return reason;
+        }
+        if (!(bid > 0) || !(ask > 0)) {
+            return 'non-positive price';
+        }
+        if (bid > ask) {
+            return 'crossed quote: bid above ask';
+        }
+        if (bidSize < 0 || askSize < 0) {
+            return 'negative size';
+        }
+        if (bid === ask) {
+            flags |= TickFlags.LOCKED;
+        }
+        if (t === this.prevTime && bid === this.prevA && ask === this.prevB && bidSize === this.prevC && askSize === this.prevD) {
+            if (this.options.duplicates === 'quarantine') {
+                return 'duplicate of the previous row';
+            }
+            flags |= TickFlags.REPEAT;
+            this.repeats++;
+        } else {
+            this.prevA = bid;
+            this.prevB = ask;
+            this.prevC = bidSize;
+            this.prevD = askSize;
+        }
+        const i = this.count;
+        this.a[i] = bid;
+        this.b[i] = ask;
+        this.c[i] = bidSize;
+        this.d[i] = askSize;
+        this.accept(t, flags);
+        return '';
+    }
+
+    /** An imported bar (open time). */
+    addBar(t: number, open: number, high: number, low: number, close: number, volume: number): string {
+        const reason = this.checkTime(t);
+        if (reason) {
+            return reason;
+        }
+        if (t === this.prevTime) {
+            return 'duplicate bar time';
+        }
+        if (!(open > 0 && high > 0 && low > 0 && close > 0)) {
+            return 'non-positive price';
+        }
+        if (high < Math.max(open, close, low) || low > Math.min(open, close)) {
+            return 'inconsistent bar: high/low do not bound open/close';
+        }
+        if (volume < 0) {
+            return 'negative volume';
+        }
+        const i = this.count;
+        this.a[i] = open;
+        this.b[i] = high;
+        this.c[i] = low;
+        this.d[i] = close;
+        this.e[i] = volume !== volume ? 0 : volume;
+        this.accept(t, 0);
+        return '';
+    }
+
+    noteQuarantined(): void {
+        this.quarantined++;
+        this.fileQuarantined++;
+        this.touchedInFile = true;
+    }
+}
+
+interface QuarantineBuffer {
+    instrumentId: (string | null)[];
+    kind: (string | null)[];
+    file: string[];
+    line: Float64Array;
+    offset: Float64Array;
+    time: Float64Array;
+    raw: string[];
+    reason: string[];
+    count: number;
+}
+
+export interface ImportSessionOptions {
+    readonly format: string;
+    readonly preset?: string;
+    readonly paths: readonly string[];
+    readonly options?: unknown;
+    readonly totalBytes: number;
+    readonly filesTotal: number;
+    readonly duplicates?: DuplicatePolicy;
+    readonly outOfOrderToleranceUs?: number;
+    readonly signal?: AbortSignal;
+    readonly onProgress?: (progress: ImportProgress) => void;
+}
+
+export class ImportSession {
+    importId = 0;
+    readonly writers = new Map<string, DatasetWriter>();
+    readonly files: ImportedFile[] = [];
+    readonly warnings: string[] = [];
+    instrumentsDefined = 0;
+    protected tickAppender?: ColumnarAppender;
+    protected barAppender?: ColumnarAppender;
+    protected quarantineAppender?: ColumnarAppender;
+    protected readonly q: QuarantineBuffer = this.newQuarantineBuffer();
+    protected readonly pendingFiles: { writer: DatasetWriter; path: string; hash: string; bytes: number; rows: number; quarantined: number; first: number; last: number }[] = [];
+    protected readonly startedAt = Date.now();
+    protected bytesDone = 0;
+    protected filesDone = 0;
+    protected currentFile = '';
+    protected lastProgress = 0;
+    totalQuarantined = 0;
+
+    constructor(readonly db: WorkspaceDatabase, readonly repo: TickRepository, readonly options: ImportSessionOptions) { }
+
+    get rows(): number {
+        let n = 0;
+        for (const w of this.writers.values()) {
+            n += w.rows;
+        }
+        return n;
+    }
+
+    async begin(): Promise<void> {
+        this.importId = num(await this.db.scalar(`SELECT nextval('import_id_seq')`));
+        await this.db.run('BEGIN TRANSACTION');
+        this.tickAppender = await ColumnarAppender.create(this.db.connection, 'ticks',
+            ['INTEGER', 'UTINYINT', 'BIGINT', 'BIGINT', 'BIGINT', 'BIGINT', 'BIGINT', 'BIGINT', 'BIGINT', 'INTEGER', 'INTEGER']);
+        this.barAppender = await ColumnarAppender.create(this.db.connection, 'bars',
+            ['INTEGER', 'VARCHAR', 'VARCHAR', 'VARCHAR', 'BIGINT', 'BIGINT', 'BIGINT', 'BIGINT', 'BIGINT', 'BIGINT', 'BIGINT', 'INTEGER']);
+        this.quarantineAppender = await ColumnarAppender.create(this.db.connection, 'quarantine',
+            ['INTEGER', 'BIGINT', 'VARCHAR', 'VARCHAR', 'BIGINT', 'BIGINT', 'BIGINT', 'VARCHAR', 'VARCHAR']);
+    }
+
+    /** The writer of a dataset, created on first use with the ranges its stored files cover. */
+    async writer(instrument: Instrument, kind: DatasetKind, timeframe = '', side = 'trade'): Promise<DatasetWriter> {
+        const key = `${instrument.id}:${kind}:${timeframe}`;
+        let w = this.writers.get(key);
+        if (!w) {
+            const stored = new RangeSet();
+            const rows = await this.db.all(`SELECT first_us, last_us FROM import_files
+                WHERE instrument_id = $1 AND kind = $2 AND first_us IS NOT NULL`, [instrument.id, kind]);
+            for (const r of rows) {
+                stored.add(num(r.first_us), num(r.last_us));
+            }
+            w = new DatasetWriter(this, instrument, kind, stored, stored.max, {
+                duplicates: this.options.duplicates ?? 'keep',
+                outOfOrderToleranceUs: this.options.outOfOrderToleranceUs ?? 0
+            }, timeframe, side);
+            w.startFile();
+            this.writers.set(key, w);
+        }
+        return w;
+    }
+
+    /** Whether this file (same contents) was imported before into the dataset. */
+    async alreadyImported(instrument: Instrument, kind: DatasetKind, hash: string): Promise<number | undefined> {
+        const id = await this.db.scalar('SELECT import_id FROM import_files WHERE instrument_id = $1 AND kind = $2 AND content_hash = $3 LIMIT 1',
+            [instrument.id, kind, hash]);
+        return id === undefined || id === null ? undefined : num(id);
+    }
+
+    startFile(label: string): void {
+        this.currentFile = label;
+        for (const w of this.writers.values()) {
+            w.startFile();
+        }
+        this.checkCancelled();
+    }
+
+    /** Records what a file contributed to each dataset it touched. */
+    endFile(label: string, hash: string, bytes: number, note?: string): ImportedFile {
+        let rows = 0, quarantined = 0;
+        for (const w of this.writers.values()) {
+            if (!w.touchedInFile) {
+                continue;
+            }
+            rows += w.fileRows;
+            quarantined += w.fileQuarantined;
+            this.pendingFiles.push({
+                writer: w, path: label, hash, bytes, rows: w.fileRows, quarantined: w.fileQuarantined,
+                first: w.fileFirst, last: w.fileLast
+            });
+            if (w.fileRows > 0) {
+                w.stored.add(w.fileFirst, w.fileLast);
+            }
+            w.touchedInFile = false;
+        }
+        const file: ImportedFile = { path: label, rows, quarantined, note };
+        this.files.push(file);
+        this.filesDone++;
+        this.bytesDone += bytes;
+        this.progress(0, true);
+        return file;
+    }
+
+    quarantine(writer: DatasetWriter | undefined, file: string, line: number, byteOffset: number, raw: string, reason: string, time = NaN): void {
+        writer?.noteQuarantined();
+        this.totalQuarantined++;
+        const q = this.q;
+        const i = q.count;
+        q.instrumentId[i] = writer ? String(writer.instrument.id) : null;
+        q.kind[i] = writer ? writer.kind : null;
+        q.file[i] = file;
+        q.line[i] = line;
+        q.offset[i] = byteOffset;
+        q.time[i] = time;
+        q.raw[i] = raw.length > 4096 ? raw.slice(0, 4096) + '...' : raw;
+        q.reason[i] = reason;
+        if (++q.count === BUFFER_ROWS) {
+            this.flushQuarantine();
+        }
+    }
+
+    /** Throws ImportCancelled when the signal fired; call between chunks. */
+    checkCancelled(): void {
+        if (this.options.signal?.aborted) {
+            throw DatasetErrors.ImportCancelled();
+        }
+    }
+
+    /** Reports progress at most ten times a second; `fileBytes` is how far into the current file. */
+    progress(fileBytes: number, force = false): void {
+        const now = Date.now();
+        if (!this.options.onProgress || (!force && now - this.lastProgress < 100)) {
+            return;
+        }
+        this.lastProgress = now;
+        const rows = this.rows;
+        const seconds = Math.max((now - this.startedAt) / 1000, 1e-3);
+        this.options.onProgress({
+            importId: this.importId, file: this.currentFile, filesDone: this.filesDone, filesTotal: this.options.filesTotal,
+            rows, quarantined: this.totalQuarantined, rowsPerSecond: Math.round(rows / seconds),
+            percent: this.options.totalBytes > 0 ? Math.min(100, 100 * (this.bytesDone + fileBytes) / this.options.totalBytes) : 0
+        });
+    }
+
+    flushWriter(w: DatasetWriter): void {
+        const n = w.count;
+        if (n === 0) {
+            return;
+        }
+        if (w.kind === 'bars') {
+            this.barAppender!.append([w.instrument.id, w.timeframe, 'import', w.side, w.time, w.a, w.b, w.c, w.d, w.e, 1, this.importId], 0, n);
+        } else if (w.kind === 'trades') {
+            this.tickAppender!.append([w.instrument.id, tickKindCode('trades'), w.time, w.a, w.b, null, null, null, null, w.flags, this.importId], 0, n);
+        } else {
+            this.tickAppender!.append([w.instrument.id, tickKindCode('quotes'), w.time, null, null, w.a, w.b, w.c, w.d, w.flags, this.importId], 0, n);
+        }
+        w.count = 0;
+    }
+
+    protected flushQuarantine(): void {
+        const q = this.q;
+        if (q.count === 0) {
+            return;
+        }
+        const instrumentIds = new Float64Array(q.count);
+        for (let i = 0; i < q.count; i++) {
+            instrumentIds[i] = q.instrumentId[i] === null ? NaN : Number(q.instrumentId[i]);
+        }
+        this.quarantineAppender!.append([this.importId, instrumentIds, q.kind, q.file, q.line, q.offset, q.time, q.raw, q.reason], 0, q.count);
+        Object.assign(q, this.newQuarantineBuffer());
+    }
+
+    protected newQuarantineBuffer(): QuarantineBuffer {
+        return {
+            instrumentId: [], kind: [], file: [], line: new Float64Array(BUFFER_ROWS), offset: new Float64Array(BUFFER_ROWS),
+            time: new Float64Array(BUFFER_ROWS), raw: [], reason: [], count: 0
+        };
+    }
+
+    /** Flushes everything, re-sorts datasets that need it, records the import, and commits. */
+    async commit(status: 'committed' = 'committed', message?: string): Promise<void> {
+        for (const w of this.writers.values()) {
+            this.flushWriter(w);
+        }
+        this.flushQuarantine();
+        this.closeAppenders();
+        this.checkCancelled();
+        for (const w of this.writers.values()) {
+            if (w.kind !== 'bars' && w.rows > 0 && (w.needsResort || w.minTime < w.storedMax || this.filesOutOfOrder(w))) {
+                await this.resort(w);
+            }
+        }
+        for (const f of this.pendingFiles) {
+            await this.db.run(`INSERT INTO import_files VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, [
+                this.importId, f.writer.instrument.id, f.writer.kind, f.path, f.hash, f.bytes, f.rows, f.quarantined,
+                f.rows > 0 ? f.first : null, f.rows > 0 ? f.last : null
+            ]);
+        }
+        await this.db.run(`INSERT INTO imports VALUES ($1, $2, $3, $4, $5, $6, $7::JSON, $8, $9, $10, $11)`, [
+            this.importId, this.startedAt * 1000, Date.now() * 1000, this.options.format, this.options.preset ?? null,
+            JSON.stringify(this.options.paths), JSON.stringify(this.options.options ?? null), status, this.rows, this.totalQuarantined, message ?? null
+        ]);
+        this.checkCancelled();
+        await this.db.run('COMMIT');
+    }
+
+    /** Whether files of this import arrived out of time order with each other. */
+    protected filesOutOfOrder(w: DatasetWriter): boolean {
+        let prevLast = -Infinity;
+        for (const f of this.pendingFiles) {
+            if (f.writer !== w || f.rows === 0) {
+                continue;
+            }
+            if (f.first < prevLast) {
+                return true;
+            }
+            prevLast = f.last;
+        }
+        return false;
+    }
+
+    /** Rewrites a dataset's ticks in time order (ties keep their insertion order). */
+    protected async resort(w: DatasetWriter): Promise<void> {
+        const where = `instrument_id = ${w.instrument.id} AND kind = ${tickKindCode(w.kind)}`;
+        await this.db.run(`CREATE TEMP TABLE resort_ticks AS SELECT * FROM ticks WHERE ${where} ORDER BY time_us, rowid`);
+        await this.db.run(`DELETE FROM ticks WHERE ${where}`);
+        await this.db.run(`INSERT INTO ticks SELECT * FROM resort_ticks`);
+        await this.db.run(`DROP TABLE resort_ticks`);
+    }
+
+    protected closeAppenders(): void {
+        for (const a of [this.tickAppender, this.barAppender, this.quarantineAppender]) {
+            a?.close();
+        }
+        this.tickAppender = this.barAppender = this.quarantineAppender = undefined;
+    }
+
+    /** Undoes everything and records the failed import (outside the rolled-back transaction). */
+    async rollback(error: unknown): Promise<void> {
+        try {
+            this.closeAppenders();
+        } catch {
+            // The appender may hold rows that fail a constraint; the rollback discards them.
+        }
+        try {
+            await this.db.run('ROLLBACK');
+        } catch {
+            // Already rolled back by DuckDB.
+        }
+        const cancelled = typeof error === 'object' && error !== null && DatasetErrors.ImportCancelled.is(error);
+        const message = error instanceof Error ? error.message : String(error);
+        try {
+            await this.db.run(`INSERT INTO imports VALUES ($1, $2, $3, $4, $5, $6, $7::JSON, $8, 0, 0, $9)`, [
+                this.importId, this.startedAt * 1000, Date.now() * 1000, this.options.format, this.options.preset ?? null,
+                JSON.stringify(this.options.paths), JSON.stringify(this.options.options ?? null), cancelled ? 'cancelled' : 'failed', message
+            ]);
+        } catch {
+            // Recording the failure is best effort; the data itself is untouched.
+        }
+    }
+}

@@ -1,0 +1,187 @@
+// *****************************************************************************
+// Exact decimal -> integer tick conversion, straight from the bytes of a field. A price is
+// stored as price / tickSize, which must be a whole number: a price off the grid is rejected,
+// never rounded (no silent coercion). Integer arithmetic on doubles, exact below 2^53.
+// *****************************************************************************
+
+const POW10: number[] = [];
+for (let i = 0; i <= 22; i++) {
+    POW10.push(10 ** i);
+}
+
+/** `tickSize` as mantissa x 10^-exponent, e.g. 0.25 -> 25, 2; 0.00001 -> 1, 5; 5 -> 5, 0. */
+export function decimalParts(value: number): { mantissa: number; exponent: number } {
+    if (!(value > 0) || !isFinite(value)) {
+        throw new Error(`Not a positive number: ${value}`);
+    }
+    let exponent = 0;
+    let mantissa = value;
+    while (Math.abs(mantissa - Math.round(mantissa)) > 1e-9 * Math.max(1, mantissa) && exponent < 18) {
+        exponent++;
+        mantissa = value * POW10[exponent];
+    }
+    return { mantissa: Math.round(mantissa), exponent };
+}
+
+export class PriceGrid {
+    readonly tickMantissa: number;
+    readonly tickExponent: number;
+    /** Why the last `parse` returned NaN. */
+    error = '';
+
+    /**
+     * @param tickSize grid step (instrument tick size, or lot size for sizes)
+     * @param scale implied decimals of the text: 4 when fields hold price x 10000
+     */
+    constructor(readonly tickSize: number, readonly scale = 0) {
+        const parts = decimalParts(tickSize);
+        this.tickMantissa = parts.mantissa;
+        this.tickExponent = parts.exponent;
+    }
+
+    /** Ticks of the decimal in bytes [start, end), or NaN with `error` set. */
+    parse(buf: Uint8Array, start: number, end: number): number {
+        let i = start;
+        while (i < end && buf[i] === 32) {
+            i++;
+        }
+        while (end > i && buf[end - 1] === 32) {
+            end--;
+        }
+        let negative = false;
+        if (i < end && (buf[i] === 45 || buf[i] === 43)) {
+            negative = buf[i] === 45;
+            i++;
+        }
+        let mantissa = 0;
+        let decimals = 0;
+        let digits = 0;
+        let seenPoint = false;
+        for (; i < end; i++) {
+            const c = buf[i] - 48;
+            if (c >= 0 && c <= 9) {
+                mantissa = mantissa * 10 + c;
+                digits++;
+                if (seenPoint) {
+                    decimals++;
+                }
+            } else if (buf[i] === 46 && !seenPoint) {
+                seenPoint = true;
+            } else if ((buf[i] === 101 || buf[i] === 69) && digits > 0) {
+                return this.parseSlow(buf, start, end);
+            } else {
+                this.error = 'not a number';
+                return NaN;
+            }
+        }
+        if (digits === 0) {
+            this.error = start === end ? 'empty field' : 'not a number';
+            return NaN;
+        }
+        if (mantissa > 9007199254740991) {
+            this.error = 'too many digits';
+            return NaN;
+        }
+        return this.toTicks(negative ? -mantissa : mantissa, decimals + this.scale);
+    }
+
+    /** Ticks of mantissa x 10^-decimals. */
+    toTicks(mantissa: number, decimals: number): number {
+        let value: number;
+        const shift = this.tickExponent - decimals;
+        if (shift >= 0) {
+            value = mantissa * POW10[shift];
+        } else {
+            const p = POW10[-shift];
+            if (mantissa % p !== 0) {
+                this.error = `not a multiple of ${this.tickSize}`;
+                return NaN;
+            }
+            value = mantissa / p;
+        }
+        if (this.tickMantissa !== 1) {
+            if (value % this.tickMantissa !== 0) {
+                this.error = `not a multiple of ${this.tickSize}`;
+                return NaN;
+            }
+            value /= this.tickMantissa;
+        }
+        if (!Number.isSafeInteger(value)) {
+            this.error = 'out of range';
+            return NaN;
+        }
+        return value;
+    }
+
+    /** Ticks of a JS number (FIX and binary input); exact when the number is the nearest double of a grid price. */
+    fromNumber(value: number): number {
+        if (!isFinite(value)) {
+            this.error = 'not a number';
+            return NaN;
+        }
+        const ticks = value / this.tickSize;
+        const rounded = Math.round(ticks);
+        if (Math.abs(ticks - rounded) > 1e-6) {
+            this.error = `not a multiple of ${this.tickSize}`;
+            return NaN;
+        }
+        return rounded;
+    }
+
+    /** Decimal text of a tick count, exact (for CSV export and previews). */
+    format(ticks: number): string {
+        const units = ticks * this.tickMantissa;
+        const exp = this.tickExponent;
+        if (exp === 0) {
+            return String(units);
+        }
+        const negative = units < 0;
+        const s = String(Math.abs(units)).padStart(exp + 1, '0');
+        return (negative ? '-' : '') + s.slice(0, s.length - exp) + '.' + s.slice(s.length - exp);
+    }
+
+    protected parseSlow(buf: Uint8Array, start: number, end: number): number {
+        const text = Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('latin1');
+        const value = Number(text);
+        if (!isFinite(value)) {
+            this.error = 'not a number';
+            return NaN;
+        }
+        return this.fromNumber(value / POW10[this.scale]);
+    }
+}
+
+/** Integer in bytes [start, end) (optional sign), or NaN. */
+export function parseIntBytes(buf: Uint8Array, start: number, end: number): number {
+    let i = start;
+    let negative = false;
+    if (i < end && (buf[i] === 45 || buf[i] === 43)) {
+        negative = buf[i] === 45;
+        i++;
+    }
+    if (i === end) {
+        return NaN;
+    }
+    let v = 0;
+    for (; i < end; i++) {
+        const c = buf[i] - 48;
+        if (c < 0 || c > 9) {
+            return NaN;
+        }
+        v = v * 10 + c;
+    }
+    return negative ? -v : v;
+}
+
+/** n digits at buf[i..i+n) as a number, or -1 when any is not a digit. */
+export function digitsAt(buf: Uint8Array, i: number, n: number): number {
+    let v = 0;
+    for (let k = 0; k < n; k++) {
+        const c = buf[i + k] - 48;
+        if (!(c >= 0 && c <= 9)) {
+            return -1;
+        }
+        v = v * 10 + c;
+    }
+    return v;
+}

@@ -1,0 +1,190 @@
+// *****************************************************************************
+// The workspace database schema, as an ordered list of migrations. A database records the
+// highest version applied in `schema_version`; opening it applies the missing ones in order.
+// Never edit a released migration: append a new one.
+// *****************************************************************************
+
+export interface Migration {
+    readonly version: number;
+    readonly description: string;
+    readonly sql: readonly string[];
+}
+
+/** Tick kinds as stored in `ticks.kind`. */
+export const TICK_KIND_TRADE = 1;
+export const TICK_KIND_QUOTE = 2;
+
+/** Bits of `ticks.flags`. The exchange code (one ASCII character) sits in bits 16-23. */
+export const TickFlags = {
+    /** The vendor marked the tick suspicious (Lean `suspicious` column). */
+    SUSPICIOUS: 1 << 0,
+    /** Bid equals ask. */
+    LOCKED: 1 << 1,
+    /** Exact repeat of the previous tick (kept: trade tapes hold real repeats). */
+    REPEAT: 1 << 2,
+    /** Came from a FIX snapshot (35=W) rather than an incremental refresh. */
+    SNAPSHOT: 1 << 3,
+    EXCHANGE_SHIFT: 16
+} as const;
+
+export const MIGRATIONS: readonly Migration[] = [
+    {
+        version: 1,
+        description: 'instruments, ticks, bars, imports, quarantine, quality, runs',
+        sql: [
+            `CREATE SEQUENCE instrument_id_seq START 1`,
+            `CREATE TABLE instruments (
+                id INTEGER PRIMARY KEY DEFAULT nextval('instrument_id_seq'),
+                symbol VARCHAR NOT NULL,
+                venue VARCHAR NOT NULL,
+                asset_class VARCHAR NOT NULL,
+                description VARCHAR,
+                tick_size DOUBLE NOT NULL CHECK (tick_size > 0),
+                lot_size DOUBLE NOT NULL DEFAULT 1,
+                multiplier DOUBLE NOT NULL DEFAULT 1,
+                currency VARCHAR NOT NULL DEFAULT 'USD',
+                time_zone VARCHAR NOT NULL DEFAULT 'UTC',
+                session VARCHAR NOT NULL DEFAULT '24h',
+                security_id VARCHAR,
+                attributes JSON,
+                UNIQUE (symbol, venue)
+            )`,
+            // One row per tick, physically ordered by (instrument_id, time_us) within each instrument.
+            // kind 1 = trade (price_ticks, size), 2 = quote (bid_ticks, ask_ticks, bid_size, ask_size).
+            // Prices are integer multiples of the instrument's tick_size; sizes integer multiples of lot_size.
+            `CREATE TABLE ticks (
+                instrument_id INTEGER NOT NULL,
+                kind UTINYINT NOT NULL,
+                time_us BIGINT NOT NULL,
+                price_ticks BIGINT,
+                size BIGINT,
+                bid_ticks BIGINT,
+                ask_ticks BIGINT,
+                bid_size BIGINT,
+                ask_size BIGINT,
+                flags INTEGER NOT NULL,
+                import_id INTEGER NOT NULL
+            )`,
+            // Imported bars (origin 'import') and the bar cache computed from ticks (origin 'cache').
+            `CREATE TABLE bars (
+                instrument_id INTEGER NOT NULL,
+                timeframe VARCHAR NOT NULL,
+                origin VARCHAR NOT NULL,
+                side VARCHAR NOT NULL,
+                time_us BIGINT NOT NULL,
+                open_ticks BIGINT NOT NULL,
+                high_ticks BIGINT NOT NULL,
+                low_ticks BIGINT NOT NULL,
+                close_ticks BIGINT NOT NULL,
+                volume BIGINT NOT NULL,
+                tick_count BIGINT NOT NULL,
+                import_id INTEGER
+            )`,
+            `CREATE SEQUENCE import_id_seq START 1`,
+            `CREATE TABLE imports (
+                id INTEGER PRIMARY KEY,
+                started_at BIGINT NOT NULL,
+                finished_at BIGINT,
+                format VARCHAR NOT NULL,
+                preset VARCHAR,
+                paths JSON NOT NULL,
+                options JSON,
+                status VARCHAR NOT NULL,
+                rows BIGINT NOT NULL DEFAULT 0,
+                quarantined BIGINT NOT NULL DEFAULT 0,
+                message VARCHAR
+            )`,
+            // One row per imported file and dataset: what it covered, so a re-import is recognised.
+            `CREATE TABLE import_files (
+                import_id INTEGER NOT NULL,
+                instrument_id INTEGER NOT NULL,
+                kind VARCHAR NOT NULL,
+                path VARCHAR NOT NULL,
+                content_hash VARCHAR NOT NULL,
+                bytes BIGINT NOT NULL,
+                rows BIGINT NOT NULL,
+                quarantined BIGINT NOT NULL,
+                first_us BIGINT,
+                last_us BIGINT
+            )`,
+            `CREATE TABLE quarantine (
+                import_id INTEGER NOT NULL,
+                instrument_id BIGINT,
+                kind VARCHAR,
+                file VARCHAR NOT NULL,
+                line BIGINT NOT NULL,
+                byte_offset BIGINT NOT NULL,
+                time_us BIGINT,
+                raw VARCHAR NOT NULL,
+                reason VARCHAR NOT NULL
+            )`,
+            `CREATE TABLE quality_days (
+                instrument_id INTEGER NOT NULL,
+                kind VARCHAR NOT NULL,
+                day DATE NOT NULL,
+                tick_count BIGINT NOT NULL,
+                gaps INTEGER NOT NULL,
+                longest_gap_s DOUBLE NOT NULL,
+                duplicates BIGINT NOT NULL,
+                out_of_order BIGINT NOT NULL,
+                crossed BIGINT NOT NULL,
+                spikes BIGINT NOT NULL,
+                outside_session BIGINT NOT NULL,
+                quarantined BIGINT NOT NULL,
+                score DOUBLE NOT NULL,
+                computed_at BIGINT NOT NULL
+            )`,
+            // Backtest runs and their results; filled by the engine and analysis extensions.
+            `CREATE TABLE runs (
+                id VARCHAR PRIMARY KEY,
+                created_at BIGINT NOT NULL,
+                finished_at BIGINT,
+                strategy VARCHAR NOT NULL,
+                params JSON,
+                instrument_ids INTEGER[],
+                from_us BIGINT,
+                to_us BIGINT,
+                seed BIGINT,
+                status VARCHAR NOT NULL,
+                config JSON,
+                message VARCHAR
+            )`,
+            `CREATE TABLE run_results (
+                run_id VARCHAR NOT NULL,
+                metric VARCHAR NOT NULL,
+                value DOUBLE,
+                value_json JSON
+            )`,
+            `CREATE TABLE run_trades (
+                run_id VARCHAR NOT NULL,
+                trade_no INTEGER NOT NULL,
+                instrument_id INTEGER NOT NULL,
+                side VARCHAR NOT NULL,
+                quantity DOUBLE NOT NULL,
+                entry_us BIGINT NOT NULL,
+                entry_price DOUBLE NOT NULL,
+                exit_us BIGINT,
+                exit_price DOUBLE,
+                pnl DOUBLE,
+                mae DOUBLE,
+                mfe DOUBLE,
+                attributes JSON
+            )`,
+            `CREATE TABLE run_equity (
+                run_id VARCHAR NOT NULL,
+                time_us BIGINT NOT NULL,
+                equity DOUBLE NOT NULL,
+                drawdown DOUBLE
+            )`,
+            `CREATE TABLE run_journal (
+                run_id VARCHAR NOT NULL,
+                seq BIGINT NOT NULL,
+                time_us BIGINT NOT NULL,
+                event VARCHAR NOT NULL,
+                detail JSON
+            )`
+        ]
+    }
+];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

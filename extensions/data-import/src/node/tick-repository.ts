@@ -1,0 +1,280 @@
+// *****************************************************************************
+// The repository the engine, analysis and the importers use: instruments, datasets, columnar
+// tick and bar reads (raw DuckDB chunks copied into typed arrays, never row objects),
+// quarantine, quality rows. Plain class, usable without Theia.
+// *****************************************************************************
+
+import * as duckdb from '@duckdb/node-bindings';
+import { DuckDBConnection, DuckDBDataChunk } from '@duckdb/node-api';
+import {
+    BarColumns, DatasetErrors, DatasetKey, DatasetKind, DatasetSummary, ImportRecord, Instrument, InstrumentSpec, QuarantinedRow, TickColumns, UnixMicros
+} from '../common/dataset-protocol';
+import { TICK_KIND_QUOTE, TICK_KIND_TRADE } from './schema-migrations';
+import { Row, WorkspaceDatabase } from './workspace-database';
+
+export function tickKindCode(kind: DatasetKind): number {
+    return kind === 'quotes' ? TICK_KIND_QUOTE : TICK_KIND_TRADE;
+}
+
+export function num(value: unknown): number {
+    return value === null || value === undefined ? NaN : Number(value);
+}
+
+function sqlString(s: string): string {
+    return `'${s.replace(/'/g, "''")}'`;
+}
+
+export function instrumentFromRow(r: Row): Instrument {
+    return {
+        id: num(r.id), symbol: String(r.symbol), venue: String(r.venue), assetClass: String(r.asset_class),
+        description: r.description === null ? undefined : String(r.description),
+        tickSize: num(r.tick_size), lotSize: num(r.lot_size), multiplier: num(r.multiplier),
+        currency: String(r.currency), timeZone: String(r.time_zone), session: String(r.session)
+    };
+}
+
+/** A chunk-wise reader of BIGINT/INTEGER/DOUBLE result columns into preallocated typed arrays. */
+export interface ColumnSink {
+    /** Column index in the result -> destination (Float64Array for BIGINT/DOUBLE values, Int32Array for INTEGER). */
+    readonly targets: readonly (Float64Array | Int32Array | BigInt64Array | undefined)[];
+}
+
+export class TickRepository {
+    constructor(readonly db: WorkspaceDatabase) { }
+
+    // ---------------------------------------------------------------- instruments
+
+    async listInstruments(): Promise<Instrument[]> {
+        return (await this.db.all('SELECT * FROM instruments ORDER BY symbol, venue')).map(instrumentFromRow);
+    }
+
+    async getInstrument(id: number): Promise<Instrument | undefined> {
+        const rows = await this.db.all('SELECT * FROM instruments WHERE id = $1', [id]);
+        return rows.length ? instrumentFromRow(rows[0]) : undefined;
+    }
+
+    async findInstrument(symbol: string, venue?: string): Promise<Instrument | undefined> {
+        const rows = venue
+            ? await this.db.all('SELECT * FROM instruments WHERE symbol = $1 AND venue = $2', [symbol, venue])
+            : await this.db.all('SELECT * FROM instruments WHERE symbol = $1 ORDER BY id', [symbol]);
+        return rows.length ? instrumentFromRow(rows[0]) : undefined;
+    }
+
+    /** Inserts the instrument, or updates its spec when (symbol, venue) exists; returns it with its id. */
+    async upsertInstrument(spec: InstrumentSpec, extra?: { securityId?: string; attributes?: unknown }): Promise<Instrument> {
+        const existing = await this.findInstrument(spec.symbol, spec.venue);
+        const attributes = extra?.attributes === undefined ? null : JSON.stringify(extra.attributes);
+        if (existing) {
+            await this.db.run(`UPDATE instruments SET asset_class = $1, description = $2, tick_size = $3, lot_size = $4, multiplier = $5,
+                currency = $6, time_zone = $7, session = $8, security_id = coalesce($9, security_id), attributes = coalesce($10::JSON, attributes)
+                WHERE id = $11`,
+                [spec.assetClass, spec.description ?? null, spec.tickSize, spec.lotSize, spec.multiplier, spec.currency,
+                    spec.timeZone, spec.session, extra?.securityId ?? null, attributes, existing.id]);
+            if (existing.tickSize !== spec.tickSize) {
+                const stored = await this.db.scalar('SELECT count(*) FROM ticks WHERE instrument_id = $1', [existing.id]);
+                if (num(stored) > 0) {
+                    throw DatasetErrors.InvalidOptions(`${spec.symbol}@${spec.venue} has ticks stored on a grid of ${existing.tickSize}; ` +
+                        `its tick size cannot change to ${spec.tickSize} without re-importing them`);
+                }
+            }
+            return { ...spec, id: existing.id };
+        }
+        const id = await this.db.scalar(`INSERT INTO instruments (symbol, venue, asset_class, description, tick_size, lot_size, multiplier,
+                currency, time_zone, session, security_id, attributes)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::JSON) RETURNING id`,
+            [spec.symbol, spec.venue, spec.assetClass, spec.description ?? null, spec.tickSize, spec.lotSize, spec.multiplier,
+                spec.currency, spec.timeZone, spec.session, extra?.securityId ?? null, attributes]);
+        return { ...spec, id: num(id) };
+    }
+
+    // ---------------------------------------------------------------- datasets
+
+    async listDatasets(): Promise<DatasetSummary[]> {
+        const total = await this.db.all(`SELECT
+            (SELECT count(*) FROM ticks) AS ticks, (SELECT count(*) FROM bars) AS bars`);
+        const fileSize = this.db.fileSize();
+        const allRows = num(total[0].ticks) + num(total[0].bars);
+        const rows = await this.db.all(`
+            WITH t AS (
+                SELECT instrument_id, CASE kind WHEN ${TICK_KIND_QUOTE} THEN 'quotes' ELSE 'trades' END AS kind, NULL::VARCHAR AS timeframe,
+                    min(time_us) AS first_us, max(time_us) AS last_us, count(*) AS n
+                FROM ticks GROUP BY ALL
+                UNION ALL
+                SELECT instrument_id, 'bars', timeframe, min(time_us), max(time_us), count(*)
+                FROM bars WHERE origin = 'import' GROUP BY ALL
+            ), q AS (
+                SELECT instrument_id, kind, avg(score) AS score FROM quality_days GROUP BY ALL
+            ), qr AS (
+                SELECT instrument_id, kind, count(*) AS n FROM quarantine WHERE instrument_id IS NOT NULL GROUP BY ALL
+            )
+            SELECT t.*, i.symbol, i.venue, q.score, coalesce(qr.n, 0) AS quarantined
+            FROM t JOIN instruments i ON i.id = t.instrument_id
+            LEFT JOIN q ON q.instrument_id = t.instrument_id AND q.kind = t.kind
+            LEFT JOIN qr ON qr.instrument_id = t.instrument_id AND qr.kind = t.kind
+            ORDER BY i.symbol, i.venue, t.kind`);
+        return rows.map(r => ({
+            instrumentId: num(r.instrument_id),
+            kind: r.kind as DatasetKind,
+            symbol: String(r.symbol),
+            venue: String(r.venue),
+            firstTime: num(r.first_us),
+            lastTime: num(r.last_us),
+            tickCount: num(r.n),
+            sizeOnDisk: allRows > 0 ? Math.round(fileSize * num(r.n) / allRows) : 0,
+            qualityScore: r.score === null || r.score === undefined ? undefined : Math.round(num(r.score) * 10) / 10,
+            quarantinedRows: num(r.quarantined),
+            timeframe: r.timeframe === null ? undefined : String(r.timeframe)
+        }));
+    }
+
+    /** Removes a dataset's ticks (or imported bars), its bar cache, quality rows and import records. */
+    async deleteDataset(key: DatasetKey): Promise<void> {
+        await this.db.transaction(async () => {
+            if (key.kind === 'bars') {
+                await this.db.run(`DELETE FROM bars WHERE instrument_id = $1 AND origin = 'import'`, [key.instrumentId]);
+            } else {
+                await this.db.run('DELETE FROM ticks WHERE instrument_id = $1 AND kind = $2', [key.instrumentId, tickKindCode(key.kind)]);
+                await this.db.run(`DELETE FROM bars WHERE instrument_id = $1 AND origin = 'cache'`, [key.instrumentId]);
+            }
+            await this.db.run('DELETE FROM quality_days WHERE instrument_id = $1 AND kind = $2', [key.instrumentId, key.kind]);
+            await this.db.run('DELETE FROM import_files WHERE instrument_id = $1 AND kind = $2', [key.instrumentId, key.kind]);
+        });
+    }
+
+    // ---------------------------------------------------------------- columnar reads
+
+    /**
+     * Runs a query whose result columns are all numeric and copies them chunk by chunk into typed arrays:
+     * BIGINT -> Float64Array (exact below 2^53), INTEGER -> Int32Array, DOUBLE -> Float64Array.
+     * `expected` sizes the arrays (use a count query); they grow when it is short.
+     */
+    async readColumns(sql: string, types: readonly ('BIGINT' | 'INTEGER' | 'DOUBLE')[], expected: number,
+        connection: DuckDBConnection = this.db.connection): Promise<{ count: number; columns: (Float64Array | Int32Array)[] }> {
+        let capacity = Math.max(expected, 1);
+        let columns: (Float64Array | Int32Array)[] = types.map(t => t === 'INTEGER' ? new Int32Array(capacity) : new Float64Array(capacity));
+        let count = 0;
+        const result = await connection.run(sql);
+        const scratch = new BigInt64Array(2048);
+        const words = new Int32Array(scratch.buffer);
+        for (; ;) {
+            const chunk: DuckDBDataChunk | null = await result.fetchChunk();
+            if (!chunk || chunk.rowCount === 0) {
+                break;
+            }
+            const n = chunk.rowCount;
+            if (count + n > capacity) {
+                capacity = Math.max(capacity * 2, count + n);
+                columns = columns.map(c => {
+                    const bigger = c instanceof Int32Array ? new Int32Array(capacity) : new Float64Array(capacity);
+                    bigger.set(c.subarray(0, count));
+                    return bigger;
+                });
+            }
+            for (let c = 0; c < types.length; c++) {
+                const vector = duckdb.data_chunk_get_vector(chunk.chunk, c);
+                const type = types[c];
+                const width = type === 'INTEGER' ? 4 : 8;
+                const data = duckdb.vector_get_data(vector, n * width);
+                const validity = duckdb.vector_get_validity(vector, Math.ceil(n / 64) * 8);
+                const target = columns[c];
+                if (type === 'INTEGER') {
+                    (target as Int32Array).set(new Int32Array(data.buffer, data.byteOffset, n), count);
+                } else if (type === 'DOUBLE') {
+                    (target as Float64Array).set(new Float64Array(data.buffer, data.byteOffset, n), count);
+                } else {
+                    // int64 -> double: hi * 2^32 + lo (exact below 2^53), without BigInt.
+                    new Uint8Array(scratch.buffer).set(data.subarray(0, n * 8));
+                    const out = target as Float64Array;
+                    for (let i = 0; i < n; i++) {
+                        out[count + i] = words[2 * i + 1] * 4294967296 + (words[2 * i] >>> 0);
+                    }
+                }
+                if (validity.byteLength > 0) {
+                    for (let i = 0; i < n; i++) {
+                        if (!(validity[i >> 3] & (1 << (i & 7)))) {
+                            target[count + i] = type === 'INTEGER' ? 0 : NaN;
+                        }
+                    }
+                }
+            }
+            count += n;
+        }
+        return { count, columns: columns.map(c => c.length === count ? c : c.subarray(0, count)) };
+    }
+
+    /** Ticks of a dataset in [from, to), in stored (time) order, as typed-array columns. */
+    async readTicks(key: DatasetKey, from?: UnixMicros, to?: UnixMicros, connection?: DuckDBConnection): Promise<TickColumns> {
+        const where = this.tickWhere(key, from, to);
+        const expected = num(await this.db.scalar(`SELECT count(*) FROM ticks WHERE ${where}`));
+        if (key.kind === 'quotes') {
+            const { count, columns } = await this.readColumns(
+                `SELECT time_us, bid_ticks, ask_ticks, coalesce(bid_size, 0), flags FROM ticks WHERE ${where}`,
+                ['BIGINT', 'BIGINT', 'BIGINT', 'BIGINT', 'INTEGER'], expected, connection);
+            return { count, time: columns[0] as Float64Array, bid: columns[1] as Float64Array, ask: columns[2] as Float64Array, size: columns[3] as Float64Array, flags: columns[4] as Int32Array };
+        }
+        const { count, columns } = await this.readColumns(`SELECT time_us, price_ticks, size, flags FROM ticks WHERE ${where}`,
+            ['BIGINT', 'BIGINT', 'BIGINT', 'INTEGER'], expected, connection);
+        return { count, time: columns[0] as Float64Array, price: columns[1] as Float64Array, size: columns[2] as Float64Array, flags: columns[3] as Int32Array };
+    }
+
+    tickWhere(key: DatasetKey, from?: UnixMicros, to?: UnixMicros): string {
+        const parts = [`instrument_id = ${Math.trunc(key.instrumentId)}`, `kind = ${tickKindCode(key.kind)}`];
+        if (from !== undefined) {
+            parts.push(`time_us >= ${Math.trunc(from)}`);
+        }
+        if (to !== undefined) {
+            parts.push(`time_us < ${Math.trunc(to)}`);
+        }
+        return parts.join(' AND ');
+    }
+
+    /**
+     * Bars of an instrument: imported bars (`key.kind === 'bars'`) or the bar cache of a tick dataset.
+     * `limit` keeps the last `limit` bars of the range.
+     */
+    async readBars(key: DatasetKey, timeframe: string, from?: UnixMicros, to?: UnixMicros, limit?: number): Promise<BarColumns> {
+        const origin = key.kind === 'bars' ? 'import' : 'cache';
+        const parts = [`instrument_id = ${Math.trunc(key.instrumentId)}`, `timeframe = ${sqlString(timeframe)}`, `origin = '${origin}'`];
+        if (key.kind !== 'bars') {
+            parts.push(`side = '${key.kind === 'quotes' ? 'bid' : 'trade'}'`);
+        }
+        if (from !== undefined) {
+            parts.push(`time_us >= ${Math.trunc(from)}`);
+        }
+        if (to !== undefined) {
+            parts.push(`time_us < ${Math.trunc(to)}`);
+        }
+        const where = parts.join(' AND ');
+        let sql = `SELECT time_us, open_ticks, high_ticks, low_ticks, close_ticks, volume FROM bars WHERE ${where} ORDER BY time_us`;
+        if (limit !== undefined) {
+            sql = `SELECT * FROM (SELECT time_us, open_ticks, high_ticks, low_ticks, close_ticks, volume FROM bars WHERE ${where}
+                ORDER BY time_us DESC LIMIT ${Math.trunc(limit)}) ORDER BY time_us`;
+        }
+        const expected = num(await this.db.scalar(`SELECT count(*) FROM bars WHERE ${where}`));
+        const { count, columns } = await this.readColumns(sql, ['BIGINT', 'BIGINT', 'BIGINT', 'BIGINT', 'BIGINT', 'BIGINT'],
+            limit !== undefined ? Math.min(expected, limit) : expected);
+        const [time, open, high, low, close, volume] = columns as Float64Array[];
+        return { count, time, open, high, low, close, volume };
+    }
+
+    // ---------------------------------------------------------------- imports and quarantine
+
+    async listImports(): Promise<ImportRecord[]> {
+        const rows = await this.db.all('SELECT * FROM imports ORDER BY id DESC');
+        return rows.map(r => ({
+            id: num(r.id), startedAt: num(r.started_at), format: String(r.format),
+            paths: JSON.parse(String(r.paths)) as string[], status: r.status as ImportRecord['status'],
+            rows: num(r.rows), quarantined: num(r.quarantined), message: r.message === null ? undefined : String(r.message)
+        }));
+    }
+
+    async getQuarantine(importId?: number, offset = 0, limit = 1000): Promise<QuarantinedRow[]> {
+        const where = importId === undefined ? '' : `WHERE import_id = ${Math.trunc(importId)}`;
+        const rows = await this.db.all(`SELECT import_id, file, line, byte_offset, raw, reason FROM quarantine ${where}
+            ORDER BY import_id, file, byte_offset LIMIT ${Math.trunc(limit)} OFFSET ${Math.trunc(offset)}`);
+        return rows.map(r => ({
+            importId: num(r.import_id), file: String(r.file), line: num(r.line), byteOffset: num(r.byte_offset),
+            raw: String(r.raw), reason: String(r.reason)
+        }));
+    }
+}

@@ -1,0 +1,149 @@
+// *****************************************************************************
+// Local wall-clock time -> UTC microseconds, for fixed offsets (`UTC-05:00`) and IANA zones
+// (`America/New_York`, daylight saving from Node's ICU). Offsets are cached per local day, so
+// the hot path is one Map lookup; only the two DST-change days a year take the slow path.
+// Ambiguous local times (the repeated hour in autumn) resolve to the earlier instant;
+// non-existent ones (the skipped hour in spring) to the later offset, as java.time does.
+// *****************************************************************************
+
+export const MICROS_PER_SECOND = 1_000_000;
+export const MICROS_PER_DAY = 86_400_000_000;
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
+export function daysFromCivil(y: number, m: number, d: number): number {
+    y -= m <= 2 ? 1 : 0;
+    const era = Math.floor(y / 400);
+    const yoe = y - era * 400;
+    const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+    const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+    return era * 146097 + doe - 719468;
+}
+
+/** `YYYY-MM-DD` of a day number. */
+export function civilFromDays(days: number): string {
+    return new Date(days * 86_400_000).toISOString().slice(0, 10);
+}
+
+export function isoFromMicros(us: number): string {
+    const ms = Math.floor(us / 1000);
+    const rest = us - ms * 1000;
+    const iso = new Date(ms).toISOString();
+    return rest === 0 ? iso : iso.replace('Z', String(rest).padStart(3, '0') + 'Z');
+}
+
+export abstract class TimeZone {
+    abstract readonly name: string;
+    /** UTC microseconds of a local wall-clock time given as microseconds since the local epoch. */
+    abstract toUtc(localMicros: number): number;
+    /** Offset (local - UTC) in microseconds at a UTC instant. */
+    abstract offsetAt(utcMicros: number): number;
+
+    static of(name: string): TimeZone {
+        const fixed = parseFixedOffset(name);
+        if (fixed !== undefined) {
+            return new FixedOffsetZone(name, fixed);
+        }
+        let cached = zoneCache.get(name);
+        if (!cached) {
+            cached = new IanaZone(name);
+            zoneCache.set(name, cached);
+        }
+        return cached;
+    }
+}
+
+const zoneCache = new Map<string, TimeZone>();
+
+/** `UTC`, `Z`, `GMT`, `UTC-05:00`, `UTC+5`, `+02:00`, `-0500`, `EST` (fixed UTC-5, no DST) -> offset in microseconds. */
+export function parseFixedOffset(name: string): number | undefined {
+    const n = name.trim().toUpperCase();
+    if (n === 'UTC' || n === 'Z' || n === 'GMT' || n === 'ETC/UTC' || n === 'ETC/GMT') {
+        return 0;
+    }
+    if (n === 'EST') {
+        return -5 * 3600 * MICROS_PER_SECOND;
+    }
+    const m = /^(?:UTC|GMT)?([+-])(\d{1,2})(?::?(\d{2}))?$/.exec(n);
+    if (!m) {
+        return undefined;
+    }
+    const sign = m[1] === '-' ? -1 : 1;
+    return sign * (Number(m[2]) * 3600 + Number(m[3] ?? 0) * 60) * MICROS_PER_SECOND;
+}
+
+class FixedOffsetZone extends TimeZone {
+    constructor(readonly name: string, protected readonly offset: number) {
+        super();
+    }
+    toUtc(localMicros: number): number {
+        return localMicros - this.offset;
+    }
+    offsetAt(): number {
+        return this.offset;
+    }
+}
+
+class IanaZone extends TimeZone {
+    protected readonly format: Intl.DateTimeFormat;
+    /** local day number -> constant offset that day, or NaN when the offset changes during the day. */
+    protected readonly dayOffsets = new Map<number, number>();
+
+    constructor(readonly name: string) {
+        super();
+        try {
+            this.format = new Intl.DateTimeFormat('en-US', {
+                timeZone: name, hourCycle: 'h23',
+                year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric'
+            });
+        } catch {
+            throw new Error(`Unknown time zone '${name}': use an IANA name such as America/New_York, UTC, or a fixed offset such as UTC-05:00`);
+        }
+    }
+
+    offsetAt(utcMicros: number): number {
+        const ms = Math.floor(utcMicros / 1000 / 1000) * 1000;
+        const parts = this.format.formatToParts(new Date(ms));
+        let y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
+        for (const p of parts) {
+            switch (p.type) {
+                case 'year': y = Number(p.value); break;
+                case 'month': mo = Number(p.value); break;
+                case 'day': d = Number(p.value); break;
+                case 'hour': h = Number(p.value); break;
+                case 'minute': mi = Number(p.value); break;
+                case 'second': s = Number(p.value); break;
+            }
+        }
+        const localSeconds = daysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s;
+        return (localSeconds - ms / 1000) * MICROS_PER_SECOND;
+    }
+
+    toUtc(localMicros: number): number {
+        const day = Math.floor(localMicros / MICROS_PER_DAY);
+        let offset = this.dayOffsets.get(day);
+        if (offset === undefined) {
+            const start = day * MICROS_PER_DAY;
+            const atStart = this.exactToUtc(start) - start;
+            const atEnd = this.exactToUtc(start + MICROS_PER_DAY - 1) - (start + MICROS_PER_DAY - 1);
+            offset = atStart === atEnd ? -atStart : NaN;
+            this.dayOffsets.set(day, offset);
+        }
+        return offset === offset ? localMicros - offset : this.exactToUtc(localMicros);
+    }
+
+    protected exactToUtc(localMicros: number): number {
+        // Earliest instant whose local time is localMicros: try the offsets in force 1 day either side.
+        const before = this.offsetAt(localMicros - MICROS_PER_DAY);
+        const after = this.offsetAt(localMicros + MICROS_PER_DAY);
+        const candidates = before === after ? [before] : [before, after];
+        let best: number | undefined;
+        for (const off of candidates) {
+            const utc = localMicros - off;
+            if (this.offsetAt(utc) === off && (best === undefined || utc < best)) {
+                best = utc;
+            }
+        }
+        // In the skipped hour no candidate matches: use the offset from before the change.
+        return best ?? localMicros - before;
+    }
+}
