@@ -4,7 +4,8 @@
 //! the zone, one of `UTC`, a fixed offset `UTC+HH:MM` / `UTC-HH:MM`, or
 //! `America/New_York` (US daylight-saving rules: since 2007 from the 2nd Sunday of March
 //! to the 1st Sunday of November at 02:00 local; 1987-2006 from the 1st Sunday of April
-//! to the last Sunday of October; earlier years use the 1987 rule). The default is
+//! to the last Sunday of October; 1967-1986 from the last Sunday of April, with the 1974
+//! and 1975 exceptions; earlier years use the 1967 rule). The default is
 //! `"00:00 UTC"`. Sessions tile time without gaps: session `d` runs from `start(d)` to
 //! `start(d + 1)`, so a New York session spanning a daylight-saving change lasts 23 or
 //! 25 hours.
@@ -153,8 +154,14 @@ fn sunday(year: i64, month: i64, nth: i64) -> i64 {
 pub fn new_york_dst_utc(year: i64) -> (i64, i64) {
     let (start_day, end_day) = if year >= 2007 {
         (sunday(year, 3, 2), sunday(year, 11, 1))
-    } else {
+    } else if year >= 1987 {
         (sunday(year, 4, 1), sunday(year, 10, 0))
+    } else if year == 1974 {
+        (days_from_civil(1974, 1, 6), sunday(year, 10, 0))
+    } else if year == 1975 {
+        (days_from_civil(1975, 2, 23), sunday(year, 10, 0))
+    } else {
+        (sunday(year, 4, 0), sunday(year, 10, 0))
     };
     // 02:00 EST = 07:00 UTC; 02:00 EDT = 06:00 UTC.
     (start_day * MICROS_PER_DAY + 7 * HOUR, end_day * MICROS_PER_DAY + 6 * HOUR)
@@ -211,6 +218,8 @@ mod tests {
         // 2013: 10 March and 3 November; 2006: 2 April and 29 October.
         assert_eq!(new_york_dst_utc(2013), (utc(2013, 3, 10, 7, 0), utc(2013, 11, 3, 6, 0)));
         assert_eq!(new_york_dst_utc(2006), (utc(2006, 4, 2, 7, 0), utc(2006, 10, 29, 6, 0)));
+        assert_eq!(new_york_dst_utc(1970), (utc(1970, 4, 26, 7, 0), utc(1970, 10, 25, 6, 0)));
+        assert_eq!(new_york_dst_utc(1974).0, utc(1974, 1, 6, 7, 0));
         assert_eq!(new_york_offset(utc(2013, 10, 7, 13, 30)), -4 * HOUR);
         assert_eq!(new_york_offset(utc(2013, 12, 7, 13, 30)), -5 * HOUR);
         assert_eq!(new_york_local_to_utc(utc(2013, 3, 10, 2, 30)), utc(2013, 3, 10, 7, 30));
