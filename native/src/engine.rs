@@ -154,6 +154,16 @@ fn set_i(mem: &mut [u64], i: usize, v: i64) {
     mem[i] = v as u64;
 }
 
+/// Counters, flags and indexes are stored as f64 (exact integers) so that JS reads them
+/// as numbers; times are i64.
+fn set_n(mem: &mut [u64], i: usize, v: i64) {
+    set_f(mem, i, v as f64);
+}
+/// Reads a counter slot (see `set_n`).
+pub fn get_n(mem: &[u64], i: usize) -> i64 {
+    get_f(mem, i) as i64
+}
+
 /// Reads slot `i` of the state memory as f64.
 pub fn get_f(mem: &[u64], i: usize) -> f64 {
     f64::from_bits(mem[i])
@@ -253,14 +263,14 @@ impl Engine {
     pub fn init_state(&self, mem: &mut [u64]) {
         mem.iter_mut().for_each(|s| *s = 0);
         let n = self.tfs.len();
-        set_i(mem, H_TF_COUNT, n as i64);
-        set_i(mem, H_DEPTH, self.depth as i64);
+        set_n(mem, H_TF_COUNT, n as i64);
+        set_n(mem, H_DEPTH, self.depth as i64);
         set_i(mem, H_CLOCK, self.clock);
         set_f(mem, H_LAST_PRICE, f64::NAN);
-        set_i(mem, H_EVENT_TICK, -1);
+        set_n(mem, H_EVENT_TICK, -1);
         for (i, t) in self.tfs.iter().enumerate() {
             set_i(mem, tf_header(i) + T_MICROS, t.tf.micros);
-            set_i(mem, tf_header(i) + T_DAYS, t.tf.days);
+            set_n(mem, tf_header(i) + T_DAYS, t.tf.days);
             set_i(mem, tf_header(i) + T_CLOSED_AT, i64::MIN);
         }
     }
@@ -378,7 +388,7 @@ impl Engine {
         for i in [H_EVENT, H_CLOSED_MASK, H_CROSS_DIR, H_CROSS_FIRST, H_CROSS_COUNT, H_TIMER_COUNT] {
             mem[i] = 0;
         }
-        set_i(mem, H_EVENT_TICK, -1);
+        set_n(mem, H_EVENT_TICK, -1);
     }
 
     /// Processes ticks `from..` of a validated batch until the end or a subscribed event.
@@ -557,7 +567,7 @@ impl Engine {
         t.has_prev = true;
         t.prev_close = b.close;
         t.prev_last = b.last;
-        set_i(mem, tf_header(i) + T_COMPLETED, (c + 1) as i64);
+        set_n(mem, tf_header(i) + T_COMPLETED, (c + 1) as i64);
         set_i(mem, tf_header(i) + T_CLOSED_AT, at);
     }
 
@@ -571,7 +581,7 @@ impl Engine {
         let t = &mut self.tfs[i];
         t.open = false;
         t.has_acc = false;
-        set_i(mem, tf_header(i) + T_HAS_PARTIAL, 0);
+        set_n(mem, tf_header(i) + T_HAS_PARTIAL, 0);
         for j in i + 1..self.tfs.len() {
             if self.tfs[j].src == Some(i) {
                 let p = &mut self.tfs[j];
@@ -622,12 +632,12 @@ impl Engine {
         }
         if fired > 0 {
             ev |= EV_TIMER;
-            set_i(mem, H_TIMER_COUNT, fired);
+            set_n(mem, H_TIMER_COUNT, fired);
         }
         if ev != 0 || p.is_none() {
-            set_i(mem, H_EVENT, get_i(mem, H_EVENT) | ev);
-            set_i(mem, H_EVENT_TICK, tick);
-            set_i(mem, H_CLOSED_MASK, closed as i64);
+            set_n(mem, H_EVENT, get_n(mem, H_EVENT) | ev);
+            set_n(mem, H_EVENT_TICK, tick);
+            set_n(mem, H_CLOSED_MASK, closed as i64);
             if t > self.clock {
                 self.clock = t;
             }
@@ -648,7 +658,7 @@ impl Engine {
                     let o = if open_prev && tf.has_prev { tf.prev_close } else { p };
                     tf.bar = Bar { open: o, high: o, low: o, close: o, volume: 0.0, ticks: 0.0, last: t };
                 }
-                set_i(mem, tf_header(i) + T_HAS_PARTIAL, 1);
+                set_n(mem, tf_header(i) + T_HAS_PARTIAL, 1);
             }
         }
         let mut next = self.timers.get(self.timer_idx).copied().unwrap_or(i64::MAX);
@@ -675,17 +685,17 @@ impl Engine {
                 } else {
                     (-1, self.level_idx - 1, self.level_idx - idx)
                 };
-                set_i(mem, H_CROSS_DIR, dir);
-                set_i(mem, H_CROSS_FIRST, first as i64);
-                set_i(mem, H_CROSS_COUNT, count as i64);
+                set_n(mem, H_CROSS_DIR, dir);
+                set_n(mem, H_CROSS_FIRST, first as i64);
+                set_n(mem, H_CROSS_COUNT, count as i64);
             }
             self.level_idx = idx;
             self.has_price = true;
         }
         self.update_triggers();
         if ev != 0 {
-            set_i(mem, H_EVENT, get_i(mem, H_EVENT) | ev);
-            set_i(mem, H_EVENT_TICK, k as i64);
+            set_n(mem, H_EVENT, get_n(mem, H_EVENT) | ev);
+            set_n(mem, H_EVENT_TICK, k as i64);
             true
         } else {
             false
@@ -718,8 +728,8 @@ impl Engine {
                 closed |= 1 << i;
             }
         }
-        set_i(mem, H_EVENT, EV_FLUSH);
-        set_i(mem, H_CLOSED_MASK, closed as i64);
+        set_n(mem, H_EVENT, EV_FLUSH);
+        set_n(mem, H_CLOSED_MASK, closed as i64);
         self.sync(mem);
         self.finished = true;
         Ok(())
@@ -750,12 +760,12 @@ impl Engine {
             if let Some(b) = cur {
                 let (s, e) = (t.start, t.end);
                 self.write_record(mem, partial(n, i), &b, s, e);
-                set_i(mem, tf_header(i) + T_HAS_PARTIAL, 1);
+                set_n(mem, tf_header(i) + T_HAS_PARTIAL, 1);
             } else {
-                set_i(mem, tf_header(i) + T_HAS_PARTIAL, 0);
+                set_n(mem, tf_header(i) + T_HAS_PARTIAL, 0);
             }
         }
-        set_i(mem, H_TICKS, self.ticks as i64);
+        set_n(mem, H_TICKS, self.ticks as i64);
         set_i(mem, H_CLOCK, self.clock);
         set_f(mem, H_LAST_PRICE, self.last_price);
     }

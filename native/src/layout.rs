@@ -1,8 +1,10 @@
 //! Layout of the state memory that JS reads through typed-array views.
 //!
 //! The memory is an array of 8-byte slots. A slot holds either an f64 or an i64 (read it
-//! through a `Float64Array` or a `BigInt64Array` over the same buffer). Offsets below are
-//! slot indexes.
+//! through a `Float64Array` or a `BigInt64Array` over the same buffer). Times (UTC
+//! microseconds) and durations are i64; prices, volumes and every counter, flag, mask and
+//! index are f64 (counters are exact integers), so JS reads them as plain numbers.
+//! Offsets below are slot indexes.
 //!
 //! ```text
 //! [0, HEADER)                          engine header (H_* below)
@@ -18,16 +20,16 @@ pub const HEADER: usize = 16;
 pub const TF_HEADER: usize = 8;
 pub const RECORD: usize = 10;
 
-// Engine header (i64 unless noted).
+// Engine header (f64 numbers unless marked i64).
 /// Number of timeframes.
 pub const H_TF_COUNT: usize = 0;
 /// History depth (completed bars kept per timeframe).
 pub const H_DEPTH: usize = 1;
 /// Ticks applied since creation.
 pub const H_TICKS: usize = 2;
-/// Engine clock: time of the last tick applied, or of `advanceTo`.
+/// i64: engine clock, time of the last tick applied or of `advanceTo`.
 pub const H_CLOCK: usize = 3;
-/// Price (bar source) of the last tick applied (f64; NaN before the first tick).
+/// Price (bar source) of the last tick applied (NaN before the first tick).
 pub const H_LAST_PRICE: usize = 4;
 /// Event flags of the last stop (EV_* bits).
 pub const H_EVENT: usize = 5;
@@ -41,7 +43,7 @@ pub const H_CROSS_DIR: usize = 8;
 pub const H_CROSS_FIRST: usize = 9;
 /// Price crossing: number of levels crossed by the tick.
 pub const H_CROSS_COUNT: usize = 10;
-/// Timer: the latest timer time that fired.
+/// i64: the latest timer time that fired.
 pub const H_TIMER_TIME: usize = 11;
 /// Timer: how many timers fired.
 pub const H_TIMER_COUNT: usize = 12;
@@ -53,8 +55,8 @@ pub const EV_CROSS: i64 = 4;
 pub const EV_TIMER: i64 = 8;
 pub const EV_FLUSH: i64 = 16;
 
-// Timeframe header (i64).
-/// Length in microseconds (nominal for day timeframes).
+// Timeframe header (f64 numbers unless marked i64).
+/// i64: length in microseconds (nominal for day timeframes).
 pub const T_MICROS: usize = 0;
 /// Number of sessions for day timeframes, 0 for intraday.
 pub const T_DAYS: usize = 1;
@@ -62,7 +64,7 @@ pub const T_DAYS: usize = 1;
 pub const T_COMPLETED: usize = 2;
 /// 1 when the partial bar holds a period in progress, 0 otherwise.
 pub const T_HAS_PARTIAL: usize = 3;
-/// Engine clock when the newest completed bar was completed (its closing tick's time).
+/// i64: engine clock when the newest completed bar was completed (its closing tick's time).
 pub const T_CLOSED_AT: usize = 4;
 
 // Bar record.

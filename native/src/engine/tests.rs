@@ -112,14 +112,14 @@ fn check_stream(ticks: &[(i64, f64, f64)], tfs: &[&str], session: &str, open_pre
     while k < ticks.len() {
         let next = e.run(&mut mem, &b, k).unwrap();
         assert_eq!(next, k + 1, "every-tick subscription stops after each tick");
-        assert_eq!(get_i(&mem, H_EVENT) & EV_TICK, EV_TICK);
+        assert_eq!(get_n(&mem, H_EVENT) & EV_TICK, EV_TICK);
         for i in 0..n {
             let tf = e.tfs[i].tf.clone();
             let want = reference(&ticks[..=k], &tf, &s, open_prev);
             let part = read(&mem, partial(n, i));
-            assert_eq!(get_i(&mem, tf_header(i) + T_HAS_PARTIAL), 1);
+            assert_eq!(get_n(&mem, tf_header(i) + T_HAS_PARTIAL), 1);
             assert_eq!(part, *want.last().unwrap(), "partial {} after tick {}", tf.label, k);
-            let completed = get_i(&mem, tf_header(i) + T_COMPLETED) as usize;
+            let completed = get_n(&mem, tf_header(i) + T_COMPLETED) as usize;
             assert_eq!(completed, want.len() - 1, "completed {} after tick {}", tf.label, k);
             for c in completed.saturating_sub(depth)..completed {
                 assert_eq!(read(&mem, ring(n, depth, i, c % depth)), want[c], "{} bar {}", tf.label, c);
@@ -166,8 +166,8 @@ fn single_tick_and_empty_input() {
     let b = Batch { time: &[], price: Some(&[]), ..Batch::default() };
     e.validate(&b).unwrap();
     assert_eq!(e.run(&mut mem, &b, 0).unwrap(), 0);
-    assert_eq!(get_i(&mem, tf_header(0) + T_HAS_PARTIAL), 0);
-    assert_eq!(get_i(&mem, H_TICKS), 0);
+    assert_eq!(get_n(&mem, tf_header(0) + T_HAS_PARTIAL), 0);
+    assert_eq!(get_n(&mem, H_TICKS), 0);
 }
 
 #[test]
@@ -178,20 +178,20 @@ fn a_bar_completes_only_at_the_first_tick_at_or_after_its_end() {
     let price = [1.0, 2.0, 3.0, 4.0, 5.0];
     let b = Batch { time: &time, price: Some(&price), ..Batch::default() };
     assert_eq!(e.run(&mut mem, &b, 0).unwrap(), 2, "stops before the tick at 1:00 that closes the first minute");
-    assert_eq!(get_i(&mem, H_EVENT), EV_BAR_CLOSE);
-    assert_eq!(get_i(&mem, H_EVENT_TICK), 2);
-    assert_eq!(get_i(&mem, H_CLOSED_MASK), 0b01);
-    assert_eq!(get_i(&mem, tf_header(0) + T_COMPLETED), 1);
-    assert_eq!(get_i(&mem, tf_header(0) + T_HAS_PARTIAL), 0);
+    assert_eq!(get_n(&mem, H_EVENT), EV_BAR_CLOSE);
+    assert_eq!(get_n(&mem, H_EVENT_TICK), 2);
+    assert_eq!(get_n(&mem, H_CLOSED_MASK), 0b01);
+    assert_eq!(get_n(&mem, tf_header(0) + T_COMPLETED), 1);
+    assert_eq!(get_n(&mem, tf_header(0) + T_HAS_PARTIAL), 0);
     assert_eq!(get_f(&mem, H_LAST_PRICE), 2.0, "the closing tick is not applied yet");
     let p5 = read(&mem, partial(2, 1));
     assert_eq!((p5.open, p5.high, p5.close, p5.ticks), (1.0, 2.0, 2.0, 2.0));
     assert_eq!(e.run(&mut mem, &b, 2).unwrap(), 4);
-    assert_eq!(get_i(&mem, H_CLOSED_MASK), 0b11);
+    assert_eq!(get_n(&mem, H_CLOSED_MASK), 0b11);
     assert_eq!(e.run(&mut mem, &b, 4).unwrap(), 5);
-    assert_eq!(get_i(&mem, H_EVENT), 0);
+    assert_eq!(get_n(&mem, H_EVENT), 0);
     e.flush(&mut mem).unwrap();
-    assert_eq!(get_i(&mem, tf_header(1) + T_COMPLETED), 2);
+    assert_eq!(get_n(&mem, tf_header(1) + T_COMPLETED), 2);
     assert!(e.run(&mut mem, &b, 5).unwrap_err().contains("flushed"));
 }
 
@@ -211,7 +211,7 @@ fn options_bar_time_end_and_fill_forward() {
     let price = [1.0, 2.0];
     let b = Batch { time: &time, price: Some(&price), ..Batch::default() };
     assert_eq!(e.run(&mut mem, &b, 0).unwrap(), 2);
-    assert_eq!(get_i(&mem, tf_header(0) + T_COMPLETED), 4, "minute 0 plus 3 flat minutes");
+    assert_eq!(get_n(&mem, tf_header(0) + T_COMPLETED), 4, "minute 0 plus 3 flat minutes");
     for c in 1..4 {
         let r = read(&mem, ring(2, 100, 0, c));
         assert_eq!((r.open, r.high, r.low, r.close, r.ticks), (1.0, 1.0, 1.0, 1.0, 0.0));
@@ -220,8 +220,8 @@ fn options_bar_time_end_and_fill_forward() {
     }
     assert_eq!(get_i(&mem, partial(2, 1) + R_TIME), HOUR);
     e.advance_to(&mut mem, HOUR).unwrap();
-    assert_eq!(get_i(&mem, H_CLOSED_MASK), 0b11);
-    assert_eq!(get_i(&mem, tf_header(1) + T_COMPLETED), 1);
+    assert_eq!(get_n(&mem, H_CLOSED_MASK), 0b11);
+    assert_eq!(get_n(&mem, tf_header(1) + T_COMPLETED), 1);
     assert!(e.advance_to(&mut mem, HOUR - 1).unwrap_err().contains("earlier"));
 }
 
@@ -234,12 +234,12 @@ fn price_crossings_and_timers() {
     let price = [1.0, 1.2, 3.0, 1.0, 1.0, 1.0];
     let b = Batch { time: &time, price: Some(&price), ..Batch::default() };
     assert_eq!(e.run(&mut mem, &b, 0).unwrap(), 3);
-    assert_eq!(get_i(&mem, H_EVENT), EV_CROSS);
-    assert_eq!((get_i(&mem, H_CROSS_DIR), get_i(&mem, H_CROSS_FIRST), get_i(&mem, H_CROSS_COUNT)), (1, 1, 2));
+    assert_eq!(get_n(&mem, H_EVENT), EV_CROSS);
+    assert_eq!((get_n(&mem, H_CROSS_DIR), get_n(&mem, H_CROSS_FIRST), get_n(&mem, H_CROSS_COUNT)), (1, 1, 2));
     assert_eq!(e.run(&mut mem, &b, 3).unwrap(), 4);
-    assert_eq!((get_i(&mem, H_CROSS_DIR), get_i(&mem, H_CROSS_FIRST), get_i(&mem, H_CROSS_COUNT)), (-1, 2, 2));
+    assert_eq!((get_n(&mem, H_CROSS_DIR), get_n(&mem, H_CROSS_FIRST), get_n(&mem, H_CROSS_COUNT)), (-1, 2, 2));
     assert_eq!(e.run(&mut mem, &b, 4).unwrap(), 4, "timer fires before the tick at 3:00");
-    assert_eq!(get_i(&mem, H_EVENT), EV_TIMER);
+    assert_eq!(get_n(&mem, H_EVENT), EV_TIMER);
     assert_eq!(get_i(&mem, H_TIMER_TIME), 3 * MIN);
     assert_eq!(e.run(&mut mem, &b, 4).unwrap(), 6);
 }

@@ -28,7 +28,10 @@ describe('MtfEngine', () => {
         e.subscribe({ barClose: ['1m'] });
         const batch = trades([0n, MIN - 1n, MIN, 5n * MIN, 5n * MIN + 1n], [1, 2, 3, 4, 5]);
         const seen: { tick: number; closed: string[]; last1m?: number; clock: bigint }[] = [];
-        e.process(batch, ev => seen.push({ tick: ev.tickIndex, closed: ev.closed, last1m: e.completed('1m')?.close, clock: e.clock }));
+        e.process(batch, () => {
+            const ev = e.event();
+            seen.push({ tick: ev.tickIndex, closed: ev.closed, last1m: e.completed('1m')?.close, clock: e.clock });
+        });
         expect(seen).to.deep.equal([
             { tick: 2, closed: ['1m'], last1m: 2, clock: MIN },
             { tick: 3, closed: ['1m', '5m'], last1m: 3, clock: 5n * MIN },
@@ -40,7 +43,7 @@ describe('MtfEngine', () => {
         const e = new MtfEngine({ timeframes: ['1m'] });
         e.subscribe({ levels: [1.5], timers: [3n * MIN] });
         const flags: number[] = [];
-        e.process(trades([0n, 1n, 2n, 3n * MIN], [1, 2, 1, 1]), ev => flags.push(ev.flags));
+        e.process(trades([0n, 1n, 2n, 3n * MIN], [1, 2, 1, 1]), () => flags.push(e.eventFlags));
         expect(flags).to.deep.equal([MTF_LAYOUT.EV_CROSS, MTF_LAYOUT.EV_CROSS, MTF_LAYOUT.EV_TIMER]);
         e.subscribe({ everyTick: true });
         let n = 0;

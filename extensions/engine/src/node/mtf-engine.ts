@@ -75,9 +75,9 @@ const L = MTF_LAYOUT;
 export class MtfEngine {
     readonly timeframes: readonly string[];
     readonly depth: number;
-    /** The state memory as float64 slots (prices, volume, tick counts). */
+    /** The state memory as float64 slots (prices, volumes, counters, flags). */
     readonly f64: Float64Array;
-    /** The state memory as int64 slots (times, counters). */
+    /** The state memory as int64 slots (times, UTC microseconds). */
     readonly i64: BigInt64Array;
     protected readonly handle: native.NativeEngine;
     protected batchLength = 0;
@@ -88,7 +88,7 @@ export class MtfEngine {
         const buffer = native.stateBuffer(this.handle);
         this.f64 = new Float64Array(buffer);
         this.i64 = new BigInt64Array(buffer);
-        this.depth = Number(this.i64[L.H_DEPTH]);
+        this.depth = this.f64[L.H_DEPTH];
     }
 
     /** Index of a timeframe in state order; throws for a timeframe this engine does not have. */
@@ -117,15 +117,20 @@ export class MtfEngine {
         return native.run(this.handle, from);
     }
 
-    /** Processes a whole batch, calling `onEvent` at every subscribed event. */
-    process(batch: TickBatch, onEvent?: (event: MtfEvent) => void): void {
+    /**
+     * Processes a whole batch, calling `onEvent` at every subscribed event with the index
+     * where processing resumes; the handler reads the state (and `event()`) as it needs.
+     */
+    process(batch: TickBatch, onEvent?: (resumeIndex: number) => void): void {
         this.setBatch(batch);
         const n = this.batchLength;
+        const f = this.f64;
+        const h = this.handle;
         let i = 0;
         do {
-            i = native.run(this.handle, i);
-            if (onEvent && this.i64[L.H_EVENT] !== 0n) {
-                onEvent(this.event());
+            i = native.run(h, i);
+            if (onEvent && (i < n || f[L.H_EVENT] !== 0)) {
+                onEvent(i);
             }
         } while (i < n);
     }
@@ -146,16 +151,21 @@ export class MtfEngine {
 
     /** The last stop's event, read from the state header. */
     event(): MtfEvent {
-        const mask = Number(this.i64[L.H_CLOSED_MASK]);
+        const mask = this.f64[L.H_CLOSED_MASK];
         return {
-            flags: Number(this.i64[L.H_EVENT]),
-            tickIndex: Number(this.i64[L.H_EVENT_TICK]),
+            flags: this.f64[L.H_EVENT],
+            tickIndex: this.f64[L.H_EVENT_TICK],
             closed: this.timeframes.filter((_, i) => Math.floor(mask / 2 ** i) % 2 === 1),
         };
     }
 
+    /** EV_* bits of the last stop (0 when the last run ended without an event). */
+    get eventFlags(): number {
+        return this.f64[L.H_EVENT];
+    }
+
     get ticksProcessed(): number {
-        return Number(this.i64[L.H_TICKS]);
+        return this.f64[L.H_TICKS];
     }
 
     get clock(): UnixMicros {
@@ -164,12 +174,12 @@ export class MtfEngine {
 
     /** Completed bars of timeframe index `tf` since creation. */
     completedCount(tf: number): number {
-        return Number(this.i64[L.HEADER + tf * L.TF_HEADER + L.T_COMPLETED]);
+        return this.f64[L.HEADER + tf * L.TF_HEADER + L.T_COMPLETED];
     }
 
     /** Slot offset of the partial bar of timeframe index `tf`, or -1 when none is in progress. */
     partialOffset(tf: number): number {
-        if (this.i64[L.HEADER + tf * L.TF_HEADER + L.T_HAS_PARTIAL] === 0n) {
+        if (this.f64[L.HEADER + tf * L.TF_HEADER + L.T_HAS_PARTIAL] === 0) {
             return -1;
         }
         return L.HEADER + this.timeframes.length * L.TF_HEADER + tf * L.RECORD;
