@@ -118,6 +118,28 @@ export interface CsvPreset {
 
 export type DuplicatePolicy = 'keep' | 'quarantine';
 
+export type BinaryFieldType = 'i64' | 'u64' | 'i32' | 'u32' | 'i16' | 'u16' | 'u8' | 'f64' | 'f32';
+
+/**
+ * A user-declared fixed-size record layout for other binary tick files. Prices and sizes are read
+ * as numbers and divided by `scale` (e.g. 10000 for price x 10000) before going on the tick grid.
+ */
+export interface BinaryLayout {
+    readonly kind: 'trades' | 'quotes';
+    /** Bytes to skip before the first record. */
+    readonly headerBytes: number;
+    readonly recordSize: number;
+    readonly littleEndian: boolean;
+    readonly fields: readonly {
+        readonly name: 'time' | 'price' | 'size' | 'bid' | 'ask' | 'bidSize' | 'askSize' | 'flags';
+        readonly type: BinaryFieldType;
+        readonly offset: number;
+        /** Divisor of the raw value: for `time` the units per microsecond inverse is given by `timeUnit` instead. */
+        readonly scale?: number;
+    }[];
+    readonly timeUnit: 's' | 'ms' | 'us' | 'ns';
+}
+
 export interface ImportRequest {
     /** Files or folders (local paths on the backend host); folders and `.zip` files are expanded. */
     readonly paths: readonly string[];
@@ -126,6 +148,8 @@ export interface ImportRequest {
     /** Preset id, or explicit CSV options; detected when both are absent. */
     readonly presetId?: string;
     readonly csv?: CsvFormatOptions;
+    /** Layout of a foreign fixed-record binary file (our own `.btb` format describes itself). */
+    readonly binaryLayout?: BinaryLayout;
     /** Instrument the data belongs to: its symbol and venue, or a full spec to create it. */
     readonly instrument?: Partial<InstrumentSpec> & { readonly symbol: string };
     /** Exact consecutive duplicate rows: kept (default; trade tapes hold real repeats) or quarantined. */

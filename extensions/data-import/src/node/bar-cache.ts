@@ -7,7 +7,6 @@
 // *****************************************************************************
 
 import { DatasetKey } from '../common/dataset-protocol';
-import { TICK_KIND_QUOTE, TICK_KIND_TRADE } from './schema-migrations';
 import { WorkspaceDatabase } from './workspace-database';
 
 export const BAR_TIMEFRAMES: Readonly<Record<string, number>> = {
@@ -44,7 +43,7 @@ export class BarCache {
         const side = quotes ? 'bid' : 'trade';
         const price = quotes ? 'bid_ticks' : 'price_ticks';
         const volume = quotes ? '1' : 'coalesce(size, 0)';
-        const kind = quotes ? TICK_KIND_QUOTE : TICK_KIND_TRADE;
+        const table = quotes ? 'quotes' : 'trades';
         const id = Math.trunc(key.instrumentId);
         let total = 0;
         await this.db.transaction(async () => {
@@ -55,7 +54,7 @@ export class BarCache {
                 SELECT (time_us // ${oneMinute}) * ${oneMinute} AS t,
                     arg_min(${price}, (time_us, rowid)) AS o, max(${price}) AS h, min(${price}) AS l,
                     arg_max(${price}, (time_us, rowid)) AS c, sum(${volume})::BIGINT AS v, count(*) AS n
-                FROM ticks WHERE instrument_id = ${id} AND kind = ${kind} AND ${price} IS NOT NULL
+                FROM ${table} WHERE instrument_id = ${id}
                 GROUP BY 1`);
             for (const tf of timeframes) {
                 const us = timeframeMicros(tf);

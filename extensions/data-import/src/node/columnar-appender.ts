@@ -85,9 +85,8 @@ export class ColumnarAppender {
             return;
         }
         if (type === 'VARCHAR' && typeof values === 'string') {
-            for (let i = 0; i < n; i++) {
-                duckdb.vector_assign_string_element(vector, i, values);
-            }
+            // A constant vector: one value for the whole chunk, no per-row work.
+            duckdb.vector_reference_value(vector, duckdb.create_varchar(values));
             return;
         }
         if (type === 'VARCHAR') {

@@ -8,7 +8,7 @@ import {
     CsvFormatOptions, DatasetErrors, DatasetKey, ImportProgress, ImportRequest, ImportResult, Instrument, InstrumentSpec
 } from '../common/dataset-protocol';
 import { BarCache } from './bar-cache';
-import { BinaryTickImporter, isBinaryTickFile } from './binary-tick-format';
+import { BinaryTickImporter, isBinaryTickFile, readBinaryHeader } from './binary-tick-format';
 import { CsvImporter } from './csv-importer';
 import { detectPreset, preset as presetById, validateCsvOptions } from './csv-presets';
 import { DataQuality } from './data-quality';
@@ -79,8 +79,10 @@ export class DataImporter {
                     continue;
                 }
                 if (format === 'binary') {
-                    const instrument = await this.resolveInstrument(request, undefined, source);
-                    const binary = new BinaryTickImporter(session, this.repo, instrument, request.instrument);
+                    const header = isBinaryTickFile(data) ? readBinaryHeader(source.label, data) : undefined;
+                    const instrument = await this.resolveInstrument(request,
+                        header ? { symbol: header.symbol, venue: header.venue, assetClass: 'unknown' } : undefined, source, header?.tickSize);
+                    const binary = new BinaryTickImporter(session, this.repo, instrument, request.instrument, request.binaryLayout);
                     await binary.importFile(source.label, data);
                     session.endFile(source.label, hash, source.size);
                     continue;
@@ -150,7 +152,7 @@ export class DataImporter {
         if (request.csv || request.presetId) {
             return 'csv';
         }
-        if (isBinaryTickFile(data)) {
+        if (isBinaryTickFile(data) || request.binaryLayout) {
             return 'binary';
         }
         if (looksLikeFix(data)) {
@@ -177,7 +179,7 @@ export class DataImporter {
 
     /** The instrument of the data: the request's, else the one the file names imply; created from the catalog when new. */
     async resolveInstrument(request: ImportRequest, implied: { symbol: string; venue: string; assetClass: string } | undefined,
-        source: SourceFile): Promise<Instrument> {
+        source: SourceFile, impliedTickSize?: number): Promise<Instrument> {
         const given = request.instrument;
         const symbol = (given?.symbol ?? implied?.symbol)?.toUpperCase();
         if (!symbol) {
@@ -190,7 +192,7 @@ export class DataImporter {
         }
         const fromCatalog = this.catalog.lookup(symbol, venue ?? implied?.venue, given?.assetClass ?? implied?.assetClass);
         const base: Partial<InstrumentSpec> = fromCatalog ?? {};
-        const tickSize = given?.tickSize ?? base.tickSize;
+        const tickSize = given?.tickSize ?? base.tickSize ?? impliedTickSize;
         if (!tickSize) {
             throw DatasetErrors.UnknownInstrument(symbol);
         }

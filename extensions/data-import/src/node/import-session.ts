@@ -8,7 +8,7 @@ import { DatasetErrors, DatasetKind, DuplicatePolicy, ImportedFile, ImportProgre
 import { ColumnarAppender } from './columnar-appender';
 import { PriceGrid } from './price-grid';
 import { TickFlags } from './schema-migrations';
-import { num, tickKindCode, TickRepository } from './tick-repository';
+import { num, TickRepository, tickTable } from './tick-repository';
 import { WorkspaceDatabase } from './workspace-database';
 
 const BUFFER_ROWS = 65536;
@@ -291,7 +291,8 @@ export class ImportSession {
     readonly files: ImportedFile[] = [];
     readonly warnings: string[] = [];
     instrumentsDefined = 0;
-    protected tickAppender?: ColumnarAppender;
+    protected tradeAppender?: ColumnarAppender;
+    protected quoteAppender?: ColumnarAppender;
     protected barAppender?: ColumnarAppender;
     protected quarantineAppender?: ColumnarAppender;
     protected readonly q: QuarantineBuffer = this.newQuarantineBuffer();
@@ -316,8 +317,9 @@ export class ImportSession {
     async begin(): Promise<void> {
         this.importId = num(await this.db.scalar(`SELECT nextval('import_id_seq')`));
         await this.db.run('BEGIN TRANSACTION');
-        this.tickAppender = await ColumnarAppender.create(this.db.connection, 'ticks',
-            ['INTEGER', 'UTINYINT', 'BIGINT', 'BIGINT', 'BIGINT', 'BIGINT', 'BIGINT', 'BIGINT', 'BIGINT', 'INTEGER', 'INTEGER']);
+        this.tradeAppender = await ColumnarAppender.create(this.db.connection, 'trades', ['INTEGER', 'BIGINT', 'BIGINT', 'BIGINT', 'INTEGER']);
+        this.quoteAppender = await ColumnarAppender.create(this.db.connection, 'quotes',
+            ['INTEGER', 'BIGINT', 'BIGINT', 'BIGINT', 'BIGINT', 'BIGINT', 'INTEGER']);
         this.barAppender = await ColumnarAppender.create(this.db.connection, 'bars',
             ['INTEGER', 'VARCHAR', 'VARCHAR', 'VARCHAR', 'BIGINT', 'BIGINT', 'BIGINT', 'BIGINT', 'BIGINT', 'BIGINT', 'BIGINT', 'INTEGER']);
         this.quarantineAppender = await ColumnarAppender.create(this.db.connection, 'quarantine',
@@ -435,9 +437,9 @@ export class ImportSession {
         if (w.kind === 'bars') {
             this.barAppender!.append([w.instrument.id, w.timeframe, 'import', w.side, w.time, w.a, w.b, w.c, w.d, w.e, 1, this.importId], 0, n);
         } else if (w.kind === 'trades') {
-            this.tickAppender!.append([w.instrument.id, tickKindCode('trades'), w.time, w.a, w.b, null, null, null, null, w.flags, this.importId], 0, n);
+            this.tradeAppender!.append([w.instrument.id, w.time, w.a, w.b, w.flags], 0, n);
         } else {
-            this.tickAppender!.append([w.instrument.id, tickKindCode('quotes'), w.time, null, null, w.a, w.b, w.c, w.d, w.flags, this.importId], 0, n);
+            this.quoteAppender!.append([w.instrument.id, w.time, w.a, w.b, w.c, w.d, w.flags], 0, n);
         }
         w.count = 0;
     }
@@ -506,18 +508,19 @@ export class ImportSession {
 
     /** Rewrites a dataset's ticks in time order (ties keep their insertion order). */
     protected async resort(w: DatasetWriter): Promise<void> {
-        const where = `instrument_id = ${w.instrument.id} AND kind = ${tickKindCode(w.kind)}`;
-        await this.db.run(`CREATE TEMP TABLE resort_ticks AS SELECT * FROM ticks WHERE ${where} ORDER BY time_us, rowid`);
-        await this.db.run(`DELETE FROM ticks WHERE ${where}`);
-        await this.db.run(`INSERT INTO ticks SELECT * FROM resort_ticks`);
+        const table = tickTable(w.kind);
+        const where = `instrument_id = ${w.instrument.id}`;
+        await this.db.run(`CREATE TEMP TABLE resort_ticks AS SELECT * FROM ${table} WHERE ${where} ORDER BY time_us, rowid`);
+        await this.db.run(`DELETE FROM ${table} WHERE ${where}`);
+        await this.db.run(`INSERT INTO ${table} SELECT * FROM resort_ticks`);
         await this.db.run(`DROP TABLE resort_ticks`);
     }
 
     protected closeAppenders(): void {
-        for (const a of [this.tickAppender, this.barAppender, this.quarantineAppender]) {
+        for (const a of [this.tradeAppender, this.quoteAppender, this.barAppender, this.quarantineAppender]) {
             a?.close();
         }
-        this.tickAppender = this.barAppender = this.quarantineAppender = undefined;
+        this.tradeAppender = this.quoteAppender = this.barAppender = this.quarantineAppender = undefined;
     }
 
     /** Undoes everything and records the failed import (outside the rolled-back transaction). */

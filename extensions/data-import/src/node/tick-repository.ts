@@ -16,6 +16,14 @@ export function tickKindCode(kind: DatasetKind): number {
     return kind === 'quotes' ? TICK_KIND_QUOTE : TICK_KIND_TRADE;
 }
 
+/** The table holding a tick dataset's rows. */
+export function tickTable(kind: DatasetKind): 'trades' | 'quotes' {
+    if (kind === 'bars') {
+        throw new Error('Bars are not ticks');
+    }
+    return kind;
+}
+
 export function num(value: unknown): number {
     return value === null || value === undefined ? NaN : Number(value);
 }
@@ -71,7 +79,8 @@ export class TickRepository {
                 [spec.assetClass, spec.description ?? null, spec.tickSize, spec.lotSize, spec.multiplier, spec.currency,
                     spec.timeZone, spec.session, extra?.securityId ?? null, attributes, existing.id]);
             if (existing.tickSize !== spec.tickSize) {
-                const stored = await this.db.scalar('SELECT count(*) FROM ticks WHERE instrument_id = $1', [existing.id]);
+                const stored = await this.db.scalar(`SELECT (SELECT count(*) FROM trades WHERE instrument_id = $1)
+                + (SELECT count(*) FROM quotes WHERE instrument_id = $1)`, [existing.id]);
                 if (num(stored) > 0) {
                     throw DatasetErrors.InvalidOptions(`${spec.symbol}@${spec.venue} has ticks stored on a grid of ${existing.tickSize}; ` +
                         `its tick size cannot change to ${spec.tickSize} without re-importing them`);
@@ -91,14 +100,16 @@ export class TickRepository {
 
     async listDatasets(): Promise<DatasetSummary[]> {
         const total = await this.db.all(`SELECT
-            (SELECT count(*) FROM ticks) AS ticks, (SELECT count(*) FROM bars) AS bars`);
+            (SELECT count(*) FROM trades) + (SELECT count(*) FROM quotes) AS ticks, (SELECT count(*) FROM bars) AS bars`);
         const fileSize = this.db.fileSize();
         const allRows = num(total[0].ticks) + num(total[0].bars);
         const rows = await this.db.all(`
             WITH t AS (
-                SELECT instrument_id, CASE kind WHEN ${TICK_KIND_QUOTE} THEN 'quotes' ELSE 'trades' END AS kind, NULL::VARCHAR AS timeframe,
-                    min(time_us) AS first_us, max(time_us) AS last_us, count(*) AS n
-                FROM ticks GROUP BY ALL
+                SELECT instrument_id, 'trades' AS kind, NULL::VARCHAR AS timeframe, min(time_us) AS first_us, max(time_us) AS last_us, count(*) AS n
+                FROM trades GROUP BY ALL
+                UNION ALL
+                SELECT instrument_id, 'quotes', NULL, min(time_us), max(time_us), count(*)
+                FROM quotes GROUP BY ALL
                 UNION ALL
                 SELECT instrument_id, 'bars', timeframe, min(time_us), max(time_us), count(*)
                 FROM bars WHERE origin = 'import' GROUP BY ALL
@@ -133,8 +144,9 @@ export class TickRepository {
             if (key.kind === 'bars') {
                 await this.db.run(`DELETE FROM bars WHERE instrument_id = $1 AND origin = 'import'`, [key.instrumentId]);
             } else {
-                await this.db.run('DELETE FROM ticks WHERE instrument_id = $1 AND kind = $2', [key.instrumentId, tickKindCode(key.kind)]);
-                await this.db.run(`DELETE FROM bars WHERE instrument_id = $1 AND origin = 'cache'`, [key.instrumentId]);
+                await this.db.run(`DELETE FROM ${tickTable(key.kind)} WHERE instrument_id = $1`, [key.instrumentId]);
+                await this.db.run(`DELETE FROM bars WHERE instrument_id = $1 AND origin = 'cache' AND side = $2`,
+                    [key.instrumentId, key.kind === 'quotes' ? 'bid' : 'trade']);
             }
             await this.db.run('DELETE FROM quality_days WHERE instrument_id = $1 AND kind = $2', [key.instrumentId, key.kind]);
             await this.db.run('DELETE FROM import_files WHERE instrument_id = $1 AND kind = $2', [key.instrumentId, key.kind]);
@@ -189,7 +201,7 @@ export class TickRepository {
                         out[count + i] = words[2 * i + 1] * 4294967296 + (words[2 * i] >>> 0);
                     }
                 }
-                if (validity.byteLength > 0) {
+                if (validity && validity.byteLength > 0) {
                     for (let i = 0; i < n; i++) {
                         if (!(validity[i >> 3] & (1 << (i & 7)))) {
                             target[count + i] = type === 'INTEGER' ? 0 : NaN;
@@ -205,20 +217,21 @@ export class TickRepository {
     /** Ticks of a dataset in [from, to), in stored (time) order, as typed-array columns. */
     async readTicks(key: DatasetKey, from?: UnixMicros, to?: UnixMicros, connection?: DuckDBConnection): Promise<TickColumns> {
         const where = this.tickWhere(key, from, to);
-        const expected = num(await this.db.scalar(`SELECT count(*) FROM ticks WHERE ${where}`));
+        const table = tickTable(key.kind);
+        const expected = num(await this.db.scalar(`SELECT count(*) FROM ${table} WHERE ${where}`));
         if (key.kind === 'quotes') {
             const { count, columns } = await this.readColumns(
-                `SELECT time_us, bid_ticks, ask_ticks, coalesce(bid_size, 0), flags FROM ticks WHERE ${where}`,
+                `SELECT time_us, bid_ticks, ask_ticks, bid_size, flags FROM quotes WHERE ${where}`,
                 ['BIGINT', 'BIGINT', 'BIGINT', 'BIGINT', 'INTEGER'], expected, connection);
             return { count, time: columns[0] as Float64Array, bid: columns[1] as Float64Array, ask: columns[2] as Float64Array, size: columns[3] as Float64Array, flags: columns[4] as Int32Array };
         }
-        const { count, columns } = await this.readColumns(`SELECT time_us, price_ticks, size, flags FROM ticks WHERE ${where}`,
+        const { count, columns } = await this.readColumns(`SELECT time_us, price_ticks, size, flags FROM trades WHERE ${where}`,
             ['BIGINT', 'BIGINT', 'BIGINT', 'INTEGER'], expected, connection);
         return { count, time: columns[0] as Float64Array, price: columns[1] as Float64Array, size: columns[2] as Float64Array, flags: columns[3] as Int32Array };
     }
 
     tickWhere(key: DatasetKey, from?: UnixMicros, to?: UnixMicros): string {
-        const parts = [`instrument_id = ${Math.trunc(key.instrumentId)}`, `kind = ${tickKindCode(key.kind)}`];
+        const parts = [`instrument_id = ${Math.trunc(key.instrumentId)}`];
         if (from !== undefined) {
             parts.push(`time_us >= ${Math.trunc(from)}`);
         }

@@ -118,8 +118,14 @@ class IanaZone extends TimeZone {
         return (localSeconds - ms / 1000) * MICROS_PER_SECOND;
     }
 
+    protected lastDay = NaN;
+    protected lastOffset = NaN;
+
     toUtc(localMicros: number): number {
         const day = Math.floor(localMicros / MICROS_PER_DAY);
+        if (day === this.lastDay) {
+            return localMicros - this.lastOffset;
+        }
         let offset = this.dayOffsets.get(day);
         if (offset === undefined) {
             const start = day * MICROS_PER_DAY;
@@ -127,6 +133,10 @@ class IanaZone extends TimeZone {
             const atEnd = this.exactToUtc(start + MICROS_PER_DAY - 1) - (start + MICROS_PER_DAY - 1);
             offset = atStart === atEnd ? -atStart : NaN;
             this.dayOffsets.set(day, offset);
+        }
+        if (offset === offset) {
+            this.lastDay = day;
+            this.lastOffset = offset;
         }
         return offset === offset ? localMicros - offset : this.exactToUtc(localMicros);
     }

@@ -1,0 +1,139 @@
+// *****************************************************************************
+// DatasetService over RPC: a thin injectable wrapper of the plain data classes. The database is
+// `<workspace root>/.backtestr/workspace.duckdb`, opened on first use.
+// *****************************************************************************
+
+import * as fs from 'fs';
+import * as path from 'path';
+import { ILogger } from '@theia/core/lib/common/logger';
+import { FileUri } from '@theia/core/lib/common/file-uri';
+import { inject, injectable, named, optional } from '@theia/core/shared/inversify';
+import { WorkspaceServer } from '@theia/workspace/lib/common';
+import {
+    BarColumns, CsvFormatOptions, CsvPreset, DatasetErrors, DatasetKey, DatasetService, DatasetSummary, ExportFormat, ImportPreview,
+    ImportProgress, ImportRecord, ImportRequest, ImportResult, Instrument, QualityReport, QuarantinedRow, UnixMicros
+} from '../common/dataset-protocol';
+import { CSV_PRESETS } from './csv-presets';
+import { DataImporter } from './data-importer';
+import { DataQuality } from './data-quality';
+import { DatasetExporter } from './dataset-exporter';
+import { previewFile } from './import-preview';
+import { InstrumentCatalog } from './instrument-catalog';
+import { defaultDataDir } from './sample-workspace';
+import { TickRepository } from './tick-repository';
+import { defaultWorkspaceRoot, WorkspaceDatabase, workspaceDatabasePath } from './workspace-database';
+
+@injectable()
+export class DatasetServiceImpl implements DatasetService {
+
+    @inject(ILogger) @named('data-import:DatasetServiceImpl')
+    protected readonly logger: ILogger;
+
+    @inject(WorkspaceServer) @optional()
+    protected readonly workspaceServer?: WorkspaceServer;
+
+    protected database?: Promise<WorkspaceDatabase>;
+    protected running?: { controller: AbortController; progress?: ImportProgress };
+
+    /** The workspace root: the opened workspace folder, else `BACKTESTR_WORKSPACE`, else the current directory. */
+    protected async workspaceRoot(): Promise<string> {
+        try {
+            const uri = await this.workspaceServer?.getMostRecentlyUsedWorkspace();
+            if (uri) {
+                const p = FileUri.fsPath(uri);
+                return fs.existsSync(p) && fs.statSync(p).isFile() ? path.dirname(p) : p;
+            }
+        } catch (error) {
+            this.logger.warn(`No workspace from the workspace server: ${(error as Error).message}`);
+        }
+        return defaultWorkspaceRoot();
+    }
+
+    protected db(): Promise<WorkspaceDatabase> {
+        if (!this.database) {
+            this.database = this.workspaceRoot().then(root => {
+                const file = workspaceDatabasePath(root);
+                this.logger.info(`Workspace database: ${file}`);
+                return WorkspaceDatabase.open(file);
+            });
+            this.database.catch(() => this.database = undefined);
+        }
+        return this.database;
+    }
+
+    protected async repo(): Promise<TickRepository> {
+        return new TickRepository(await this.db());
+    }
+
+    async listDatasets(): Promise<DatasetSummary[]> {
+        return (await this.repo()).listDatasets();
+    }
+
+    async listInstruments(): Promise<Instrument[]> {
+        return (await this.repo()).listInstruments();
+    }
+
+    async listPresets(): Promise<CsvPreset[]> {
+        return [...CSV_PRESETS];
+    }
+
+    async preview(file: string, csv?: CsvFormatOptions, maxRows?: number): Promise<ImportPreview> {
+        return previewFile(file, csv, maxRows);
+    }
+
+    async importData(request: ImportRequest): Promise<ImportResult> {
+        if (this.running) {
+            throw DatasetErrors.ImportBusy();
+        }
+        const run: { controller: AbortController; progress?: ImportProgress } = { controller: new AbortController() };
+        this.running = run;
+        try {
+            const importer = new DataImporter(await this.db(), InstrumentCatalog.fromDataDir(defaultDataDir()));
+            const result = await importer.import(request, { signal: run.controller.signal, onProgress: p => run.progress = p });
+            this.logger.info(`Import #${result.importId}: ${result.rows} rows, ${result.quarantined} quarantined, ${result.rowsPerSecond} rows/s`);
+            return result;
+        } finally {
+            this.running = undefined;
+        }
+    }
+
+    async getImportProgress(): Promise<ImportProgress | undefined> {
+        return this.running?.progress;
+    }
+
+    async cancelImport(): Promise<void> {
+        this.running?.controller.abort();
+    }
+
+    async listImports(): Promise<ImportRecord[]> {
+        return (await this.repo()).listImports();
+    }
+
+    async getQuarantine(importId?: number, offset?: number, limit?: number): Promise<QuarantinedRow[]> {
+        return (await this.repo()).getQuarantine(importId, offset, limit);
+    }
+
+    async getQualityReport(key: DatasetKey): Promise<QualityReport | undefined> {
+        return new DataQuality(await this.db()).report(key);
+    }
+
+    async computeQualityReport(key: DatasetKey): Promise<QualityReport> {
+        return new DataQuality(await this.db()).compute(key);
+    }
+
+    async readBars(key: DatasetKey, timeframe: string, from?: UnixMicros, to?: UnixMicros, limit?: number): Promise<BarColumns> {
+        return (await this.repo()).readBars(key, timeframe, from, to, limit);
+    }
+
+    async deleteDataset(key: DatasetKey): Promise<void> {
+        await (await this.repo()).deleteDataset(key);
+    }
+
+    async exportDataset(key: DatasetKey, format: ExportFormat, targetPath: string): Promise<{ path: string; rows: number; bytes: number }> {
+        return new DatasetExporter(await this.db()).export(key, format, targetPath);
+    }
+
+    dispose(): void {
+        this.database?.then(db => db.close()).catch(() => undefined);
+    }
+}
