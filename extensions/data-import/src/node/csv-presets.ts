@@ -63,6 +63,19 @@ export function detectPreset(fileName: string, firstLine: string): DetectedPrese
     return undefined;
 }
 
+/** The preset and the instrument its file names imply, judged by the name alone (when the content did not match). */
+export function impliedByName(presetId: string, fileName: string): DetectedPreset | undefined {
+    const base = fileName.split(/[\\/]/).pop() ?? fileName;
+    const patterns: Record<string, [RegExp, string, string]> = {
+        'lean-equity-trades': [/^\d{8}_([a-z0-9.]+)_trade_tick\.csv$/i, 'usa', 'equity'],
+        'lean-forex-quotes': [/^\d{8}_([a-z]{6})_tick_quote\.csv$/i, 'oanda', 'forex'],
+        'histdata-m1': [/^DAT_ASCII_([A-Z]{6})_M1_/i, 'histdata', 'forex']
+    };
+    const entry = patterns[presetId];
+    const m = entry?.[0].exec(base);
+    return m ? { preset: preset(presetId), instrument: { symbol: m[1].toUpperCase(), venue: entry[1], assetClass: entry[2] } } : undefined;
+}
+
 export function preset(id: string): CsvPreset {
     const p = CSV_PRESETS.find(x => x.id === id);
     if (!p) {

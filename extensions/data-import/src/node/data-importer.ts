@@ -10,7 +10,7 @@ import {
 import { BarCache } from './bar-cache';
 import { BinaryTickImporter, isBinaryTickFile, readBinaryHeader } from './binary-tick-format';
 import { CsvImporter } from './csv-importer';
-import { detectPreset, preset as presetById, validateCsvOptions } from './csv-presets';
+import { detectPreset, impliedByName, preset as presetById, validateCsvOptions } from './csv-presets';
 import { DataQuality } from './data-quality';
 import { FixImporter, looksLikeFix } from './fix-importer';
 import { contentHash, expandSources, SourceFile } from './import-sources';
@@ -73,7 +73,7 @@ export class DataImporter {
                 format = fileFormat;
                 const hash = contentHash(data);
                 if (format === 'fix') {
-                    fix ??= new FixImporter(session, this.repo, this.catalog);
+                    fix ??= new FixImporter(session, this.repo, this.catalog, request.instrument);
                     await fix.importFile(source.label, data);
                     session.endFile(source.label, hash, source.size);
                     continue;
@@ -96,7 +96,7 @@ export class DataImporter {
                 const writer = await session.writer(instrument, csv.kind, csv.barTimeframe ?? '', csv.kind === 'bars' ? (id === 'histdata-m1' ? 'bid' : 'trade') : 'trade');
                 const previous = await session.alreadyImported(instrument, csv.kind, hash);
                 if (previous !== undefined) {
-                    session.endFile(source.label, hash, source.size, `skipped: the same file was imported by import #${previous}`);
+                    session.endFile(source.label, hash, source.size, `skipped: already imported by import #${previous}`);
                     session.warnings.push(`${source.label} skipped: already imported by import #${previous}`);
                     continue;
                 }
@@ -163,7 +163,7 @@ export class DataImporter {
 
     protected csvOptions(request: ImportRequest, source: SourceFile, data: Buffer): { csv: CsvFormatOptions; id?: string; implied?: { symbol: string; venue: string; assetClass: string } } {
         const name = source.entryName ?? source.path;
-        const detected = detectPreset(name, firstLine(data));
+        const detected = detectPreset(name, firstLine(data)) ?? (request.presetId ? impliedByName(request.presetId, name) : undefined);
         if (request.csv) {
             return { csv: request.csv, implied: detected?.instrument };
         }

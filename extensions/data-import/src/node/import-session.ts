@@ -52,6 +52,11 @@ class RangeSet {
     }
 }
 
+/** Equal, or both unknown (NaN). */
+function sameSize(a: number, b: number): boolean {
+    return a === b || (a !== a && b !== b);
+}
+
 export interface DatasetWriterOptions {
     readonly duplicates: DuplicatePolicy;
     readonly outOfOrderToleranceUs: number;
@@ -168,7 +173,7 @@ export class DatasetWriter {
         if (size < 0) {
             return 'negative size';
         }
-        if (t === this.prevTime && price === this.prevA && size === this.prevB && flags === this.prevC) {
+        if (t === this.prevTime && price === this.prevA && sameSize(size, this.prevB) && flags === this.prevC) {
             if (this.options.duplicates === 'quarantine') {
                 return 'duplicate of the previous row';
             }
@@ -204,7 +209,7 @@ export class DatasetWriter {
         if (bid === ask) {
             flags |= TickFlags.LOCKED;
         }
-        if (t === this.prevTime && bid === this.prevA && ask === this.prevB && bidSize === this.prevC && askSize === this.prevD) {
+        if (t === this.prevTime && bid === this.prevA && ask === this.prevB && sameSize(bidSize, this.prevC) && sameSize(askSize, this.prevD)) {
             if (this.options.duplicates === 'quarantine') {
                 return 'duplicate of the previous row';
             }

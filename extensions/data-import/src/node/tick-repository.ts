@@ -96,6 +96,47 @@ export class TickRepository {
         return { ...spec, id: num(id) };
     }
 
+    /**
+     * Inserts or updates many instruments in a few statements (FIX security lists hold thousands);
+     * the last spec of a (symbol, venue) wins. Refuses to change the tick size of instruments with stored ticks.
+     */
+    async upsertInstruments(items: readonly { spec: InstrumentSpec; securityId?: string; attributes?: unknown }[]): Promise<number> {
+        const unique = new Map<string, { spec: InstrumentSpec; securityId?: string; attributes?: unknown }>();
+        for (const item of items) {
+            unique.set(`${item.spec.symbol}\u0000${item.spec.venue}`, item);
+        }
+        const list = [...unique.values()];
+        const batch = 200;
+        for (let at = 0; at < list.length; at += batch) {
+            const part = list.slice(at, at + batch);
+            const params: (string | number | null)[] = [];
+            const rows = part.map(({ spec, securityId, attributes }) => {
+                const base = params.length;
+                params.push(spec.symbol, spec.venue, spec.assetClass, spec.description ?? null, spec.tickSize, spec.lotSize, spec.multiplier,
+                    spec.currency, spec.timeZone, spec.session, securityId ?? null, attributes === undefined ? null : JSON.stringify(attributes));
+                return `(${Array.from({ length: 12 }, (_, k) => `$${base + k + 1}`).join(', ')})`;
+            });
+            await this.db.run(`CREATE OR REPLACE TEMP TABLE instrument_upsert AS SELECT * FROM (VALUES ${rows.join(', ')})
+                AS v(symbol, venue, asset_class, description, tick_size, lot_size, multiplier, currency, time_zone, session, security_id, attributes)`, params);
+            const changed = await this.db.all(`SELECT i.symbol, i.venue FROM instrument_upsert u JOIN instruments i USING (symbol, venue)
+                WHERE i.tick_size <> u.tick_size::DOUBLE AND (EXISTS (SELECT 1 FROM trades t WHERE t.instrument_id = i.id)
+                    OR EXISTS (SELECT 1 FROM quotes q WHERE q.instrument_id = i.id))`);
+            if (changed.length) {
+                throw DatasetErrors.InvalidOptions(`${changed[0].symbol}@${changed[0].venue} has ticks stored on another tick size; re-import them to change it`);
+            }
+            await this.db.run(`INSERT INTO instruments (symbol, venue, asset_class, description, tick_size, lot_size, multiplier, currency,
+                    time_zone, session, security_id, attributes)
+                SELECT symbol, venue, asset_class, description, tick_size::DOUBLE, lot_size::DOUBLE, multiplier::DOUBLE, currency, time_zone, session,
+                    security_id, attributes::JSON FROM instrument_upsert
+                ON CONFLICT (symbol, venue) DO UPDATE SET asset_class = excluded.asset_class, description = excluded.description,
+                    tick_size = excluded.tick_size, lot_size = excluded.lot_size, multiplier = excluded.multiplier, currency = excluded.currency,
+                    time_zone = excluded.time_zone, session = excluded.session, security_id = coalesce(excluded.security_id, instruments.security_id),
+                    attributes = coalesce(excluded.attributes, instruments.attributes)`);
+            await this.db.run('DROP TABLE instrument_upsert');
+        }
+        return list.length;
+    }
+
     // ---------------------------------------------------------------- datasets
 
     async listDatasets(): Promise<DatasetSummary[]> {
