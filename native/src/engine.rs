@@ -118,6 +118,8 @@ struct Tf {
     /// the current period (valid when `has_acc`).
     bar: Bar,
     has_acc: bool,
+    /// The period changed since the partial record's times were last written.
+    period_dirty: bool,
     completed: u64,
     last_end: i64,
     has_prev: bool,
@@ -144,7 +146,6 @@ pub struct Engine {
     timers: Vec<i64>,
     timer_idx: usize,
     finished: bool,
-    scratch: Vec<Option<Bar>>,
 }
 
 fn set_f(mem: &mut [u64], i: usize, v: f64) {
@@ -152,6 +153,19 @@ fn set_f(mem: &mut [u64], i: usize, v: f64) {
 }
 fn set_i(mem: &mut [u64], i: usize, v: i64) {
     mem[i] = v as u64;
+}
+
+fn read_partial(mem: &[u64], off: usize) -> Bar {
+    let r: &[u64; RECORD] = (&mem[off..off + RECORD]).try_into().expect("record in bounds");
+    Bar {
+        open: f64::from_bits(r[R_OPEN]),
+        high: f64::from_bits(r[R_HIGH]),
+        low: f64::from_bits(r[R_LOW]),
+        close: f64::from_bits(r[R_CLOSE]),
+        volume: f64::from_bits(r[R_VOLUME]),
+        ticks: f64::from_bits(r[R_TICKS]),
+        last: r[R_LAST] as i64,
+    }
 }
 
 /// Counters, flags and indexes are stored as f64 (exact integers) so that JS reads them
@@ -202,6 +216,7 @@ impl Engine {
                 end: 0,
                 bar: Bar::default(),
                 has_acc: false,
+                period_dirty: false,
                 completed: 0,
                 last_end: i64::MIN,
                 has_prev: false,
@@ -210,7 +225,6 @@ impl Engine {
             });
         }
         let depth = opts.depth;
-        let n = list.len();
         Ok(Engine {
             opts,
             tfs: list,
@@ -230,7 +244,6 @@ impl Engine {
             timers: Vec::new(),
             timer_idx: 0,
             finished: false,
-            scratch: vec![None; n],
         })
     }
 
@@ -544,16 +557,18 @@ impl Engine {
     }
 
     fn write_record(&self, mem: &mut [u64], off: usize, b: &Bar, start: i64, end: i64) {
-        set_f(mem, off + R_OPEN, b.open);
-        set_f(mem, off + R_HIGH, b.high);
-        set_f(mem, off + R_LOW, b.low);
-        set_f(mem, off + R_CLOSE, b.close);
-        set_f(mem, off + R_VOLUME, b.volume);
-        set_f(mem, off + R_TICKS, b.ticks);
-        set_i(mem, off + R_TIME, if self.opts.bar_time_end { end } else { start });
-        set_i(mem, off + R_START, start);
-        set_i(mem, off + R_END, end);
-        set_i(mem, off + R_LAST, b.last);
+        let time = if self.opts.bar_time_end { end } else { start };
+        let r: &mut [u64; RECORD] = (&mut mem[off..off + RECORD]).try_into().expect("record in bounds");
+        r[R_OPEN] = b.open.to_bits();
+        r[R_HIGH] = b.high.to_bits();
+        r[R_LOW] = b.low.to_bits();
+        r[R_CLOSE] = b.close.to_bits();
+        r[R_VOLUME] = b.volume.to_bits();
+        r[R_TICKS] = b.ticks.to_bits();
+        r[R_TIME] = time as u64;
+        r[R_START] = start as u64;
+        r[R_END] = end as u64;
+        r[R_LAST] = b.last as u64;
     }
 
     fn push_completed(&mut self, mem: &mut [u64], i: usize, b: &Bar, start: i64, end: i64, at: i64) {
@@ -654,6 +669,7 @@ impl Engine {
                 tf.start = s;
                 tf.end = e;
                 tf.has_acc = false;
+                tf.period_dirty = true;
                 if tf.src.is_none() {
                     let o = if open_prev && tf.has_prev { tf.prev_close } else { p };
                     tf.bar = Bar { open: o, high: o, low: o, close: o, volume: 0.0, ticks: 0.0, last: t };
@@ -738,32 +754,47 @@ impl Engine {
     /// Writes the partial bars and the header so that JS sees the exact state.
     fn sync(&mut self, mem: &mut [u64]) {
         let n = self.tfs.len();
+        // Bit i: timeframe i's partial record was written by this sync (its source's
+        // materialised partial is read back from there).
+        let mut has: u64 = 0;
+        let base = partial(n, 0);
+        let bar_time_end = self.opts.bar_time_end;
         for i in 0..n {
-            let t = &self.tfs[i];
-            let cur = if !t.open {
-                None
-            } else if t.src.is_none() {
-                Some(t.bar)
-            } else {
-                let below = self.scratch[t.src.unwrap_or(0)];
-                match (t.has_acc, below) {
-                    (true, Some(b)) => {
-                        let mut a = t.bar;
-                        a.merge(&b);
-                        Some(a)
-                    }
-                    (true, None) => Some(t.bar),
-                    (false, b) => b,
+            let hdr = tf_header(i) + T_HAS_PARTIAL;
+            let t = &mut self.tfs[i];
+            let below = t.src.filter(|s| has >> s & 1 == 1).map(|s| read_partial(mem, base + s * RECORD));
+            let b = match (t.open, t.src.is_none(), t.has_acc, below) {
+                (false, ..) => None,
+                (true, true, ..) => Some(t.bar),
+                (true, false, true, Some(lower)) => {
+                    let mut a = t.bar;
+                    a.merge(&lower);
+                    Some(a)
                 }
+                (true, false, true, None) => Some(t.bar),
+                (true, false, false, lower) => lower,
             };
-            self.scratch[i] = cur;
-            if let Some(b) = cur {
-                let (s, e) = (t.start, t.end);
-                self.write_record(mem, partial(n, i), &b, s, e);
-                set_n(mem, tf_header(i) + T_HAS_PARTIAL, 1);
-            } else {
-                set_n(mem, tf_header(i) + T_HAS_PARTIAL, 0);
+            let Some(b) = b else {
+                mem[hdr] = 0;
+                continue;
+            };
+            has |= 1 << i;
+            let off = base + i * RECORD;
+            let r: &mut [u64; RECORD] = (&mut mem[off..off + RECORD]).try_into().expect("record in bounds");
+            r[R_OPEN] = b.open.to_bits();
+            r[R_HIGH] = b.high.to_bits();
+            r[R_LOW] = b.low.to_bits();
+            r[R_CLOSE] = b.close.to_bits();
+            r[R_VOLUME] = b.volume.to_bits();
+            r[R_TICKS] = b.ticks.to_bits();
+            r[R_LAST] = b.last as u64;
+            if t.period_dirty {
+                r[R_TIME] = (if bar_time_end { t.end } else { t.start }) as u64;
+                r[R_START] = t.start as u64;
+                r[R_END] = t.end as u64;
+                t.period_dirty = false;
             }
+            mem[hdr] = 1f64.to_bits();
         }
         set_n(mem, H_TICKS, self.ticks as i64);
         set_i(mem, H_CLOCK, self.clock);

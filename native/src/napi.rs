@@ -2,14 +2,15 @@
 //!
 //! N-API functions are declared by hand (no crates) and resolved when node loads the
 //! addon. Every exported function runs inside `catch_unwind`: a panic becomes a JS
-//! exception, never an abort. Engines are JS externals tagged with a type tag, so a
-//! foreign external passed by mistake is rejected.
+//! exception, never an abort. Engines are JS externals whose pointers are registered, so
+//! a foreign external passed by mistake is rejected.
 
 #![allow(non_camel_case_types)]
 
 use std::ffi::{c_char, c_void, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr::{null, null_mut, NonNull};
+use std::sync::Arc;
 
 use crate::engine::{Batch, Engine, Options, PriceSource};
 use crate::layout;
@@ -28,10 +29,8 @@ const NAPI_OK: napi_status = 0;
 const T_UNDEFINED: i32 = 0;
 const T_NULL: i32 = 1;
 const T_BOOLEAN: i32 = 2;
-const T_NUMBER: i32 = 3;
 const T_STRING: i32 = 4;
 const T_OBJECT: i32 = 6;
-const T_EXTERNAL: i32 = 8;
 const T_BIGINT: i32 = 9;
 // napi_typedarray_type
 const TA_FLOAT64: i32 = 8;
@@ -41,12 +40,16 @@ const TA_NAMES: [&str; 11] = [
     "Uint32Array", "Float32Array", "Float64Array", "BigInt64Array", "BigUint64Array",
 ];
 
-#[repr(C)]
-struct napi_type_tag {
-    lower: u64,
-    upper: u64,
+thread_local! {
+    /// Addresses of the live engines of this thread (one JS environment per thread). A
+    /// pointer from an external is dereferenced only if it is listed here, so an external
+    /// of another addon passed by mistake is rejected without being touched.
+    static LIVE: std::cell::RefCell<Vec<usize>> = const { std::cell::RefCell::new(Vec::new()) };
 }
-const ENGINE_TAG: napi_type_tag = napi_type_tag { lower: 0x6261_636b_7465_7374, upper: 0x6d74_665f_656e_6731 };
+
+fn is_live(p: usize) -> bool {
+    LIVE.with(|l| l.borrow().contains(&p))
+}
 
 extern "C" {
     fn napi_create_function(env: napi_env, name: *const c_char, len: usize, cb: napi_callback, data: *mut c_void, result: *mut napi_value) -> napi_status;
@@ -65,9 +68,9 @@ extern "C" {
     fn napi_get_element(env: napi_env, object: napi_value, index: u32, result: *mut napi_value) -> napi_status;
     fn napi_create_external(env: napi_env, data: *mut c_void, finalize: napi_finalize, hint: *mut c_void, result: *mut napi_value) -> napi_status;
     fn napi_get_value_external(env: napi_env, value: napi_value, result: *mut *mut c_void) -> napi_status;
-    fn napi_type_tag_object(env: napi_env, value: napi_value, tag: *const napi_type_tag) -> napi_status;
-    fn napi_check_object_type_tag(env: napi_env, value: napi_value, tag: *const napi_type_tag, result: *mut bool) -> napi_status;
+    fn napi_create_external_arraybuffer(env: napi_env, data: *mut c_void, byte_length: usize, finalize: napi_finalize, hint: *mut c_void, result: *mut napi_value) -> napi_status;
     fn napi_create_arraybuffer(env: napi_env, byte_length: usize, data: *mut *mut c_void, result: *mut napi_value) -> napi_status;
+    fn napi_strict_equals(env: napi_env, a: napi_value, b: napi_value, result: *mut bool) -> napi_status;
     fn napi_is_detached_arraybuffer(env: napi_env, value: napi_value, result: *mut bool) -> napi_status;
     fn napi_create_reference(env: napi_env, value: napi_value, count: u32, result: *mut napi_ref) -> napi_status;
     fn napi_delete_reference(env: napi_env, r: napi_ref) -> napi_status;
@@ -195,18 +198,12 @@ fn get_string(env: napi_env, v: napi_value, name: &str) -> JsResult<String> {
     String::from_utf8(buf).map_err(|_| JsError::Type(format!("{} is not valid UTF-8", name)))
 }
 
-fn get_number(env: napi_env, v: napi_value, name: &str) -> JsResult<f64> {
-    if type_of(env, v)? != T_NUMBER {
+fn get_index(env: napi_env, v: napi_value, name: &str) -> JsResult<usize> {
+    let mut x = 0.0;
+    // SAFETY: v is a value of the current call; a non-number fails with a status.
+    if unsafe { napi_get_value_double(env, v, &mut x) } != NAPI_OK {
         return Err(JsError::Type(format!("{} must be a number", name)));
     }
-    let mut x = 0.0;
-    // SAFETY: v is a number.
-    check(unsafe { napi_get_value_double(env, v, &mut x) }, "get_value_double")?;
-    Ok(x)
-}
-
-fn get_index(env: napi_env, v: napi_value, name: &str) -> JsResult<usize> {
-    let x = get_number(env, v, name)?;
     if !(x >= 0.0 && x.fract() == 0.0 && x <= 9.0e15) {
         return Err(JsError::Range(format!("{} must be a whole number >= 0, got {}", name, x)));
     }
@@ -331,12 +328,43 @@ struct Col {
     set: bool,
 }
 
+/// State memory allocated by Rust, freed when both the engine and the ArrayBuffer over it
+/// are gone (each holds an Arc).
+struct StateMem {
+    ptr: *mut u64,
+    len: usize,
+}
+
+impl StateMem {
+    fn new(len: usize) -> StateMem {
+        let b: Box<[u64]> = vec![0u64; len].into_boxed_slice();
+        StateMem { len, ptr: Box::into_raw(b) as *mut u64 }
+    }
+}
+
+impl Drop for StateMem {
+    fn drop(&mut self) {
+        // SAFETY: ptr and len come from the Box<[u64]> leaked in `new`, freed once here.
+        drop(unsafe { Box::from_raw(std::ptr::slice_from_raw_parts_mut(self.ptr, self.len)) });
+    }
+}
+
+unsafe extern "C" fn finalize_state(_env: napi_env, _data: *mut c_void, hint: *mut c_void) {
+    // SAFETY: hint is the Arc<StateMem> leaked for the ArrayBuffer in `create`; node calls
+    // this finalizer once, when the ArrayBuffer's memory is released.
+    drop(unsafe { Arc::from_raw(hint as *const StateMem) });
+}
+
 /// An engine and the JS memory it works on, owned by a JS external.
 struct Handle {
     engine: Engine,
     state_ref: napi_ref,
     state_ptr: *mut u64,
     state_len: usize,
+    /// Rust-owned state memory (shared with the external ArrayBuffer over it), so a
+    /// detached buffer cannot free it. None when the runtime refuses external buffers
+    /// (e.g. Electron's memory cage): then the memory is V8's and is checked per call.
+    owned: Option<Arc<StateMem>>,
     /// Strong references to the ArrayBuffers of the current batch's columns.
     batch_refs: Vec<napi_ref>,
     cols: [Col; 5],
@@ -346,14 +374,14 @@ impl Handle {
     /// The engine and its state memory, borrowed together.
     fn split(&mut self) -> (&mut Engine, &mut [u64]) {
         // SAFETY: state_ptr points to state_len u64 slots (8-byte aligned, checked in
-        // `create`) of an ArrayBuffer that state_ref keeps alive; callers that write check
-        // first that it is not detached (check_live). The memory is disjoint from `self`.
+        // `create`), either Rust-owned (`owned` keeps them alive) or of an ArrayBuffer that
+        // state_ref keeps alive and callers check not to be detached (check_live). The memory is disjoint from `self`.
         let mem = unsafe { std::slice::from_raw_parts_mut(self.state_ptr, self.state_len) };
         (&mut self.engine, mem)
     }
 
     fn check_live(&self, env: napi_env) -> JsResult<()> {
-        if is_detached(env, self.state_ref)? {
+        if self.owned.is_none() && is_detached(env, self.state_ref)? {
             return Err(JsError::Plain("the engine's state buffer was detached (transferred); it must stay with the engine".into()));
         }
         for r in &self.batch_refs {
@@ -373,6 +401,7 @@ impl Handle {
 }
 
 unsafe extern "C" fn finalize_handle(env: napi_env, data: *mut c_void, _hint: *mut c_void) {
+    LIVE.with(|l| l.borrow_mut().retain(|p| *p != data as usize));
     // SAFETY: data is the Box<Handle> leaked in `create`; node calls this finalizer once.
     let mut h = unsafe { Box::from_raw(data as *mut Handle) };
     h.release_batch(env);
@@ -380,21 +409,15 @@ unsafe extern "C" fn finalize_handle(env: napi_env, data: *mut c_void, _hint: *m
 }
 
 fn handle<'a>(env: napi_env, v: napi_value) -> JsResult<&'a mut Handle> {
-    let not_engine = || JsError::Type("the first argument must be an engine created by create()".into());
-    if type_of(env, v)? != T_EXTERNAL {
-        return Err(not_engine());
-    }
-    let mut ok = false;
-    // SAFETY: v is an external of the current call; ENGINE_TAG is a static.
-    check(unsafe { napi_check_object_type_tag(env, v, &ENGINE_TAG, &mut ok) }, "check_object_type_tag")?;
-    if !ok {
-        return Err(not_engine());
-    }
     let mut p = null_mut();
-    // SAFETY: v is an external.
-    check(unsafe { napi_get_value_external(env, v, &mut p) }, "get_value_external")?;
-    // SAFETY: the type tag proves p is the Box<Handle> from `create`, alive while v is; JS
-    // runs one call at a time on this thread and no call re-enters JS while holding it.
+    // SAFETY: v is a value of the current call; a non-external fails with a status.
+    let st = unsafe { napi_get_value_external(env, v, &mut p) };
+    if st != NAPI_OK || !is_live(p as usize) {
+        return Err(JsError::Type("the first argument must be an engine created by create()".into()));
+    }
+    // SAFETY: p is listed as a live Box<Handle> (added in `create`, removed by its
+    // finalizer); JS runs one call at a time on this thread and no call re-enters JS
+    // while holding the reference.
     Ok(unsafe { &mut *(p as *mut Handle) })
 }
 
@@ -464,8 +487,21 @@ fn create(env: napi_env, info: napi_callback_info) -> JsResult<napi_value> {
     let engine = Engine::new(opts).map_err(JsError::Range)?;
     let slots = engine.state_slots();
     let (mut data, mut buf) = (null_mut(), null_mut());
-    // SAFETY: creates a zeroed ArrayBuffer of slots * 8 bytes owned by V8.
-    check(unsafe { napi_create_arraybuffer(env, slots * 8, &mut data, &mut buf) }, "create_arraybuffer")?;
+    let mem = Arc::new(StateMem::new(slots));
+    let hint = Arc::into_raw(Arc::clone(&mem)) as *mut c_void;
+    // SAFETY: mem.ptr points to slots * 8 bytes that stay allocated while the Arc leaked
+    // into `hint` lives; finalize_state releases that Arc.
+    let st = unsafe { napi_create_external_arraybuffer(env, mem.ptr as *mut c_void, slots * 8, finalize_state, hint, &mut buf) };
+    let owned = if st == NAPI_OK {
+        data = mem.ptr as *mut c_void;
+        Some(mem)
+    } else {
+        // SAFETY: the ArrayBuffer was not created, so the finalizer will not run: take the Arc back.
+        drop(unsafe { Arc::from_raw(hint as *const StateMem) });
+        // SAFETY: creates a zeroed ArrayBuffer of slots * 8 bytes owned by V8.
+        check(unsafe { napi_create_arraybuffer(env, slots * 8, &mut data, &mut buf) }, "create_arraybuffer")?;
+        None
+    };
     if data.is_null() || (data as usize) % 8 != 0 {
         return Err(JsError::Plain("could not allocate the engine state".into()));
     }
@@ -475,6 +511,7 @@ fn create(env: napi_env, info: napi_callback_info) -> JsResult<napi_value> {
         state_ref,
         state_ptr: data as *mut u64,
         state_len: slots,
+        owned,
         batch_refs: Vec::new(),
         cols: [Col::default(); 5],
     });
@@ -490,8 +527,7 @@ fn create(env: napi_env, info: napi_callback_info) -> JsResult<napi_value> {
         drop_ref(env, state_ref);
         return Err(JsError::Plain("could not create the engine object".into()));
     }
-    // SAFETY: ext is the external just created.
-    check(unsafe { napi_type_tag_object(env, ext, &ENGINE_TAG) }, "type_tag_object")?;
+    LIVE.with(|l| l.borrow_mut().push(raw as usize));
     Ok(ext)
 }
 
@@ -553,9 +589,21 @@ fn set_batch(env: napi_env, info: napi_callback_info) -> JsResult<napi_value> {
         h.cols = [Col::default(); 5];
         return Err(JsError::Range(m));
     }
+    // One reference (and one detach check per run) for each distinct ArrayBuffer.
+    let mut distinct: Vec<napi_value> = Vec::new();
     for r in raws.iter().flatten() {
-        let rf = make_ref(env, r.buffer)?;
-        h.batch_refs.push(rf);
+        let mut seen = false;
+        for d in &distinct {
+            let mut eq = false;
+            // SAFETY: both are ArrayBuffers of the current call.
+            check(unsafe { napi_strict_equals(env, *d, r.buffer, &mut eq) }, "strict_equals")?;
+            seen |= eq;
+        }
+        if !seen {
+            distinct.push(r.buffer);
+            let rf = make_ref(env, r.buffer)?;
+            h.batch_refs.push(rf);
+        }
     }
     undefined(env)
 }

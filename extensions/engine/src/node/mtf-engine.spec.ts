@@ -113,6 +113,13 @@ describe('MtfEngine', () => {
             const raw = require('@backtestr/native') as { run(e: unknown, from: number): number };
             expect(() => raw.run({}, 0)).to.throw(TypeError, /engine created by create\(\)/);
         });
+        it('rejects a batch whose column was transferred (detached) after setBatch', () => {
+            const d = new MtfEngine({ timeframes: ['1m'] });
+            const batch = trades([1n, 2n], [1, 2]);
+            d.setBatch(batch);
+            structuredClone(batch.price.buffer, { transfer: [batch.price.buffer] });
+            expect(() => d.run(0)).to.throw(/detached/);
+        });
         it('keeps working after errors', () => {
             e.process(trades([20n, 30n], [2, 3]));
             expect(e.partial('1m')).to.include({ open: 1, close: 3, ticks: 3 });

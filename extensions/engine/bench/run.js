@@ -1,0 +1,117 @@
+#!/usr/bin/env node
+// @ts-check
+// `npm run bench -w @backtestr/engine`: throughput of the native multi-timeframe (MTF)
+// engine on the real SPY trades and EURUSD quotes of ../shared/data, repeated to >= 50M
+// ticks (times shifted forward by whole weeks per repetition so they stay sorted).
+// Measures; asserts nothing. Needs the built lib/ (tsc -b) and the built addon.
+'use strict';
+const { MtfEngine, MTF_LAYOUT: L } = require('../lib/node/mtf-engine');
+const data = require('../lib/node/test-support/lean-data');
+
+const TARGET = Number(process.env.BENCH_TICKS ?? 50_000_000);
+const WEEK_US = 7 * 86_400_000_000;
+
+/** Repeats columns to >= TARGET ticks; times shifted by whole weeks, using 32-bit halves to avoid per-tick BigInt math. */
+function repeat(cols) {
+    const n = cols.time.length;
+    const reps = Math.ceil(TARGET / n);
+    const span = Number(cols.time[n - 1] - cols.time[0]);
+    const shift = Math.ceil((span + 1) / WEEK_US) * WEEK_US;
+    const out = { time: new BigInt64Array(n * reps) };
+    const src = new Uint32Array(cols.time.buffer, cols.time.byteOffset, n * 2);
+    const dst = new Uint32Array(out.time.buffer);
+    for (let r = 0; r < reps; r++) {
+        const add = r * shift;
+        for (let i = 0; i < n; i++) {
+            const v = src[2 * i + 1] * 4294967296 + src[2 * i] + add; // < 2^53: exact
+            dst[2 * (r * n + i)] = v % 4294967296;
+            dst[2 * (r * n + i) + 1] = Math.floor(v / 4294967296);
+        }
+    }
+    for (const k of Object.keys(cols)) {
+        if (k !== 'time') {
+            const a = new Float64Array(n * reps);
+            for (let r = 0; r < reps; r++) {
+                a.set(cols[k], r * n);
+            }
+            out[k] = a;
+        }
+    }
+    return out;
+}
+
+function seconds(fn) {
+    const t0 = process.hrtime.bigint();
+    fn();
+    return Number(process.hrtime.bigint() - t0) / 1e9;
+}
+
+const fmt = (ticksPerSecond) => `${(ticksPerSecond / 1e6).toFixed(1)}M ticks/s`;
+
+function bench(name, batch, options) {
+    const n = batch.time.length;
+    const line = (what, text) => console.log(`${what} ${name}: ${text}`);
+
+    // Warm-up (page in the columns, JIT the loop).
+    new MtfEngine(options).process(batch);
+
+    let e = new MtfEngine(options);
+    const tValidate = seconds(() => e.setBatch(batch));
+    const tRun = seconds(() => e.run(0));
+    line('mtf.update 6tf', `${fmt(n / tRun)} (${(n / 1e6).toFixed(1)}M ticks in ${tRun.toFixed(2)} s)`);
+    line('mtf.setBatch validation', fmt(n / tValidate));
+    line('mtf.update 6tf incl. validation', fmt(n / (tRun + tValidate)));
+
+    e = new MtfEngine(options);
+    e.subscribe({ barClose: ['1m'] });
+    const f = e.f64;
+    const closeSlot = e.completedOffset.bind(e);
+    let wakeups = 0;
+    let sink = 0;
+    const tBar = seconds(() => e.process(batch, () => {
+        wakeups++;
+        sink += f[closeSlot(0, 0) + L.R_CLOSE];
+    }));
+    line('mtf.update 6tf + 1m bar-close wake-ups', `${fmt(n / tBar)} (${wakeups} wake-ups)`);
+
+    e = new MtfEngine(options);
+    e.subscribe({ everyTick: true });
+    const partial1H = e.partialOffset.bind(e);
+    let tickWakeups = 0;
+    const tTick = seconds(() => e.process(batch, () => {
+        tickWakeups++;
+    }));
+    line('mtf.update 6tf + wake-up on every tick', fmt(n / tTick));
+    const perWake = (tTick - tRun) / tickWakeups * 1e9;
+    line('mtf.wake-up overhead', `${perWake.toFixed(0)} ns per wake-up (every-tick run minus no-subscription run)`);
+
+    // A strategy read: one partial-bar field straight from the state view.
+    const hi = partial1H(3) + L.R_HIGH;
+    const reads = 50_000_000;
+    const tRead = seconds(() => {
+        for (let i = 0; i < reads; i++) {
+            sink += f[hi];
+        }
+    });
+    line('mtf.read partial field', `${(tRead / reads * 1e9).toFixed(2)} ns per read`);
+    return sink;
+}
+
+function main() {
+    if (!data.hasData('spy-trades-2013-10') || !data.hasData('eurusd-quotes-2014-05')) {
+        console.log(`mtf bench: data folder not found (${data.DATA_DIR}); skipped`);
+        return;
+    }
+    {
+        const spy = repeat(data.spyTrades());
+        bench('spy', spy, { priceSource: 'last' });
+    }
+    {
+        const q = data.eurusdQuotes();
+        const eur = repeat({ time: q.time, bid: q.bid, ask: q.ask });
+        bench('eurusd', eur, { priceSource: 'bid' });
+        bench('eurusd mid, fx session 17:00 NY', eur, { priceSource: 'mid', session: '17:00 America/New_York' });
+    }
+}
+
+main();
