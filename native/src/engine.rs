@@ -146,6 +146,8 @@ pub struct Engine {
     timers: Vec<i64>,
     timer_idx: usize,
     finished: bool,
+    /// (day, start, end) of the last session looked up.
+    session_cache: (i64, i64, i64),
 }
 
 fn set_f(mem: &mut [u64], i: usize, v: f64) {
@@ -244,6 +246,7 @@ impl Engine {
             timers: Vec::new(),
             timer_idx: 0,
             finished: false,
+            session_cache: (0, 0, 0),
         })
     }
 
@@ -541,16 +544,32 @@ impl Engine {
         }
     }
 
+    /// The session (day, start, end) containing `t`, cached: sessions change once a day.
+    fn session_at(&mut self, t: i64) -> (i64, i64, i64) {
+        let (d, s, e) = self.session_cache;
+        if s <= t && t < e {
+            return (d, s, e);
+        }
+        let ses = &self.opts.session;
+        let d = ses.day_of(t);
+        let c = (d, ses.start(d), ses.start(d + 1));
+        self.session_cache = c;
+        c
+    }
+
     /// Period of timeframe `i` containing `t`.
-    fn period(&self, i: usize, t: i64) -> (i64, i64) {
-        let s = &self.opts.session;
+    fn period(&mut self, i: usize, t: i64) -> (i64, i64) {
+        let (d, ss, se) = self.session_at(t);
         let tf = &self.tfs[i].tf;
-        let d = s.day_of(t);
         if tf.days > 0 {
             let g = d.div_euclid(tf.days) * tf.days;
-            (s.start(g), s.start(g + tf.days))
+            if tf.days == 1 {
+                (ss, se)
+            } else {
+                let s = &self.opts.session;
+                (s.start(g), s.start(g + tf.days))
+            }
         } else {
-            let (ss, se) = (s.start(d), s.start(d + 1));
             let st = ss + (t - ss) / tf.micros * tf.micros;
             (st, (st + tf.micros).min(se))
         }
