@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import * as path from 'path';
+import * as native from '@backtestr/native';
 import { MtfEngine, MTF_LAYOUT } from './mtf-engine';
 import { dataFiles, fileDateMs, hasData, readQuoteDay, readZipLines } from './test-support/lean-data';
 
@@ -109,9 +110,7 @@ describe('MtfEngine', () => {
             it(name, () => expect(call).to.throw(message));
         }
         it('rejects a foreign object passed as the engine', () => {
-            // eslint-disable-next-line @typescript-eslint/no-require-imports
-            const raw = require('@backtestr/native') as { run(e: unknown, from: number): number };
-            expect(() => raw.run({}, 0)).to.throw(TypeError, /engine created by create\(\)/);
+            expect(() => native.run({} as native.NativeEngine, 0)).to.throw(TypeError, /engine created by create\(\)/);
         });
         it('rejects a batch whose column was transferred (detached) after setBatch', () => {
             const d = new MtfEngine({ timeframes: ['1m'] });
