@@ -82,6 +82,12 @@ export class DataImporter {
                     const header = isBinaryTickFile(data) ? readBinaryHeader(source.label, data) : undefined;
                     const instrument = await this.resolveInstrument(request,
                         header ? { symbol: header.symbol, venue: header.venue, assetClass: 'unknown' } : undefined, source, header?.tickSize);
+                    const previous = await session.alreadyImported(instrument, header?.kind ?? request.binaryLayout?.kind ?? 'trades', hash);
+                    if (previous !== undefined) {
+                        session.endFile(source.label, hash, source.size, `skipped: already imported by import #${previous}`);
+                        session.warnings.push(`${source.label} skipped: already imported by import #${previous}`);
+                        continue;
+                    }
                     const binary = new BinaryTickImporter(session, this.repo, instrument, request.instrument, request.binaryLayout);
                     await binary.importFile(source.label, data);
                     session.endFile(source.label, hash, source.size);

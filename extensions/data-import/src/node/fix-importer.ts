@@ -141,6 +141,9 @@ export class FixImporter {
                 }
             } else if (type === 'W' || type === 'X') {
                 this.marketDataMessages++;
+                if (definitions.length > 0) {
+                    await this.storeDefinitions(label, definitions.splice(0));
+                }
                 await this.marketData(msg, type === 'W', label, line, start);
             } else {
                 this.skippedMessages++;
@@ -155,18 +158,24 @@ export class FixImporter {
         if (messages > 0 && failures === messages) {
             throw DatasetErrors.FormatMismatch(label, `no valid FIX message; ${firstFailure}`);
         }
-        await this.repo.upsertInstruments(definitions);
-        for (const def of definitions) {
-            this.bySymbol.delete(def.spec.symbol);
-        }
-        this.definitions += definitions.length;
+        await this.storeDefinitions(label, definitions);
         if (this.variableTick > 0) {
             this.session.warnings.push(`${label}: ${this.variableTick} definitions had no MinPriceIncrement (969=0: CME variable-tick instruments); their price grid is the DisplayFactor (9787)`);
             this.variableTick = 0;
         }
+    }
+
+    /** Upserts collected definitions (before market data that may refer to them, and at the end of a file). */
+    protected async storeDefinitions(label: string, definitions: { spec: InstrumentSpec; securityId?: string; attributes: Record<string, string> }[]): Promise<void> {
+        if (definitions.length === 0) {
+            return;
+        }
+        await this.repo.upsertInstruments(definitions);
         for (const d of definitions) {
+            this.bySymbol.delete(d.spec.symbol);
             this.defined.add(`${d.spec.symbol}@${d.spec.venue}`);
         }
+        this.definitions += definitions.length;
         this.session.instrumentsDefined = this.defined.size;
     }
 

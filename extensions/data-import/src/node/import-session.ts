@@ -13,35 +13,53 @@ import { WorkspaceDatabase } from './workspace-database';
 
 const BUFFER_ROWS = 65536;
 
-/** Inclusive-exclusive time ranges already covered by stored files of a dataset. */
+/**
+ * Time ranges covered by stored files of a dataset: inclusive for files of earlier imports, so a
+ * re-import cannot add a single tick twice; [first, last) for files of this import, so a file may
+ * start at the very microsecond the previous one ended.
+ */
 class RangeSet {
     protected readonly ranges: [number, number][] = [];
     protected last = 0;
 
-    add(first: number, last: number): void {
-        this.ranges.push([first, last]);
-        this.ranges.sort((a, b) => a[0] - b[0]);
+    add(first: number, last: number, inclusive = true): void {
+        this.ranges.push([first, inclusive ? last + 1 : last]);
+        this.ranges.sort((x, y) => x[0] - y[0]);
+        this.lo = Math.min(this.lo, first);
+        this.hi = Math.max(this.hi, inclusive ? last + 1 : last);
     }
+
+    protected lo = Infinity;
+    protected hi = -Infinity;
 
     get isEmpty(): boolean {
         return this.ranges.length === 0;
     }
 
     get max(): number {
-        let m = -Infinity;
-        for (const r of this.ranges) {
-            m = Math.max(m, r[1]);
-        }
-        return m;
+        return this.hi;
     }
 
-    /** Whether t lies inside a stored range: [first, last), or exactly at a one-instant range. */
+    /** Whether t lies inside a range [start, end), or is the instant of a one-instant range. */
     contains(t: number): boolean {
+        if (t < this.lo || t > this.hi) {
+            return false;
+        }
         const r = this.ranges[this.last];
         if (r && t >= r[0] && (t < r[1] || t === r[0])) {
             return true;
         }
-        for (let i = 0; i < this.ranges.length; i++) {
+        // Ranges are sorted by start and rarely overlap: scan back from the last start <= t.
+        let lo = 0, hi = this.ranges.length - 1;
+        while (lo < hi) {
+            const mid = (lo + hi + 1) >> 1;
+            if (this.ranges[mid][0] <= t) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        for (let i = lo; i >= 0; i--) {
             const q = this.ranges[i];
             if (t >= q[0] && (t < q[1] || t === q[0])) {
                 this.last = i;
@@ -381,7 +399,7 @@ export class ImportSession {
                 first: w.fileFirst, last: w.fileLast
             });
             if (w.fileRows > 0) {
-                w.stored.add(w.fileFirst, w.fileLast);
+                w.stored.add(w.fileFirst, w.fileLast, false);
             }
             w.touchedInFile = false;
         }

@@ -39,7 +39,11 @@ export interface SeedResult {
     readonly log: string[];
 }
 
-export async function seedSampleWorkspace(dbPath: string, dataDir: string | undefined = defaultDataDir()): Promise<SeedResult> {
+/**
+ * Imports the sample data into the database at `dbPath`: the real files under `dataDir` (pass
+ * `defaultDataDir()`), or, when `dataDir` is undefined or lacks them, synthetic ticks.
+ */
+export async function seedSampleWorkspace(dbPath: string, dataDir: string | undefined): Promise<SeedResult> {
     const db = await WorkspaceDatabase.open(dbPath);
     const log: string[] = [];
     try {
@@ -59,7 +63,7 @@ export async function seedSampleWorkspace(dbPath: string, dataDir: string | unde
         try {
             const spySpec = importer.catalog.lookup('SPY', 'usa')!;
             const eurSpec = importer.catalog.lookup('EURUSD', 'oanda')!;
-            const spy = generateEquityTrades({ start: '2013-10-07', days: 5, seed: 7, peakRate: 25, startPrice: 167.4, tickSize: spySpec.tickSize });
+            const spy = generateEquityTrades({ start: '2013-10-07', days: 5, seed: 7, peakRate: 8, startPrice: 167.4, tickSize: spySpec.tickSize });
             const eur = generateForexQuotes({ start: '2014-05-04', days: 6, seed: 11, peakRate: 1.5, startPrice: 1.3868, tickSize: eurSpec.tickSize });
             const spyFile = path.join(dir, 'spy-synthetic.btb');
             const eurFile = path.join(dir, 'eurusd-synthetic.btb');

@@ -119,8 +119,14 @@ export function generateForexQuotes(o: SyntheticOptions): TickColumns {
     const first = daysFromCivil(y, m, d);
     let utc = first * MICROS_PER_DAY;
     const end = (first + o.days) * MICROS_PER_DAY;
+    let offsetHour = NaN, offset = 0;
     while (utc < end) {
-        const local = utc + zone.offsetAt(utc);
+        const hourOfUtc = Math.floor(utc / 3_600_000_000);
+        if (hourOfUtc !== offsetHour) {
+            offsetHour = hourOfUtc;
+            offset = zone.offsetAt(utc);
+        }
+        const local = utc + offset;
         const localDay = Math.floor(local / MICROS_PER_DAY);
         const hour = (local - localDay * MICROS_PER_DAY) / 3_600_000_000;
         const weekday = ((localDay % 7) + 11) % 7;

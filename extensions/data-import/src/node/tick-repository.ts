@@ -126,8 +126,9 @@ export class TickRepository {
             }
             await this.db.run(`INSERT INTO instruments (symbol, venue, asset_class, description, tick_size, lot_size, multiplier, currency,
                     time_zone, session, security_id, attributes)
-                SELECT symbol, venue, asset_class, description, tick_size::DOUBLE, lot_size::DOUBLE, multiplier::DOUBLE, currency, time_zone, session,
-                    security_id, attributes::JSON FROM instrument_upsert
+                SELECT symbol::VARCHAR, venue::VARCHAR, asset_class::VARCHAR, description::VARCHAR, tick_size::DOUBLE, lot_size::DOUBLE,
+                    multiplier::DOUBLE, currency::VARCHAR, time_zone::VARCHAR, session::VARCHAR, security_id::VARCHAR, attributes::VARCHAR::JSON
+                FROM instrument_upsert
                 ON CONFLICT (symbol, venue) DO UPDATE SET asset_class = excluded.asset_class, description = excluded.description,
                     tick_size = excluded.tick_size, lot_size = excluded.lot_size, multiplier = excluded.multiplier, currency = excluded.currency,
                     time_zone = excluded.time_zone, session = excluded.session, security_id = coalesce(excluded.security_id, instruments.security_id),
