@@ -320,9 +320,10 @@ impl Engine {
         v.sort_by(|a, b| a.total_cmp(b));
         v.dedup();
         self.levels = v;
-        if self.has_price {
+        if !self.last_price.is_nan() {
             let p = self.last_price;
             self.level_idx = self.levels.partition_point(|l| *l <= p);
+            self.has_price = true;
         }
         self.update_triggers();
         Ok(())

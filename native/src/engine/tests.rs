@@ -284,3 +284,72 @@ fn mid_prices_and_determinism() {
     };
     assert_eq!(run_once(), run_once());
 }
+
+/// Reference with empty periods filled forward: flat bars at the previous close.
+fn reference_filled(ticks: &[(i64, f64, f64)], tf: &Timeframe, s: &Session) -> Vec<RefBar> {
+    let bars = reference(ticks, tf, s, false);
+    let mut out: Vec<RefBar> = Vec::new();
+    for b in bars {
+        if let Some(prev) = out.last().copied() {
+            let mut end = prev.end;
+            while end < b.start {
+                let (ps, pe) = {
+                    let one = reference(&[(end, 0.0, 0.0)], tf, s, false);
+                    (one[0].start, one[0].end)
+                };
+                let c = prev.close;
+                out.push(RefBar { open: c, high: c, low: c, close: c, volume: 0.0, ticks: 0.0, start: ps, end: pe, last: prev.last });
+                end = pe;
+            }
+        }
+        out.push(b);
+    }
+    out
+}
+
+#[test]
+fn fill_forward_streams_match_the_reference() {
+    let mut rng = Rng(42);
+    let base = days_from_civil(2013, 10, 30) * MICROS_PER_DAY; // spans the November DST change
+    for session in ["00:00 UTC", "17:00 America/New_York"] {
+        let ticks = random_stream(&mut rng, 400, base);
+        let labels = ["1m", "15m", "4H", "1D", "2D"];
+        let opts = Options {
+            timeframes: labels.iter().map(|l| l.to_string()).collect(),
+            depth: 200_000,
+            fill_forward: true,
+            session: Session::parse(session).unwrap(),
+            ..Options::default()
+        };
+        let mut e = Engine::new(opts).unwrap();
+        let mut mem = vec![0u64; e.state_slots()];
+        e.init_state(&mut mem);
+        let time: Vec<i64> = ticks.iter().map(|t| t.0).collect();
+        let price: Vec<f64> = ticks.iter().map(|t| t.1).collect();
+        let size: Vec<f64> = ticks.iter().map(|t| t.2).collect();
+        let b = Batch { time: &time, price: Some(&price), size: Some(&size), ..Batch::default() };
+        e.validate(&b).unwrap();
+        assert_eq!(e.run(&mut mem, &b, 0).unwrap(), ticks.len());
+        e.flush(&mut mem).unwrap();
+        let s = Session::parse(session).unwrap();
+        for i in 0..labels.len() {
+            let want = reference_filled(&ticks, &e.tfs[i].tf, &s);
+            let n = get_n(&mem, tf_header(i) + T_COMPLETED) as usize;
+            assert_eq!(n, want.len(), "{} {}", session, labels[i]);
+            for (c, w) in want.iter().enumerate() {
+                assert_eq!(read(&mem, ring(labels.len(), 200_000, i, c)), *w, "{} {} bar {}", session, labels[i], c);
+            }
+        }
+    }
+}
+
+#[test]
+fn levels_set_after_ticks_use_the_last_price() {
+    let (mut e, mut mem) = engine(&["1m"], 4, "00:00 UTC", false);
+    let b = Batch { time: &[0, 1], price: Some(&[1.0, 2.0]), ..Batch::default() };
+    e.run(&mut mem, &b, 0).unwrap();
+    e.set_levels(&[1.5]).unwrap();
+    let b = Batch { time: &[2, 3], price: Some(&[1.7, 1.4]), ..Batch::default() };
+    assert_eq!(e.run(&mut mem, &b, 0).unwrap(), 2, "1.7 is on the same side as 2.0; 1.4 crosses down");
+    assert_eq!(get_n(&mem, H_CROSS_DIR), -1);
+}
