@@ -48,7 +48,7 @@ thread_local! {
 }
 
 fn is_live(p: usize) -> bool {
-    LIVE.with(|l| l.borrow().contains(&p))
+    LIVE.try_with(|l| l.borrow().contains(&p)).unwrap_or(false)
 }
 
 extern "C" {
@@ -70,6 +70,7 @@ extern "C" {
     fn napi_get_value_external(env: napi_env, value: napi_value, result: *mut *mut c_void) -> napi_status;
     fn napi_create_external_arraybuffer(env: napi_env, data: *mut c_void, byte_length: usize, finalize: napi_finalize, hint: *mut c_void, result: *mut napi_value) -> napi_status;
     fn napi_create_arraybuffer(env: napi_env, byte_length: usize, data: *mut *mut c_void, result: *mut napi_value) -> napi_status;
+    fn napi_adjust_external_memory(env: napi_env, change: i64, adjusted: *mut i64) -> napi_status;
     fn napi_strict_equals(env: napi_env, a: napi_value, b: napi_value, result: *mut bool) -> napi_status;
     fn napi_is_detached_arraybuffer(env: napi_env, value: napi_value, result: *mut bool) -> napi_status;
     fn napi_create_reference(env: napi_env, value: napi_value, count: u32, result: *mut napi_ref) -> napi_status;
@@ -349,10 +350,17 @@ impl Drop for StateMem {
     }
 }
 
-unsafe extern "C" fn finalize_state(_env: napi_env, _data: *mut c_void, hint: *mut c_void) {
-    // SAFETY: hint is the Arc<StateMem> leaked for the ArrayBuffer in `create`; node calls
-    // this finalizer once, when the ArrayBuffer's memory is released.
-    drop(unsafe { Arc::from_raw(hint as *const StateMem) });
+unsafe extern "C" fn finalize_state(env: napi_env, _data: *mut c_void, hint: *mut c_void) {
+    let _ = catch_unwind(AssertUnwindSafe(|| {
+        // SAFETY: hint is the Arc<StateMem> leaked for the ArrayBuffer in `create`; node
+        // calls this finalizer once, when the ArrayBuffer's memory is released.
+        let mem = unsafe { Arc::from_raw(hint as *const StateMem) };
+        let mut total = 0;
+        // SAFETY: env is the environment the ArrayBuffer belonged to; this only updates
+        // V8's count of external memory (added in `create`).
+        unsafe { napi_adjust_external_memory(env, -((mem.len * 8) as i64), &mut total) };
+        drop(mem);
+    }));
 }
 
 /// An engine and the JS memory it works on, owned by a JS external.
@@ -401,11 +409,15 @@ impl Handle {
 }
 
 unsafe extern "C" fn finalize_handle(env: napi_env, data: *mut c_void, _hint: *mut c_void) {
-    LIVE.with(|l| l.borrow_mut().retain(|p| *p != data as usize));
-    // SAFETY: data is the Box<Handle> leaked in `create`; node calls this finalizer once.
-    let mut h = unsafe { Box::from_raw(data as *mut Handle) };
-    h.release_batch(env);
-    drop_ref(env, h.state_ref);
+    // A finalizer must not unwind into node either.
+    let _ = catch_unwind(AssertUnwindSafe(|| {
+        // try_with: at thread exit the registry may already be gone.
+        let _ = LIVE.try_with(|l| l.borrow_mut().retain(|p| *p != data as usize));
+        // SAFETY: data is the Box<Handle> leaked in `create`; node calls this finalizer once.
+        let mut h = unsafe { Box::from_raw(data as *mut Handle) };
+        h.release_batch(env);
+        drop_ref(env, h.state_ref);
+    }));
 }
 
 fn handle<'a>(env: napi_env, v: napi_value) -> JsResult<&'a mut Handle> {
@@ -494,6 +506,10 @@ fn create(env: napi_env, info: napi_callback_info) -> JsResult<napi_value> {
     let st = unsafe { napi_create_external_arraybuffer(env, mem.ptr as *mut c_void, slots * 8, finalize_state, hint, &mut buf) };
     let owned = if st == NAPI_OK {
         data = mem.ptr as *mut c_void;
+        let mut total = 0;
+        // SAFETY: tells V8 about the memory it does not allocate, so that garbage
+        // collection runs in time; undone in finalize_state.
+        unsafe { napi_adjust_external_memory(env, (slots * 8) as i64, &mut total) };
         Some(mem)
     } else {
         // SAFETY: the ArrayBuffer was not created, so the finalizer will not run: take the Arc back.
