@@ -170,6 +170,21 @@ fn read_partial(mem: &[u64], off: usize) -> Bar {
     }
 }
 
+/// Times from year 1 to year 9999 (UTC microseconds); outside, period arithmetic could overflow.
+pub const MIN_TIME: i64 = -62_135_596_800_000_000;
+pub const MAX_TIME: i64 = 253_402_300_799_999_999;
+
+fn check_time_range(what: &str, t: i64) -> Result<(), String> {
+    if (MIN_TIME..=MAX_TIME).contains(&t) {
+        Ok(())
+    } else {
+        Err(format!(
+            "{} is {} microseconds, outside years 1..9999; times are UTC microseconds since 1970",
+            what, t
+        ))
+    }
+}
+
 /// Counters, flags and indexes are stored as f64 (exact integers) so that JS reads them
 /// as numbers; times are i64.
 fn set_n(mem: &mut [u64], i: usize, v: i64) {
@@ -387,6 +402,12 @@ impl Engine {
                 k - 1,
                 b.time[k - 1]
             ));
+        }
+        // Sorted: the first and the last tick bound all the others.
+        for k in [0, n.saturating_sub(1)] {
+            if n > 0 {
+                check_time_range(&format!("tick {}: time", k), b.time[k])?;
+            }
         }
         Ok(())
     }
@@ -745,6 +766,7 @@ impl Engine {
         if t < self.clock {
             return Err(format!("advanceTo({}) is earlier than the engine clock ({})", t, self.clock));
         }
+        check_time_range("advanceTo: time", t)?;
         Self::clear_event(mem);
         self.on_time(mem, t, None, -1);
         self.sync(mem);

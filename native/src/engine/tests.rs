@@ -253,6 +253,8 @@ fn bad_batches_are_rejected_naming_the_tick() {
     assert!(e.validate(&b).unwrap_err().contains("tick 1: price is NaN"));
     let b = Batch { time: &[1, 2], price: Some(&[-1.0, 1.0]), ..Batch::default() };
     assert!(e.validate(&b).unwrap_err().contains("tick 0: price is -1"));
+    let b = Batch { time: &[1, i64::MAX], price: Some(&[1.0, 1.0]), ..Batch::default() };
+    assert!(e.validate(&b).unwrap_err().contains("tick 1: time is 9223372036854775807 microseconds, outside years 1..9999"));
     let b = Batch { time: &[1, 2], price: Some(&[1.0]), ..Batch::default() };
     assert!(e.validate(&b).unwrap_err().contains("price has 1 elements but time has 2"));
     let b = Batch { time: &[1, 2], bid: Some(&[1.0, 1.0]), ..Batch::default() };

@@ -90,6 +90,7 @@ describe('MtfEngine', () => {
             ['bad session', () => new MtfEngine({ session: '17:00 Mars/Olympus' }), /session "17:00 Mars\/Olympus"/],
             ['bad priceSource', () => new MtfEngine({ priceSource: 'close' as never }), /priceSource "close"/],
             ['unsorted', () => e.setBatch(trades([1n, 3n, 2n, 4n], [1, 1, 1, 1])), /tick 2 \(2\) is earlier than tick 1 \(3\)/],
+            ['time out of range', () => e.setBatch(trades([1n, 2n ** 62n], [1, 1])), /tick 1: time is 4611686018427387904 microseconds, outside years 1\.\.9999/],
             ['NaN price', () => e.setBatch(trades([1n, 2n], [1, NaN])), /tick 1: price is NaN/],
             ['negative price', () => e.setBatch(trades([1n, 2n], [-1, 1])), /tick 0: price is -1/],
             ['negative size', () => e.setBatch({ time: new BigInt64Array(1), price: new Float64Array(1), size: Float64Array.of(-2) }), /size is -2/],
