@@ -74,6 +74,8 @@ export class FixImporter {
     protected readonly books = new Map<number, Book>();
     protected readonly targets = new Map<number, { instrument: Instrument; grid: PriceGrid; size: PriceGrid }>();
     protected readonly writers = new Map<string, DatasetWriter>();
+    protected readonly tradeWriters = new Map<number, DatasetWriter>();
+    protected readonly quoteWriters = new Map<number, DatasetWriter>();
 
     /** The writer of an instrument's trades or quotes, without an await once known. */
     protected writerFor(instrument: Instrument, kind: 'trades' | 'quotes'): DatasetWriter | Promise<DatasetWriter> {
@@ -84,6 +86,7 @@ export class FixImporter {
         }
         return this.session.writer(instrument, kind).then(w => {
             this.writers.set(key, w);
+            (kind === 'trades' ? this.tradeWriters : this.quoteWriters).set(instrument.id, w);
             return w;
         });
     }
@@ -96,8 +99,9 @@ export class FixImporter {
         const msg = new FixMessage(buf);
         const len = buf.length;
         let pos = 0;
-        let line = 1;
-        let lineCountedTo = 0;
+        this.lineBuf = buf;
+        this.linePos = 0;
+        this.lineNo = 1;
         let messages = 0, failures = 0;
         let firstFailure = '';
         const definitions: { spec: InstrumentSpec; securityId?: string; attributes: Record<string, string> }[] = [];
@@ -113,15 +117,10 @@ export class FixImporter {
             const start = pos;
             const error = this.parseMessage(buf, pos, delimiter, msg);
             pos = msg.end;
-            for (let i = lineCountedTo; i < start; i++) {
-                if (buf[i] === 10) {
-                    line++;
-                }
-            }
-            lineCountedTo = start;
             messages++;
             if (error) {
                 failures++;
+                const line = this.lineAt(start);
                 if (!firstFailure) {
                     firstFailure = `message at byte ${start} (line ${line}): ${error}`;
                 }
@@ -131,20 +130,24 @@ export class FixImporter {
                 this.session.quarantine(undefined, label, line, start, this.raw(buf, start, msg.end), error);
                 continue;
             }
-            const type = msg.value(35);
+            const typeAt = msg.find(35);
+            const type = typeAt < 0 || msg.ends[typeAt] - msg.starts[typeAt] !== 1 ? '' : String.fromCharCode(buf[msg.starts[typeAt]]);
             if (type === 'd') {
                 const def = this.definition(msg);
                 if (def) {
                     definitions.push(def);
                 } else {
-                    this.session.quarantine(undefined, label, line, start, this.raw(buf, start, msg.end), 'SecurityDefinition without a symbol (55 or 107)');
+                    this.session.quarantine(undefined, label, this.lineAt(start), start, this.raw(buf, start, msg.end), 'SecurityDefinition without a symbol (55 or 107)');
                 }
             } else if (type === 'W' || type === 'X') {
                 this.marketDataMessages++;
                 if (definitions.length > 0) {
                     await this.storeDefinitions(label, definitions.splice(0));
                 }
-                await this.marketData(msg, type === 'W', label, line, start);
+                if (!this.marketData(msg, type === 'W', label, start)) {
+                    await this.prepare(msg);
+                    this.marketData(msg, type === 'W', label, start);
+                }
             } else {
                 this.skippedMessages++;
             }
@@ -171,12 +174,45 @@ export class FixImporter {
             return;
         }
         await this.repo.upsertInstruments(definitions);
+        this.lastTarget = undefined;
         for (const d of definitions) {
             this.bySymbol.delete(d.spec.symbol);
             this.defined.add(`${d.spec.symbol}@${d.spec.venue}`);
         }
         this.definitions += definitions.length;
         this.session.instrumentsDefined = this.defined.size;
+    }
+
+    protected lineBuf?: Buffer;
+    protected linePos = 0;
+    protected lineNo = 1;
+
+    /** 1-based line of a byte offset, counted lazily (offsets only grow within a file). */
+    protected lineAt(offset: number): number {
+        const buf = this.lineBuf!;
+        for (; ;) {
+            const nl = buf.indexOf(10, this.linePos);
+            if (nl < 0 || nl >= offset) {
+                break;
+            }
+            this.lineNo++;
+            this.linePos = nl + 1;
+        }
+        return this.lineNo;
+    }
+
+    /** Resolves the instruments and writers a market data message refers to (the slow path). */
+    protected async prepare(msg: FixMessage): Promise<void> {
+        for (let i = 0; i < msg.count; i++) {
+            if (msg.tags[i] === 55) {
+                const symbol = msg.text(i);
+                const target = this.bySymbol.get(symbol) ?? await this.instrumentFor(symbol);
+                if (target) {
+                    await this.writerFor(target.instrument, 'trades');
+                    await this.writerFor(target.instrument, 'quotes');
+                }
+            }
+        }
     }
 
     protected raw(buf: Buffer, start: number, end: number): string {
@@ -211,11 +247,18 @@ export class FixImporter {
                 return error || `malformed field at byte ${fieldStart}: expected tag=value`;
             }
             const valueStart = ++pos;
-            while (pos < len && buf[pos] !== delimiter && buf[pos] !== 10) {
-                pos++;
+            // Sum the tag, '=' and value bytes while scanning (one pass for the checksum).
+            let fieldSum = 61;
+            for (let k = fieldStart; k < valueStart - 1; k++) {
+                fieldSum += buf[k];
+            }
+            c = buf[pos];
+            while (pos < len && c !== delimiter && c !== 10) {
+                fieldSum += c;
+                c = buf[++pos];
             }
             const valueEnd = pos;
-            const ended = pos >= len || buf[pos] === 10;
+            const ended = pos >= len || c === 10;
             if (tag === 10) {
                 checksumAt = fieldStart;
                 msg.end = ended ? pos : pos + 1;
@@ -233,9 +276,7 @@ export class FixImporter {
                 msg.ends[msg.count] = valueEnd;
                 msg.count++;
             }
-            for (let i = fieldStart; i < pos; i++) {
-                sum += buf[i];
-            }
+            sum += fieldSum;
             if (!ended) {
                 sum += SOH; // the delimiter counts as SOH whatever it is written as
                 pos++;
@@ -382,15 +423,35 @@ export class FixImporter {
         return us === us && h < 24 && mi < 60 && sec <= 60 ? us : NaN;
     }
 
-    protected async marketData(msg: FixMessage, snapshot: boolean, label: string, line: number, offset: number): Promise<void> {
+    /** Applies a 35=W/X message; false (having changed nothing) when an instrument or writer must be prepared first. */
+    protected marketData(msg: FixMessage, snapshot: boolean, label: string, offset: number): boolean {
         const headerSymbolAt = msg.find(55);
-        const fallbackTimeAt = msg.find(60) >= 0 ? msg.find(60) : msg.find(52);
-        const messageTime = fallbackTimeAt >= 0 ? this.utcTimestamp(msg, fallbackTimeAt) : NaN;
-        const messageDay = messageTime === messageTime ? Math.floor(messageTime / MICROS_PER_DAY) : NaN;
+        // TransactTime, else SendingTime: parsed only when an entry has no time (or date) of its own.
+        let messageTime = -1;
+        const fallbackTime = (): number => {
+            if (messageTime === -1) {
+                const at = msg.find(60) >= 0 ? msg.find(60) : msg.find(52);
+                messageTime = at >= 0 ? this.utcTimestamp(msg, at) : NaN;
+            }
+            return messageTime;
+        };
         const groupAt = msg.find(268);
         if (groupAt < 0) {
-            this.session.quarantine(undefined, label, line, offset, this.raw(msg.buf, msg.start, msg.end), 'market data without NoMDEntries (268)');
-            return;
+            this.session.quarantine(undefined, label, this.lineAt(offset), offset, this.raw(msg.buf, msg.start, msg.end), 'market data without NoMDEntries (268)');
+            return true;
+        }
+        // Resolve every symbol and writer before changing anything, so a retry after prepare() is clean.
+        for (let k = groupAt; k < msg.count; k++) {
+            if (msg.tags[k] === 55 || k === groupAt) {
+                const at = msg.tags[k] === 55 ? k : headerSymbolAt;
+                if (at < 0) {
+                    continue;
+                }
+                const target = this.symbolTarget(msg, at);
+                if (target === undefined || (target && (!this.tradeWriters.has(target.instrument.id) || !this.quoteWriters.has(target.instrument.id)))) {
+                    return false;
+                }
+            }
         }
         // Entries start at each 269 (W) or 279 (X) tag after 268.
         const startTag = snapshot ? 269 : (msg.find(279, groupAt) >= 0 ? 279 : 269);
@@ -417,34 +478,33 @@ export class FixImporter {
             if (type < 0 || type > 2 || priceAt < 0 || symbolAt < 0 || action === 2) {
                 continue; // other entry types (index values, volumes...), deletes
             }
-            const symbol = msg.text(symbolAt);
-            const known = this.bySymbol.get(symbol);
-            const target = known !== undefined ? known : await this.instrumentFor(symbol);
+            const target = this.symbolTarget(msg, symbolAt);
             if (!target) {
-                this.session.quarantine(undefined, label, line, offset, this.raw(msg.buf, msg.start, msg.end),
-                    `unknown instrument ${symbol}: import its SecurityDefinition (35=d) first or give its tick size`);
-                return;
+                this.session.quarantine(undefined, label, this.lineAt(offset), offset, this.raw(msg.buf, msg.start, msg.end),
+                    `unknown instrument ${msg.text(symbolAt)}: import its SecurityDefinition (35=d) first or give its tick size`);
+                return true;
             }
-            let time = messageTime;
+            let time: number;
             if (timeAt >= 0) {
-                const day = dateAt >= 0 ? this.dateAt(msg.buf, msg.starts[dateAt]) : messageDay;
+                const day = dateAt >= 0 ? this.dateAt(msg.buf, msg.starts[dateAt]) : Math.floor(fallbackTime() / MICROS_PER_DAY);
                 const t = this.timeAt(msg.buf, msg.starts[timeAt], msg.ends[timeAt]);
                 time = day === day && t === t ? day * MICROS_PER_DAY + t : NaN;
+            } else {
+                time = fallbackTime();
             }
             const price = target.grid.parse(msg.buf, msg.starts[priceAt], msg.ends[priceAt]);
             const size = sizeAt >= 0 ? target.size.parse(msg.buf, msg.starts[sizeAt], msg.ends[sizeAt]) : NaN;
             if (price !== price || time !== time) {
-                const writer = await this.writerFor(target.instrument, type === 2 ? 'trades' : 'quotes');
-                this.session.quarantine(writer, label, line, offset, this.raw(msg.buf, msg.start, msg.end),
+                const writer = (type === 2 ? this.tradeWriters : this.quoteWriters).get(target.instrument.id)!;
+                this.session.quarantine(writer, label, this.lineAt(offset), offset, this.raw(msg.buf, msg.start, msg.end),
                     price !== price ? `price: ${target.grid.error}` : 'unparseable time');
                 continue;
             }
             if (type === 2) {
-                const w = this.writerFor(target.instrument, 'trades');
-                const writer = w instanceof DatasetWriter ? w : await w;
+                const writer = this.tradeWriters.get(target.instrument.id)!;
                 const reason = writer.addTrade(time, price, size, snapshot ? TickFlags.SNAPSHOT : 0);
                 if (reason) {
-                    this.session.quarantine(writer, label, line, offset, this.raw(msg.buf, msg.start, msg.end), reason, time);
+                    this.session.quarantine(writer, label, this.lineAt(offset), offset, this.raw(msg.buf, msg.start, msg.end), reason, time);
                 }
                 continue;
             }
@@ -478,12 +538,43 @@ export class FixImporter {
                 continue;
             }
             const target = this.targets.get(touchedIds[k])!;
-            const w = this.writerFor(target.instrument, 'quotes');
-            const writer = w instanceof DatasetWriter ? w : await w;
+            const writer = this.quoteWriters.get(target.instrument.id)!;
             const reason = writer.addQuote(book.time, book.bid, book.ask, book.bidSize, book.askSize, snapshot ? TickFlags.SNAPSHOT : 0);
             if (reason) {
-                this.session.quarantine(writer, label, line, offset, this.raw(msg.buf, msg.start, msg.end), reason, book.time);
+                this.session.quarantine(writer, label, this.lineAt(offset), offset, this.raw(msg.buf, msg.start, msg.end), reason, book.time);
             }
         }
+        return true;
+    }
+
+    protected lastSymbolStart = -1;
+    protected lastSymbolEnd = -1;
+    protected lastSymbolBuf?: Buffer;
+    protected lastTarget: { instrument: Instrument; grid: PriceGrid; size: PriceGrid } | null | undefined;
+
+    /** The instrument of the symbol field at index `at`: cached by bytes, undefined when not resolved yet, null when unknown. */
+    protected symbolTarget(msg: FixMessage, at: number): { instrument: Instrument; grid: PriceGrid; size: PriceGrid } | null | undefined {
+        const s = msg.starts[at], e = msg.ends[at];
+        const last = this.lastSymbolBuf;
+        if (last && this.lastTarget !== undefined && e - s === this.lastSymbolEnd - this.lastSymbolStart) {
+            let same = true;
+            for (let k = 0; k < e - s; k++) {
+                if (msg.buf[s + k] !== last[this.lastSymbolStart + k]) {
+                    same = false;
+                    break;
+                }
+            }
+            if (same) {
+                return this.lastTarget;
+            }
+        }
+        const target = this.bySymbol.get(msg.text(at));
+        if (target !== undefined) {
+            this.lastSymbolBuf = msg.buf;
+            this.lastSymbolStart = s;
+            this.lastSymbolEnd = e;
+            this.lastTarget = target;
+        }
+        return target;
     }
 }

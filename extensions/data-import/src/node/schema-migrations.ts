@@ -14,7 +14,7 @@ export interface Migration {
 export const TICK_KIND_TRADE = 1;
 export const TICK_KIND_QUOTE = 2;
 
-/** Bits of `ticks.flags`. The exchange code (one ASCII character) sits in bits 16-23. */
+/** Bits of `ticks.flags`: flags in bits 0-7, the exchange code (one ASCII character) in bits 8-15 (a small range compresses well). */
 export const TickFlags = {
     /** The vendor marked the tick suspicious (Lean `suspicious` column). */
     SUSPICIOUS: 1 << 0,
@@ -24,7 +24,7 @@ export const TickFlags = {
     REPEAT: 1 << 2,
     /** Came from a FIX snapshot (35=W) rather than an incremental refresh. */
     SNAPSHOT: 1 << 3,
-    EXCHANGE_SHIFT: 16
+    EXCHANGE_SHIFT: 8
 } as const;
 
 export const MIGRATIONS: readonly Migration[] = [

@@ -1,0 +1,135 @@
+#!/usr/bin/env node
+// @ts-check
+// Data-layer benchmarks (plain node over the compiled lib/): CSV import rows/s, FIX messages/s,
+// reading 10M ticks into typed arrays, and size on disk vs the source CSV. Figures, not assertions.
+// Uses ../shared/data when present; everything generated goes to os.tmpdir().
+'use strict';
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const lib = path.join(__dirname, '..', 'lib', 'node');
+const { WorkspaceDatabase } = require(path.join(lib, 'workspace-database'));
+const { DataImporter } = require(path.join(lib, 'data-importer'));
+const { InstrumentCatalog } = require(path.join(lib, 'instrument-catalog'));
+const { TickRepository } = require(path.join(lib, 'tick-repository'));
+const { defaultDataDir } = require(path.join(lib, 'sample-workspace'));
+const { listZipEntries } = require(path.join(lib, 'zip-reader'));
+const { fixMessage, marketDataMessage } = require(path.join(lib, 'test-support', 'fix-messages'));
+const { generateEquityTrades } = require(path.join(lib, 'synthetic-ticks'));
+const { encodeBinaryTicks } = require(path.join(lib, 'binary-tick-format'));
+
+const dataDir = defaultDataDir();
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'backtestr-bench-'));
+const M = n => (n / 1e6).toFixed(2) + 'M';
+const MB = n => (n / 1048576).toFixed(1) + ' MB';
+
+function print(name, value) {
+    process.stdout.write(`${name}: ${value}\n`);
+}
+
+async function freshDb(name) {
+    return WorkspaceDatabase.open(path.join(work, name + '.duckdb'));
+}
+
+/** Uncompressed bytes of CSV files (zip entries counted at their inflated size). */
+function sourceBytes(folder) {
+    let n = 0;
+    for (const f of fs.readdirSync(folder)) {
+        const p = path.join(folder, f);
+        if (f.endsWith('.zip')) {
+            for (const e of listZipEntries(fs.readFileSync(p))) {
+                n += e.size;
+            }
+        } else {
+            n += fs.statSync(p).size;
+        }
+    }
+    return n;
+}
+
+async function benchCsv(label, folder, catalog) {
+    // Best of 3 fresh imports (the first run warms the JIT up).
+    let best = Infinity, rows = 0, db, file = '';
+    for (let run = 0; run < 3; run++) {
+        db?.close();
+        const name = `${label}-${run}`;
+        db = await freshDb(name);
+        file = path.join(work, name + '.duckdb');
+        const t0 = process.hrtime.bigint();
+        const result = await new DataImporter(db, catalog).import({ paths: [folder], computeDerived: false });
+        const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+        rows = result.rows;
+        best = Math.min(best, ms);
+    }
+    print(`import.csv ${label}`, `${M(rows / (best / 1000))} rows/s (${rows} rows in ${best.toFixed(0)} ms, one transaction, validation on)`);
+    await db.checkpoint();
+    db.close();
+    const dbBytes = fs.statSync(file).size;
+    const csvBytes = sourceBytes(folder);
+    print(`size ${label}`, `${MB(dbBytes)} on disk vs ${MB(csvBytes)} source CSV = ${(csvBytes / dbBytes).toFixed(1)}x smaller`);
+}
+
+async function benchFix() {
+    const n = 300_000;
+    const t0 = Date.UTC(2014, 4, 1, 12) * 1000;
+    const parts = [fixMessage([[35, 'd'], [55, 'EURUSD'], [969, '0.00001'], [15, 'USD'], [207, 'FXV']])];
+    for (let i = 0; i < n; i++) {
+        const bid = 138600 + (i % 50);
+        parts.push(marketDataMessage(i + 1, 'EURUSD', t0 + i * 1000, (bid / 1e5).toFixed(5), ((bid + 10) / 1e5).toFixed(5), ((bid + 5) / 1e5).toFixed(5), 1 + (i % 9)));
+    }
+    const file = path.join(work, 'md.fix');
+    fs.writeFileSync(file, parts.join('\n'));
+    const db = await freshDb('fix');
+    const start = process.hrtime.bigint();
+    const result = await new DataImporter(db).import({ paths: [file], computeDerived: false });
+    const ms = Number(process.hrtime.bigint() - start) / 1e6;
+    print('import.fix 35=X (3 entries each)', `${M((n + 1) / (ms / 1000))} messages/s (${n + 1} messages -> ${result.rows} ticks in ${ms.toFixed(0)} ms, BodyLength+CheckSum checked)`);
+    db.close();
+}
+
+async function benchRead() {
+    const db = await freshDb('read');
+    const target = 10_000_000;
+    if (dataDir && fs.existsSync(path.join(dataDir, 'spy-trades-2013-10'))) {
+        await new DataImporter(db, InstrumentCatalog.fromDataDir(dataDir)).import({ paths: [path.join(dataDir, 'spy-trades-2013-10')], computeDerived: false });
+    } else {
+        const spec = new InstrumentCatalog().lookup('SPY', 'usa');
+        const ticks = generateEquityTrades({ start: '2013-10-07', days: 5, seed: 1, peakRate: 25, startPrice: 167, tickSize: 0.01 });
+        const file = path.join(work, 'spy.btb');
+        fs.writeFileSync(file, encodeBinaryTicks(spec, 'trades', ticks));
+        await new DataImporter(db).import({ paths: [file], instrument: { ...spec }, computeDerived: false });
+    }
+    // Repeat the week (shifted by whole weeks) until 10M ticks.
+    const have = Number(await db.scalar('SELECT count(*) FROM trades'));
+    const copies = Math.ceil(target / have);
+    await db.run(`INSERT INTO trades SELECT instrument_id, time_us + k * ${7 * 86400e6}, price_ticks, size, flags
+        FROM trades, range(1, ${copies}) AS r(k) ORDER BY k, time_us`);
+    await db.run(`DELETE FROM trades WHERE time_us >= (SELECT time_us FROM trades ORDER BY time_us LIMIT 1 OFFSET ${target})`);
+    await db.checkpoint();
+    const repo = new TickRepository(db);
+    const key = { instrumentId: 1, kind: 'trades' };
+    let best = Infinity, count = 0;
+    for (let run = 0; run < 3; run++) {
+        const t0 = process.hrtime.bigint();
+        const ticks = await repo.readTicks(key);
+        best = Math.min(best, Number(process.hrtime.bigint() - t0) / 1e6);
+        count = ticks.count;
+    }
+    print('read.ticks typed arrays', `${M(count / (best / 1000))} rows/s (${count} ticks: time, price, size, flags in ${best.toFixed(0)} ms)`);
+    db.close();
+}
+
+(async () => {
+    print('bench data-import', `${os.cpus().length} cores, node ${process.version}, data ${dataDir ?? 'absent (synthetic)'}`);
+    if (dataDir) {
+        const catalog = InstrumentCatalog.fromDataDir(dataDir);
+        await benchCsv('spy', path.join(dataDir, 'spy-trades-2013-10'), catalog);
+        await benchCsv('eurusd', path.join(dataDir, 'eurusd-quotes-2014-05'), catalog);
+        await benchCsv('histdata', path.join(dataDir, 'eurusd-m1-2017h1'), catalog);
+    }
+    await benchFix();
+    await benchRead();
+})().catch(error => {
+    process.stderr.write(String(error?.stack ?? error) + '\n');
+    process.exitCode = 1;
+}).finally(() => fs.rmSync(work, { recursive: true, force: true }));
