@@ -2,7 +2,9 @@
 //!
 //! The engine core (`timeframe`, `session`, `layout`, `engine`) is plain Rust and knows
 //! nothing of N-API; `napi` is the only module that talks to node and the only one
-//! with `unsafe` code.
+//! with `unsafe` code (enforced: the crate denies `unsafe_code` everywhere else).
+
+#![deny(unsafe_code)]
 
 pub mod engine;
 pub mod layout;
@@ -10,4 +12,5 @@ pub mod session;
 pub mod timeframe;
 
 #[cfg(not(test))]
+#[allow(unsafe_code)]
 mod napi;
