@@ -67,10 +67,25 @@ export class CsvImporter {
         while (pos < len) {
             let budget = SLICE_LINES;
             while (pos < len && budget-- > 0) {
-                const nl = buf.indexOf(10, pos);
+                // One pass over the line finds its end and its fields.
                 const lineStart = pos;
-                let lineEnd = nl < 0 ? len : nl;
-                pos = nl < 0 ? len : nl + 1;
+                const starts = this.starts, ends = this.ends, d = this.delimiter;
+                let n = 0, fieldStart = pos, i = pos;
+                for (; i < len; i++) {
+                    const b = buf[i];
+                    if (b === d) {
+                        if (n < MAX_FIELDS) {
+                            starts[n] = fieldStart;
+                            ends[n] = i;
+                        }
+                        n++;
+                        fieldStart = i + 1;
+                    } else if (b === 10) {
+                        break;
+                    }
+                }
+                let lineEnd = i;
+                pos = i + 1;
                 line++;
                 if (lineEnd > lineStart && buf[lineEnd - 1] === 13) {
                     lineEnd--;
@@ -78,6 +93,11 @@ export class CsvImporter {
                 if (lineEnd === lineStart) {
                     continue;
                 }
+                if (n < MAX_FIELDS) {
+                    starts[n] = fieldStart;
+                    ends[n] = lineEnd > fieldStart ? lineEnd : fieldStart;
+                }
+                this.fieldCount = n + 1;
                 if (headerPending) {
                     headerPending = false;
                     continue;
@@ -85,7 +105,7 @@ export class CsvImporter {
                 dataRows++;
                 let reason: string;
                 let time = NaN;
-                const result = this.parseRow(buf, lineStart, lineEnd);
+                const result = this.parseRow(buf);
                 if (result instanceof RowError) {
                     reason = result.reason;
                     parseFailures++;
@@ -114,26 +134,12 @@ export class CsvImporter {
 
     protected lastTime = NaN;
 
-    /** Parses and stores one row; returns '' when stored, a validation reason, or a RowError. */
-    protected parseRow(buf: Buffer, s: number, e: number): string | RowError {
-        const starts = this.starts, ends = this.ends, d = this.delimiter;
-        let n = 0;
-        let fs = s;
-        for (let i = s; i < e; i++) {
-            if (buf[i] === d) {
-                if (n < MAX_FIELDS) {
-                    starts[n] = fs;
-                    ends[n] = i;
-                }
-                n++;
-                fs = i + 1;
-            }
-        }
-        if (n < MAX_FIELDS) {
-            starts[n] = fs;
-            ends[n] = e;
-        }
-        n++;
+    protected fieldCount = 0;
+
+    /** Parses and stores the row whose fields the line scan found; returns '' when stored, a validation reason, or a RowError. */
+    protected parseRow(buf: Buffer): string | RowError {
+        const starts = this.starts, ends = this.ends;
+        const n = this.fieldCount;
         if (n < this.needFields) {
             return new RowError(`expected ${this.needFields} fields separated by '${this.format.delimiter}', found ${n}`);
         }
