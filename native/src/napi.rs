@@ -501,9 +501,14 @@ fn create(env: napi_env, info: napi_callback_info) -> JsResult<napi_value> {
     let (mut data, mut buf) = (null_mut(), null_mut());
     let mem = Arc::new(StateMem::new(slots));
     let hint = Arc::into_raw(Arc::clone(&mem)) as *mut c_void;
-    // SAFETY: mem.ptr points to slots * 8 bytes that stay allocated while the Arc leaked
-    // into `hint` lives; finalize_state releases that Arc.
-    let st = unsafe { napi_create_external_arraybuffer(env, mem.ptr as *mut c_void, slots * 8, finalize_state, hint, &mut buf) };
+    // BACKTESTR_NATIVE_V8_STATE forces the fallback (V8-owned state) so that tests reach it.
+    let st = if std::env::var_os("BACKTESTR_NATIVE_V8_STATE").is_some() {
+        -1
+    } else {
+        // SAFETY: mem.ptr points to slots * 8 bytes that stay allocated while the Arc leaked
+        // into `hint` lives; finalize_state releases that Arc.
+        unsafe { napi_create_external_arraybuffer(env, mem.ptr as *mut c_void, slots * 8, finalize_state, hint, &mut buf) }
+    };
     let owned = if st == NAPI_OK {
         data = mem.ptr as *mut c_void;
         let mut total = 0;

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import * as path from 'path';
+import { spawnSync } from 'child_process';
 import * as native from '@backtestr/native';
 import { MtfEngine, MTF_LAYOUT } from './mtf-engine';
 import { dataFiles, fileDateMs, hasData, newYorkOffsetMs, readQuoteDay, readTradeDay, readZipLines } from './test-support/lean-data';
@@ -119,6 +120,18 @@ describe('MtfEngine', () => {
             d.setBatch(batch);
             structuredClone(batch.price.buffer, { transfer: [batch.price.buffer] });
             expect(() => d.run(0)).to.throw(/detached/);
+        });
+        it('with V8-owned state memory (the Electron fallback) rejects runs once the state buffer is detached', () => {
+            const script = `
+                const { MtfEngine } = require(${JSON.stringify(require.resolve('./mtf-engine'))});
+                const e = new MtfEngine({ timeframes: ['1m'] });
+                e.process({ time: BigInt64Array.of(1n, 2n), price: Float64Array.of(3, 4) });
+                if (e.partial('1m').close !== 4) { throw new Error('bad state'); }
+                structuredClone(e.f64.buffer, { transfer: [e.f64.buffer] });
+                try { e.process({ time: BigInt64Array.of(3n), price: Float64Array.of(5) }); } catch (x) { console.log(x.message); }`;
+            const r = spawnSync(process.execPath, ['-e', script], { env: { ...process.env, BACKTESTR_NATIVE_V8_STATE: '1' }, encoding: 'utf8' });
+            expect(r.stderr).to.equal('');
+            expect(r.stdout).to.match(/state buffer was detached/);
         });
         it('keeps working after errors', () => {
             e.process(trades([20n, 30n], [2, 3]));
