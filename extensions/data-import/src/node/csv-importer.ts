@@ -5,7 +5,7 @@
 // *****************************************************************************
 
 import { CsvFormatOptions, DatasetErrors } from '../common/dataset-protocol';
-import { DatasetWriter, ImportSession } from './import-session';
+import { DatasetWriter, ImportSink } from './dataset-writer';
 import { PriceGrid } from './price-grid';
 import { TickFlags } from './schema-migrations';
 import { TimeZone } from './time-zone';
@@ -32,7 +32,7 @@ export class CsvImporter {
     protected readonly ends = new Int32Array(MAX_FIELDS);
     protected readonly needFields: number;
 
-    constructor(readonly session: ImportSession, readonly format: CsvFormatOptions, readonly writer: DatasetWriter) {
+    constructor(readonly session: ImportSink, readonly format: CsvFormatOptions, readonly writer: DatasetWriter) {
         this.delimiter = format.delimiter === '\\t' ? 9 : format.delimiter.charCodeAt(0);
         this.times = new TimestampParser(format.timestampFormat, TimeZone.of(format.timeZone));
         this.price = new PriceGrid(writer.instrument.tickSize, format.priceScale);

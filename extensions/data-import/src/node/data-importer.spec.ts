@@ -73,6 +73,29 @@ describe('data import: corrupt and hostile input', function (): void {
         expect(row.reason).to.match(/expected 6 fields/);
     });
 
+    it('gives the same result when the files of a folder are parsed in worker threads', async () => {
+        const lines = unzipText(SPY_DAY).split('\n');
+        const folder = path.join(dir, 'spy');
+        fs.mkdirSync(folder);
+        for (let day = 7; day <= 10; day++) {
+            const part = lines.slice((day - 7) * 300, (day - 6) * 300);
+            if (day === 9) {
+                part.splice(41, 0, `${part[40].split(',')[0]},0,100,P,20002000,0`);
+            }
+            fs.writeFileSync(path.join(folder, `201310${String(day).padStart(2, '0')}_trade.zip`),
+                makeZip({ [`201310${String(day).padStart(2, '0')}_spy_Trade_Tick.csv`]: part.join('\n') }));
+        }
+        const result = await importer.import({ paths: [folder], computeDerived: false });
+        expect([result.rows, result.quarantined, result.files.length]).to.deep.equal([1200, 1, 4]);
+        const [q] = await importer.repo.getQuarantine(result.importId);
+        expect([path.basename(q.file), q.line, q.reason]).to.deep.equal(['20131009_spy_Trade_Tick.csv', 42, 'non-positive price']);
+        const ticks = await importer.repo.readTicks(result.datasets[0]);
+        expect(ticks.count).to.equal(1200);
+        for (let i = 1; i < ticks.count; i++) {
+            expect(ticks.time[i] >= ticks.time[i - 1]).to.equal(true);
+        }
+    });
+
     it('fails a truncated zip with one error naming the file and leaves the database as it was', async () => {
         const full = fs.readFileSync(SPY_DAY);
         const zip = write('20131008_trade.zip', full.subarray(0, Math.floor(full.length / 2)));

@@ -4,6 +4,9 @@
 // the bar cache and the quality report of the datasets it touched. Plain class, no Theia.
 // *****************************************************************************
 
+import * as os from 'os';
+import * as path from 'path';
+import { Worker } from 'worker_threads';
 import {
     CsvFormatOptions, DatasetErrors, DatasetKey, ImportProgress, ImportRequest, ImportResult, Instrument, InstrumentSpec
 } from '../common/dataset-protocol';
@@ -11,6 +14,7 @@ import { BarCache } from './bar-cache';
 import { BinaryTickImporter, isBinaryTickFile, readBinaryHeader } from './binary-tick-format';
 import { CsvImporter } from './csv-importer';
 import { detectPreset, impliedByName, preset as presetById, validateCsvOptions } from './csv-presets';
+import type { ParseJob, ParseResult } from './csv-parse-worker';
 import { DataQuality } from './data-quality';
 import { FixImporter, looksLikeFix } from './fix-importer';
 import { contentHash, expandSources, SourceFile } from './import-sources';
@@ -25,6 +29,76 @@ export interface ImportRunOptions {
 }
 
 type InputFormat = 'csv' | 'fix' | 'binary';
+
+interface CsvState {
+    readonly importers: Map<DatasetWriter, CsvImporter>;
+    presetId?: string;
+    csv?: CsvFormatOptions;
+}
+
+/**
+ * One worker thread running csv-parse-worker, answering jobs in order. Kept for the life of the
+ * process (unref'd: it never keeps it alive) so its JIT stays warm from one import to the next.
+ */
+class CsvParseWorker {
+    protected static shared: (CsvParseWorker | undefined)[] = [];
+    protected readonly worker = new Worker(path.join(__dirname, 'csv-parse-worker.js'));
+    protected readonly pending = new Map<number, { resolve: (r: ParseResult) => void; reject: (e: Error) => void }>();
+    protected nextId = 0;
+
+    static get(index: number): CsvParseWorker {
+        let w = CsvParseWorker.shared[index];
+        if (!w) {
+            w = CsvParseWorker.shared[index] = new CsvParseWorker(index);
+        }
+        return w;
+    }
+
+    /** Parse workers: `BACKTESTR_IMPORT_WORKERS` (0 = none), else one per core beyond the appending thread, at least two (measured best on 2 cores). */
+    static get poolSize(): number {
+        const env = Number(process.env.BACKTESTR_IMPORT_WORKERS);
+        return env > 0 ? env : Math.max(2, os.cpus().length - 1);
+    }
+
+    constructor(readonly index: number) {
+        this.worker.on('message', (result: ParseResult) => {
+            this.pending.get(result.id)?.resolve(result);
+            this.pending.delete(result.id);
+            if (this.pending.size === 0) {
+                this.worker.unref();
+            }
+        });
+        this.worker.on('error', error => {
+            for (const p of this.pending.values()) {
+                p.reject(error);
+            }
+            this.pending.clear();
+            CsvParseWorker.shared[this.index] = undefined;
+        });
+        // After the listeners (adding a 'message' listener refs the port again).
+        this.worker.unref();
+    }
+
+    parse(job: Omit<ParseJob, 'id'>): Promise<ParseResult> {
+        const id = this.nextId++;
+        return new Promise((resolve, reject) => {
+            if (this.pending.size === 0) {
+                this.worker.ref();
+            }
+            this.pending.set(id, { resolve, reject });
+            this.worker.postMessage({ ...job, id });
+        });
+    }
+
+    /** Drops the results of jobs still running (after a failed or cancelled import). */
+    abandon(): void {
+        for (const p of this.pending.values()) {
+            p.reject(new Error('abandoned'));
+        }
+        this.pending.clear();
+        this.worker.unref();
+    }
+}
 
 function firstLine(buf: Buffer): string {
     const end = buf.indexOf(10);
@@ -61,7 +135,7 @@ export class DataImporter {
         let format: InputFormat | undefined;
         let presetId = request.presetId;
         try {
-            const importers = new Map<DatasetWriter, CsvImporter>();
+            const csvState: CsvState = { importers: new Map<DatasetWriter, CsvImporter>(), presetId };
             let fix: FixImporter | undefined;
             for (const source of sources) {
                 session.startFile(source.label);
@@ -93,27 +167,16 @@ export class DataImporter {
                     session.endFile(source.label, hash, source.size);
                     continue;
                 }
-                const { csv, id, implied } = this.csvOptions(request, source, data);
-                if (presetId && id && presetId !== id && !request.presetId) {
-                    throw DatasetErrors.FormatMismatch(source.label, `looks like preset ${id}, the other files of this import are ${presetId}`);
+                const writer = await this.importCsvSource(session, request, source, data, hash, csvState);
+                // Once the format is known, parse the remaining files in a worker thread while this
+                // thread appends: the two halves of the work overlap on two cores.
+                const rest = sources.slice(sources.indexOf(source) + 1);
+                if (writer && csvState.csv && rest.length >= 2 && process.env.BACKTESTR_IMPORT_WORKERS !== '0') {
+                    await this.importCsvPipelined(session, request, rest, writer, csvState);
+                    break;
                 }
-                presetId = presetId ?? id;
-                const instrument = await this.resolveInstrument(request, implied, source);
-                const writer = await session.writer(instrument, csv.kind, csv.barTimeframe ?? '', csv.kind === 'bars' ? (id === 'histdata-m1' ? 'bid' : 'trade') : 'trade');
-                const previous = await session.alreadyImported(instrument, csv.kind, hash);
-                if (previous !== undefined) {
-                    session.endFile(source.label, hash, source.size, `skipped: already imported by import #${previous}`);
-                    session.warnings.push(`${source.label} skipped: already imported by import #${previous}`);
-                    continue;
-                }
-                let importer = importers.get(writer);
-                if (!importer) {
-                    importer = new CsvImporter(session, csv, writer);
-                    importers.set(writer, importer);
-                }
-                await importer.importFile(source.label, source.entryName ?? source.path, data);
-                session.endFile(source.label, hash, source.size);
             }
+            presetId = csvState.presetId;
             await session.commit();
         } catch (error) {
             await session.rollback(error);
@@ -149,6 +212,101 @@ export class DataImporter {
             instrumentsDefined: session.instrumentsDefined, noMarketData, files: session.files, elapsedMs,
             rowsPerSecond: Math.round(rows / Math.max(elapsedMs / 1000, 1e-3)), warnings
         };
+    }
+
+    /** Imports one CSV file on this thread; returns its dataset's writer, or undefined when the file was skipped. */
+    protected async importCsvSource(session: ImportSession, request: ImportRequest, source: SourceFile, data: Buffer, hash: string,
+        state: CsvState): Promise<DatasetWriter | undefined> {
+        const { csv, id, implied } = this.csvOptions(request, source, data);
+        if (state.presetId && id && state.presetId !== id && !request.presetId) {
+            throw DatasetErrors.FormatMismatch(source.label, `looks like preset ${id}, the other files of this import are ${state.presetId}`);
+        }
+        state.presetId = state.presetId ?? id;
+        state.csv = csv;
+        const instrument = await this.resolveInstrument(request, implied, source);
+        const writer = await session.writer(instrument, csv.kind, csv.barTimeframe ?? '', csv.kind === 'bars' ? (id === 'histdata-m1' ? 'bid' : 'trade') : 'trade');
+        const previous = await session.alreadyImported(instrument, csv.kind, hash);
+        if (previous !== undefined) {
+            session.endFile(source.label, hash, source.size, `skipped: already imported by import #${previous}`);
+            session.warnings.push(`${source.label} skipped: already imported by import #${previous}`);
+            return writer;
+        }
+        let importer = state.importers.get(writer);
+        if (!importer) {
+            importer = new CsvImporter(session, csv, writer);
+            state.importers.set(writer, importer);
+        }
+        await importer.importFile(source.label, source.entryName ?? source.path, data);
+        session.endFile(source.label, hash, source.size);
+        return writer;
+    }
+
+    /**
+     * The remaining CSV files of an import: a worker loads and parses file k+1 (same validation) while
+     * this thread appends file k. Files of another instrument, a changed format, or a time range that
+     * overlaps an earlier file fall back to the same-thread path, so results are identical.
+     */
+    protected async importCsvPipelined(session: ImportSession, request: ImportRequest, rest: SourceFile[], writer: DatasetWriter, state: CsvState): Promise<void> {
+        const csv = state.csv!;
+        const pool = Array.from({ length: CsvParseWorker.poolSize }, (_, i) => CsvParseWorker.get(i));
+        try {
+            const jobs: Promise<ParseResult>[] = [];
+            const submit = (j: number): void => {
+                if (j < rest.length && !jobs[j]) {
+                    jobs[j] = pool[j % pool.length].parse({
+                        path: rest[j].path, entryName: rest[j].entryName, format: csv, instrument: writer.instrument, kind: writer.kind,
+                        timeframe: writer.timeframe, side: writer.side, stored: writer.stored.toArray(), options: writer.options
+                    });
+                    jobs[j].catch(() => undefined);
+                }
+            };
+            const ahead = pool.length + 1;
+            for (let j = 0; j < ahead; j++) {
+                submit(j);
+            }
+            for (let j = 0; j < rest.length; j++) {
+                const source = rest[j];
+                submit(j + ahead);
+                session.startFile(source.label);
+                const result = await jobs[j];
+                if (result.error) {
+                    throw DatasetErrors.FormatMismatch.is(result.error as object) || result.error.code === DatasetErrors.FormatMismatch.code
+                        ? DatasetErrors.FormatMismatch((result.error.data as { file: string }).file, (result.error.data as { reason: string }).reason)
+                        : result.error.code === DatasetErrors.CorruptFile.code
+                            ? DatasetErrors.CorruptFile((result.error.data as { file: string }).file, (result.error.data as { reason: string }).reason)
+                            : new Error(result.error.message);
+                }
+                const name = source.entryName ?? source.path;
+                if (!request.csv && !request.presetId) {
+                    const detected = detectPreset(name, result.firstLine ?? '');
+                    if (detected?.preset.id !== state.presetId) {
+                        throw DatasetErrors.FormatMismatch(source.label, detected ? `looks like preset ${detected.preset.id}, the other files of this import are ${state.presetId}`
+                            : `is not in a format BackTestr recognises on its own (first line: "${(result.firstLine ?? '').slice(0, 120)}")`);
+                    }
+                }
+                const implied = state.presetId && !request.instrument ? impliedByName(state.presetId, name)?.instrument : undefined;
+                const sameInstrument = !implied || (implied.symbol === writer.instrument.symbol && implied.venue === writer.instrument.venue);
+                if (!sameInstrument || writer.overlaps(result.first!, result.last!)) {
+                    await this.importCsvSource(session, request, source, source.load(), result.hash!, state);
+                    continue;
+                }
+                const previous = await session.alreadyImported(writer.instrument, writer.kind, result.hash!);
+                if (previous !== undefined) {
+                    session.endFile(source.label, result.hash!, source.size, `skipped: already imported by import #${previous}`);
+                    session.warnings.push(`${source.label} skipped: already imported by import #${previous}`);
+                    continue;
+                }
+                writer.takeParsed(result.columns!, { count: result.count!, first: result.first!, last: result.last!, repeats: result.repeats!, needsResort: result.needsResort! });
+                const q = result.quarantine!;
+                for (let i = 0; i < q.line.length; i++) {
+                    session.quarantine(writer, source.label, q.line[i], q.offset[i], q.raw[i], q.reason[i], q.time[i] ?? NaN);
+                }
+                session.endFile(source.label, result.hash!, source.size);
+            }
+        } catch (error) {
+            pool.forEach(p => p.abandon());
+            throw error;
+        }
     }
 
     protected detectFormat(request: ImportRequest, data: Buffer): InputFormat {

@@ -6,282 +6,11 @@
 
 import { DatasetErrors, DatasetKind, DuplicatePolicy, ImportedFile, ImportProgress, Instrument } from '../common/dataset-protocol';
 import { ColumnarAppender } from './columnar-appender';
-import { PriceGrid } from './price-grid';
-import { TickFlags } from './schema-migrations';
+import { BUFFER_ROWS, DatasetWriter, ImportSink, ParsedColumns, RangeSet } from './dataset-writer';
 import { num, TickRepository, tickTable } from './tick-repository';
 import { WorkspaceDatabase } from './workspace-database';
 
-const BUFFER_ROWS = 65536;
-
-/**
- * Time ranges covered by stored files of a dataset: inclusive for files of earlier imports, so a
- * re-import cannot add a single tick twice; [first, last) for files of this import, so a file may
- * start at the very microsecond the previous one ended.
- */
-class RangeSet {
-    protected readonly ranges: [number, number][] = [];
-    protected last = 0;
-
-    add(first: number, last: number, inclusive = true): void {
-        this.ranges.push([first, inclusive ? last + 1 : last]);
-        this.ranges.sort((x, y) => x[0] - y[0]);
-        this.lo = Math.min(this.lo, first);
-        this.hi = Math.max(this.hi, inclusive ? last + 1 : last);
-    }
-
-    protected lo = Infinity;
-    protected hi = -Infinity;
-
-    get isEmpty(): boolean {
-        return this.ranges.length === 0;
-    }
-
-    get max(): number {
-        return this.hi;
-    }
-
-    /** Whether t lies inside a range [start, end), or is the instant of a one-instant range. */
-    contains(t: number): boolean {
-        if (t < this.lo || t > this.hi) {
-            return false;
-        }
-        const r = this.ranges[this.last];
-        if (r && t >= r[0] && (t < r[1] || t === r[0])) {
-            return true;
-        }
-        // Ranges are sorted by start and rarely overlap: scan back from the last start <= t.
-        let lo = 0, hi = this.ranges.length - 1;
-        while (lo < hi) {
-            const mid = (lo + hi + 1) >> 1;
-            if (this.ranges[mid][0] <= t) {
-                lo = mid;
-            } else {
-                hi = mid - 1;
-            }
-        }
-        for (let i = lo; i >= 0; i--) {
-            const q = this.ranges[i];
-            if (t >= q[0] && (t < q[1] || t === q[0])) {
-                this.last = i;
-                return true;
-            }
-        }
-        return false;
-    }
-}
-
-/** Equal, or both unknown (NaN). */
-function sameSize(a: number, b: number): boolean {
-    return a === b || (a !== a && b !== b);
-}
-
-export interface DatasetWriterOptions {
-    readonly duplicates: DuplicatePolicy;
-    readonly outOfOrderToleranceUs: number;
-}
-
-/** Validates and buffers the rows of one dataset (instrument + kind) of an import. */
-export class DatasetWriter {
-    readonly priceGrid: PriceGrid;
-    readonly sizeGrid: PriceGrid;
-    readonly time = new Float64Array(BUFFER_ROWS);
-    readonly a = new Float64Array(BUFFER_ROWS);
-    readonly b = new Float64Array(BUFFER_ROWS);
-    readonly c = new Float64Array(BUFFER_ROWS);
-    readonly d = new Float64Array(BUFFER_ROWS);
-    readonly e = new Float64Array(BUFFER_ROWS);
-    readonly flags = new Int32Array(BUFFER_ROWS);
-    count = 0;
-
-    rows = 0;
-    quarantined = 0;
-    repeats = 0;
-    minTime = Infinity;
-    maxTime = -Infinity;
-    needsResort = false;
-    fileRows = 0;
-    fileQuarantined = 0;
-    fileFirst = Infinity;
-    fileLast = -Infinity;
-    touchedInFile = false;
-
-    protected prevTime = -Infinity;
-    protected prevA = NaN;
-    protected prevB = NaN;
-    protected prevC = NaN;
-    protected prevD = NaN;
-
-    constructor(
-        readonly session: ImportSession,
-        readonly instrument: Instrument,
-        readonly kind: DatasetKind,
-        readonly stored: RangeSet,
-        readonly storedMax: number,
-        readonly options: DatasetWriterOptions,
-        /** For bars: timeframe and the side the prices are (`bid`, `trade`...). */
-        readonly timeframe = '',
-        readonly side = 'trade'
-    ) {
-        this.priceGrid = new PriceGrid(instrument.tickSize);
-        this.sizeGrid = new PriceGrid(instrument.lotSize);
-    }
-
-    startFile(): void {
-        this.fileRows = 0;
-        this.fileQuarantined = 0;
-        this.fileFirst = Infinity;
-        this.fileLast = -Infinity;
-        this.touchedInFile = false;
-        // Each file is checked for order on its own; files out of order with each other are re-sorted.
-        this.prevTime = -Infinity;
-        this.prevA = this.prevB = this.prevC = this.prevD = NaN;
-    }
-
-    /** Common time checks; returns a quarantine reason or ''. */
-    protected checkTime(t: number): string {
-        if (t !== t) {
-            return 'unparseable time';
-        }
-        if (t < this.prevTime) {
-            if (this.prevTime - t > this.options.outOfOrderToleranceUs) {
-                return `out of order: ${(this.prevTime - t) / 1000} ms before the previous row`;
-            }
-            this.needsResort = true;
-        }
-        if (!this.stored.isEmpty && this.stored.contains(t)) {
-            return 'duplicate: time range already stored for this instrument';
-        }
-        return '';
-    }
-
-    protected accept(t: number, flags: number): void {
-        const i = this.count;
-        this.time[i] = t;
-        this.flags[i] = flags;
-        this.prevTime = t;
-        if (t < this.minTime) {
-            this.minTime = t;
-        }
-        if (t > this.maxTime) {
-            this.maxTime = t;
-        }
-        if (t < this.fileFirst) {
-            this.fileFirst = t;
-        }
-        if (t > this.fileLast) {
-            this.fileLast = t;
-        }
-        this.rows++;
-        this.fileRows++;
-        this.touchedInFile = true;
-        if (++this.count === BUFFER_ROWS) {
-            this.session.flushWriter(this);
-        }
-    }
-
-    /** A trade; price in ticks, size in lots (NaN when unknown). Returns a quarantine reason, or '' when stored. */
-    addTrade(t: number, price: number, size: number, flags: number): string {
-        const reason = this.checkTime(t);
-        if (reason) {
-            return reason;
-        }
-        if (!(price > 0)) {
-            return 'non-positive price';
-        }
-        if (size < 0) {
-            return 'negative size';
-        }
-        if (t === this.prevTime && price === this.prevA && sameSize(size, this.prevB) && flags === this.prevC) {
-            if (this.options.duplicates === 'quarantine') {
-                return 'duplicate of the previous row';
-            }
-            flags |= TickFlags.REPEAT;
-            this.repeats++;
-        } else {
-            this.prevA = price;
-            this.prevB = size;
-            this.prevC = flags;
-        }
-        const i = this.count;
-        this.a[i] = price;
-        this.b[i] = size;
-        this.accept(t, flags);
-        return '';
-    }
-
-    /** A quote; prices in ticks, sizes in lots (NaN when unknown). */
-    addQuote(t: number, bid: number, ask: number, bidSize: number, askSize: number, flags: number): string {
-        const reason = this.checkTime(t);
-        if (reason) {
-            return reason;
-        }
-        if (!(bid > 0) || !(ask > 0)) {
-            return 'non-positive price';
-        }
-        if (bid > ask) {
-            return 'crossed quote: bid above ask';
-        }
-        if (bidSize < 0 || askSize < 0) {
-            return 'negative size';
-        }
-        if (bid === ask) {
-            flags |= TickFlags.LOCKED;
-        }
-        if (t === this.prevTime && bid === this.prevA && ask === this.prevB && sameSize(bidSize, this.prevC) && sameSize(askSize, this.prevD)) {
-            if (this.options.duplicates === 'quarantine') {
-                return 'duplicate of the previous row';
-            }
-            flags |= TickFlags.REPEAT;
-            this.repeats++;
-        } else {
-            this.prevA = bid;
-            this.prevB = ask;
-            this.prevC = bidSize;
-            this.prevD = askSize;
-        }
-        const i = this.count;
-        this.a[i] = bid;
-        this.b[i] = ask;
-        this.c[i] = bidSize;
-        this.d[i] = askSize;
-        this.accept(t, flags);
-        return '';
-    }
-
-    /** An imported bar (open time). */
-    addBar(t: number, open: number, high: number, low: number, close: number, volume: number): string {
-        const reason = this.checkTime(t);
-        if (reason) {
-            return reason;
-        }
-        if (t === this.prevTime) {
-            return 'duplicate bar time';
-        }
-        if (!(open > 0 && high > 0 && low > 0 && close > 0)) {
-            return 'non-positive price';
-        }
-        if (high < Math.max(open, close, low) || low > Math.min(open, close)) {
-            return 'inconsistent bar: high/low do not bound open/close';
-        }
-        if (volume < 0) {
-            return 'negative volume';
-        }
-        const i = this.count;
-        this.a[i] = open;
-        this.b[i] = high;
-        this.c[i] = low;
-        this.d[i] = close;
-        this.e[i] = volume !== volume ? 0 : volume;
-        this.accept(t, 0);
-        return '';
-    }
-
-    noteQuarantined(): void {
-        this.quarantined++;
-        this.fileQuarantined++;
-        this.touchedInFile = true;
-    }
-}
+export { DatasetWriter, ImportSink, ParsedColumns, RangeSet } from './dataset-writer';
 
 interface QuarantineBuffer {
     instrumentId: (string | null)[];
@@ -308,7 +37,7 @@ export interface ImportSessionOptions {
     readonly onProgress?: (progress: ImportProgress) => void;
 }
 
-export class ImportSession {
+export class ImportSession implements ImportSink {
     importId = 0;
     readonly writers = new Map<string, DatasetWriter>();
     readonly files: ImportedFile[] = [];
@@ -465,6 +194,20 @@ export class ImportSession {
             this.quoteAppender!.append([w.instrument.id, w.time, w.a, w.b, w.c, w.d, w.flags], 0, n);
         }
         w.count = 0;
+    }
+
+    /** Appends the first `n` rows of whole columns for a writer (a worker's parsed file). */
+    appendColumns(w: DatasetWriter, c: ParsedColumns, n: number): void {
+        if (n === 0) {
+            return;
+        }
+        if (w.kind === 'bars') {
+            this.barAppender!.append([w.instrument.id, w.timeframe, 'import', w.side, c.time, c.a, c.b, c.c, c.d, c.e, 1, this.importId], 0, n);
+        } else if (w.kind === 'trades') {
+            this.tradeAppender!.append([w.instrument.id, c.time, c.a, c.b, c.flags], 0, n);
+        } else {
+            this.quoteAppender!.append([w.instrument.id, c.time, c.a, c.b, c.c, c.d, c.flags], 0, n);
+        }
     }
 
     protected flushQuarantine(): void {

@@ -1,0 +1,122 @@
+// *****************************************************************************
+// Worker thread of the pipelined CSV import: loads (unzips) and parses one file into typed-array
+// columns with the same validation as the main thread, while the main thread appends the previous
+// file to DuckDB. The result goes back with its buffers transferred, not copied.
+// *****************************************************************************
+
+import { parentPort } from 'worker_threads';
+import { CsvFormatOptions, DatasetKind, Instrument } from '../common/dataset-protocol';
+import { CsvImporter } from './csv-importer';
+import { contentHash, expandSources } from './import-sources';
+import { DatasetWriter, DatasetWriterOptions, ImportSink, RangeSet } from './dataset-writer';
+
+export interface ParseJob {
+    readonly id: number;
+    readonly path: string;
+    readonly entryName?: string;
+    readonly format: CsvFormatOptions;
+    readonly instrument: Instrument;
+    readonly kind: DatasetKind;
+    readonly timeframe: string;
+    readonly side: string;
+    readonly stored: [number, number][];
+    readonly options: DatasetWriterOptions;
+}
+
+export interface ParseResult {
+    readonly id: number;
+    readonly error?: { code?: number; message: string; data?: unknown };
+    readonly hash?: string;
+    readonly firstLine?: string;
+    readonly count?: number;
+    readonly first?: number;
+    readonly last?: number;
+    readonly repeats?: number;
+    readonly needsResort?: boolean;
+    /** Columns longer than `count`; the first `count` rows are the file's accepted rows. */
+    readonly columns?: { time: Float64Array; a: Float64Array; b: Float64Array; c: Float64Array; d: Float64Array; e: Float64Array; flags: Int32Array };
+    readonly quarantine?: { line: number[]; offset: number[]; raw: string[]; reason: string[]; time: number[] };
+}
+
+/** Collects a writer's flushed rows into growing columns and the quarantine into arrays. */
+class Collector implements ImportSink {
+    count = 0;
+    /** Value columns the dataset kind uses (a, b for trades; a-d for quotes; a-e for bars). */
+    constructor(readonly used: number) { }
+    cols = { time: new Float64Array(1 << 18), a: new Float64Array(1 << 18), b: new Float64Array(1 << 18), c: new Float64Array(1 << 18), d: new Float64Array(1 << 18), e: new Float64Array(1 << 18), flags: new Int32Array(1 << 18) };
+    readonly q = { line: [] as number[], offset: [] as number[], raw: [] as string[], reason: [] as string[], time: [] as number[] };
+
+    flushWriter(w: DatasetWriter): void {
+        const n = w.count;
+        if (this.count + n > this.cols.time.length) {
+            const size = Math.max(this.cols.time.length * 2, this.count + n);
+            const grow = <T extends Float64Array | Int32Array>(a: T): T => {
+                const b = new (a.constructor as { new(n: number): T })(size);
+                b.set(a.subarray(0, this.count));
+                return b;
+            };
+            this.cols = { time: grow(this.cols.time), a: grow(this.cols.a), b: grow(this.cols.b), c: grow(this.cols.c), d: grow(this.cols.d), e: grow(this.cols.e), flags: grow(this.cols.flags) };
+        }
+        const at = this.count;
+        this.cols.time.set(w.time.subarray(0, n), at);
+        this.cols.a.set(w.a.subarray(0, n), at);
+        this.cols.b.set(w.b.subarray(0, n), at);
+        if (this.used > 2) {
+            this.cols.c.set(w.c.subarray(0, n), at);
+            this.cols.d.set(w.d.subarray(0, n), at);
+        }
+        if (this.used > 4) {
+            this.cols.e.set(w.e.subarray(0, n), at);
+        }
+        this.cols.flags.set(w.flags.subarray(0, n), at);
+        this.count += n;
+        w.count = 0;
+    }
+
+    quarantine(writer: DatasetWriter | undefined, _file: string, line: number, byteOffset: number, raw: string, reason: string, time = NaN): void {
+        writer?.noteQuarantined();
+        this.q.line.push(line);
+        this.q.offset.push(byteOffset);
+        this.q.raw.push(raw);
+        this.q.reason.push(reason);
+        this.q.time.push(time);
+    }
+
+    progress(): void { /* the main thread reports per file */ }
+    checkCancelled(): void { /* the main thread terminates the worker */ }
+}
+
+async function run(job: ParseJob): Promise<ParseResult> {
+    const source = expandSources([job.path]).find(s => s.entryName === job.entryName);
+    if (!source) {
+        throw new Error(`${job.path}: entry ${job.entryName} vanished`);
+    }
+    const data = source.load();
+    const end = data.indexOf(10);
+    const firstLine = data.toString('utf8', 0, end < 0 ? Math.min(data.length, 4096) : Math.min(end, 4096));
+    const collector = new Collector(job.kind === 'trades' ? 2 : job.kind === 'quotes' ? 4 : 5);
+    const stored = new RangeSet();
+    for (const [a, b] of job.stored) {
+        stored.add(a, b, false);
+    }
+    const writer = new DatasetWriter(collector, job.instrument, job.kind, stored, stored.max, job.options, job.timeframe, job.side);
+    writer.startFile();
+    await new CsvImporter(collector, job.format, writer).importFile(source.label, source.entryName ?? source.path, data);
+    collector.flushWriter(writer);
+    const n = collector.count;
+    // Whole buffers go back (transferred, not copied); the first `count` rows are valid.
+    const columns = collector.cols;
+    return {
+        id: job.id, hash: contentHash(data), firstLine, count: n, first: writer.fileFirst, last: writer.fileLast, repeats: writer.repeats,
+        needsResort: writer.needsResort, columns, quarantine: collector.q
+    };
+}
+
+parentPort?.on('message', (job: ParseJob) => {
+    run(job).then(result => {
+        const cols = result.columns!;
+        parentPort!.postMessage(result, [cols.time.buffer, cols.a.buffer, cols.b.buffer, cols.c.buffer, cols.d.buffer, cols.e.buffer, cols.flags.buffer] as ArrayBuffer[]);
+    }, (error: Error & { code?: number; data?: unknown }) => {
+        parentPort!.postMessage({ id: job.id, error: { code: error.code, message: error.message, data: error.data } });
+    });
+});
