@@ -11,13 +11,15 @@ import { WorkspaceDatabase } from './workspace-database';
 
 export const SCORING = [
     'Per UTC day: gaps = intervals between consecutive in-session ticks longer than max(15 min, 100 x the day\'s median interval);',
-    'spikes = price changes whose robust z-score (|r - median| / (1.4826 x MAD) over the day\'s non-zero log returns) exceeds 10;',
+    'spikes = price changes of at least 10 ticks whose robust z-score (|r - median| / (1.4826 x MAD) over the day\'s non-zero log returns) exceeds 10;',
     'duplicates = exact repeats of the previous tick (kept, flagged); out-of-order and crossed = rows quarantined for that reason;',
     'outside session = ticks outside the instrument\'s session (Mon-Fri, its time zone).',
     'score = 100 - 40 x min(1, 100 x quarantined / rows) - 20 x min(1, outside / rows) - 20 x min(1, gaps / 10) - 20 x min(1, spikes / 5).'
 ].join(' ');
 
 const SPIKE_Z = 10;
+/** A spike must also move the price at least this many ticks (one-tick flickers of a quiet quote are not spikes). */
+const SPIKE_MIN_TICKS = 10;
 
 /** Session test in the instrument's time zone: `HH:MM-HH:MM` (wrapping when open >= close) or `24h`. */
 export class SessionClock {
@@ -127,6 +129,7 @@ export class DataQuality {
         const days: QualityDay[] = [];
         const intervals = new Float64Array(Math.max(count, 1));
         const returns = new Float64Array(Math.max(count, 1));
+        const moves = new Float64Array(Math.max(count, 1));
         let start = 0;
         while (start < count) {
             const day = Math.floor(time[start] / MICROS_PER_DAY);
@@ -134,7 +137,7 @@ export class DataQuality {
             while (end < count && Math.floor(time[end] / MICROS_PER_DAY) === day) {
                 end++;
             }
-            days.push(this.day(key.kind, instrument.id, day, time, price, flags, start, end, session, intervals, returns, qByDay.get(day)));
+            days.push(this.day(key.kind, instrument.id, day, time, price, flags, start, end, session, intervals, returns, moves, qByDay.get(day)));
             qByDay.delete(day);
             start = end;
         }
@@ -165,7 +168,7 @@ export class DataQuality {
     }
 
     protected day(kind: DatasetKind, instrumentId: number, day: number, time: Float64Array, price: Float64Array, flags: Int32Array | undefined,
-        start: number, end: number, session: SessionClock, intervals: Float64Array, returns: Float64Array,
+        start: number, end: number, session: SessionClock, intervals: Float64Array, returns: Float64Array, moves: Float64Array,
         q: { n: number; ooo: number; crossed: number } | undefined): QualityDay {
         let duplicates = 0, outside = 0, nIntervals = 0, nReturns = 0;
         for (let i = start; i < end; i++) {
@@ -178,6 +181,7 @@ export class DataQuality {
             if (i > start) {
                 intervals[nIntervals++] = time[i] - time[i - 1];
                 if (price[i] !== price[i - 1] && price[i] > 0 && price[i - 1] > 0) {
+                    moves[nReturns] = Math.abs(price[i] - price[i - 1]);
                     returns[nReturns++] = Math.log(price[i] / price[i - 1]);
                 }
             }
@@ -203,7 +207,7 @@ export class DataQuality {
             const mad = median(deviations, nReturns) * 1.4826;
             if (mad > 0) {
                 for (let i = 0; i < nReturns; i++) {
-                    if (deviations[i] / mad > SPIKE_Z) {
+                    if (deviations[i] / mad > SPIKE_Z && moves[i] >= SPIKE_MIN_TICKS) {
                         spikes++;
                     }
                 }

@@ -57,6 +57,21 @@ describe('real data import (../shared/data)', function (): void {
         expect([i, mismatches]).to.deep.equal([1_887_460, 0]);
     });
 
+    it('streams the SPY trades in day batches that add up to the whole, in time order', async () => {
+        const spy = (await importer.repo.findInstrument('SPY', 'usa'))!;
+        let total = 0, last = -Infinity, batches = 0, ordered = true;
+        for await (const batch of importer.repo.streamTicks({ instrumentId: spy.id, kind: 'trades' }, { batchRows: 500_000 })) {
+            batches++;
+            total += batch.count;
+            for (let i = 0; i < batch.count; i++) {
+                ordered &&= batch.time[i] >= last;
+                last = batch.time[i];
+            }
+        }
+        expect([total, ordered]).to.deep.equal([1_887_460, true]);
+        expect(batches).to.be.within(3, 5);
+    });
+
     it('imports the 532,903 EURUSD quotes with zero quarantine and prices that print back as the vendor wrote them', async () => {
         const folder = path.join(SHARED_DATA, 'eurusd-quotes-2014-05');
         const result = await importer.import({ paths: [folder] });

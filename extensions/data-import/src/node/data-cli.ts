@@ -1,0 +1,133 @@
+// *****************************************************************************
+// The data commands of the `backtestr` CLI: import, datasets, export, quality, seed.
+//   node lib/node/data-cli.js import <file|folder...> [--preset id] [--symbol S --venue V --tick-size 0.01] [--json]
+//   node lib/node/data-cli.js datasets [--json]
+//   node lib/node/data-cli.js export <SYMBOL[@venue]> <trades|quotes|bars> <parquet|csv|btb> <target> [--json]
+//   node lib/node/data-cli.js quality <SYMBOL[@venue]> <trades|quotes|bars> [--json]
+//   node lib/node/data-cli.js seed [--data <dir>]
+// The workspace is --workspace <dir>, else BACKTESTR_WORKSPACE, else the current directory.
+// The shared `backtestr` CLI calls runDataCommand(argv) for these verbs.
+// *****************************************************************************
+
+import { DatasetKind, ExportFormat } from '../common/dataset-protocol';
+import { DataImporter } from './data-importer';
+import { DataQuality } from './data-quality';
+import { DatasetExporter } from './dataset-exporter';
+import { InstrumentCatalog } from './instrument-catalog';
+import { defaultDataDir, seedSampleWorkspace } from './sample-workspace';
+import { isoFromMicros } from './time-zone';
+import { defaultWorkspaceRoot, WorkspaceDatabase, workspaceDatabasePath } from './workspace-database';
+
+export const DATA_COMMANDS = ['import', 'datasets', 'export', 'quality', 'seed'] as const;
+
+interface Parsed { positional: string[]; flags: Record<string, string | true> }
+
+function parseArgs(argv: readonly string[]): Parsed {
+    const positional: string[] = [];
+    const flags: Record<string, string | true> = {};
+    for (let i = 0; i < argv.length; i++) {
+        const a = argv[i];
+        if (a.startsWith('--')) {
+            const next = argv[i + 1];
+            if (next !== undefined && !next.startsWith('--') && !['json'].includes(a.slice(2))) {
+                flags[a.slice(2)] = next;
+                i++;
+            } else {
+                flags[a.slice(2)] = true;
+            }
+        } else {
+            positional.push(a);
+        }
+    }
+    return { positional, flags };
+}
+
+/** Runs one data command; returns the process exit code. */
+export async function runDataCommand(argv: readonly string[], out: NodeJS.WritableStream = process.stdout): Promise<number> {
+    const [command, ...rest] = argv;
+    const { positional, flags } = parseArgs(rest);
+    const json = flags.json === true;
+    const print = (value: unknown, text: () => string): void => {
+        out.write((json ? JSON.stringify(value, undefined, 2) : text()) + '\n');
+    };
+    const root = typeof flags.workspace === 'string' ? flags.workspace : defaultWorkspaceRoot();
+    const dbPath = workspaceDatabasePath(root);
+    if (command === 'seed') {
+        const result = await seedSampleWorkspace(dbPath, typeof flags.data === 'string' ? flags.data : defaultDataDir());
+        print(result, () => [`seeded ${dbPath} from ${result.source} data`, ...result.log].join('\n'));
+        return 0;
+    }
+    const db = await WorkspaceDatabase.open(dbPath);
+    try {
+        const importer = new DataImporter(db, InstrumentCatalog.fromDataDir(defaultDataDir()));
+        const findKey = async (ref: string | undefined, kind: string | undefined): Promise<{ instrumentId: number; kind: DatasetKind }> => {
+            const [symbol, venue] = (ref ?? '').split('@');
+            const instrument = symbol ? await importer.repo.findInstrument(symbol.toUpperCase(), venue) : undefined;
+            if (!instrument || !['trades', 'quotes', 'bars'].includes(kind ?? '')) {
+                throw new Error(`Give SYMBOL[@venue] and trades|quotes|bars (got ${ref ?? '-'} ${kind ?? '-'})`);
+            }
+            return { instrumentId: instrument.id, kind: kind as DatasetKind };
+        };
+        switch (command) {
+            case 'import': {
+                if (positional.length === 0) {
+                    throw new Error('import: give files or folders');
+                }
+                const instrument = typeof flags.symbol === 'string' ? {
+                    symbol: flags.symbol, venue: typeof flags.venue === 'string' ? flags.venue : undefined,
+                    tickSize: typeof flags['tick-size'] === 'string' ? Number(flags['tick-size']) : undefined
+                } : undefined;
+                const result = await importer.import({
+                    paths: positional, presetId: typeof flags.preset === 'string' ? flags.preset : undefined, instrument,
+                    duplicates: flags.duplicates === 'quarantine' ? 'quarantine' : undefined
+                }, {
+                    onProgress: p => !json && process.stderr.write(`\r${p.percent.toFixed(0)}% ${p.rows} rows ${(p.rowsPerSecond / 1e6).toFixed(2)}M rows/s `)
+                });
+                if (!json) {
+                    process.stderr.write('\n');
+                }
+                print(result, () => [`import #${result.importId} (${result.format}${result.presetId ? ', ' + result.presetId : ''}): ` +
+                    `${result.rows} rows, ${result.quarantined} quarantined, ${result.instrumentsDefined} instruments defined, ` +
+                    `${(result.rowsPerSecond / 1e6).toFixed(2)}M rows/s`, ...result.warnings].join('\n'));
+                return 0;
+            }
+            case 'datasets': {
+                const datasets = await importer.repo.listDatasets();
+                print(datasets, () => datasets.map(d => `${d.symbol}@${d.venue} ${d.kind}${d.timeframe ? ' ' + d.timeframe : ''}: ${d.tickCount} rows ` +
+                    `${isoFromMicros(d.firstTime)} .. ${isoFromMicros(d.lastTime)}, ${(d.sizeOnDisk / 1048576).toFixed(1)} MB, ` +
+                    `quality ${d.qualityScore ?? '-'}, ${d.quarantinedRows} quarantined`).join('\n') || 'no datasets');
+                return 0;
+            }
+            case 'export': {
+                const key = await findKey(positional[0], positional[1]);
+                const format = positional[2] as ExportFormat;
+                if (!['parquet', 'csv', 'btb'].includes(format) || !positional[3]) {
+                    throw new Error('export: give parquet|csv|btb and a target path');
+                }
+                const result = await new DatasetExporter(db).export(key, format, positional[3]);
+                print(result, () => `${result.rows} rows -> ${result.path} (${result.bytes} bytes)`);
+                return 0;
+            }
+            case 'quality': {
+                const key = await findKey(positional[0], positional[1]);
+                const report = await new DataQuality(db).report(key) ?? await new DataQuality(db).compute(key);
+                print(report, () => [`${report.symbol} ${report.kind}: score ${report.score}`, ...report.days.map(d =>
+                    `${d.day} ${d.tickCount} rows, gaps ${d.gaps}, dup ${d.duplicates}, ooo ${d.outOfOrder}, crossed ${d.crossedQuotes}, ` +
+                    `spikes ${d.spikes}, outside ${d.outsideSession}, quarantined ${d.quarantined}, score ${d.score}`)].join('\n'));
+                return 0;
+            }
+            default:
+                out.write(`Unknown data command '${command ?? ''}'; one of ${DATA_COMMANDS.join(', ')}\n`);
+                return 2;
+        }
+    } finally {
+        db.close();
+    }
+}
+
+if (require.main === module) {
+    runDataCommand(process.argv.slice(2)).then(code => process.exitCode = code, (error: Error) => {
+        process.stderr.write(`${error.message}\n`);
+        process.exitCode = 1;
+    });
+}
