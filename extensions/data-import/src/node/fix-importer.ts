@@ -426,15 +426,7 @@ export class FixImporter {
     /** Applies a 35=W/X message; false (having changed nothing) when an instrument or writer must be prepared first. */
     protected marketData(msg: FixMessage, snapshot: boolean, label: string, offset: number): boolean {
         const headerSymbolAt = msg.find(55);
-        // TransactTime, else SendingTime: parsed only when an entry has no time (or date) of its own.
-        let messageTime = -1;
-        const fallbackTime = (): number => {
-            if (messageTime === -1) {
-                const at = msg.find(60) >= 0 ? msg.find(60) : msg.find(52);
-                messageTime = at >= 0 ? this.utcTimestamp(msg, at) : NaN;
-            }
-            return messageTime;
-        };
+        this.messageTime = -1;
         const groupAt = msg.find(268);
         if (groupAt < 0) {
             this.session.quarantine(undefined, label, this.lineAt(offset), offset, this.raw(msg.buf, msg.start, msg.end), 'market data without NoMDEntries (268)');
@@ -455,8 +447,10 @@ export class FixImporter {
         }
         // Entries start at each 269 (W) or 279 (X) tag after 268.
         const startTag = snapshot ? 269 : (msg.find(279, groupAt) >= 0 ? 279 : 269);
-        const touched: Book[] = [];
-        const touchedIds: number[] = [];
+        const touched = this.touched;
+        const touchedIds = this.touchedIds;
+        touched.length = 0;
+        touchedIds.length = 0;
         let i = msg.find(startTag, groupAt);
         while (i >= 0 && i < msg.count) {
             const next = msg.find(startTag, i + 1);
@@ -486,11 +480,11 @@ export class FixImporter {
             }
             let time: number;
             if (timeAt >= 0) {
-                const day = dateAt >= 0 ? this.dateAt(msg.buf, msg.starts[dateAt]) : Math.floor(fallbackTime() / MICROS_PER_DAY);
+                const day = dateAt >= 0 ? this.dateAt(msg.buf, msg.starts[dateAt]) : Math.floor(this.fallbackTime(msg) / MICROS_PER_DAY);
                 const t = this.timeAt(msg.buf, msg.starts[timeAt], msg.ends[timeAt]);
                 time = day === day && t === t ? day * MICROS_PER_DAY + t : NaN;
             } else {
-                time = fallbackTime();
+                time = this.fallbackTime(msg);
             }
             const price = target.grid.parse(msg.buf, msg.starts[priceAt], msg.ends[priceAt]);
             const size = sizeAt >= 0 ? target.size.parse(msg.buf, msg.starts[sizeAt], msg.ends[sizeAt]) : NaN;
@@ -545,6 +539,20 @@ export class FixImporter {
             }
         }
         return true;
+    }
+
+    protected readonly touched: Book[] = [];
+    protected readonly touchedIds: number[] = [];
+    /** TransactTime, else SendingTime, of the current message: parsed only when an entry has no time of its own (-1 = not yet). */
+    protected messageTime = -1;
+
+    protected fallbackTime(msg: FixMessage): number {
+        if (this.messageTime === -1) {
+            const transact = msg.find(60);
+            const at = transact >= 0 ? transact : msg.find(52);
+            this.messageTime = at >= 0 ? this.utcTimestamp(msg, at) : NaN;
+        }
+        return this.messageTime;
     }
 
     protected lastSymbolStart = -1;

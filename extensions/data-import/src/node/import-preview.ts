@@ -35,6 +35,7 @@ export function previewFile(path: string, csv?: CsvFormatOptions, maxRows = 20):
     const times = new TimestampParser(options.timestampFormat, TimeZone.of(options.timeZone));
     times.fileDay = dayFromFileName(source.entryName ?? source.path);
     const grid = new PriceGrid(1e-9, options.priceScale);
+    const sizeGrid = new PriceGrid(1e-9, 0);
     const rows: ImportPreview['rows'][number][] = [];
     const c = options.columns;
     lines.forEach((text, i) => {
@@ -70,12 +71,13 @@ export function previewFile(path: string, csv?: CsvFormatOptions, maxRows = 20):
                 rows.push({ line: i + 1, error: `no field ${index + 1}` });
                 return;
             }
-            const v = grid.parse(buf, bounds[index][0], bounds[index][1]);
+            const g = key === 'size' || key === 'bidSize' || key === 'askSize' || key === 'volume' ? sizeGrid : grid;
+            const v = g.parse(buf, bounds[index][0], bounds[index][1]);
             if (v !== v) {
-                rows.push({ line: i + 1, error: `${key}: ${grid.error}` });
+                rows.push({ line: i + 1, error: `${key}: ${g.error}` });
                 return;
             }
-            values[key] = v * 1e-9;
+            values[key] = v / 1e9;
         }
         rows.push({ line: i + 1, values });
     });

@@ -1,5 +1,9 @@
 import { expect } from 'chai';
-import { PriceGrid } from './price-grid';
+import { decimalParts, PriceGrid } from './price-grid';
+import * as path from 'path';
+import { detectPreset, sniffCsv } from './csv-presets';
+import { previewFile } from './import-preview';
+import { SHARED_DATA } from './test-support/test-files';
 import { MICROS_PER_DAY, TimeZone, daysFromCivil, isoFromMicros } from './time-zone';
 import { TimestampParser, dayFromFileName } from './timestamp-parser';
 
@@ -30,6 +34,9 @@ describe('price grid', () => {
         expect(fx.format(138676)).to.equal('1.38676');
         const spy = new PriceGrid(0.01, 4);
         expect(parsePrice(spy, '1674100')).to.equal(16741);
+        expect(decimalParts(1e-9)).to.deep.equal({ mantissa: 1, exponent: 9 });
+        expect(decimalParts(0.00001)).to.deep.equal({ mantissa: 1, exponent: 5 });
+        expect(decimalParts(5)).to.deep.equal({ mantissa: 5, exponent: 0 });
         const quarter = new PriceGrid(0.25);
         expect(parsePrice(quarter, '1650.75')).to.equal(6603);
     });
@@ -78,5 +85,26 @@ describe('time zones and timestamps', () => {
         p.fileDay = dayFromFileName('spy/20131007_trade.zip');
         const b = bytes('14400464');
         expect(isoFromMicros(p.parse(b, 0, b.length))).to.equal('2013-10-07T08:00:00.464Z');
+    });
+});
+
+describe('CSV detection and preview', () => {
+    it('recognises the vendor presets from a file name and first line', () => {
+        expect(detectPreset('20131007_spy_Trade_Tick.csv', '14400464,1674100,100,P,20002000,0')?.instrument).to.deep.equal({ symbol: 'SPY', venue: 'usa', assetClass: 'equity' });
+        expect(detectPreset('20140501_eurusd_tick_quote.csv', '292,1.38676,1.38686')?.preset.id).to.equal('lean-forex-quotes');
+        expect(detectPreset('DAT_ASCII_EURUSD_M1_201701.csv', '20170102 020000;1.051550;1.051970;1.051550;1.051900;0')?.preset.id).to.equal('histdata-m1');
+        expect(detectPreset('x.csv', 'time,price')).to.equal(undefined);
+    });
+
+    it('proposes options for a generic CSV with a header', () => {
+        const options = sniffCsv(['timestamp;bid;ask;bid_size;ask_size', '2014-05-01T00:00:00.292Z;1.38676;1.38686;1;2']);
+        expect(options).to.deep.include({ kind: 'quotes', delimiter: ';', header: true, timestampFormat: 'iso8601' });
+        expect(options?.columns).to.deep.equal({ time: 0, bid: 1, ask: 2, bidSize: 3, askSize: 4 });
+    });
+
+    it('previews the first rows of a real Lean zip with the detected preset', () => {
+        const preview = previewFile(path.join(SHARED_DATA, 'spy-trades-2013-10', '20131007_trade.zip'), undefined, 2);
+        expect(preview.presetId).to.equal('lean-equity-trades');
+        expect(preview.rows[0]).to.deep.equal({ line: 1, values: { time: '2013-10-07T08:00:00.464Z', price: 167.41, size: 100 } });
     });
 });

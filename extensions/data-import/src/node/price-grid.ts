@@ -16,7 +16,7 @@ export function decimalParts(value: number): { mantissa: number; exponent: numbe
     }
     let exponent = 0;
     let mantissa = value;
-    while (Math.abs(mantissa - Math.round(mantissa)) > 1e-9 * Math.max(1, mantissa) && exponent < 18) {
+    while ((Math.round(mantissa) === 0 || Math.abs(mantissa - Math.round(mantissa)) > 1e-9 * Math.max(1, mantissa)) && exponent < 18) {
         exponent++;
         mantissa = value * POW10[exponent];
     }

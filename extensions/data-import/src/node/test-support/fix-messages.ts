@@ -27,3 +27,9 @@ export function marketDataMessage(seq: number, symbol: string, timeUs: number, b
         [279, 0], [269, 2], [55, symbol], [270, trade], [271, size], [273, fixTime(timeUs).slice(9)], [272, fixTime(timeUs).slice(0, 8)]
     ], delimiter);
 }
+
+/** A one-entry incremental refresh (35=X): a bid or offer update, the most common market data message. */
+export function quoteUpdateMessage(seq: number, symbol: string, timeUs: number, side: 0 | 1, price: string, size: number, delimiter = '\x01'): string {
+    const t = fixTime(timeUs);
+    return fixMessage([[35, 'X'], [34, seq], [52, t], [268, 1], [279, 1], [269, side], [55, symbol], [270, price], [271, size], [273, t.slice(9)]], delimiter);
+}
