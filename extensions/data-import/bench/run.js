@@ -12,6 +12,7 @@ const { WorkspaceDatabase } = require(path.join(lib, 'workspace-database'));
 const { DataImporter } = require(path.join(lib, 'data-importer'));
 const { InstrumentCatalog } = require(path.join(lib, 'instrument-catalog'));
 const { TickRepository } = require(path.join(lib, 'tick-repository'));
+const { DatasetExporter } = require(path.join(lib, 'dataset-exporter'));
 const { defaultDataDir } = require(path.join(lib, 'sample-workspace'));
 const { listZipEntries } = require(path.join(lib, 'zip-reader'));
 const { fixMessage, marketDataMessage, quoteUpdateMessage } = require(path.join(lib, 'test-support', 'fix-messages'));
@@ -63,10 +64,13 @@ async function benchCsv(label, folder, catalog) {
     }
     print(`import.csv ${label}`, `${M(rows / (best / 1000))} rows/s (${rows} rows in ${best.toFixed(0)} ms, one transaction, validation on)`);
     await db.checkpoint();
+    const datasets = await new TickRepository(db).listDatasets();
+    const parquet = await new DatasetExporter(db).export(datasets[0], 'parquet', path.join(work, `${label}.parquet`));
     db.close();
     const dbBytes = fs.statSync(file).size;
     const csvBytes = sourceBytes(folder);
-    print(`size ${label}`, `${MB(dbBytes)} on disk vs ${MB(csvBytes)} source CSV = ${(csvBytes / dbBytes).toFixed(1)}x smaller`);
+    print(`size ${label}`, `${MB(dbBytes)} DuckDB file vs ${MB(csvBytes)} source CSV = ${(csvBytes / dbBytes).toFixed(1)}x smaller; ` +
+        `zstd Parquet export ${MB(parquet.bytes)} = ${(csvBytes / parquet.bytes).toFixed(1)}x`);
 }
 
 async function benchFix() {
