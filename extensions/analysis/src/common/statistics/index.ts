@@ -6,3 +6,4 @@ export * from './drawdown-tracker';
 export * from './daily-returns-accumulator';
 export * from './statistics-accumulator';
 export * from './compute-statistics';
+export * from './statistic-definitions';

@@ -141,7 +141,7 @@ export interface TradeStatistics {
     readonly maxMae: number | undefined;
     readonly averageMfe: number | undefined;
     readonly maxMfe: number | undefined;
-    /** Mean of pnl / mfe over trades with mfe > 0: how much of the best excursion was kept. */
+    /** Sum of pnl / sum of MFE: the share of the favourable excursions the trades kept (net of costs). */
     readonly mfeEfficiency: number | undefined;
     readonly reasons: UndefinedReasons<TradeStatistics>;
 }

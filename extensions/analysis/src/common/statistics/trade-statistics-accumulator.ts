@@ -28,8 +28,6 @@ export class TradeStatisticsAccumulator {
     protected maeMax = -Infinity;
     protected mfeSum = 0;
     protected mfeMax = -Infinity;
-    protected efficiencySum = 0;
-    protected efficiencyCount = 0;
     protected readonly pnl = new RunningMoments();
 
     add(trade: ClosedTrade): void {
@@ -75,10 +73,6 @@ export class TradeStatisticsAccumulator {
         if (trade.mfe > this.mfeMax) {
             this.mfeMax = trade.mfe;
         }
-        if (trade.mfe > 0) {
-            this.efficiencySum += pnl / trade.mfe;
-            this.efficiencyCount++;
-        }
     }
 
     snapshot(): TradeStatistics {
@@ -92,7 +86,7 @@ export class TradeStatisticsAccumulator {
         if (averageWin !== undefined && averageLoss !== undefined) {
             winLossRatio = averageWin / -averageLoss;
         } else {
-            reasons.winLossRatio = averageWin === undefined ? 'no winning trades' : 'no losing trades';
+            reasons.winLossRatio = n === 0 ? noTrades : averageWin === undefined ? 'no winning trades' : 'no losing trades';
         }
         let kelly: number | undefined;
         if (winRate !== undefined && winLossRatio !== undefined) {
@@ -129,7 +123,7 @@ export class TradeStatisticsAccumulator {
             reasons.averageLoss = n === 0 ? noTrades : 'no losing trades';
             reasons.largestLoss = reasons.averageLoss;
         }
-        if (this.efficiencyCount === 0) {
+        if (!(this.mfeSum > 0)) {
             reasons.mfeEfficiency = n === 0 ? noTrades : 'no trade had a favourable excursion';
         }
         return {
@@ -160,7 +154,7 @@ export class TradeStatisticsAccumulator {
             maxMae: n > 0 ? this.maeMax : undefined,
             averageMfe: n > 0 ? this.mfeSum / n : undefined,
             maxMfe: n > 0 ? this.mfeMax : undefined,
-            mfeEfficiency: this.efficiencyCount > 0 ? this.efficiencySum / this.efficiencyCount : undefined,
+            mfeEfficiency: this.mfeSum > 0 ? this.netProfit / this.mfeSum : undefined,
             reasons
         };
     }

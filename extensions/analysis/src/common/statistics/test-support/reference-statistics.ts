@@ -106,7 +106,7 @@ export function referenceTradeStatistics(trades: readonly ClosedTrade[]): TradeS
         maxL = Math.max(maxL, j - i);
     }
     const sd = sampleStdev(pnls);
-    const withMfe = trades.filter(t => t.mfe > 0);
+    const totalMfe = sum(trades.map(t => t.mfe));
     return {
         count: trades.length,
         winners: wins.length,
@@ -135,7 +135,7 @@ export function referenceTradeStatistics(trades: readonly ClosedTrade[]): TradeS
         maxMae: trades.length ? maxOf(trades.map(t => t.mae)) : undefined,
         averageMfe: mean(trades.map(t => t.mfe)),
         maxMfe: trades.length ? maxOf(trades.map(t => t.mfe)) : undefined,
-        mfeEfficiency: mean(withMfe.map(t => t.pnl / t.mfe)),
+        mfeEfficiency: totalMfe > 0 ? sum(pnls) / totalMfe : undefined,
         reasons: {}
     };
 }
