@@ -217,3 +217,32 @@ describe('StatisticsAccumulator', () => {
         expect(JSON.stringify(computeStatistics(run.input))).to.equal(JSON.stringify(computeStatistics(run.input)));
     });
 });
+
+describe('computeStatistics when money runs out or the benchmark is unusable', () => {
+    const DAY = 24 * HOUR;
+    const equity = [1000, 500, 0, -100, -50];
+    const input: StatisticsInput = {
+        initialCapital: 1000,
+        equity: { time: Float64Array.from(equity.map((_, i) => T0 + i * DAY)), equity: Float64Array.from(equity) },
+        trades: [],
+        benchmark: { time: Float64Array.from([T0, T0 + DAY]), close: Float64Array.from([0, 5]) }
+    };
+
+    it('stops counting daily returns after equity reaches zero, and stays finite', () => {
+        const report = computeStatistics(input);
+        expectReasonsComplete(report);
+        expectAllFinite(report);
+        expect(report.returns.days).to.equal(3);
+        expect(report.returns.worstDay).to.equal(-1);
+        expect(report.returns.cagr).to.equal(undefined);
+        expect(report.returns.reasons.cagr).to.equal('the final value is not positive');
+        expect(report.drawdown.maxDrawdown).to.equal(1100);
+        expect(report.monthlyReturns[0].months[0]).to.equal(-1.05);
+    });
+
+    it('gives no buy-and-hold figures from a benchmark that starts at zero', () => {
+        const report = computeStatistics(input);
+        expect(report.benchmark.totalReturn).to.equal(undefined);
+        expect(report.benchmark.reasons.totalReturn).to.match(/not positive/);
+    });
+});

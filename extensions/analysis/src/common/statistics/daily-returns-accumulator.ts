@@ -195,22 +195,28 @@ export class DailyReturnsAccumulator {
         };
     }
 
-    /** Returns of each month's last daily close over the previous month's (the first over the initial capital). */
+    /**
+     * Returns of each month's last daily close over the previous month's (the first over the initial
+     * capital); undefined once a month closed at or below zero.
+     */
     monthlyReturns(): MonthlyReturnsRow[] {
         const rows: { year: number; months: (number | undefined)[]; yearReturn: number }[] = [];
         let previous = this.initialCapital;
         for (let i = 0; i < this.monthKeys.length; i++) {
             const key = this.monthKeys[i];
             const year = Math.floor(key / 12);
-            const r = this.monthCloses[i] / previous - 1;
-            previous = this.monthCloses[i];
+            // After a close at or below zero a return has no base: those months stay undefined.
+            const r = previous > 0 ? this.monthCloses[i] / previous - 1 : undefined;
+            previous = previous > 0 ? this.monthCloses[i] : previous;
             let row = rows[rows.length - 1];
             if (row === undefined || row.year !== year) {
                 row = { year, months: new Array<number | undefined>(12).fill(undefined), yearReturn: 0 };
                 rows.push(row);
             }
             row.months[key - year * 12] = r;
-            row.yearReturn = (1 + row.yearReturn) * (1 + r) - 1;
+            if (r !== undefined) {
+                row.yearReturn = (1 + row.yearReturn) * (1 + r) - 1;
+            }
         }
         return rows;
     }

@@ -208,7 +208,7 @@ export class StatisticsAccumulator {
         if (close > this.benchmarkPeak) {
             this.benchmarkPeak = close;
         }
-        const dd = (this.benchmarkPeak - close) / this.benchmarkPeak;
+        const dd = this.benchmarkPeak > 0 ? (this.benchmarkPeak - close) / this.benchmarkPeak : 0;
         if (dd > this.benchmarkMaxDrawdown) {
             this.benchmarkMaxDrawdown = dd;
         }
@@ -282,7 +282,8 @@ export class StatisticsAccumulator {
         const first = this.benchmarkFirst;
         if (first === undefined || !(first > 0)) {
             const why = first === undefined ? 'no benchmark' : 'the benchmark\'s first close is not positive';
-            for (const key of ['firstClose', 'lastClose', 'totalReturn', 'netProfit', 'cagr', 'maxDrawdownPercent', 'excessReturn'] as const) {
+            const keys = ['totalReturn', 'netProfit', 'cagr', 'maxDrawdownPercent', 'excessReturn'] as const;
+            for (const key of first === undefined ? [...keys, 'firstClose', 'lastClose'] as const : keys) {
                 reasons[key] = why;
             }
             return {

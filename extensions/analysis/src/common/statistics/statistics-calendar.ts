@@ -30,8 +30,18 @@ export function weekdayOfDay(day: number): number {
     return (((day + 4) % 7) + 7) % 7;
 }
 
-/** Months since year 0 of a day index: year * 12 + month (month 0 = January). */
+/**
+ * Months since year 0 of a day index: year * 12 + month (month 0 = January).
+ * Integer civil-from-days conversion of the proleptic Gregorian calendar (H. Hinnant), no Date.
+ */
 export function monthIndexOfDay(day: number): number {
-    const date = new Date(day * 86_400_000);
-    return date.getUTCFullYear() * 12 + date.getUTCMonth();
+    const z = day + 719468;
+    const era = Math.floor(z / 146097);
+    const doe = z - era * 146097;
+    const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+    const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+    const mp = Math.floor((5 * doy + 2) / 153);
+    const month = mp < 10 ? mp + 2 : mp - 10;
+    const year = yoe + era * 400 + (month <= 1 ? 1 : 0);
+    return year * 12 + month;
 }
