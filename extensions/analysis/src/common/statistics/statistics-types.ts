@@ -108,8 +108,11 @@ export type UndefinedReasons<T> = { readonly [K in keyof T]?: string };
 
 /** Statistics of a set of closed trades (all, long only or short only). */
 export interface TradeStatistics {
+    /** N, the number of closed trades. */
     readonly count: number;
+    /** Trades with pnl > 0. */
     readonly winners: number;
+    /** Trades with pnl < 0. */
     readonly losers: number;
     /** Trades with pnl exactly 0: neither winners nor losers. */
     readonly breakeven: number;
@@ -119,27 +122,45 @@ export interface TradeStatistics {
     readonly grossProfit: number;
     /** Sum of the losers' pnl (<= 0, a negative number). */
     readonly grossLoss: number;
+    /** grossProfit / -grossLoss (0 with losers only); undefined without losers (not Infinity). */
     readonly profitFactor: number | undefined;
+    /** netProfit / N: mean P&L per trade. */
     readonly expectancy: number | undefined;
+    /** winners / N. */
     readonly winRate: number | undefined;
+    /** grossProfit / winners. */
     readonly averageWin: number | undefined;
-    /** Negative. */
+    /** grossLoss / losers (negative). */
     readonly averageLoss: number | undefined;
+    /** averageWin / -averageLoss. */
     readonly winLossRatio: number | undefined;
+    /** Largest pnl of the winners. */
     readonly largestWin: number | undefined;
-    /** Negative. */
+    /** Smallest pnl of the losers (negative). */
     readonly largestLoss: number | undefined;
+    /** Longest run of winners in closing order (a breakeven trade ends a run). */
     readonly maxConsecutiveWins: number;
+    /** Longest run of losers in closing order (a breakeven trade ends a run). */
     readonly maxConsecutiveLosses: number;
+    /** mean(barsHeld). */
     readonly averageBarsHeld: number | undefined;
+    /** mean(exitTime - entryTime). */
     readonly averageTimeInTrade: UnixMicros | undefined;
+    /** Van Tharp's System Quality Number: sqrt(N) * mean(pnl) / stdev(pnl, N - 1); undefined for N < 2 or stdev 0. */
     readonly sqn: number | undefined;
+    /** Kelly fraction W - (1 - W) / R, W = winRate, R = winLossRatio. */
     readonly kelly: number | undefined;
+    /** Sum of commission (already inside pnl). */
     readonly commission: number;
+    /** Sum of slippage (already inside pnl). */
     readonly slippage: number;
+    /** mean(MAE). */
     readonly averageMae: number | undefined;
+    /** max(MAE). */
     readonly maxMae: number | undefined;
+    /** mean(MFE). */
     readonly averageMfe: number | undefined;
+    /** max(MFE). */
     readonly maxMfe: number | undefined;
     /** Sum of pnl / sum of MFE: the share of the favourable excursions the trades kept (net of costs). */
     readonly mfeEfficiency: number | undefined;
@@ -159,6 +180,7 @@ export interface DrawdownStatistics {
     readonly averageDrawdown: number | undefined;
     /** Mean over drawdown episodes of each episode's deepest fall as a fraction of its peak. */
     readonly averageDrawdownPercent: number | undefined;
+    /** Number of drawdown episodes: maximal runs of samples below the running peak. */
     readonly drawdownCount: number;
     /** Ulcer index on daily closes: sqrt(mean(drawdown fraction^2)). */
     readonly ulcerIndex: number | undefined;
@@ -166,23 +188,33 @@ export interface DrawdownStatistics {
 }
 
 export interface ReturnStatistics {
-    /** Number of daily returns. */
+    /** n, the number of daily returns r_i = close_i / close_(i-1) - 1 (close_0 = initial capital). */
     readonly days: number;
+    /** finalEquity / initialCapital - 1. */
     readonly totalReturn: number | undefined;
+    /** (finalEquity / initialCapital)^(1 / years) - 1, years = span / 365.25 days; undefined under a day. */
     readonly cagr: number | undefined;
+    /** stdev(r, n - 1) * sqrt(P). */
     readonly annualVolatility: number | undefined;
+    /** (mean(r) - tau) / stdev(r, n - 1) * sqrt(P), tau = riskFreeRate / P. */
     readonly sharpe: number | undefined;
+    /** (mean(r) - tau) / sqrt(sum(min(0, r - tau)^2) / n) * sqrt(P). */
     readonly sortino: number | undefined;
+    /** cagr / drawdown.maxDrawdownPercent. */
     readonly calmar: number | undefined;
+    /** sum(max(r - tau, 0)) / sum(max(tau - r, 0)). */
     readonly omega: number | undefined;
-    /** Historical 95 % value at risk of a daily return, as a loss (positive = loss). */
+    /** Historical 95 % value at risk of a daily return, as a loss (positive = loss): -r_(k), r sorted ascending, k = ceil(n / 20). */
     readonly valueAtRisk95: number | undefined;
-    /** Historical 95 % conditional VaR (expected shortfall) of a daily return, as a loss. */
+    /** Historical 95 % conditional VaR (expected shortfall) of a daily return, as a loss: -mean(r_(1) .. r_(k)). */
     readonly conditionalValueAtRisk95: number | undefined;
+    /** Population skewness of r: m3 / m2^1.5, m_j = sum((r - mean)^j) / n. */
     readonly skewness: number | undefined;
-    /** Excess kurtosis (0 for a normal distribution). */
+    /** Population excess kurtosis of r: m4 / m2^2 - 3 (0 for a normal distribution). */
     readonly kurtosis: number | undefined;
+    /** max(r). */
     readonly bestDay: number | undefined;
+    /** min(r). */
     readonly worstDay: number | undefined;
     readonly reasons: UndefinedReasons<ReturnStatistics>;
 }
