@@ -7,3 +7,4 @@ export * from './daily-returns-accumulator';
 export * from './statistics-accumulator';
 export * from './compute-statistics';
 export * from './statistic-definitions';
+export * from './statistics-series';
