@@ -1,6 +1,6 @@
 import { injectable } from '@theia/core/shared/inversify';
 import { AbstractViewContribution } from '@theia/core/lib/browser/shell/view-contribution';
-import { Command } from '@theia/core/lib/common/command';
+import { Command, CommandRegistry } from '@theia/core/lib/common/command';
 import { AnalysisWidget } from './analysis-widget';
 
 export namespace AnalysisCommands {
@@ -17,8 +17,12 @@ export class AnalysisViewContribution extends AbstractViewContribution<AnalysisW
         super({
             widgetId: AnalysisWidget.ID,
             widgetName: AnalysisWidget.LABEL,
-            defaultWidgetOptions: { area: 'bottom' },
-            toggleCommandId: AnalysisCommands.OPEN_ANALYSIS.id
+            defaultWidgetOptions: { area: 'bottom' }
         });
+    }
+
+    override registerCommands(registry: CommandRegistry): void {
+        super.registerCommands(registry);
+        registry.registerCommand(AnalysisCommands.OPEN_ANALYSIS, { execute: () => this.openView({ activate: true, reveal: true }) });
     }
 }

@@ -1,1 +1,2 @@
 export * from './analysis-protocol';
+export * from './statistics';

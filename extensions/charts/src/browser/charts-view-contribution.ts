@@ -1,6 +1,6 @@
 import { injectable } from '@theia/core/shared/inversify';
 import { AbstractViewContribution } from '@theia/core/lib/browser/shell/view-contribution';
-import { Command } from '@theia/core/lib/common/command';
+import { Command, CommandRegistry } from '@theia/core/lib/common/command';
 import { ChartViewWidget } from './chart-view-widget';
 
 export namespace ChartsCommands {
@@ -17,8 +17,12 @@ export class ChartsViewContribution extends AbstractViewContribution<ChartViewWi
         super({
             widgetId: ChartViewWidget.ID,
             widgetName: ChartViewWidget.LABEL,
-            defaultWidgetOptions: { area: 'main' },
-            toggleCommandId: ChartsCommands.OPEN_CHARTS.id
+            defaultWidgetOptions: { area: 'main' }
         });
+    }
+
+    override registerCommands(registry: CommandRegistry): void {
+        super.registerCommands(registry);
+        registry.registerCommand(ChartsCommands.OPEN_CHARTS, { execute: () => this.openView({ activate: true, reveal: true }) });
     }
 }

@@ -1,5 +1,5 @@
 import { ContainerModule } from '@theia/core/shared/inversify';
-import { bindViewContribution, WidgetFactory } from '@theia/core/lib/browser';
+import { bindViewContribution, FrontendApplicationContribution, WidgetFactory } from '@theia/core/lib/browser';
 import { ServiceConnectionProvider } from '@theia/core/lib/browser/messaging/service-connection-provider';
 import { DATASET_SERVICE_PATH, DatasetService } from '../common/dataset-protocol';
 import { DataImportViewContribution } from './data-import-view-contribution';
@@ -16,4 +16,5 @@ export default new ContainerModule(bind => {
         createWidget: () => ctx.container.get(DatasetsWidget)
     })).inSingletonScope();
     bindViewContribution(bind, DataImportViewContribution);
+    bind(FrontendApplicationContribution).toService(DataImportViewContribution);
 });

@@ -1,5 +1,6 @@
 import { inject, injectable } from '@theia/core/shared/inversify';
 import { AbstractViewContribution } from '@theia/core/lib/browser/shell/view-contribution';
+import { FrontendApplicationContribution } from '@theia/core/lib/browser/frontend-application-contribution';
 import { Command, CommandRegistry } from '@theia/core/lib/common/command';
 import { MessageService } from '@theia/core/lib/common/message-service';
 import { FileDialogService } from '@theia/filesystem/lib/browser/file-dialog/file-dialog-service';
@@ -20,7 +21,7 @@ export namespace DataImportCommands {
 }
 
 @injectable()
-export class DataImportViewContribution extends AbstractViewContribution<DatasetsWidget> {
+export class DataImportViewContribution extends AbstractViewContribution<DatasetsWidget> implements FrontendApplicationContribution {
 
     @inject(DatasetService)
     protected readonly datasetService: DatasetService;
@@ -35,13 +36,18 @@ export class DataImportViewContribution extends AbstractViewContribution<Dataset
         super({
             widgetId: DatasetsWidget.ID,
             widgetName: DatasetsWidget.LABEL,
-            defaultWidgetOptions: { area: 'left', rank: 300 },
-            toggleCommandId: DataImportCommands.SHOW_DATASETS.id
+            defaultWidgetOptions: { area: 'left', rank: 300 }
         });
+    }
+
+    /** First start in a workspace: the view is in the side bar, collapsed behind its icon. */
+    async initializeLayout(): Promise<void> {
+        await this.openView({ activate: false });
     }
 
     override registerCommands(registry: CommandRegistry): void {
         super.registerCommands(registry);
+        registry.registerCommand(DataImportCommands.SHOW_DATASETS, { execute: () => this.openView({ activate: true, reveal: true }) });
         registry.registerCommand(DataImportCommands.IMPORT_DATA, { execute: () => this.importData() });
     }
 

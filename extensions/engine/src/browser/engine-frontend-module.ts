@@ -1,5 +1,5 @@
 import { ContainerModule } from '@theia/core/shared/inversify';
-import { bindViewContribution, WidgetFactory } from '@theia/core/lib/browser';
+import { bindViewContribution, FrontendApplicationContribution, WidgetFactory } from '@theia/core/lib/browser';
 import { ServiceConnectionProvider } from '@theia/core/lib/browser/messaging/service-connection-provider';
 import { ENGINE_SERVICE_PATH, EngineService } from '../common/engine-protocol';
 import { EngineViewContribution } from './engine-view-contribution';
@@ -16,4 +16,5 @@ export default new ContainerModule(bind => {
         createWidget: () => ctx.container.get(RunsWidget)
     })).inSingletonScope();
     bindViewContribution(bind, EngineViewContribution);
+    bind(FrontendApplicationContribution).toService(EngineViewContribution);
 });

@@ -1,6 +1,7 @@
 import { injectable } from '@theia/core/shared/inversify';
 import { AbstractViewContribution } from '@theia/core/lib/browser/shell/view-contribution';
-import { Command } from '@theia/core/lib/common/command';
+import { FrontendApplicationContribution } from '@theia/core/lib/browser/frontend-application-contribution';
+import { Command, CommandRegistry } from '@theia/core/lib/common/command';
 import { RunsWidget } from './runs-widget';
 
 export namespace EngineCommands {
@@ -12,13 +13,22 @@ export namespace EngineCommands {
 }
 
 @injectable()
-export class EngineViewContribution extends AbstractViewContribution<RunsWidget> {
+export class EngineViewContribution extends AbstractViewContribution<RunsWidget> implements FrontendApplicationContribution {
     constructor() {
         super({
             widgetId: RunsWidget.ID,
             widgetName: RunsWidget.LABEL,
-            defaultWidgetOptions: { area: 'left', rank: 400 },
-            toggleCommandId: EngineCommands.SHOW_RUNS.id
+            defaultWidgetOptions: { area: 'left', rank: 400 }
         });
+    }
+
+    /** First start in a workspace: the view is in the side bar, collapsed behind its icon. */
+    async initializeLayout(): Promise<void> {
+        await this.openView({ activate: false });
+    }
+
+    override registerCommands(registry: CommandRegistry): void {
+        super.registerCommands(registry);
+        registry.registerCommand(EngineCommands.SHOW_RUNS, { execute: () => this.openView({ activate: true, reveal: true }) });
     }
 }

@@ -28,5 +28,3 @@ export namespace EngineErrors {
         data: { reason }
     }));
 }
-
-export const DEFAULT_TIMEFRAMES: readonly string[] = ['1m', '5m', '15m', '1H', '4H', '1D'];

@@ -1,10 +1,6 @@
 import { ILogger } from '@theia/core/lib/common/logger';
 import { inject, injectable, named } from '@theia/core/shared/inversify';
-import { DEFAULT_TIMEFRAMES, EngineInfo, EngineService } from '../common/engine-protocol';
-
-interface NativeAddonModule {
-    readonly version: string;
-}
+import { EngineInfo, EngineService } from '../common/engine-protocol';
 
 @injectable()
 export class EngineServiceImpl implements EngineService {
@@ -16,20 +12,22 @@ export class EngineServiceImpl implements EngineService {
 
     async getEngineInfo(): Promise<EngineInfo> {
         if (!this.info) {
-            this.info = this.loadNative();
+            this.info = this.probeNative();
         }
         return this.info;
     }
 
-    protected loadNative(): EngineInfo {
+    /** Loads the addon and creates one engine with the default options: proof that it works here. */
+    protected probeNative(): EngineInfo {
         try {
-            // eslint-disable-next-line @typescript-eslint/no-require-imports
-            const addon: NativeAddonModule = require('@backtestr/native');
-            return { nativeVersion: addon.version, defaultTimeframes: DEFAULT_TIMEFRAMES };
+            const { MtfEngine } = require('./mtf-engine') as typeof import('./mtf-engine');
+            const engine = new MtfEngine();
+            const { version } = require('@backtestr/native/package.json') as { version: string };
+            return { nativeVersion: version, defaultTimeframes: engine.timeframes };
         } catch (error) {
             const reason = error instanceof Error ? error.message : String(error);
             this.logger.error(`Native engine failed to load: ${reason}`);
-            return { nativeError: reason, defaultTimeframes: DEFAULT_TIMEFRAMES };
+            return { nativeError: reason, defaultTimeframes: [] };
         }
     }
 }

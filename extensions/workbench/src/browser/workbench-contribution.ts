@@ -38,8 +38,7 @@ export class WorkbenchContribution extends AbstractViewContribution<WelcomeWidge
         super({
             widgetId: WelcomeWidget.ID,
             widgetName: WelcomeWidget.LABEL,
-            defaultWidgetOptions: { area: 'main' },
-            toggleCommandId: WorkbenchCommands.SHOW_WELCOME.id
+            defaultWidgetOptions: { area: 'main' }
         });
     }
 
@@ -50,6 +49,7 @@ export class WorkbenchContribution extends AbstractViewContribution<WelcomeWidge
 
     override registerCommands(registry: CommandRegistry): void {
         super.registerCommands(registry);
+        registry.registerCommand(WorkbenchCommands.SHOW_WELCOME, { execute: () => this.openView({ activate: true, reveal: true }) });
         registry.registerCommand(WorkbenchCommands.OPEN_SAMPLE_STRATEGY, {
             execute: () => this.openSampleStrategy()
         });

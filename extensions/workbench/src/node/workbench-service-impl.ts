@@ -11,7 +11,6 @@ export function sharedDataDir(): string {
 @injectable()
 export class WorkbenchServiceImpl implements WorkbenchService {
     async getProductInfo(): Promise<ProductInfo> {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
         const pkg: { version: string } = require('../../package.json');
         return {
             name: 'BackTestr',
