@@ -13,6 +13,7 @@
 //! price of the tick that proved the period ended); a stop for a tick or a price crossing
 //! happens *after* the tick is applied.
 
+use crate::execution::{Broker, ExecOptions, Extremes};
 use crate::layout::*;
 use crate::session::Session;
 use crate::timeframe::{parse_list, Timeframe, DEFAULT_TIMEFRAMES};
@@ -148,6 +149,8 @@ pub struct Engine {
     finished: bool,
     /// (day, start, end) of the last session looked up.
     session_cache: (i64, i64, i64),
+    /// The simulated broker, matched in the same tick loop.
+    pub broker: Broker,
 }
 
 fn set_f(mem: &mut [u64], i: usize, v: f64) {
@@ -242,6 +245,7 @@ impl Engine {
             });
         }
         let depth = opts.depth;
+        let broker = Broker::new(ExecOptions::default(), opts.session.clone())?;
         Ok(Engine {
             opts,
             tfs: list,
@@ -262,6 +266,7 @@ impl Engine {
             timer_idx: 0,
             finished: false,
             session_cache: (0, 0, 0),
+            broker,
         })
     }
 
@@ -314,10 +319,45 @@ impl Engine {
         fresh.every_tick = self.every_tick;
         fresh.levels = std::mem::take(&mut self.levels);
         fresh.timers = std::mem::take(&mut self.timers);
+        fresh.broker = Broker::new(self.broker.options().clone(), self.opts.session.clone())?;
         *self = fresh;
         self.update_triggers();
         self.init_state(mem);
         Ok(())
+    }
+
+    /// Replaces the broker (fill model, instrument, costs). Only before the first order.
+    pub fn configure_execution(&mut self, o: ExecOptions) -> Result<(), String> {
+        if !self.broker.events.is_empty() {
+            return Err("configureExecution: orders were already sent to this engine; configure before the first order (or reset())".into());
+        }
+        self.broker = Broker::new(o, self.opts.session.clone())?;
+        Ok(())
+    }
+
+    /// Order commands (`execution::layout::ORDER_SLOTS` slots each) sent at the engine
+    /// clock. Every command gives an event (accepted or rejected with a reason).
+    pub fn submit(&mut self, records: &[u64]) -> Result<usize, String> {
+        use crate::execution::layout::ORDER_SLOTS;
+        if records.len() % ORDER_SLOTS != 0 {
+            return Err(format!(
+                "orders has {} slots, not a multiple of ORDER_SLOTS ({}); one order command is {} slots",
+                records.len(),
+                ORDER_SLOTS,
+                ORDER_SLOTS
+            ));
+        }
+        if self.finished {
+            return Err("the engine was flushed (end of data); call reset() or create a new engine".into());
+        }
+        let now = if self.clock == i64::MIN { MIN_TIME } else { self.clock };
+        self.broker.seq = self.ticks;
+        self.broker.bars = self.tfs[self.roots[0]].completed;
+        for r in records.chunks_exact(ORDER_SLOTS) {
+            self.broker.command(r, now);
+        }
+        self.next_check = self.next_check.min(self.broker.next_time);
+        Ok(records.len() / ORDER_SLOTS)
     }
 
     pub fn subscribe(&mut self, bar_close_mask: u64, every_tick: bool) {
@@ -389,6 +429,14 @@ impl Engine {
                 return Err(format!("tick {}: {} is {}; prices must be finite and not negative", k, name, c[k]));
             }
         }
+        if self.broker.quotes() && self.opts.price_source != PriceSource::Mid {
+            for (name, col) in [("bid", b.bid), ("ask", b.ask)] {
+                let c = col.ok_or_else(|| format!("the quote fill model needs a {} column (Float64Array)", name))?;
+                if let Some(k) = c.iter().position(|v| !(v.is_finite() && *v >= 0.0)) {
+                    return Err(format!("tick {}: {} is {}; prices must be finite and not negative", k, name, c[k]));
+                }
+            }
+        }
         if let Some(s) = b.size {
             if let Some(k) = s.iter().position(|v| !(v.is_finite() && *v >= 0.0)) {
                 return Err(format!("tick {}: size is {}; sizes must be finite and not negative", k, s[k]));
@@ -452,11 +500,21 @@ impl Engine {
         }
         let size = b.size.map(|s| &s[..n]);
         let t = &b.time[..n];
+        let quotes = if self.broker.quotes() {
+            match (b.bid, b.ask) {
+                (Some(bi), Some(a)) => Some((&bi[..n], &a[..n])),
+                _ => return Err("the quote fill model needs bid and ask columns".into()),
+            }
+        } else {
+            None
+        };
         macro_rules! go {
             ($price:expr) => {
-                match size {
-                    Some(s) => self.run_loop(mem, t, from, |k| ($price(k), s[k])),
-                    None => self.run_loop(mem, t, from, |k| ($price(k), 0.0)),
+                match (size, quotes) {
+                    (Some(s), None) => self.run_loop::<_, false>(mem, t, from, |k| ($price(k), s[k]), &[], &[]),
+                    (None, None) => self.run_loop::<_, false>(mem, t, from, |k| ($price(k), 0.0), &[], &[]),
+                    (Some(s), Some((qb, qa))) => self.run_loop::<_, true>(mem, t, from, |k| ($price(k), s[k]), qb, qa),
+                    (None, Some((qb, qa))) => self.run_loop::<_, true>(mem, t, from, |k| ($price(k), 0.0), qb, qa),
                 }
             };
         }
@@ -485,15 +543,37 @@ impl Engine {
     }
 
     #[inline(always)]
-    fn run_loop<F: Fn(usize) -> (f64, f64)>(&mut self, mem: &mut [u64], time: &[i64], from: usize, get: F) -> usize {
+    fn run_loop<F: Fn(usize) -> (f64, f64), const Q: bool>(
+        &mut self,
+        mem: &mut [u64],
+        time: &[i64],
+        from: usize,
+        get: F,
+        qb: &[f64],
+        qa: &[f64],
+    ) -> usize {
         let n = time.len();
         let r = self.roots[0];
         let extra = self.roots.len() > 1;
         let mut bar = self.tfs[r].bar;
         let mut next_check = self.next_check;
         let (mut up, mut down) = (self.up_trig, self.down_trig);
+        // Broker triggers (see execution::Broker): buys watch the ask, sells the bid.
+        let (mut bh, mut bl, mut sh, mut sl) = (self.broker.buy_hi, self.broker.buy_lo, self.broker.sell_hi, self.broker.sell_lo);
+        let (mut xh, mut xl) = (bh.min(sh), bl.max(sl));
+        let mut ext = self.broker.ext;
+        let quote = |k: usize, p: f64| if Q { (qb[k], qa[k]) } else { (p, p) };
         let mut k = from;
         let mut applied_from = from;
+        macro_rules! leave {
+            ($applied_to:expr, $ret:expr) => {{
+                self.tfs[r].bar = bar;
+                self.account(applied_from, $applied_to, time, &get);
+                self.exec_leave(Self::trade_ext::<Q>(ext), $applied_to, |j| quote(j, get(j).0));
+                self.sync(mem);
+                return $ret;
+            }};
+        }
         while k < n {
             let t = time[k];
             if t >= next_check {
@@ -502,9 +582,28 @@ impl Engine {
                 applied_from = k;
                 let (p, _) = get(k);
                 if self.on_time(mem, t, Some(p), k as i64) {
+                    self.exec_leave(Self::trade_ext::<Q>(ext), k, |j| quote(j, get(j).0));
                     self.sync(mem);
                     return k;
                 }
+                if self.broker.next_time <= t {
+                    self.broker.ext = Self::trade_ext::<Q>(ext);
+                    ext = Extremes::EMPTY;
+                    self.broker.seq = self.ticks;
+                    self.broker.bars = self.tfs[r].completed;
+                    if self.broker.on_time(t) && self.broker.options().wake {
+                        self.order_event(mem, t, k as i64);
+                        leave!(k, k);
+                    }
+                    ext = self.broker.ext;
+                    bh = self.broker.buy_hi;
+                    bl = self.broker.buy_lo;
+                    sh = self.broker.sell_hi;
+                    sl = self.broker.sell_lo;
+                    xh = bh.min(sh);
+                    xl = bl.max(sl);
+                }
+                self.next_check = self.next_check.min(self.broker.next_time);
                 bar = self.tfs[r].bar;
                 next_check = self.next_check;
             }
@@ -522,22 +621,81 @@ impl Engine {
             if extra {
                 self.apply_extra_roots(p, s, t);
             }
+            let (bq, aq) = quote(k, p);
+            if aq < ext.ask_lo {
+                ext.ask_lo = aq;
+            }
+            if aq > ext.ask_hi {
+                ext.ask_hi = aq;
+            }
+            if Q {
+                if bq < ext.bid_lo {
+                    ext.bid_lo = bq;
+                }
+                if bq > ext.bid_hi {
+                    ext.bid_hi = bq;
+                }
+            }
+            let hit = if Q { aq >= bh || aq <= bl || bq >= sh || bq <= sl } else { p >= xh || p <= xl };
+            if hit {
+                self.broker.ext = Self::trade_ext::<Q>(ext);
+                ext = Extremes::EMPTY;
+                self.broker.seq = self.ticks + (k + 1 - applied_from) as u64;
+                self.broker.bars = self.tfs[r].completed;
+                if self.broker.on_tick(t, k, bq, aq) && self.broker.options().wake {
+                    self.order_event(mem, t, k as i64);
+                    leave!(k + 1, k + 1);
+                }
+                ext = self.broker.ext;
+                bh = self.broker.buy_hi;
+                bl = self.broker.buy_lo;
+                sh = self.broker.sell_hi;
+                sl = self.broker.sell_lo;
+                xh = bh.min(sh);
+                xl = bl.max(sl);
+                next_check = next_check.min(self.broker.next_time);
+                self.next_check = next_check;
+            }
             if p >= up || p < down {
                 if self.on_price(mem, p, k) {
-                    self.tfs[r].bar = bar;
-                    self.account(applied_from, k + 1, time, &get);
-                    self.sync(mem);
-                    return k + 1;
+                    leave!(k + 1, k + 1);
                 }
                 up = self.up_trig;
                 down = self.down_trig;
             }
             k += 1;
         }
-        self.tfs[r].bar = bar;
-        self.account(applied_from, n, time, &get);
-        self.sync(mem);
-        n
+        leave!(n, n);
+    }
+
+    /// In the trade model only the ask extremes are tracked in the loop: the bid's are the same.
+    #[inline(always)]
+    fn trade_ext<const Q: bool>(mut e: Extremes) -> Extremes {
+        if !Q {
+            e.bid_lo = e.ask_lo;
+            e.bid_hi = e.ask_hi;
+        }
+        e
+    }
+
+    /// Control returns to JS with ticks applied up to `applied_to` (exclusive): the broker
+    /// keeps the running extremes and marks the position at the last applied tick.
+    #[cold]
+    fn exec_leave<G: Fn(usize) -> (f64, f64)>(&mut self, ext: Extremes, applied_to: usize, quote: G) {
+        self.broker.ext = ext;
+        if applied_to > 0 && self.ticks > 0 {
+            let (b, a) = quote(applied_to - 1);
+            self.broker.set_marks(b, a);
+        }
+    }
+
+    #[cold]
+    fn order_event(&mut self, mem: &mut [u64], t: i64, k: i64) {
+        set_n(mem, H_EVENT, get_n(mem, H_EVENT) | EV_ORDER);
+        set_n(mem, H_EVENT_TICK, k);
+        if t > self.clock {
+            self.clock = t;
+        }
     }
 
     /// Books ticks `a..b` as applied: count, clock and last price.
@@ -769,6 +927,11 @@ impl Engine {
         check_time_range("advanceTo: time", t)?;
         Self::clear_event(mem);
         self.on_time(mem, t, None, -1);
+        self.broker.seq = self.ticks;
+        self.broker.bars = self.tfs[self.roots[0]].completed;
+        if self.broker.on_time(t) && self.broker.options().wake {
+            self.order_event(mem, t, -1);
+        }
         self.sync(mem);
         Ok(())
     }

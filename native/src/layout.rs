@@ -54,6 +54,9 @@ pub const EV_TICK: i64 = 2;
 pub const EV_CROSS: i64 = 4;
 pub const EV_TIMER: i64 = 8;
 pub const EV_FLUSH: i64 = 16;
+/// Order events (fills, triggers, expiries) caused by a tick or the clock, when the
+/// execution option `wake` is set.
+pub const EV_ORDER: i64 = 32;
 
 // Timeframe header (f64 numbers unless marked i64).
 /// i64: length in microseconds (nominal for day timeframes).
@@ -118,6 +121,7 @@ pub const CONSTANTS: &[(&str, i64)] = &[
     ("EV_CROSS", EV_CROSS),
     ("EV_TIMER", EV_TIMER),
     ("EV_FLUSH", EV_FLUSH),
+    ("EV_ORDER", EV_ORDER),
     ("T_MICROS", T_MICROS as i64),
     ("T_DAYS", T_DAYS as i64),
     ("T_COMPLETED", T_COMPLETED as i64),

@@ -7,6 +7,7 @@
 #![deny(unsafe_code)]
 
 pub mod engine;
+pub mod execution;
 pub mod layout;
 pub mod session;
 pub mod timeframe;
