@@ -2,6 +2,7 @@
 // The workbench as a user first sees it: the welcome page, the four extensions' views and
 // commands, no error notification. Screenshots go to tests/output/ (not committed).
 'use strict';
+const fs = require('fs');
 const path = require('path');
 const { expect } = require('chai');
 const { startWorkbench, launchBrowser, openWorkbench, runCommand, screenshot, repoRoot } = require('./workbench');
@@ -64,9 +65,14 @@ describe('BackTestr workbench in Chromium', function () {
         await runCommand(page, 'BackTestr: Show Datasets');
         const view = page.locator('[data-testid="datasets-view"]');
         await view.waitFor({ state: 'visible', timeout: 30000 });
-        await view.locator('table tbody tr').first().waitFor({ state: 'visible', timeout: 30000 });
-        const symbols = await view.locator('tbody tr').evaluateAll(rows => rows.map(r => r.getAttribute('data-symbol')));
+        await view.locator('[data-symbol]').first().waitFor({ state: 'visible', timeout: 30000 });
+        const symbols = await view.locator('[data-symbol]').evaluateAll(rows => rows.map(r => r.getAttribute('data-symbol')));
         expect(symbols).to.include.members(['SPY', 'EURUSD']);
+        if (fs.existsSync(path.join(repoRoot, '..', 'shared', 'data', 'spy-trades-2013-10'))) {
+            // The real Lean SPY trades: every row imported, none quarantined.
+            const spy = await view.locator('[data-symbol="SPY"]').innerText();
+            expect(spy).to.contain('1,887,460 ticks').and.to.contain('2013-10-07 → 2013-10-11').and.not.to.contain('quarantined');
+        }
         await screenshot(page, '04-datasets');
     });
 

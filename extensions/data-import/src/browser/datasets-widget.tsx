@@ -72,21 +72,18 @@ export class DatasetsWidget extends ReactWidget {
         if (this.datasets.length === 0) {
             return <div className='backtestr-empty'>No data yet: run “BackTestr: Import Data…”.</div>;
         }
-        return <table className='backtestr-table'>
-            <thead>
-                <tr><th>Instrument</th><th>Kind</th><th>From</th><th>To</th><th>Rows</th><th>Size</th><th>Quality</th></tr>
-            </thead>
-            <tbody>
-                {this.datasets.map(d => <tr key={`${d.instrumentId}:${d.kind}`} data-symbol={d.symbol}>
-                    <td title={d.venue}>{d.symbol}</td>
-                    <td>{d.kind}{d.timeframe ? ` ${d.timeframe}` : ''}</td>
-                    <td>{utcDay(d.firstTime)}</td>
-                    <td>{utcDay(d.lastTime)}</td>
-                    <td>{d.tickCount.toLocaleString()}</td>
-                    <td>{megabytes(d.sizeOnDisk)}</td>
-                    <td>{d.qualityScore === undefined ? '–' : d.qualityScore.toFixed(0)}</td>
-                </tr>)}
-            </tbody>
-        </table>;
+        return <ul className='backtestr-dataset-list'>
+            {this.datasets.map(d => <li key={`${d.instrumentId}:${d.kind}`} data-symbol={d.symbol} title={`${d.symbol} (${d.venue})`}>
+                <div className='backtestr-dataset-title'>
+                    <span className='backtestr-dataset-symbol'>{d.symbol}</span>
+                    <span className='backtestr-muted'>{d.kind}{d.timeframe ? ` ${d.timeframe}` : ''} · {d.venue}</span>
+                    {d.qualityScore !== undefined && <span className='backtestr-dataset-quality' title='Data quality score (0-100)'>Q {d.qualityScore.toFixed(0)}</span>}
+                </div>
+                <div className='backtestr-muted'>
+                    {utcDay(d.firstTime)} → {utcDay(d.lastTime)} · {d.tickCount.toLocaleString()} {d.kind === 'bars' ? 'bars' : 'ticks'} · {megabytes(d.sizeOnDisk)}
+                    {d.quarantinedRows > 0 ? ` · ${d.quarantinedRows.toLocaleString()} quarantined` : ''}
+                </div>
+            </li>)}
+        </ul>;
     }
 }

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 // *****************************************************************************
 // The data commands of the `backtestr` CLI: import, datasets, export, quality, seed.
 //   node lib/node/data-cli.js import <file|folder...> [--preset id] [--symbol S --venue V --tick-size 0.01] [--json]
