@@ -3,7 +3,8 @@
 // Runs every suite of the repository and prints one closing line over all of them:
 // "N passed, N failed". Each suite's own runner ends with such a line; this adds them up.
 // Suites: lint (ESLint over the repo), the lint rule's own tests, each package's `npm test`
-// (mocha; the native package adds `cargo test`), and the end-to-end tests in Chromium.
+// (mocha; the native package adds `cargo test`), the offline electron build, and the
+// end-to-end tests in Chromium.
 'use strict';
 const { spawn } = require('child_process');
 const fs = require('fs');
@@ -25,6 +26,7 @@ function suites() {
             list.push({ name: manifest.name, command: 'npm', args: ['test', '--silent', '--workspace', manifest.name] });
         }
     }
+    list.push({ name: 'electron-build', command: process.execPath, args: ['scripts/check-electron-build.js'] });
     list.push({ name: 'e2e', command: 'npm', args: ['test', '--silent', '--workspace', '@backtestr/tests'] });
     return list;
 }
