@@ -32,7 +32,7 @@ export interface NativeLayout {
     readonly H_CLOSED_MASK: number; readonly H_CROSS_DIR: number; readonly H_CROSS_FIRST: number;
     readonly H_CROSS_COUNT: number; readonly H_TIMER_TIME: number; readonly H_TIMER_COUNT: number;
     readonly EV_BAR_CLOSE: number; readonly EV_TICK: number; readonly EV_CROSS: number;
-    readonly EV_TIMER: number; readonly EV_FLUSH: number;
+    readonly EV_TIMER: number; readonly EV_FLUSH: number; readonly EV_ORDER: number;
     readonly T_MICROS: number; readonly T_DAYS: number; readonly T_COMPLETED: number;
     readonly T_HAS_PARTIAL: number; readonly T_CLOSED_AT: number;
     readonly R_OPEN: number; readonly R_HIGH: number; readonly R_LOW: number; readonly R_CLOSE: number;
@@ -59,3 +59,56 @@ export function setTimers(engine: NativeEngine, timers: BigInt64Array): void;
 export function advanceTo(engine: NativeEngine, time: bigint): void;
 export function flush(engine: NativeEngine): void;
 export function reset(engine: NativeEngine): void;
+
+/** Execution (simulated broker) options; see native/README.md "Execution". */
+export interface NativeExecutionOptions {
+    /** 'trade' (default): fill at the tick price; 'quote': buy at the ask, sell at the bid. */
+    fill?: 'trade' | 'quote';
+    /** Resting limits fill when the market touches the limit (default) or only when it goes through it. */
+    limitFill?: 'touch' | 'through';
+    /** Default 0.01; limit and stop prices must be on this grid. */
+    tickSize?: number;
+    /** Default 1; quantities must be multiples of it. */
+    lotSize?: number;
+    /** Contract multiplier; default 1. */
+    multiplier?: number;
+    /** Default 100,000. */
+    initialCash?: number;
+    /** Per fill: max(minimum, perUnit * qty + perOrder + percent / 100 * notional). */
+    commission?: { perUnit?: number; perOrder?: number; percent?: number; minimum?: number };
+    /** Adverse slippage of market, stop and MIT fills. */
+    slippage?: { kind: 'none' | 'ticks' | 'percent' | 'random'; value?: number; maxTicks?: number; seed?: number };
+    /** Orders and cancels take effect this many microseconds after they are sent; default 0. */
+    latencyMicros?: number;
+    /** Stop the run (EV_ORDER) after a tick that caused order events. */
+    wake?: boolean;
+}
+
+/** Slot indexes and codes of the order, event, account and trade records (see native/README.md). */
+export type NativeExecutionLayout = Readonly<Record<
+    'ORDER_SLOTS' | 'O_ACTION' | 'O_ID' | 'O_TYPE' | 'O_SIDE' | 'O_QTY' | 'O_LIMIT' | 'O_STOP' | 'O_TIF' | 'O_EXPIRE' | 'O_INSTRUMENT'
+    | 'ACT_SUBMIT' | 'ACT_CANCEL' | 'TYPE_MARKET' | 'TYPE_LIMIT' | 'TYPE_STOP' | 'TYPE_STOP_LIMIT' | 'TYPE_MIT'
+    | 'TIF_GTC' | 'TIF_IOC' | 'TIF_FOK' | 'TIF_DAY' | 'TIF_GTD'
+    | 'EVENT_SLOTS' | 'E_TIME' | 'E_ORDER' | 'E_KIND' | 'E_REASON' | 'E_TICK' | 'E_PRICE' | 'E_QTY' | 'E_COMMISSION'
+    | 'E_REFERENCE' | 'E_POSITION' | 'E_REALISED' | 'E_SEQ'
+    | 'KIND_ACCEPTED' | 'KIND_REJECTED' | 'KIND_FILLED' | 'KIND_CANCELLED' | 'KIND_EXPIRED' | 'KIND_TRIGGERED'
+    | 'R_OK' | 'R_BAD_QTY' | 'R_BAD_PRICE' | 'R_OFF_GRID' | 'R_UNKNOWN_INSTRUMENT' | 'R_UNKNOWN_ORDER' | 'R_DUPLICATE_ID'
+    | 'R_BAD_TYPE' | 'R_BAD_SIDE' | 'R_BAD_TIF' | 'R_BAD_EXPIRE' | 'R_BAD_ACTION' | 'R_ORDER_DONE' | 'R_BAD_ID'
+    | 'R_MARKET' | 'R_LIMIT_RESTING' | 'R_LIMIT_MARKETABLE' | 'R_STOP' | 'R_STOP_GAP' | 'R_MIT'
+    | 'R_CANCEL_REQUEST' | 'R_IOC_UNFILLED' | 'R_FOK_UNFILLED' | 'R_DAY_END' | 'R_GTD_EXPIRY' | 'R_STOP_TRIGGERED'
+    | 'ACCOUNT_SLOTS' | 'A_CASH' | 'A_EQUITY' | 'A_POSITION' | 'A_AVG_PRICE' | 'A_REALISED' | 'A_UNREALISED' | 'A_COMMISSION'
+    | 'A_MARK' | 'A_OPEN_ORDERS' | 'A_EVENTS' | 'A_FILLS' | 'A_SLIPPAGE' | 'A_TRADES' | 'A_INITIAL_CASH'
+    | 'TRADE_SLOTS' | 'T_ENTRY_TIME' | 'T_EXIT_TIME' | 'T_SIDE' | 'T_QTY' | 'T_ENTRY_PRICE' | 'T_EXIT_PRICE' | 'T_PNL'
+    | 'T_COMMISSION' | 'T_MAE' | 'T_MFE' | 'T_BARS' | 'T_SLIPPAGE', number>>;
+
+export function executionLayout(): NativeExecutionLayout;
+/** Replaces the broker's options; only before the first order (or after reset). */
+export function configureExecution(engine: NativeEngine, options?: NativeExecutionOptions): void;
+/** Order commands, ORDER_SLOTS slots each (O_EXPIRE is an int64 slot), sent at the engine clock; returns how many. */
+export function submit(engine: NativeEngine, orders: Float64Array): number;
+/** Copies events from index `from` into `out` (whole EVENT_SLOTS records); returns how many. E_TIME is int64. */
+export function readEvents(engine: NativeEngine, from: number, out: Float64Array): number;
+/** Copies closed trades from index `from` into `out` (whole TRADE_SLOTS records); returns how many. Times are int64. */
+export function readTrades(engine: NativeEngine, from: number, out: Float64Array): number;
+/** Writes the account (ACCOUNT_SLOTS numbers) into `out`. */
+export function readAccount(engine: NativeEngine, out: Float64Array): void;

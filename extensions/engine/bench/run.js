@@ -7,6 +7,7 @@
 'use strict';
 const { MtfEngine, MTF_LAYOUT: L } = require('../lib/node/mtf-engine');
 const data = require('../lib/node/test-support/lean-data');
+const { ExecutionEngine } = require('../lib/node/execution-engine');
 
 const TARGET = Number(process.env.BENCH_TICKS ?? 50_000_000);
 const WEEK_US = 7 * 86_400_000_000;
@@ -97,10 +98,67 @@ function bench(name, batch, options) {
     return sink;
 }
 
+/**
+ * MTF update alone vs the same with 1,000 resting orders on the book (limits and stops on
+ * both sides, outside the day's range so they rest through the replay), best of 3.
+ */
+function benchExecution(name, batch, options, execution, src) {
+    const n = batch.time.length;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = 0; i < n; i += 97) {
+        lo = Math.min(lo, src[i]);
+        hi = Math.max(hi, src[i]);
+    }
+    const tick = execution.tickSize;
+    const grid = (p) => Math.round(p / tick) * tick;
+    const orders = [];
+    for (let i = 0; i < 1000; i++) {
+        const off = (1 + (i >> 2)) * tick * 10;
+        const kind = i % 4;
+        orders.push(kind === 0 ? { id: i + 1, type: 'limit', side: 'buy', qty: 1, limit: grid(lo * 0.9 - off) }
+            : kind === 1 ? { id: i + 1, type: 'stop', side: 'sell', qty: 1, stop: grid(lo * 0.9 - off) }
+            : kind === 2 ? { id: i + 1, type: 'limit', side: 'sell', qty: 1, limit: grid(hi * 1.1 + off) }
+            : { id: i + 1, type: 'stop', side: 'buy', qty: 1, stop: grid(hi * 1.1 + off) });
+    }
+    new ExecutionEngine(options, execution).process(batch);
+    let best = { mtf: Infinity, exec: Infinity, empty: Infinity };
+    for (let r = 0; r < 3; r++) {
+        const m = new MtfEngine(options);
+        m.setBatch(batch);
+        best.mtf = Math.min(best.mtf, seconds(() => m.run(0)));
+        const x0 = new ExecutionEngine(options, execution);
+        x0.setBatch(batch);
+        best.empty = Math.min(best.empty, seconds(() => x0.run(0)));
+        const x = new ExecutionEngine(options, execution);
+        x.submit(orders);
+        x.setBatch(batch);
+        best.exec = Math.min(best.exec, seconds(() => x.run(0)));
+        if (x.account().openOrders !== 1000) {
+            throw new Error('bench: the resting orders should rest');
+        }
+    }
+    const slower = (t) => `${((t / best.mtf - 1) * 100).toFixed(1)}% vs MTF alone`;
+    console.log(`exec.mtf alone ${name}: ${fmt(n / best.mtf)}`);
+    console.log(`exec.empty book ${name}: ${fmt(n / best.empty)} (${slower(best.empty)})`);
+    console.log(`exec.1000 resting orders ${name}: ${fmt(n / best.exec)} (${slower(best.exec)})`);
+}
+
 function main() {
     if (!data.hasData('spy-trades-2013-10') || !data.hasData('eurusd-quotes-2014-05')) {
         console.log(`mtf bench: data folder not found (${data.DATA_DIR}); skipped`);
         return;
+    }
+    const only = process.env.BENCH_ONLY;
+    if (only !== 'mtf') {
+        const spy = repeat(data.spyTrades());
+        benchExecution('spy trade model', spy, { priceSource: 'last' }, { fill: 'trade', tickSize: 0.01 }, spy.price);
+        const q = data.eurusdQuotes();
+        const eur = repeat({ time: q.time, bid: q.bid, ask: q.ask });
+        benchExecution('eurusd quote model', eur, { priceSource: 'bid' }, { fill: 'quote', tickSize: 0.00001 }, eur.bid);
+        if (only === 'exec') {
+            return;
+        }
     }
     {
         const spy = repeat(data.spyTrades());

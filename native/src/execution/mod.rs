@@ -162,6 +162,9 @@ struct Order {
     fresh: bool,
     /// The closest the market came (price the order watches), NaN before any tick.
     closest: f64,
+    /// When sent, the market had not yet reached the stop (a fill beyond it on the first
+    /// tick is then a gap, not a stop that was marketable on arrival).
+    armed: bool,
 }
 
 impl Order {
@@ -439,6 +442,10 @@ impl Broker {
             triggered: false,
             fresh: false,
             closest: f64::NAN,
+            armed: {
+                let px = if side > 0.0 { self.ask } else { self.bid };
+                if side > 0.0 { px < stop } else { px > stop }
+            },
         };
         self.ids.insert(id, true);
         self.event(now, id_f, KIND_ACCEPTED, R_OK, -1, f64::NAN, qty, 0.0, f64::NAN, 0.0);
@@ -611,7 +618,7 @@ impl Broker {
                 TYPE_MARKET => fill = Some((px, R_MARKET, true)),
                 TYPE_STOP => {
                     if !at_or_better(px, o.stop) || px == o.stop {
-                        let gap = (px - o.stop).abs() > self.opts.tick_size * 1.000001 && !o.fresh;
+                        let gap = (px - o.stop).abs() > self.opts.tick_size * 1.000001 && (!o.fresh || o.armed);
                         fill = Some((px, if gap { R_STOP_GAP } else { R_STOP }, true));
                     }
                 }

@@ -1,0 +1,184 @@
+import * as native from '@backtestr/native';
+import { MtfEngine, MtfEngineOptions, UnixMicros } from './mtf-engine';
+
+export type ExecutionOptions = native.NativeExecutionOptions;
+
+/** Slot indexes and codes of the order, event, account and trade records (native/README.md). */
+export const EXEC_LAYOUT: native.NativeExecutionLayout = native.executionLayout();
+const X = EXEC_LAYOUT;
+
+export type OrderType = 'market' | 'limit' | 'stop' | 'stopLimit' | 'mit';
+export type TimeInForce = 'GTC' | 'IOC' | 'FOK' | 'DAY' | 'GTD';
+
+export interface OrderRequest {
+    /** Caller-chosen id, a whole number >= 1, unique per engine. */
+    id: number;
+    type: OrderType;
+    side: 'buy' | 'sell';
+    qty: number;
+    limit?: number;
+    stop?: number;
+    tif?: TimeInForce;
+    /** GTD expiry. */
+    expire?: UnixMicros;
+    /** Instrument index; the engine has one instrument, 0 (default). */
+    instrument?: number;
+}
+
+export type OrderEventKind = 'accepted' | 'rejected' | 'filled' | 'cancelled' | 'expired' | 'triggered';
+
+export interface OrderEvent {
+    readonly time: UnixMicros;
+    readonly order: number;
+    readonly kind: OrderEventKind;
+    /** Why, as the R_* name without the prefix, e.g. 'STOP_GAP', 'OFF_GRID'. */
+    readonly reason: string;
+    readonly tickIndex: number;
+    readonly price: number;
+    readonly qty: number;
+    readonly commission: number;
+    /** Fills: market price before slippage; cancelled/expired: closest the market came. */
+    readonly reference: number;
+    readonly position: number;
+    readonly realised: number;
+    /** Ticks applied when the event happened. */
+    readonly seq: number;
+}
+
+export interface Account {
+    readonly cash: number; readonly equity: number; readonly position: number; readonly avgPrice: number;
+    readonly realised: number; readonly unrealised: number; readonly commission: number; readonly mark: number;
+    readonly openOrders: number; readonly events: number; readonly fills: number; readonly slippage: number;
+    readonly trades: number; readonly initialCash: number;
+}
+
+export interface ClosedTrade {
+    readonly entryTime: UnixMicros; readonly exitTime: UnixMicros; readonly side: 'long' | 'short';
+    readonly qty: number; readonly entryPrice: number; readonly exitPrice: number; readonly pnl: number;
+    readonly commission: number; readonly mae: number; readonly mfe: number; readonly bars: number;
+    readonly slippage: number;
+}
+
+const TYPES: Record<OrderType, number> = {
+    market: X.TYPE_MARKET, limit: X.TYPE_LIMIT, stop: X.TYPE_STOP, stopLimit: X.TYPE_STOP_LIMIT, mit: X.TYPE_MIT,
+};
+const TIFS: Record<TimeInForce, number> = { GTC: X.TIF_GTC, IOC: X.TIF_IOC, FOK: X.TIF_FOK, DAY: X.TIF_DAY, GTD: X.TIF_GTD };
+const KINDS: OrderEventKind[] = [];
+KINDS[X.KIND_ACCEPTED] = 'accepted';
+KINDS[X.KIND_REJECTED] = 'rejected';
+KINDS[X.KIND_FILLED] = 'filled';
+KINDS[X.KIND_CANCELLED] = 'cancelled';
+KINDS[X.KIND_EXPIRED] = 'expired';
+KINDS[X.KIND_TRIGGERED] = 'triggered';
+const REASONS = new Map<number, string>(
+    Object.entries(X).filter(([k]) => k.startsWith('R_')).map(([k, v]) => [v, k.slice(2)]));
+
+/**
+ * The MTF engine with a simulated broker matched natively in the same tick loop. Orders
+ * go in as batches of records (`submit`), events, trades and the account come back
+ * through typed arrays: no native call per tick.
+ */
+export class ExecutionEngine extends MtfEngine {
+    protected readonly orderBuf: Float64Array;
+    protected readonly accountBuf = new Float64Array(X.ACCOUNT_SLOTS);
+
+    constructor(options: MtfEngineOptions = {}, execution: ExecutionOptions = {}, maxOrdersPerSubmit = 1024) {
+        super(options);
+        native.configureExecution(this.handle, execution);
+        this.orderBuf = new Float64Array(maxOrdersPerSubmit * X.ORDER_SLOTS);
+    }
+
+    /** Sends order commands as one batch (at the engine clock); returns how many were sent. */
+    submitRecords(records: Float64Array): number {
+        return native.submit(this.handle, records);
+    }
+
+    /** Packs requests into records and sends them in batches. Bad orders come back as 'rejected' events. */
+    submit(orders: readonly OrderRequest[]): void {
+        const cap = this.orderBuf.length / X.ORDER_SLOTS;
+        for (let s = 0; s < orders.length; s += cap) {
+            const part = orders.slice(s, s + cap);
+            const f = new Float64Array(this.orderBuf.buffer, 0, part.length * X.ORDER_SLOTS);
+            const i64 = new BigInt64Array(this.orderBuf.buffer, 0, part.length * X.ORDER_SLOTS);
+            part.forEach((o, i) => {
+                const b = i * X.ORDER_SLOTS;
+                f.fill(0, b, b + X.ORDER_SLOTS);
+                f[b + X.O_ACTION] = X.ACT_SUBMIT;
+                f[b + X.O_ID] = o.id;
+                f[b + X.O_TYPE] = TYPES[o.type] ?? -1;
+                f[b + X.O_SIDE] = o.side === 'buy' ? 1 : o.side === 'sell' ? -1 : 0;
+                f[b + X.O_QTY] = o.qty;
+                f[b + X.O_LIMIT] = o.limit ?? NaN;
+                f[b + X.O_STOP] = o.stop ?? NaN;
+                f[b + X.O_TIF] = TIFS[o.tif ?? 'GTC'] ?? -1;
+                i64[b + X.O_EXPIRE] = o.expire ?? 0n;
+                f[b + X.O_INSTRUMENT] = o.instrument ?? 0;
+            });
+            native.submit(this.handle, f);
+        }
+    }
+
+    /** Cancels working orders by id (an unknown id gives a 'rejected' event). */
+    cancel(...ids: number[]): void {
+        const f = new Float64Array(ids.length * X.ORDER_SLOTS);
+        ids.forEach((id, i) => {
+            f[i * X.ORDER_SLOTS + X.O_ACTION] = X.ACT_CANCEL;
+            f[i * X.ORDER_SLOTS + X.O_ID] = id;
+        });
+        native.submit(this.handle, f);
+    }
+
+    account(): Account {
+        const a = this.accountBuf;
+        native.readAccount(this.handle, a);
+        return {
+            cash: a[X.A_CASH], equity: a[X.A_EQUITY], position: a[X.A_POSITION], avgPrice: a[X.A_AVG_PRICE],
+            realised: a[X.A_REALISED], unrealised: a[X.A_UNREALISED], commission: a[X.A_COMMISSION], mark: a[X.A_MARK],
+            openOrders: a[X.A_OPEN_ORDERS], events: a[X.A_EVENTS], fills: a[X.A_FILLS], slippage: a[X.A_SLIPPAGE],
+            trades: a[X.A_TRADES], initialCash: a[X.A_INITIAL_CASH],
+        };
+    }
+
+    /** Raw event records from index `from` (EVENT_SLOTS slots each; E_TIME is int64). */
+    eventRecords(from = 0): Float64Array {
+        const n = Math.max(0, this.account().events - from);
+        const out = new Float64Array(n * X.EVENT_SLOTS);
+        native.readEvents(this.handle, from, out);
+        return out;
+    }
+
+    /** Events from index `from`, decoded. */
+    events(from = 0): OrderEvent[] {
+        const f = this.eventRecords(from);
+        const t = new BigInt64Array(f.buffer);
+        const out: OrderEvent[] = [];
+        for (let b = 0; b < f.length; b += X.EVENT_SLOTS) {
+            out.push({
+                time: t[b + X.E_TIME], order: f[b + X.E_ORDER], kind: KINDS[f[b + X.E_KIND]],
+                reason: REASONS.get(f[b + X.E_REASON]) ?? String(f[b + X.E_REASON]), tickIndex: f[b + X.E_TICK],
+                price: f[b + X.E_PRICE], qty: f[b + X.E_QTY], commission: f[b + X.E_COMMISSION],
+                reference: f[b + X.E_REFERENCE], position: f[b + X.E_POSITION], realised: f[b + X.E_REALISED],
+                seq: f[b + X.E_SEQ],
+            });
+        }
+        return out;
+    }
+
+    /** Closed trades from index `from`. */
+    trades(from = 0): ClosedTrade[] {
+        const n = Math.max(0, this.account().trades - from);
+        const f = new Float64Array(n * X.TRADE_SLOTS);
+        native.readTrades(this.handle, from, f);
+        const t = new BigInt64Array(f.buffer);
+        const out: ClosedTrade[] = [];
+        for (let b = 0; b < f.length; b += X.TRADE_SLOTS) {
+            out.push({
+                entryTime: t[b + X.T_ENTRY_TIME], exitTime: t[b + X.T_EXIT_TIME], side: f[b + X.T_SIDE] > 0 ? 'long' : 'short',
+                qty: f[b + X.T_QTY], entryPrice: f[b + X.T_ENTRY_PRICE], exitPrice: f[b + X.T_EXIT_PRICE], pnl: f[b + X.T_PNL],
+                commission: f[b + X.T_COMMISSION], mae: f[b + X.T_MAE], mfe: f[b + X.T_MFE], bars: f[b + X.T_BARS],
+                slippage: f[b + X.T_SLIPPAGE],
+            });
+        }
+        return out;
+    }
+}
