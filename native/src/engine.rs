@@ -160,6 +160,21 @@ fn set_i(mem: &mut [u64], i: usize, v: i64) {
     mem[i] = v as u64;
 }
 
+/// The next f64 above `x` (for `p < next_up(x)` as `p <= x`); infinities and NaN unchanged.
+fn next_up(x: f64) -> f64 {
+    if x.is_nan() || x == f64::INFINITY {
+        x
+    } else if x == f64::NEG_INFINITY {
+        f64::MIN
+    } else if x == 0.0 {
+        f64::from_bits(1)
+    } else if x > 0.0 {
+        f64::from_bits(x.to_bits() + 1)
+    } else {
+        f64::from_bits(x.to_bits() - 1)
+    }
+}
+
 fn read_partial(mem: &[u64], off: usize) -> Bar {
     let r: &[u64; RECORD] = (&mem[off..off + RECORD]).try_into().expect("record in bounds");
     Bar {
@@ -561,6 +576,9 @@ impl Engine {
         // Broker triggers (see execution::Broker): buys watch the ask, sells the bid.
         let (mut bh, mut bl, mut sh, mut sl) = (self.broker.buy_hi, self.broker.buy_lo, self.broker.sell_hi, self.broker.sell_lo);
         let (mut xh, mut xl) = (bh.min(sh), bl.max(sl));
+        // Trade model: one check per tick covers the level crossings and the broker.
+        let merge = |u: f64, d: f64, xh: f64, xl: f64| if Q { (u, d) } else { (u.min(xh), d.max(next_up(xl))) };
+        let (mut cu, mut cd) = merge(up, down, xh, xl);
         let mut ext = self.broker.ext;
         let quote = |k: usize, p: f64| if Q { (qb[k], qa[k]) } else { (p, p) };
         let mut k = from;
@@ -602,6 +620,7 @@ impl Engine {
                     sl = self.broker.sell_lo;
                     xh = bh.min(sh);
                     xl = bl.max(sl);
+                    (cu, cd) = merge(up, down, xh, xl);
                 }
                 self.next_check = self.next_check.min(self.broker.next_time);
                 bar = self.tfs[r].bar;
@@ -636,8 +655,8 @@ impl Engine {
                     ext.bid_hi = bq;
                 }
             }
-            let hit = if Q { aq >= bh || aq <= bl || bq >= sh || bq <= sl } else { p >= xh || p <= xl };
-            if hit {
+            let hit = if Q { (aq >= bh) | (aq <= bl) | (bq >= sh) | (bq <= sl) } else { p >= cu || p < cd };
+            if hit && (Q || p >= xh || p <= xl) {
                 self.broker.ext = Self::trade_ext::<Q>(ext);
                 ext = Extremes::EMPTY;
                 self.broker.seq = self.ticks + (k + 1 - applied_from) as u64;
@@ -655,13 +674,15 @@ impl Engine {
                 xl = bl.max(sl);
                 next_check = next_check.min(self.broker.next_time);
                 self.next_check = next_check;
+                (cu, cd) = merge(up, down, xh, xl);
             }
-            if p >= up || p < down {
+            if (!Q && hit || Q) && (p >= up || p < down) {
                 if self.on_price(mem, p, k) {
                     leave!(k + 1, k + 1);
                 }
                 up = self.up_trig;
                 down = self.down_trig;
+                (cu, cd) = merge(up, down, xh, xl);
             }
             k += 1;
         }
