@@ -1,36 +1,17 @@
-import { inject, injectable } from '@theia/core/shared/inversify';
+import { injectable } from '@theia/core/shared/inversify';
 import { AbstractViewContribution } from '@theia/core/lib/browser/shell/view-contribution';
 import { FrontendApplicationContribution } from '@theia/core/lib/browser/frontend-application-contribution';
-import { Command, CommandRegistry } from '@theia/core/lib/common/command';
-import { MessageService } from '@theia/core/lib/common/message-service';
-import { FileDialogService } from '@theia/filesystem/lib/browser/file-dialog/file-dialog-service';
-import { DatasetService } from '../common/dataset-protocol';
+import { Widget } from '@theia/core/lib/browser/widgets/widget';
+import { CommandRegistry } from '@theia/core/lib/common/command';
+import { DataImportCommands } from './data-import-commands';
+import { DataQualityWidget, DatasetQualityOptions } from './data-quality-widget';
 import { DatasetsWidget } from './datasets-widget';
+import { ImportWizardWidget } from './import-wizard-widget';
 
-export namespace DataImportCommands {
-    export const SHOW_DATASETS: Command = Command.toDefaultLocalizedCommand({
-        id: 'backtestr.data.showDatasets',
-        category: 'BackTestr',
-        label: 'Show Datasets'
-    });
-    export const IMPORT_DATA: Command = Command.toDefaultLocalizedCommand({
-        id: 'backtestr.data.importData',
-        category: 'BackTestr',
-        label: 'Import Data…'
-    });
-}
+export { DataImportCommands } from './data-import-commands';
 
 @injectable()
 export class DataImportViewContribution extends AbstractViewContribution<DatasetsWidget> implements FrontendApplicationContribution {
-
-    @inject(DatasetService)
-    protected readonly datasetService: DatasetService;
-
-    @inject(FileDialogService)
-    protected readonly fileDialogService: FileDialogService;
-
-    @inject(MessageService)
-    protected readonly messageService: MessageService;
 
     constructor() {
         super({
@@ -48,32 +29,28 @@ export class DataImportViewContribution extends AbstractViewContribution<Dataset
     override registerCommands(registry: CommandRegistry): void {
         super.registerCommands(registry);
         registry.registerCommand(DataImportCommands.SHOW_DATASETS, { execute: () => this.openView({ activate: true, reveal: true }) });
-        registry.registerCommand(DataImportCommands.IMPORT_DATA, { execute: () => this.importData() });
+        registry.registerCommand(DataImportCommands.IMPORT_DATA, { execute: () => this.openImportWizard() });
+        registry.registerCommand(DataImportCommands.SHOW_QUALITY, {
+            execute: (options: DatasetQualityOptions) => this.openQuality(options),
+            isVisible: () => false
+        });
     }
 
-    /** Asks for files or folders, imports them with format detection, and shows the result. */
-    protected async importData(): Promise<void> {
-        const uris = await this.fileDialogService.showOpenDialog({
-            title: 'Import market data', canSelectFiles: true, canSelectFolders: true, canSelectMany: true,
-            openLabel: 'Import'
-        });
-        if (!uris) {
-            return;
+    /** Opens (or reveals) the import wizard in the main area. */
+    async openImportWizard(): Promise<ImportWizardWidget> {
+        return this.openInMainArea(await this.widgetManager.getOrCreateWidget<ImportWizardWidget>(ImportWizardWidget.ID));
+    }
+
+    /** Opens (or reveals) the data quality report of one dataset in the main area. */
+    async openQuality(options: DatasetQualityOptions): Promise<DataQualityWidget> {
+        return this.openInMainArea(await this.widgetManager.getOrCreateWidget<DataQualityWidget>(DataQualityWidget.FACTORY_ID, options));
+    }
+
+    protected async openInMainArea<W extends Widget>(widget: W): Promise<W> {
+        if (!widget.isAttached) {
+            await this.shell.addWidget(widget, { area: 'main' });
         }
-        const paths = (Array.isArray(uris) ? uris : [uris]).map(uri => uri.path.fsPath());
-        const widget = await this.openView({ activate: true, reveal: true });
-        const timer = setInterval(async () => widget.setProgress(await this.datasetService.getImportProgress()), 250);
-        try {
-            const result = await this.datasetService.importData({ paths });
-            const quarantined = result.quarantined > 0 ? `, ${result.quarantined.toLocaleString()} rows quarantined` : '';
-            const note = result.noMarketData ? ' The files hold instrument definitions but no market data.' : '';
-            this.messageService.info(`Imported ${result.rows.toLocaleString()} rows (${result.format}${quarantined}).${note}`);
-        } catch (error) {
-            this.messageService.error(`Import failed: ${error instanceof Error ? error.message : String(error)}`);
-        } finally {
-            clearInterval(timer);
-            widget.setProgress(undefined);
-            await widget.refresh();
-        }
+        await this.shell.activateWidget(widget.id);
+        return widget;
     }
 }

@@ -2,7 +2,10 @@ import * as React from '@theia/core/shared/react';
 import { inject, injectable, postConstruct } from '@theia/core/shared/inversify';
 import { ReactWidget } from '@theia/core/lib/browser/widgets/react-widget';
 import { codicon } from '@theia/core/lib/browser/widgets/widget';
+import { CommandService } from '@theia/core/lib/common/command';
 import { DatasetService, DatasetSummary, ImportProgress } from '../common/dataset-protocol';
+import { DataImportCommands } from './data-import-commands';
+import { DatasetQualityOptions } from './data-quality-widget';
 
 /** Formats UnixMicros as a UTC date, `2013-10-07`. */
 function utcDay(micros: number): string {
@@ -22,6 +25,9 @@ export class DatasetsWidget extends ReactWidget {
 
     @inject(DatasetService)
     protected readonly datasetService: DatasetService;
+
+    @inject(CommandService)
+    protected readonly commandService: CommandService;
 
     protected datasets: DatasetSummary[] | undefined;
     protected progress: ImportProgress | undefined;
@@ -54,12 +60,23 @@ export class DatasetsWidget extends ReactWidget {
         this.update();
     }
 
+    protected openQuality(options: DatasetQualityOptions): void {
+        this.commandService.executeCommand(DataImportCommands.SHOW_QUALITY.id, options);
+    }
+
     protected render(): React.ReactNode {
         return <div className='backtestr-view' data-testid='datasets-view'>
             {this.progress && <div className='backtestr-view-section' data-testid='import-progress'>
                 Importing {this.progress.file}: {this.progress.percent.toFixed(0)}% · {this.progress.rows.toLocaleString()} rows
                 · {(this.progress.rowsPerSecond / 1e6).toFixed(2)}M rows/s
             </div>}
+            <div className='backtestr-datasets-toolbar'>
+                <button className='theia-button secondary' data-testid='datasets-import'
+                    onClick={() => this.commandService.executeCommand(DataImportCommands.IMPORT_DATA.id)}>Import…</button>
+                <button className='theia-button secondary' data-testid='datasets-refresh' title='Refresh' onClick={() => this.refresh()}>
+                    <span className={codicon('refresh')} />
+                </button>
+            </div>
             {this.error && <div className='backtestr-error'>{this.error}</div>}
             {this.renderDatasets()}
         </div>;
@@ -82,6 +99,12 @@ export class DatasetsWidget extends ReactWidget {
                 <div className='backtestr-muted'>
                     {utcDay(d.firstTime)} → {utcDay(d.lastTime)} · {d.tickCount.toLocaleString()} {d.kind === 'bars' ? 'bars' : 'ticks'} · {megabytes(d.sizeOnDisk)}
                     {d.quarantinedRows > 0 ? ` · ${d.quarantinedRows.toLocaleString()} quarantined` : ''}
+                </div>
+                <div className='backtestr-dataset-actions'>
+                    <a href='#' className='backtestr-link' data-testid='dataset-quality-link' title={`Data quality report of ${d.symbol} ${d.kind}`}
+                        onClick={e => { e.preventDefault(); this.openQuality({ instrumentId: d.instrumentId, kind: d.kind, symbol: d.symbol }); }}>
+                        <span className={codicon('pulse')} /> Quality report
+                    </a>
                 </div>
             </li>)}
         </ul>;
