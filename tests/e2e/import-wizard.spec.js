@@ -115,6 +115,44 @@ describe('Import wizard in Chromium', function () {
         await screenshot(page, 'wizard-05-quality');
     });
 
+    it('quarantines bad rows of a CSV and lists them with their line numbers', async () => {
+        const csv = path.join(workspace, 'bad-ticks.csv');
+        fs.writeFileSync(csv, [
+            'time,price,size',
+            '2024-01-02T14:30:00Z,100.00,10',
+            '2024-01-02T14:30:01Z,100.01,5',
+            'this is not a tick',
+            '2024-01-02T14:30:03Z,100.02,7',
+            ''
+        ].join('\n'));
+        await runCommand(page, 'BackTestr: Import Data…');
+        const wizard = page.locator('[data-testid="import-wizard"]');
+        await wizard.waitFor({ state: 'visible', timeout: 30000 });
+        await wizard.locator('[data-testid="wizard-path"]').fill(csv);
+        const bad = wizard.locator('[data-testid="wizard-preview-row"][data-line="4"]');
+        await bad.waitFor({ state: 'visible', timeout: 30000 });
+        expect(await bad.locator('.backtestr-error').innerText()).to.contain('this is not a tick');
+        await wizard.locator('[data-testid="wizard-symbol"]').fill('TESTCSV');
+        await wizard.locator('[data-testid="wizard-tick-size"]').fill('0.01');
+        await wizard.locator('[data-testid="wizard-import"]').click();
+        await wizard.locator('[data-testid="wizard-result"], [data-testid="wizard-import-error"]').first().waitFor({ state: 'visible', timeout: 60000 });
+        await screenshot(page, 'wizard-06-bad-rows');
+        const errors = await wizard.locator('[data-testid="wizard-import-error"]').allInnerTexts();
+        expect(errors).to.deep.equal([]);
+        const quarantined = wizard.locator('[data-testid="wizard-result-quarantined"]');
+        expect(await quarantined.getAttribute('data-count')).to.equal('1');
+        expect(await wizard.locator('[data-testid="wizard-result-rows"]').innerText()).to.equal('3');
+        await wizard.locator('[data-testid="wizard-show-quarantine"]').click();
+        const row = wizard.locator('[data-testid="wizard-quarantine-row"]').first();
+        await row.waitFor({ state: 'visible', timeout: 30000 });
+        const cells = await row.locator('td').allInnerTexts();
+        expect(cells[0]).to.contain('bad-ticks.csv');
+        expect(cells[1]).to.equal('4');
+        expect(cells[2]).to.equal('this is not a tick');
+        expect(cells[3]).to.not.equal('');
+        await screenshot(page, 'wizard-07-quarantine');
+    });
+
     it('raised no error notification and no uncaught page error', async () => {
         const texts = await page.locator('.theia-notification-list-item').allInnerTexts();
         const errors = await page.locator('.theia-notification-list-item .codicon-error, .theia-notification-list-item .error').count();

@@ -125,11 +125,23 @@ export class ImportWizardWidget extends ReactWidget {
 
     /** Sets the path (as Browse… does) and previews it. */
     setPath(path: string): void {
-        this.path = path;
         if (this.pathInput) {
             this.pathInput.value = path;
         }
-        this.schedulePreview(0);
+        this.changePath(path, 0);
+    }
+
+    /** Another file: detection decides its options again. */
+    protected changePath(path: string, previewDelayMs = 300): void {
+        this.path = path;
+        if (this.presetChoice !== AUTO || this.csv) {
+            this.presetChoice = AUTO;
+            this.csv = undefined;
+            this.columnsError = undefined;
+            this.optionsVersion++;
+        }
+        this.update();
+        this.schedulePreview(previewDelayMs);
     }
 
     protected schedulePreview(delayMs = 300): void {
@@ -216,6 +228,9 @@ export class ImportWizardWidget extends ReactWidget {
             format = { format: 'csv', csv: this.csv };
         } else if (this.presetChoice !== AUTO && this.presetChoice !== CUSTOM) {
             format = { format: 'csv', presetId: this.presetChoice };
+        } else if (this.preview?.format === 'csv' && !this.detectedPresetId && this.preview.csv) {
+            // No preset matched: import with the options the preview sniffed and showed.
+            format = { format: 'csv', csv: this.preview.csv };
         }
         const symbol = this.symbol.trim();
         const tickSize = Number(this.tickSize);
@@ -303,7 +318,7 @@ export class ImportWizardWidget extends ReactWidget {
                 <input className='theia-input backtestr-wizard-path' data-testid='wizard-path' type='text' spellCheck={false}
                     placeholder='/path/to/ticks.zip, a .csv, a FIX log, a .btb file or a folder of daily files'
                     defaultValue={this.path} ref={e => { this.pathInput = e; }}
-                    onChange={e => { this.path = e.currentTarget.value; this.schedulePreview(); }} />
+                    onChange={e => this.changePath(e.currentTarget.value)} />
                 <button className='theia-button secondary' data-testid='wizard-browse' onClick={() => this.browse()}>Browse…</button>
             </div>
         </div>;
