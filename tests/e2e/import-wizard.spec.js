@@ -129,13 +129,18 @@ describe('Import wizard in Chromium', function () {
         const wizard = page.locator('[data-testid="import-wizard"]');
         await wizard.waitFor({ state: 'visible', timeout: 30000 });
         await wizard.locator('[data-testid="wizard-path"]').fill(csv);
-        const bad = wizard.locator('[data-testid="wizard-preview-row"][data-line="4"]');
+        // Line 4 of the EURUSD preview is still on screen until the new preview arrives: wait for its error cell.
+        const bad = wizard.locator('[data-testid="wizard-preview-row"][data-line="4"] .backtestr-error');
         await bad.waitFor({ state: 'visible', timeout: 30000 });
-        expect(await bad.locator('.backtestr-error').innerText()).to.contain('this is not a tick');
+        expect(await bad.innerText()).to.contain('this is not a tick');
         await wizard.locator('[data-testid="wizard-symbol"]').fill('TESTCSV');
         await wizard.locator('[data-testid="wizard-tick-size"]').fill('0.01');
+        const previousImport = await wizard.locator('[data-testid="wizard-result"]').getAttribute('data-import-id');
         await wizard.locator('[data-testid="wizard-import"]').click();
-        await wizard.locator('[data-testid="wizard-result"], [data-testid="wizard-import-error"]').first().waitFor({ state: 'visible', timeout: 60000 });
+        // The EURUSD result stays until the widget re-renders: wait for another import's result or an error.
+        await page.waitForFunction(previous => document.querySelector('[data-testid="wizard-import-error"]')
+            || (document.querySelector('[data-testid="wizard-result"]')?.getAttribute('data-import-id') ?? previous) !== previous,
+        previousImport, { timeout: 60000 });
         await screenshot(page, 'wizard-06-bad-rows');
         const errors = await wizard.locator('[data-testid="wizard-import-error"]').allInnerTexts();
         expect(errors).to.deep.equal([]);

@@ -482,7 +482,7 @@ export class ImportWizardWidget extends ReactWidget {
             ...r.files.filter(f => f.note).map(f => `${f.path}: ${f.note}`),
             ...r.warnings
         ];
-        return <div className='backtestr-view-section' data-testid='wizard-result'>
+        return <div className='backtestr-view-section' data-testid='wizard-result' data-import-id={r.importId}>
             <div className='backtestr-view-heading'>Result</div>
             <div>
                 Imported <b data-testid='wizard-result-rows'>{r.rows.toLocaleString()}</b> rows
