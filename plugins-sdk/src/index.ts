@@ -2,3 +2,5 @@ export * from './types';
 export * from './indicator';
 export * from './strategy';
 export * from './sma-calculation';
+export * from './tick-source';
+export * from './mtf-state';

@@ -1,4 +1,5 @@
-import { Bar, Timeframe } from './types';
+import { MtfSeries } from './mtf-state';
+import { Bar, Timeframe, UnixMicros } from './types';
 
 export type ParamSpec =
     | { readonly type: 'int'; readonly default: number; readonly min?: number; readonly max?: number; readonly label?: string }
@@ -8,6 +9,9 @@ export type ParamSpec =
 
 export type ParamValues<P extends Record<string, ParamSpec>> = { readonly [K in keyof P]: P[K]['default'] };
 
+/** The timeframes a run computes unless the strategy declares its own. */
+export const DEFAULT_TIMEFRAMES: readonly Timeframe[] = ['1m', '5m', '15m', '1H', '4H', '1D'];
+
 export interface Subscriptions {
     /** Wake the strategy when a bar of these timeframes closes. */
     readonly barClose?: readonly Timeframe[];
@@ -15,10 +19,20 @@ export interface Subscriptions {
     readonly tick?: boolean;
 }
 
-/** The strategy's window on the engine; filled in by the strategy host. */
+/**
+ * The strategy's window on the engine; filled in by the strategy host. Everything it shows
+ * was known at `time`: completed bars exist only after the tick that closes them, and at a
+ * bar-close wake-up the closing tick itself is not applied yet.
+ */
 export interface StrategyContext<P extends Record<string, ParamSpec> = Record<string, ParamSpec>> {
     readonly params: ParamValues<P>;
+    /** The engine clock in UTC microseconds: the current tick's time (at a bar close: the closing tick's time). */
+    readonly time: UnixMicros;
+    /** The multi-timeframe state of one timeframe (read in place: no copy, no native call). */
+    mtf(timeframe: Timeframe): MtfSeries;
+    /** A line in the run's log, stamped with `time`. */
     log(message: string): void;
+    /** A value of a named series the replay and charts show, stamped with `time`. */
     record(name: string, value: number): void;
 }
 
@@ -27,12 +41,21 @@ export interface StrategyDefinition<P extends Record<string, ParamSpec>> {
     readonly label?: string;
     readonly params: P;
     readonly subscribe: Subscriptions;
+    /** The timeframes the engine computes for this strategy (subscribed ones are added); default DEFAULT_TIMEFRAMES. */
+    readonly timeframes?: readonly Timeframe[];
     onStart?(ctx: StrategyContext<P>): void;
+    /** A bar of a subscribed timeframe closed; `bar` is an immutable copy (also `ctx.mtf(timeframe).bar(-1)`). */
     onBarClose?(ctx: StrategyContext<P>, bar: Bar, timeframe: Timeframe): void;
+    /** After each tick is applied (needs `subscribe: { tick: true }`). */
+    onTick?(ctx: StrategyContext<P>): void;
+    /** End of data (or of the requested range); partial bars stay partial. */
     onStop?(ctx: StrategyContext<P>): void;
 }
 
-/** Validates a strategy's declaration (ids, parameter ranges) and freezes it. */
+const STRATEGY_MARK = Symbol.for('backtestr.strategy');
+const TIMEFRAME_PATTERN = /^[1-9][0-9]*[smhHdD]$/;
+
+/** Validates a strategy's declaration (ids, parameter ranges, timeframes) and freezes it. */
 export function defineStrategy<P extends Record<string, ParamSpec>>(definition: StrategyDefinition<P>): StrategyDefinition<P> {
     for (const [name, spec] of Object.entries(definition.params)) {
         if ((spec.type === 'int' || spec.type === 'float')) {
@@ -50,5 +73,65 @@ export function defineStrategy<P extends Record<string, ParamSpec>>(definition: 
     if (!definition.subscribe.tick && (definition.subscribe.barClose?.length ?? 0) === 0) {
         throw new Error(`Strategy '${definition.id}' subscribes to nothing: add subscribe: { barClose: ['1m'] } or { tick: true }.`);
     }
-    return Object.freeze({ ...definition });
+    for (const tf of [...definition.timeframes ?? [], ...definition.subscribe.barClose ?? []]) {
+        if (!TIMEFRAME_PATTERN.test(tf)) {
+            throw new Error(`Strategy '${definition.id}': timeframe '${tf}' is invalid; use <n>s, <n>m, <n>H or <n>D, e.g. '15m'.`);
+        }
+    }
+    return Object.freeze(Object.defineProperty({ ...definition }, STRATEGY_MARK, { value: true, enumerable: false }));
+}
+
+
+/** True for what `defineStrategy` returned (also across copies of the SDK). */
+export function isStrategyDefinition(value: unknown): value is StrategyDefinition<Record<string, ParamSpec>> {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[STRATEGY_MARK] === true;
+}
+
+/** The timeframes a run of `definition` computes: its declared ones (or the defaults) plus the subscribed ones. */
+export function strategyTimeframes(definition: StrategyDefinition<Record<string, ParamSpec>>): Timeframe[] {
+    const set = new Set<Timeframe>([...definition.timeframes ?? DEFAULT_TIMEFRAMES, ...definition.subscribe.barClose ?? []]);
+    return [...set];
+}
+
+export type ParamInput = Readonly<Record<string, string | number | boolean>>;
+
+/**
+ * The parameter values of a run: defaults overridden by `overrides` (strings are parsed, as
+ * from a command line). Throws an error naming the parameter for unknown names, bad types
+ * and values out of range.
+ */
+export function resolveParams<P extends Record<string, ParamSpec>>(definition: StrategyDefinition<P>, overrides: ParamInput = {}): ParamValues<P> {
+    const out: Record<string, number | boolean | string> = {};
+    for (const [name, spec] of Object.entries(definition.params)) {
+        out[name] = spec.default;
+    }
+    for (const [name, raw] of Object.entries(overrides)) {
+        const spec = definition.params[name];
+        if (!spec) {
+            const known = Object.keys(definition.params);
+            throw new Error(`Unknown parameter '${name}' for strategy '${definition.id}'; it has ${known.length ? known.join(', ') : 'no parameters'}.`);
+        }
+        if (spec.type === 'int' || spec.type === 'float') {
+            const value = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
+            if (!Number.isFinite(value) || spec.type === 'int' && !Number.isInteger(value)) {
+                throw new Error(`Parameter '${name}' must be ${spec.type === 'int' ? 'an integer' : 'a number'}, got '${raw}'.`);
+            }
+            if (spec.min !== undefined && value < spec.min || spec.max !== undefined && value > spec.max) {
+                throw new Error(`Parameter '${name}' = ${value} is outside [${spec.min ?? '-inf'}, ${spec.max ?? 'inf'}].`);
+            }
+            out[name] = value;
+        } else if (spec.type === 'bool') {
+            const value = raw === true || raw === 'true' || raw === '1' ? true : raw === false || raw === 'false' || raw === '0' ? false : undefined;
+            if (value === undefined) {
+                throw new Error(`Parameter '${name}' must be true or false, got '${raw}'.`);
+            }
+            out[name] = value;
+        } else {
+            if (typeof raw !== 'string' || !spec.values.includes(raw)) {
+                throw new Error(`Parameter '${name}' must be one of ${spec.values.join(', ')}, got '${raw}'.`);
+            }
+            out[name] = raw;
+        }
+    }
+    return Object.freeze(out) as ParamValues<P>;
 }

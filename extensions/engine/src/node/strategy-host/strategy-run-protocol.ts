@@ -1,0 +1,128 @@
+// *****************************************************************************
+// What a strategy run takes and returns, and the messages between the runner (parent
+// thread) and the worker that owns the run's engine. Plain data and typed arrays only.
+// *****************************************************************************
+
+import { ParamInput, TickSource } from '@backtestr/plugins-sdk';
+
+export interface StrategyEngineOptions {
+    /** Which price builds the bars; default 'last' (trades). Quotes: 'bid', 'ask' or 'mid'. */
+    priceSource?: 'last' | 'bid' | 'ask' | 'mid';
+    /** Session start "HH:MM ZONE" (see native/README.md); default "00:00 UTC". */
+    session?: string;
+    /** Completed bars kept per timeframe; default 1000. */
+    depth?: number;
+}
+
+export interface StrategyRunOptions extends StrategyEngineOptions {
+    /** The strategy file (TypeScript or JavaScript) whose default export is a `defineStrategy(...)`. */
+    file: string;
+    /** Parameter overrides (strings are parsed as on a command line). */
+    params?: ParamInput;
+    /** The ticks, in time order. Each batch's buffers are transferred to the worker: do not reuse them. */
+    source: TickSource;
+    /** Hard limit on the whole run; default 10 minutes. */
+    timeoutMs?: number;
+    /** Limit on the worker not answering while it holds work (a hook stuck in a loop); default 30 s. */
+    stallTimeoutMs?: number;
+    /** Called after each batch the worker has processed. */
+    onProgress?(progress: StrategyRunProgress): void;
+    signal?: AbortSignal;
+}
+
+export interface StrategyRunProgress {
+    readonly ticks: number;
+    readonly batches: number;
+    /** Engine clock (UTC microseconds) after the batch. */
+    readonly time: number;
+    readonly elapsedMs: number;
+}
+
+/** A recorded series: columns of (time, value), in record order. */
+export interface RecordedSeries {
+    readonly time: Float64Array;
+    readonly value: Float64Array;
+}
+
+export interface RunLogs {
+    readonly time: Float64Array;
+    readonly message: string[];
+}
+
+export interface StrategyInfo {
+    readonly id: string;
+    readonly label?: string;
+    readonly file: string;
+    /** SHA-256 of the strategy's source text. */
+    readonly sourceHash: string;
+    readonly params: Readonly<Record<string, number | boolean | string>>;
+    readonly timeframes: readonly string[];
+    readonly subscribe: { readonly barClose: readonly string[]; readonly tick: boolean };
+}
+
+export interface StrategyRunResult {
+    readonly strategy: StrategyInfo;
+    readonly ticks: number;
+    readonly batches: number;
+    /** Bar-close wake-ups delivered to onBarClose, in total and per subscribed timeframe. */
+    readonly barCloses: number;
+    readonly barClosesByTimeframe: Readonly<Record<string, number>>;
+    readonly tickWakeups: number;
+    /** Times (UTC microseconds) of the first and last tick; undefined for no ticks. */
+    readonly firstTime?: number;
+    readonly lastTime?: number;
+    readonly series: Readonly<Record<string, RecordedSeries>>;
+    readonly logs: RunLogs;
+    /** Wall time of the run as the caller saw it (data reads included). */
+    readonly elapsedMs: number;
+    /** Time the worker spent in the engine and the strategy. */
+    readonly workerMs: number;
+    readonly ticksPerSecond: number;
+}
+
+export type StrategyRunErrorKind = 'load' | 'invalid' | 'params' | 'strategy' | 'timeout' | 'cancelled' | 'data' | 'worker';
+
+/** Why a run failed; `stack` is the strategy's stack trace, source-mapped to the user's file. */
+export class StrategyRunError extends Error {
+    constructor(readonly kind: StrategyRunErrorKind, message: string, readonly strategyStack?: string) {
+        super(message);
+        this.name = 'StrategyRunError';
+    }
+}
+
+/** Hooks, as written into the shared status word while one runs (the runner names the stuck one). */
+export const HOOKS = ['', 'onStart', 'onBarClose', 'onTick', 'onStop', 'loading'] as const;
+
+// ---------------------------------------------------------------- worker messages
+
+export interface StartMessage {
+    readonly type: 'start';
+    readonly file: string;
+    readonly params: ParamInput;
+    readonly engine: StrategyEngineOptions;
+    /** Int32 [0] = index in HOOKS of the running hook; Float64 [1] = engine clock when it was entered. */
+    readonly status: SharedArrayBuffer;
+}
+
+export interface BatchMessage {
+    readonly type: 'batch';
+    readonly time: BigInt64Array;
+    readonly price?: Float64Array;
+    readonly size?: Float64Array;
+    readonly bid?: Float64Array;
+    readonly ask?: Float64Array;
+}
+
+export type ToWorker = StartMessage | BatchMessage | { readonly type: 'end' };
+
+export interface SerializedError {
+    readonly kind: StrategyRunErrorKind;
+    readonly message: string;
+    readonly stack?: string;
+}
+
+export type FromWorker =
+    | { readonly type: 'ready'; readonly strategy: StrategyInfo }
+    | { readonly type: 'progress'; readonly ticks: number; readonly batches: number; readonly time: number }
+    | { readonly type: 'result'; readonly result: Omit<StrategyRunResult, 'elapsedMs' | 'ticksPerSecond'> }
+    | { readonly type: 'error'; readonly error: SerializedError };

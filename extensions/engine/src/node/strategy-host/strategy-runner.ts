@@ -1,0 +1,148 @@
+// *****************************************************************************
+// Runs a strategy in its own worker thread: the worker owns the run's engine; ticks flow
+// from the source to the worker as transferred buffers (no copy), at most two batches in
+// flight. Progress, cancel (AbortSignal), a hard timeout and a stall timeout that
+// terminate a strategy stuck in a loop.
+// *****************************************************************************
+
+import * as path from 'path';
+import { Worker } from 'worker_threads';
+import { TickBatch, TICK_COLUMNS } from '@backtestr/plugins-sdk';
+import {
+    BatchMessage, FromWorker, HOOKS, StrategyInfo, StrategyRunError, StrategyRunOptions, StrategyRunResult, ToWorker
+} from './strategy-run-protocol';
+
+const MAX_IN_FLIGHT = 2;
+
+/** The batch as a message, its columns' buffers to transfer (copied first when a buffer is shared or larger than the column). */
+export function batchMessage(batch: TickBatch): { message: BatchMessage; transfer: ArrayBuffer[] } {
+    const message: Record<string, unknown> = { type: 'batch' };
+    const transfer: ArrayBuffer[] = [];
+    for (const name of TICK_COLUMNS) {
+        const column = batch[name];
+        if (!column) {
+            continue;
+        }
+        const whole = column.byteOffset === 0 && column.byteLength === column.buffer.byteLength && column.buffer instanceof ArrayBuffer &&
+            !transfer.includes(column.buffer);
+        const own = whole ? column : column.slice();
+        transfer.push(own.buffer as ArrayBuffer);
+        message[name] = own;
+    }
+    return { message: message as unknown as BatchMessage, transfer };
+}
+
+export function runStrategy(options: StrategyRunOptions): Promise<StrategyRunResult> {
+    return new Promise<StrategyRunResult>((resolve, reject) => {
+        const started = performance.now();
+        const status = new SharedArrayBuffer(16);
+        const hookWord = new Int32Array(status, 0, 1);
+        const hookClock = new Float64Array(status, 8, 1);
+        const worker = new Worker(path.join(__dirname, 'strategy-worker.js'));
+        const timeoutMs = options.timeoutMs ?? 600_000;
+        const stallMs = options.stallTimeoutMs ?? 30_000;
+        let settled = false;
+        let info: StrategyInfo | undefined;
+        let inFlight = 0;
+        let waitingForResult = false;
+        let lastHeard = performance.now();
+        let wake: (() => void) | undefined;
+
+        const finish = (error: StrategyRunError | undefined, result?: StrategyRunResult): void => {
+            if (settled) {
+                return;
+            }
+            settled = true;
+            clearInterval(watchdog);
+            options.signal?.removeEventListener('abort', onAbort);
+            void worker.terminate();
+            wake?.();
+            if (error) {
+                reject(error);
+            } else {
+                resolve(result!);
+            }
+        };
+        const stuck = (why: string): StrategyRunError => {
+            const hook = HOOKS[Atomics.load(hookWord, 0)];
+            const when = hookClock[0] > 0 ? ` at strategy time ${new Date(hookClock[0] / 1000).toISOString()}` : '';
+            const doing = hook ? `${hook === 'loading' ? 'loading the strategy' : hook} did not return${when} (an infinite loop?)` : 'the run did not finish';
+            return new StrategyRunError('timeout', `Strategy '${info?.id ?? path.basename(options.file)}' was terminated: ${doing}; ${why}.`);
+        };
+        const watchdog = setInterval(() => {
+            const now = performance.now();
+            if (now - started > timeoutMs) {
+                finish(stuck(`the run exceeded its time limit of ${timeoutMs / 1000} s`));
+            } else if ((inFlight > 0 || waitingForResult || !info) && now - lastHeard > stallMs) {
+                finish(stuck(`no answer for ${stallMs / 1000} s`));
+            }
+        }, Math.max(10, Math.min(1000, stallMs / 4, timeoutMs / 4)));
+        const onAbort = (): void => finish(new StrategyRunError('cancelled', `Run of ${info?.id ?? path.basename(options.file)} cancelled.`));
+        if (options.signal?.aborted) {
+            onAbort();
+            return;
+        }
+        options.signal?.addEventListener('abort', onAbort);
+
+        worker.on('error', error => finish(new StrategyRunError('worker', `The strategy worker failed: ${error.message}`, error.stack)));
+        worker.on('exit', code => finish(new StrategyRunError('worker', `The strategy worker exited (code ${code}) before the run finished.`)));
+        worker.on('message', (message: FromWorker) => {
+            lastHeard = performance.now();
+            switch (message.type) {
+                case 'ready':
+                    info = message.strategy;
+                    void feed();
+                    break;
+                case 'progress':
+                    inFlight--;
+                    wake?.();
+                    options.onProgress?.({ ticks: message.ticks, batches: 0, time: message.time, elapsedMs: performance.now() - started });
+                    break;
+                case 'result': {
+                    const elapsedMs = performance.now() - started;
+                    finish(undefined, { ...message.result, elapsedMs, ticksPerSecond: message.result.ticks / Math.max(elapsedMs, 1e-3) * 1000 });
+                    break;
+                }
+                case 'error':
+                    finish(new StrategyRunError(message.error.kind, message.error.message, message.error.stack));
+                    break;
+            }
+        });
+
+        const send = (message: ToWorker, transfer: ArrayBuffer[] = []): void => worker.postMessage(message, transfer);
+
+        async function feed(): Promise<void> {
+            try {
+                for await (const batch of options.source) {
+                    if (settled) {
+                        return;
+                    }
+                    while (inFlight >= MAX_IN_FLIGHT && !settled) {
+                        await new Promise<void>(r => wake = r);
+                    }
+                    if (settled) {
+                        return;
+                    }
+                    if (batch.time.length === 0) {
+                        continue;
+                    }
+                    const { message, transfer } = batchMessage(batch);
+                    if (inFlight === 0) {
+                        lastHeard = performance.now();
+                    }
+                    inFlight++;
+                    send(message, transfer);
+                }
+                if (!settled) {
+                    waitingForResult = true;
+                    lastHeard = performance.now();
+                    send({ type: 'end' });
+                }
+            } catch (error) {
+                finish(new StrategyRunError('data', `Reading the ticks failed: ${(error as Error).message}`));
+            }
+        }
+
+        send({ type: 'start', file: options.file, params: options.params ?? {}, engine: { priceSource: options.priceSource, session: options.session, depth: options.depth }, status });
+    });
+}
