@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+// The headless BackTestr CLI; see lib/backtestr-cli.js (`backtestr help`).
+'use strict';
+const { main } = require('../lib/backtestr-cli');
+
+main(process.argv.slice(2)).then(code => {
+    process.exitCode = code;
+}, error => {
+    process.stderr.write(`backtestr: ${error instanceof Error ? error.stack || error.message : String(error)}\n`);
+    process.exitCode = 1;
+});
