@@ -55,7 +55,17 @@ export class MtfState {
     protected readonly series = new Map<string, MtfSeriesImpl>();
     readonly depth: number;
 
-    constructor(buffer: ArrayBufferLike, readonly layout: MtfStateLayout, readonly timeframes: readonly Timeframe[]) {
+    readonly layout: MtfStateLayout;
+
+    constructor(buffer: ArrayBufferLike, layout: MtfStateLayout, readonly timeframes: readonly Timeframe[]) {
+        // A plain object of fixed shape: the engine's layout object may be a slow (dictionary) one.
+        this.layout = {
+            HEADER: layout.HEADER, TF_HEADER: layout.TF_HEADER, RECORD: layout.RECORD, H_DEPTH: layout.H_DEPTH, H_TICKS: layout.H_TICKS,
+            H_CLOCK: layout.H_CLOCK, H_LAST_PRICE: layout.H_LAST_PRICE, T_COMPLETED: layout.T_COMPLETED, T_HAS_PARTIAL: layout.T_HAS_PARTIAL,
+            R_OPEN: layout.R_OPEN, R_HIGH: layout.R_HIGH, R_LOW: layout.R_LOW, R_CLOSE: layout.R_CLOSE, R_VOLUME: layout.R_VOLUME,
+            R_TICKS: layout.R_TICKS, R_TIME: layout.R_TIME, R_START: layout.R_START, R_END: layout.R_END, R_LAST: layout.R_LAST
+        };
+        layout = this.layout;
         this.f64 = new Float64Array(buffer);
         this.lo = new Uint32Array(buffer);
         this.hi = new Int32Array(buffer);
@@ -123,34 +133,70 @@ export class MtfState {
     }
 }
 
-/** A view whose slot offset is computed at each read (the partial bar, or the bar `ago` back). */
+/**
+ * A view whose slot offset is computed at each read: the partial bar (`ago` -1) or the
+ * completed bar `ago` back. Slot numbers are kept as own fields so a read is a few loads.
+ */
 class BarViewImpl implements BarView {
-    constructor(protected readonly state: MtfState, protected readonly tf: number, protected readonly ago: number) { }
+    protected readonly f64: Float64Array;
+    protected readonly flagSlot: number;
+    protected readonly partialSlot: number;
+    protected readonly ringSlot: number;
+    protected readonly depth: number;
+    protected readonly rOpen: number; protected readonly rHigh: number; protected readonly rLow: number; protected readonly rClose: number;
+    protected readonly rVolume: number; protected readonly rTicks: number; protected readonly rTime: number; protected readonly rStart: number;
+    protected readonly rEnd: number; protected readonly rLast: number; protected readonly record: number;
 
-    protected get o(): number {
-        return this.ago < 0 ? this.state.partialOffset(this.tf) : this.state.completedOffset(this.tf, this.ago);
+    constructor(protected readonly state: MtfState, tf: number, protected readonly ago: number) {
+        const L = state.layout;
+        const n = state.timeframes.length;
+        this.f64 = state.f64;
+        this.depth = state.depth;
+        this.record = L.RECORD;
+        this.flagSlot = L.HEADER + tf * L.TF_HEADER + (ago < 0 ? L.T_HAS_PARTIAL : L.T_COMPLETED);
+        this.partialSlot = L.HEADER + n * L.TF_HEADER + tf * L.RECORD;
+        this.ringSlot = L.HEADER + n * L.TF_HEADER + n * L.RECORD + tf * state.depth * L.RECORD;
+        this.rOpen = L.R_OPEN; this.rHigh = L.R_HIGH; this.rLow = L.R_LOW; this.rClose = L.R_CLOSE; this.rVolume = L.R_VOLUME;
+        this.rTicks = L.R_TICKS; this.rTime = L.R_TIME; this.rStart = L.R_START; this.rEnd = L.R_END; this.rLast = L.R_LAST;
     }
-    get open(): number { return this.num(this.state.layout.R_OPEN); }
-    get high(): number { return this.num(this.state.layout.R_HIGH); }
-    get low(): number { return this.num(this.state.layout.R_LOW); }
-    get close(): number { return this.num(this.state.layout.R_CLOSE); }
-    get volume(): number { return this.num(this.state.layout.R_VOLUME); }
-    get ticks(): number { return this.num(this.state.layout.R_TICKS); }
-    get time(): UnixMicros { return this.int(this.state.layout.R_TIME); }
-    get start(): UnixMicros { return this.int(this.state.layout.R_START); }
-    get end(): UnixMicros { return this.int(this.state.layout.R_END); }
-    get lastTick(): UnixMicros { return this.int(this.state.layout.R_LAST); }
+
+    /** Slot offset of the bar now, -1 when it is gone or not there yet. */
+    protected o(): number {
+        const flag = this.f64[this.flagSlot];
+        if (this.ago < 0) {
+            return flag === 0 ? -1 : this.partialSlot;
+        }
+        return this.ago < flag && this.ago < this.depth ? this.ringSlot + ((flag - 1 - this.ago) % this.depth) * this.record : -1;
+    }
+    get open(): number { return this.num(this.rOpen); }
+    get high(): number { return this.num(this.rHigh); }
+    get low(): number { return this.num(this.rLow); }
+    get close(): number { return this.num(this.rClose); }
+    get volume(): number { return this.num(this.rVolume); }
+    get ticks(): number { return this.num(this.rTicks); }
+    get time(): UnixMicros { return this.int(this.rTime); }
+    get start(): UnixMicros { return this.int(this.rStart); }
+    get end(): UnixMicros { return this.int(this.rEnd); }
+    get lastTick(): UnixMicros { return this.int(this.rLast); }
     /** NaN once the bar is gone (a partial view kept past its bar's completion). */
     protected num(field: number): number {
-        const o = this.o;
-        return o < 0 ? NaN : this.state.f64[o + field];
+        const o = this.o();
+        return o < 0 ? NaN : this.f64[o + field];
     }
     protected int(field: number): number {
-        const o = this.o;
+        const o = this.o();
         return o < 0 ? NaN : this.state.int(o + field);
     }
+    /** Whether the bar is there now. */
+    present(): boolean {
+        return this.o() >= 0;
+    }
     snapshot(): Bar {
-        return this.state.barAt(this.o);
+        const o = this.o();
+        if (o < 0) {
+            throw new Error('This bar is no longer in the engine state: snapshot() a bar while it is current.');
+        }
+        return this.state.barAt(o);
     }
     toJSON(): Bar {
         return this.snapshot();
@@ -167,7 +213,7 @@ class MtfSeriesImpl implements MtfSeries {
     }
 
     get partial(): BarView | undefined {
-        return this.state.partialOffset(this.index) < 0 ? undefined : this.partialView;
+        return this.partialView.present() ? this.partialView : undefined;
     }
 
     bar(offset: number): BarView | undefined {

@@ -100,7 +100,7 @@ export interface StartMessage {
     readonly file: string;
     readonly params: ParamInput;
     readonly engine: StrategyEngineOptions;
-    /** Int32 [0] = index in HOOKS of the running hook; Float64 [1] = engine clock when it was entered. */
+    /** Int32 [0] = index in HOOKS of the running hook; int64 at byte 8 = engine clock (UTC micros) when it was entered. */
     readonly status: SharedArrayBuffer;
 }
 

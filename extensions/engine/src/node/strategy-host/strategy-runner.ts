@@ -37,7 +37,7 @@ export function runStrategy(options: StrategyRunOptions): Promise<StrategyRunRes
         const started = performance.now();
         const status = new SharedArrayBuffer(16);
         const hookWord = new Int32Array(status, 0, 1);
-        const hookClock = new Float64Array(status, 8, 1);
+        const hookClock = new BigInt64Array(status, 8, 1);
         const worker = new Worker(path.join(__dirname, 'strategy-worker.js'));
         const timeoutMs = options.timeoutMs ?? 600_000;
         const stallMs = options.stallTimeoutMs ?? 30_000;
@@ -65,7 +65,7 @@ export function runStrategy(options: StrategyRunOptions): Promise<StrategyRunRes
         };
         const stuck = (why: string): StrategyRunError => {
             const hook = HOOKS[Atomics.load(hookWord, 0)];
-            const when = hookClock[0] > 0 ? ` at strategy time ${new Date(hookClock[0] / 1000).toISOString()}` : '';
+            const when = hookClock[0] > 0n ? ` at strategy time ${new Date(Number(hookClock[0] / 1000n)).toISOString()}` : '';
             const doing = hook ? `${hook === 'loading' ? 'loading the strategy' : hook} did not return${when} (an infinite loop?)` : 'the run did not finish';
             return new StrategyRunError('timeout', `Strategy '${info?.id ?? path.basename(options.file)}' was terminated: ${doing}; ${why}.`);
         };

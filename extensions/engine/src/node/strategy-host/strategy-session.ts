@@ -13,12 +13,21 @@ import { LoadedStrategy } from './strategy-loader';
 type Definition = StrategyDefinition<Record<string, ParamSpec>>;
 
 const L = MTF_LAYOUT;
+// Plain constants: the native layout object is read once, not per wake-up.
+const EV_BAR_CLOSE = L.EV_BAR_CLOSE;
+const EV_TICK = L.EV_TICK;
+const H_EVENT = L.H_EVENT;
+const H_CLOSED_MASK = L.H_CLOSED_MASK;
 const HOOK_START = HOOKS.indexOf('onStart');
 const HOOK_BAR = HOOKS.indexOf('onBarClose');
 const HOOK_TICK = HOOKS.indexOf('onTick');
 const HOOK_STOP = HOOKS.indexOf('onStop');
 
 class StrategyContextImpl implements StrategyContext {
+    /** The last timeframe asked for and its series: strategies ask for the same one in a row. */
+    protected lastTimeframe = '';
+    protected lastSeries: MtfSeries | undefined;
+
     constructor(readonly params: ParamValues<Record<string, ParamSpec>>, protected readonly state: MtfState, protected readonly recorder: RunRecorder) { }
 
     get time(): number {
@@ -26,7 +35,13 @@ class StrategyContextImpl implements StrategyContext {
     }
 
     mtf(timeframe: string): MtfSeries {
-        return this.state.get(timeframe);
+        if (timeframe === this.lastTimeframe) {
+            return this.lastSeries!;
+        }
+        const series = this.state.get(timeframe);
+        this.lastTimeframe = timeframe;
+        this.lastSeries = series;
+        return series;
     }
 
     log(message: string): void {
@@ -41,7 +56,8 @@ class StrategyContextImpl implements StrategyContext {
 /** Where a session reports the running hook: [0] hook index, Float64 [1] the clock when it started. */
 export interface HookStatus {
     readonly hook: Int32Array;
-    readonly clock: Float64Array;
+    /** The engine clock at hook entry as the two 32-bit words of its int64 (low first). */
+    readonly clock: Int32Array;
 }
 
 export class StrategySession {
@@ -60,9 +76,10 @@ export class StrategySession {
     protected tickWakeups = 0;
     protected firstTime: number | undefined;
     protected busyMs = 0;
+    protected readonly clockWords: Int32Array;
 
     constructor(loaded: LoadedStrategy, params: ParamInput, options: StrategyEngineOptions = {},
-        protected readonly status: HookStatus = { hook: new Int32Array(1), clock: new Float64Array(1) }) {
+        protected readonly status: HookStatus = { hook: new Int32Array(1), clock: new Int32Array(2) }) {
         this.definition = loaded.definition;
         let values: ParamValues<Record<string, ParamSpec>>;
         try {
@@ -79,6 +96,7 @@ export class StrategySession {
         const tick = this.definition.subscribe.tick === true;
         this.engine.subscribe({ barClose, everyTick: tick });
         this.state = new MtfState(this.engine.f64.buffer, L, this.engine.timeframes);
+        this.clockWords = new Int32Array(this.engine.f64.buffer, L.H_CLOCK * 8, 2);
         this.ctx = new StrategyContextImpl(values, this.state, this.recorder);
         this.closeIndex = barClose.map(tf => this.engine.indexOf(tf)).sort((a, b) => a - b);
         this.closePow = this.closeIndex.map(i => 2 ** i);
@@ -113,7 +131,7 @@ export class StrategySession {
             this.firstTime = Number(batch.time[0]);
         }
         const f = this.engine.f64;
-        const eventSlot = L.H_EVENT;
+        const eventSlot = H_EVENT;
         let i = 0;
         do {
             i = this.engine.run(i);
@@ -129,8 +147,8 @@ export class StrategySession {
 
     protected dispatch(flags: number): void {
         const def = this.definition;
-        if (flags & L.EV_BAR_CLOSE && def.onBarClose) {
-            const mask = this.engine.f64[L.H_CLOSED_MASK];
+        if (flags & EV_BAR_CLOSE && def.onBarClose) {
+            const mask = this.engine.f64[H_CLOSED_MASK];
             for (let k = 0; k < this.closeIndex.length; k++) {
                 if (Math.floor(mask / this.closePow[k]) % 2 === 1) {
                     const tf = this.closeIndex[k];
@@ -142,7 +160,7 @@ export class StrategySession {
             }
             this.status.hook[0] = 0;
         }
-        if (flags & L.EV_TICK) {
+        if (flags & EV_TICK) {
             this.tickWakeups++;
             if (def.onTick) {
                 this.enter(HOOK_TICK);
@@ -154,7 +172,9 @@ export class StrategySession {
 
     protected enter(hook: number): void {
         this.status.hook[0] = hook;
-        this.status.clock[0] = this.state.clock;
+        // The clock's int64 bits, copied as two 32-bit words (no conversion per wake-up).
+        this.status.clock[0] = this.clockWords[0];
+        this.status.clock[1] = this.clockWords[1];
     }
 
     /** Calls onStop and returns the run's result (without the caller's wall time). */

@@ -52,7 +52,7 @@ port.on('message', (message: ToWorker) => {
             case 'start': {
                 file = path.resolve(message.file);
                 hookWord = new Int32Array(message.status, 0, 1);
-                const status = { hook: hookWord, clock: new Float64Array(message.status, 8, 1) };
+                const status = { hook: hookWord, clock: new Int32Array(message.status, 8, 2) };
                 status.hook[0] = HOOKS.indexOf('loading');
                 const loaded = loadStrategy(file);
                 status.hook[0] = 0;

@@ -1,0 +1,118 @@
+#!/usr/bin/env node
+// @ts-check
+// `node extensions/engine/bench/strategy-run.js`: end-to-end throughput of a strategy run,
+// DuckDB file -> column stream -> worker (transferred batches) -> native MTF engine ->
+// strategy hooks -> run result. The real SPY trades of ../shared/data (or synthetic ones
+// when absent) are imported into a temp workspace and repeated in SQL to >= BENCH_TICKS
+// (default 50M) ticks, times shifted by whole weeks so they stay sorted. Cases: the sample
+// SMA cross woken on 1m bar closes; a strategy woken on every tick (reads the partial 1H
+// bar). Also the DuckDB stream alone. Prints ticks/s and the peak RSS of the process (the
+// worker threads included; the database is built in a child process). Measures; asserts nothing. Needs the built lib/ of plugins-sdk,
+// engine, data-import and cli.
+'use strict';
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { seedSampleWorkspace, defaultDataDir } = require('@backtestr/data-import/lib/node/sample-workspace');
+const { WorkspaceDatabase, workspaceDatabasePath } = require('@backtestr/data-import/lib/node/workspace-database');
+const { TickRepository } = require('@backtestr/data-import/lib/node/tick-repository');
+const { duckdbTickSource } = require('@backtestr/cli/lib/duckdb-tick-source');
+const { runStrategy } = require('../lib/node/strategy-host/strategy-runner');
+const { execFileSync } = require('child_process');
+
+const TARGET = Number(process.env.BENCH_TICKS ?? 50_000_000);
+const WEEK_US = 7 * 86_400_000_000;
+const root = path.resolve(__dirname, '../../..');
+const SMA = path.join(root, 'sample-workspace/strategies/sma-cross-1h-filter.ts');
+
+const PER_TICK = `import { defineStrategy } from '@backtestr/plugins-sdk';
+let n = 0, above = 0;
+export default defineStrategy({
+    id: 'bench.per-tick', params: {}, subscribe: { tick: true },
+    onStart() { n = 0; above = 0; },
+    onTick(ctx) {
+        const h1 = ctx.mtf('1H').partial!;
+        n++;
+        if (h1.close > h1.open) { above++; }
+    },
+    onStop(ctx) { ctx.record('ticks', n); ctx.record('above', above); }
+});
+`;
+
+const mb = bytes => `${(bytes / 1048576).toFixed(0)} MB`;
+const peakRss = () => process.resourceUsage().maxRSS * 1024;
+
+async function buildWorkspace(dir) {
+    const dbPath = workspaceDatabasePath(dir);
+    const seeded = await seedSampleWorkspace(dbPath, defaultDataDir());
+    const db = await WorkspaceDatabase.open(dbPath);
+    try {
+        const [spy] = await db.all(`SELECT i.id, count(*)::DOUBLE AS n, (max(time_us) - min(time_us))::DOUBLE AS span
+            FROM trades t JOIN instruments i ON i.id = t.instrument_id WHERE i.symbol = 'SPY' GROUP BY i.id`);
+        const n = Number(spy.n);
+        const reps = Math.ceil(TARGET / n);
+        const shift = Math.ceil((Number(spy.span) + 1) / WEEK_US) * WEEK_US;
+        const t0 = Date.now();
+        await db.run(`INSERT INTO trades SELECT t.instrument_id, t.time_us + r.k * ${shift}, t.price_ticks, t.size, t.flags
+            FROM trades t, (SELECT range AS k FROM range(1, ${reps})) r WHERE t.instrument_id = ${Number(spy.id)} ORDER BY 2`);
+        await db.checkpoint();
+        console.log(`workspace: ${seeded.source} SPY trades x ${reps} = ${(n * reps / 1e6).toFixed(1)}M ticks, ${mb(db.fileSize())} DuckDB file, built in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+        return { instrumentId: Number(spy.id) };
+    } finally {
+        db.close();
+    }
+}
+
+async function openSource(dir, instrumentId) {
+    const db = await WorkspaceDatabase.open(workspaceDatabasePath(dir));
+    const repo = new TickRepository(db);
+    const instrument = await repo.getInstrument(instrumentId);
+    return { db, source: duckdbTickSource(repo, { instrumentId, kind: 'trades' }, instrument) };
+}
+
+async function main() {
+    if (process.argv[2] === '--build') {
+        const { instrumentId } = await buildWorkspace(process.argv[3]);
+        fs.writeFileSync(path.join(process.argv[3], 'instrument.json'), JSON.stringify(instrumentId));
+        return;
+    }
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'backtestr-bench-'));
+    try {
+        // The database is built in a child process: the peak RSS printed here is the runs' alone.
+        execFileSync(process.execPath, [__filename, '--build', dir], { stdio: 'inherit' });
+        const instrumentId = JSON.parse(fs.readFileSync(path.join(dir, 'instrument.json'), 'utf8'));
+        const perTick = path.join(dir, 'per-tick.ts');
+        fs.writeFileSync(perTick, PER_TICK);
+
+        {
+            const { db, source } = await openSource(dir, instrumentId);
+            const t0 = performance.now();
+            let n = 0;
+            for await (const b of source) {
+                n += b.time.length;
+            }
+            const s = (performance.now() - t0) / 1000;
+            db.close();
+            console.log(`DuckDB stream -> engine batches alone: ${(n / s / 1e6).toFixed(1)}M ticks/s (${(n / 1e6).toFixed(1)}M ticks in ${s.toFixed(2)} s)`);
+        }
+        for (const [name, file] of [['SMA cross, woken on 1m bar closes', SMA], ['woken on every tick', perTick]]) {
+            const { db, source } = await openSource(dir, instrumentId);
+            try {
+                const r = await runStrategy({ file, source, timeoutMs: 3_600_000 });
+                console.log(`end-to-end ${name}: ${(r.ticksPerSecond / 1e6).toFixed(1)}M ticks/s (${(r.ticks / 1e6).toFixed(1)}M ticks in ${(r.elapsedMs / 1000).toFixed(2)} s; ` +
+                    `worker busy ${(r.workerMs / 1000).toFixed(2)} s = ${(r.ticks / r.workerMs / 1e3).toFixed(1)}M ticks/s; bar closes ${r.barCloses}, tick wake-ups ${r.tickWakeups}); peak RSS so far ${mb(peakRss())}`);
+            } finally {
+                db.close();
+            }
+            await new Promise(resolve => setTimeout(resolve, 50));
+        }
+        console.log(`peak RSS ${mb(peakRss())}`);
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+}
+
+main().catch(error => {
+    console.error(error);
+    process.exitCode = 1;
+});
