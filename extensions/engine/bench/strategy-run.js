@@ -19,6 +19,37 @@ const { TickRepository } = require('@backtestr/data-import/lib/node/tick-reposit
 const { duckdbTickSource } = require('@backtestr/cli/lib/duckdb-tick-source');
 const { runStrategy } = require('../lib/node/strategy-host/strategy-runner');
 const { execFileSync } = require('child_process');
+const { loadStrategy } = require('../lib/node/strategy-host/strategy-loader');
+const { StrategySession } = require('../lib/node/strategy-host/strategy-session');
+
+/** ns per read of a partial-bar field through the strategy context, in this thread (no worker, no native call). */
+function fieldReadNanos(file) {
+    const n = 100_000;
+    const time = new BigInt64Array(n);
+    const price = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+        time[i] = 1_381_104_000_000_000n + BigInt(i) * 100_000n;
+        price[i] = 100 + (i % 13) * 0.01;
+    }
+    const session = new StrategySession(loadStrategy(file), {}, {});
+    session.start();
+    session.processBatch({ time, price });
+    const ctx = session['ctx'];
+    let best = Infinity;
+    for (let round = 0; round < 5; round++) {
+        let sum = 0;
+        const reads = 20_000_000;
+        const t0 = performance.now();
+        for (let i = 0; i < reads; i++) {
+            sum += ctx.mtf('1H').partial.close;
+        }
+        best = Math.min(best, (performance.now() - t0) * 1e6 / reads);
+        if (sum === 42) {
+            console.log('');
+        }
+    }
+    return best;
+}
 
 const TARGET = Number(process.env.BENCH_TICKS ?? 50_000_000);
 const WEEK_US = 7 * 86_400_000_000;
@@ -106,6 +137,7 @@ async function main() {
             }
             await new Promise(resolve => setTimeout(resolve, 50));
         }
+        console.log(`strategy read of ctx.mtf('1H').partial.close: ${fieldReadNanos(SMA).toFixed(1)} ns (no native call)`);
         console.log(`peak RSS ${mb(peakRss())}`);
     } finally {
         fs.rmSync(dir, { recursive: true, force: true });

@@ -96,7 +96,7 @@ export function runStrategy(options: StrategyRunOptions): Promise<StrategyRunRes
                 case 'progress':
                     inFlight--;
                     wake?.();
-                    options.onProgress?.({ ticks: message.ticks, batches: 0, time: message.time, elapsedMs: performance.now() - started });
+                    options.onProgress?.({ ticks: message.ticks, batches: message.batches, time: message.time, elapsedMs: performance.now() - started });
                     break;
                 case 'result': {
                     const elapsedMs = performance.now() - started;

@@ -198,6 +198,10 @@ export class StrategySession {
         };
     }
 
+    get batchesProcessed(): number {
+        return this.batches;
+    }
+
     /** The hook running now ('' when none): what a stuck strategy was doing. */
     static hookName(index: number): string {
         return HOOKS[index] ?? '';

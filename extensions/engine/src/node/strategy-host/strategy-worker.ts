@@ -63,7 +63,7 @@ port.on('message', (message: ToWorker) => {
             }
             case 'batch': {
                 session!.processBatch(message);
-                post({ type: 'progress', ticks: session!.engine.ticksProcessed, batches: 0, time: session!.state.clock });
+                post({ type: 'progress', ticks: session!.engine.ticksProcessed, batches: session!.batchesProcessed, time: session!.state.clock });
                 break;
             }
             case 'end': {
