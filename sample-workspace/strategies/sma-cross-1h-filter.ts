@@ -2,8 +2,10 @@ import { defineStrategy, SmaCalculation } from '@backtestr/plugins-sdk';
 
 /**
  * SMA cross on 1-minute bars with a 1-hour trend filter.
- * Buys when the fast SMA crosses above the slow one while the forming 1-hour bar is up
- * (its close above its open), and exits when the fast SMA crosses back below.
+ * Signals a buy when the fast SMA crosses above the slow one while the forming 1-hour bar is up
+ * (its close above its open: read from the partial 1H bar, which holds only ticks already seen),
+ * and an exit when the fast SMA crosses back below. Orders come with the execution engine; until
+ * then the strategy logs its signals and records the averages for the charts.
  */
 let fast: SmaCalculation;
 let slow: SmaCalculation;
@@ -33,7 +35,15 @@ export default defineStrategy({
         ctx.record('fast', f);
         ctx.record('slow', s);
         if (wasAbove !== undefined && above !== wasAbove) {
-            ctx.log(above ? `fast ${f.toFixed(5)} crossed above slow ${s.toFixed(5)}` : `fast crossed below slow`);
+            const hour = ctx.mtf('1H').partial;
+            const hourUp = hour !== undefined && hour.close > hour.open;
+            if (above && hourUp) {
+                ctx.log(`buy signal: fast ${f.toFixed(5)} crossed above slow ${s.toFixed(5)}, 1H bar up (${hour.open} -> ${hour.close})`);
+            } else if (above) {
+                ctx.log('cross above ignored: the forming 1H bar is not up');
+            } else {
+                ctx.log(`exit signal: fast ${f.toFixed(5)} crossed below slow ${s.toFixed(5)}`);
+            }
         }
         wasAbove = above;
     }
