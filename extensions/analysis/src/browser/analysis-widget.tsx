@@ -2,7 +2,8 @@ import * as React from '@theia/core/shared/react';
 import { inject, injectable, postConstruct } from '@theia/core/shared/inversify';
 import { ReactWidget } from '@theia/core/lib/browser/widgets/react-widget';
 import { codicon } from '@theia/core/lib/browser/widgets/widget';
-import { AnalysisService, MetricDefinition } from '../common/analysis-protocol';
+import { AnalysisService } from '../common/analysis-protocol';
+import { StatisticDefinition } from '../common/statistics/statistic-definitions';
 
 /** The analysis dashboard of a run: headline metrics, equity, trades, heatmaps. */
 @injectable()
@@ -14,7 +15,7 @@ export class AnalysisWidget extends ReactWidget {
     @inject(AnalysisService)
     protected readonly analysisService: AnalysisService;
 
-    protected definitions: readonly MetricDefinition[] = [];
+    protected definitions: readonly StatisticDefinition[] = [];
 
     @postConstruct()
     protected init(): void {
@@ -25,7 +26,7 @@ export class AnalysisWidget extends ReactWidget {
         this.title.closable = true;
         this.addClass('backtestr-analysis');
         this.update();
-        this.analysisService.listMetricDefinitions().then(definitions => {
+        this.analysisService.listStatisticDefinitions().then(definitions => {
             this.definitions = definitions;
             this.update();
         });

@@ -1,9 +1,10 @@
 import { injectable } from '@theia/core/shared/inversify';
-import { AnalysisService, METRIC_DEFINITIONS, MetricDefinition } from '../common/analysis-protocol';
+import { AnalysisService } from '../common/analysis-protocol';
+import { STATISTIC_DEFINITIONS, StatisticDefinition } from '../common/statistics/statistic-definitions';
 
 @injectable()
 export class AnalysisServiceImpl implements AnalysisService {
-    async listMetricDefinitions(): Promise<readonly MetricDefinition[]> {
-        return METRIC_DEFINITIONS;
+    async listStatisticDefinitions(): Promise<readonly StatisticDefinition[]> {
+        return STATISTIC_DEFINITIONS;
     }
 }
