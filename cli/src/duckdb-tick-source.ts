@@ -1,8 +1,8 @@
 // *****************************************************************************
-// The ticks of a workspace dataset as a strategy run's tick source: data-import's column
-// stream (time as float64 microseconds, prices as tick counts) converted to the engine's
-// batches (time as int64 microseconds, prices as decimals), one fresh set of arrays per
-// batch so they can be transferred to the run's worker.
+// The ticks of a workspace dataset as a strategy run's tick source: data-import's batch
+// stream (time as int64 microseconds, prices as tick counts, the next batch read while this
+// one is processed) converted to the engine's batches (prices as decimals, converted in
+// place), one fresh set of arrays per batch so they can be transferred to the run's worker.
 // *****************************************************************************
 
 import { DatasetKey, Instrument, TickColumns } from '@backtestr/data-import';
@@ -53,13 +53,31 @@ export function tickBatchFromColumns(columns: TickColumns, scale: { mantissa: nu
     };
 }
 
-/** Streams a dataset in [from, to) as engine batches of whole UTC days (about `batchRows` ticks each). */
+/** Tick counts to decimal prices in place (the same `ticks * mantissa / divisor` as `toPrices`): the array is the batch's own. */
+function toPricesInPlace(ticks: Float64Array, scale: { mantissa: number; divisor: number }): Float64Array {
+    const { mantissa, divisor } = scale;
+    for (let i = 0; i < ticks.length; i++) {
+        ticks[i] = ticks[i] * mantissa / divisor;
+    }
+    return ticks;
+}
+
+/**
+ * Streams a dataset in [from, to) as engine batches of whole UTC days (about `batchRows` ticks each):
+ * times as read (int64), prices converted in place, every column its own buffer, ready to transfer.
+ */
 export async function* duckdbTickSource(repo: TickRepository, key: DatasetKey, instrument: Instrument,
     options: { from?: number; to?: number; batchRows?: number } = {}): AsyncGenerator<TickBatch> {
     const scale = tickScale(instrument.tickSize);
-    for await (const columns of repo.streamTicks(key, options)) {
+    for await (const columns of repo.streamTickBatches(key, options)) {
         if (columns.count > 0) {
-            yield tickBatchFromColumns(columns, scale);
+            yield {
+                time: columns.time,
+                price: columns.price && toPricesInPlace(columns.price, scale),
+                bid: columns.bid && toPricesInPlace(columns.bid, scale),
+                ask: columns.ask && toPricesInPlace(columns.ask, scale),
+                size: columns.size
+            };
         }
     }
 }
