@@ -93,6 +93,21 @@ struct Bar {
 }
 
 impl Bar {
+    /// Folds one tick (price, size, time) into the bar; the hot loop's only bar update.
+    #[inline(always)]
+    fn absorb(&mut self, p: f64, s: f64, t: i64) {
+        if p > self.high {
+            self.high = p;
+        }
+        if p < self.low {
+            self.low = p;
+        }
+        self.close = p;
+        self.volume += s;
+        self.ticks += 1.0;
+        self.last = t;
+    }
+
     fn merge(&mut self, o: &Bar) {
         if o.high > self.high {
             self.high = o.high;
@@ -627,16 +642,7 @@ impl Engine {
                 next_check = self.next_check;
             }
             let (p, s) = get(k);
-            if p > bar.high {
-                bar.high = p;
-            }
-            if p < bar.low {
-                bar.low = p;
-            }
-            bar.close = p;
-            bar.volume += s;
-            bar.ticks += 1.0;
-            bar.last = t;
+            bar.absorb(p, s, t);
             if extra {
                 self.apply_extra_roots(p, s, t);
             }
@@ -731,17 +737,7 @@ impl Engine {
     #[cold]
     fn apply_extra_roots(&mut self, p: f64, s: f64, t: i64) {
         for idx in 1..self.roots.len() {
-            let b = &mut self.tfs[self.roots[idx]].bar;
-            if p > b.high {
-                b.high = p;
-            }
-            if p < b.low {
-                b.low = p;
-            }
-            b.close = p;
-            b.volume += s;
-            b.ticks += 1.0;
-            b.last = t;
+            self.tfs[self.roots[idx]].bar.absorb(p, s, t);
         }
     }
 
