@@ -285,6 +285,8 @@ export interface DatasetService {
     getQualityReport(key: DatasetKey): Promise<QualityReport | undefined>;
     computeQualityReport(key: DatasetKey): Promise<QualityReport>;
     readBars(key: DatasetKey, timeframe: string, from?: UnixMicros, to?: UnixMicros, limit?: number): Promise<BarColumns>;
+    /** Ticks with `from <= time < to` in stored (time) order, at most `limit` (the first ones); prices in instrument ticks. */
+    readTicks(key: DatasetKey, from: UnixMicros, to: UnixMicros, limit?: number): Promise<TickColumns>;
     deleteDataset(key: DatasetKey): Promise<void>;
     exportDataset(key: DatasetKey, format: ExportFormat, targetPath: string): Promise<{ path: string; rows: number; bytes: number }>;
 }

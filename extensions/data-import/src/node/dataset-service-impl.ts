@@ -11,7 +11,7 @@ import { inject, injectable, named, optional } from '@theia/core/shared/inversif
 import { WorkspaceServer } from '@theia/workspace/lib/common';
 import {
     BarColumns, CsvFormatOptions, CsvPreset, DatasetErrors, DatasetKey, DatasetService, DatasetSummary, ExportFormat, ImportPreview,
-    ImportProgress, ImportRecord, ImportRequest, ImportResult, Instrument, QualityReport, QuarantinedRow, UnixMicros
+    ImportProgress, ImportRecord, ImportRequest, ImportResult, Instrument, QualityReport, QuarantinedRow, TickColumns, UnixMicros
 } from '../common/dataset-protocol';
 import { CSV_PRESETS } from './csv-presets';
 import { DataImporter } from './data-importer';
@@ -123,6 +123,18 @@ export class DatasetServiceImpl implements DatasetService {
 
     async readBars(key: DatasetKey, timeframe: string, from?: UnixMicros, to?: UnixMicros, limit?: number): Promise<BarColumns> {
         return (await this.repo()).readBars(key, timeframe, from, to, limit);
+    }
+
+    async readTicks(key: DatasetKey, from: UnixMicros, to: UnixMicros, limit?: number): Promise<TickColumns> {
+        const ticks = await (await this.repo()).readTicks(key, from, to);
+        if (limit === undefined || ticks.count <= limit) {
+            return ticks;
+        }
+        const n = Math.max(0, Math.trunc(limit));
+        return {
+            count: n, time: ticks.time.slice(0, n), price: ticks.price?.slice(0, n), size: ticks.size?.slice(0, n),
+            bid: ticks.bid?.slice(0, n), ask: ticks.ask?.slice(0, n), flags: ticks.flags.slice(0, n)
+        };
     }
 
     async deleteDataset(key: DatasetKey): Promise<void> {
