@@ -1,1 +1,3 @@
 export * from './chart-protocol';
+export * from './replay-protocol';
+export * from './bar-math';

@@ -1,0 +1,77 @@
+// *****************************************************************************
+// Replay protocol: the engine's multi-timeframe state at any tick of a dataset (walkback).
+// Plain data and typed-array columns only.
+// *****************************************************************************
+
+import type { DatasetKey } from '@backtestr/data-import';
+
+export const REPLAY_SERVICE_PATH = '/services/backtestr/replay';
+
+/** Microseconds since 1970-01-01T00:00:00Z (exact below 2^53). */
+export type UnixMicros = number;
+
+/** Bars as columns; `time` is the period start. Prices in instrument prices (tick counts times the tick size). */
+export interface ChartBarColumns {
+    readonly count: number;
+    readonly time: Float64Array;
+    readonly open: Float64Array;
+    readonly high: Float64Array;
+    readonly low: Float64Array;
+    readonly close: Float64Array;
+    readonly volume: Float64Array;
+}
+
+export interface ReplayRequest {
+    readonly dataset: DatasetKey;
+    /** Timeframes of the panels (intraday or 1D); the engine always adds 1D for its session boundaries. */
+    readonly timeframes: readonly string[];
+}
+
+export interface ReplayInfo {
+    readonly id: string;
+    readonly dataset: DatasetKey;
+    /** Timeframes in the order the frames list them (as requested). */
+    readonly timeframes: readonly string[];
+    readonly tickCount: number;
+    readonly firstTime: UnixMicros;
+    readonly lastTime: UnixMicros;
+    readonly tickSize: number;
+    readonly priceSource: 'last' | 'mid';
+    /** Engine sessions (1D periods) of the dataset: a replay step re-simulates at most one of them. */
+    readonly sessions: number;
+    /** Milliseconds the indexing pass took. */
+    readonly prepareMs: number;
+}
+
+/** What the engine saw after applying tick `tickIndex`, for every timeframe of the replay. */
+export interface ReplayFrame {
+    readonly tickIndex: number;
+    /** Time and price of that tick. */
+    readonly time: UnixMicros;
+    readonly price: number;
+    readonly timeframes: readonly string[];
+    /** Per timeframe: the newest completed bars (at most the window asked for), oldest first. */
+    readonly completed: ChartBarColumns[];
+    /** Per timeframe: bars completed since the start of the data. */
+    readonly completedCount: number[];
+    /** One row per timeframe: the forming bar; `time` is NaN where no period is in progress. */
+    readonly partial: ChartBarColumns;
+    /** Ticks re-simulated by the engine to build this frame (from the start of the cursor's session). */
+    readonly resimulatedTicks: number;
+}
+
+export const ReplayService = Symbol('ReplayService');
+export interface ReplayService {
+    /** Indexes a dataset with the native engine once (one pass); later frames cost at most one session. */
+    open(request: ReplayRequest): Promise<ReplayInfo>;
+    /** The state after tick `tickIndex` (0-based, clamped to the data), with `window` completed bars per timeframe (<= 1000). */
+    frame(id: string, tickIndex: number, window: number): Promise<ReplayFrame>;
+    /** Index of the last tick at or before `time` (-1 before the first tick). */
+    tickIndexAt(id: string, time: UnixMicros): Promise<number>;
+    /**
+     * The cursor one bar of `timeframe` forward (the tick that completes the forming bar) or back
+     * (the tick before the one that completed the newest bar). Returns the cursor unchanged at the ends.
+     */
+    stepBar(id: string, tickIndex: number, timeframe: string, direction: 1 | -1): Promise<number>;
+    close(id: string): Promise<void>;
+}

@@ -1,0 +1,89 @@
+import { inject, injectable, named } from '@theia/core/shared/inversify';
+import { ILogger } from '@theia/core/lib/common/logger';
+import { DatasetKey, DatasetService } from '@backtestr/data-import';
+import { ReplayFrame, ReplayInfo, ReplayRequest, ReplayService, UnixMicros } from '../common/replay-protocol';
+import { ReplaySession } from './replay-session';
+
+interface OpenReplay {
+    readonly info: ReplayInfo;
+    readonly session: ReplaySession;
+}
+
+/** Replays datasets of the workspace database: one indexed session per dataset and timeframe set. */
+@injectable()
+export class ReplayServiceImpl implements ReplayService {
+
+    @inject(DatasetService)
+    protected readonly datasets: DatasetService;
+
+    @inject(ILogger) @named('charts:ReplayServiceImpl')
+    protected readonly logger: ILogger;
+
+    protected readonly replays = new Map<string, Promise<OpenReplay>>();
+    protected readonly maxOpen = 4;
+
+    async open(request: ReplayRequest): Promise<ReplayInfo> {
+        const id = `${request.dataset.instrumentId}:${request.dataset.kind}:${request.timeframes.join(',')}`;
+        let replay = this.replays.get(id);
+        if (!replay) {
+            replay = this.create(id, request);
+            this.replays.set(id, replay);
+            replay.catch(() => this.replays.delete(id));
+            if (this.replays.size > this.maxOpen) {
+                this.replays.delete(this.replays.keys().next().value!);
+            }
+        }
+        return (await replay).info;
+    }
+
+    protected async create(id: string, request: ReplayRequest): Promise<OpenReplay> {
+        const key: DatasetKey = { instrumentId: request.dataset.instrumentId, kind: request.dataset.kind };
+        if (key.kind === 'bars') {
+            throw new Error('Replay needs a tick dataset (trades or quotes), not imported bars.');
+        }
+        const summary = (await this.datasets.listDatasets()).find(d => d.instrumentId === key.instrumentId && d.kind === key.kind);
+        const instrument = (await this.datasets.listInstruments()).find(i => i.id === key.instrumentId);
+        if (!summary || !instrument) {
+            throw new Error(`No ${key.kind} dataset for instrument ${key.instrumentId}.`);
+        }
+        const started = Date.now();
+        const session = new ReplaySession({
+            kind: key.kind, tickSize: instrument.tickSize, firstTime: summary.firstTime, lastTime: summary.lastTime,
+            readTicks: (from: UnixMicros, to: UnixMicros) => this.datasets.readTicks(key, from, to)
+        }, { timeframes: request.timeframes });
+        await session.prepare();
+        const prepareMs = Date.now() - started;
+        this.logger.info(`replay ${id}: ${session.tickCount} ticks, ${session.sessions} sessions indexed in ${prepareMs} ms`);
+        return {
+            session,
+            info: {
+                id, dataset: key, timeframes: session.timeframes, tickCount: session.tickCount, firstTime: summary.firstTime,
+                lastTime: summary.lastTime, tickSize: instrument.tickSize, priceSource: session.priceSource, sessions: session.sessions, prepareMs
+            }
+        };
+    }
+
+    protected async get(id: string): Promise<ReplaySession> {
+        const replay = this.replays.get(id);
+        if (!replay) {
+            throw new Error(`Replay ${id} is not open (open it again).`);
+        }
+        return (await replay).session;
+    }
+
+    async frame(id: string, tickIndex: number, window: number): Promise<ReplayFrame> {
+        return (await this.get(id)).frame(tickIndex, window);
+    }
+
+    async tickIndexAt(id: string, time: UnixMicros): Promise<number> {
+        return (await this.get(id)).tickIndexAt(time);
+    }
+
+    async stepBar(id: string, tickIndex: number, timeframe: string, direction: 1 | -1): Promise<number> {
+        return (await this.get(id)).stepBar(tickIndex, timeframe, direction);
+    }
+
+    async close(id: string): Promise<void> {
+        this.replays.delete(id);
+    }
+}
