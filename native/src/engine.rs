@@ -529,6 +529,7 @@ impl Engine {
             ));
         }
         let size = b.size.map(|s| &s[..n]);
+        self.broker.sized = size.is_some();
         let t = &b.time[..n];
         let quotes = if self.broker.quotes() {
             match (b.bid, b.ask) {
@@ -667,7 +668,7 @@ impl Engine {
                 ext = Extremes::EMPTY;
                 self.broker.seq = self.ticks + (k + 1 - applied_from) as u64;
                 self.broker.bars = self.tfs[r].completed;
-                if self.broker.on_tick(t, k, bq, aq) && self.broker.options().wake {
+                if self.broker.on_tick(t, k, bq, aq, s) && self.broker.options().wake {
                     self.order_event(mem, t, k as i64);
                     leave!(k + 1, k + 1);
                 }
