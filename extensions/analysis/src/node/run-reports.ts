@@ -1,0 +1,76 @@
+// *****************************************************************************
+// Reading a whole run out of the RunStore and turning it into the report files (PDF
+// tearsheet, JSON export, CSV tables). Used by the AnalysisService and by `backtestr report`.
+// *****************************************************************************
+
+import { ExportedFile, RunExportFormat } from '../common/analysis-protocol';
+import { buildRunAnalysis, RunAnalysisOptions, runStatistics } from '../common/run-analysis';
+import { RunOutput, RunRecord, RunStore } from '../common/run-store';
+import { equityCsv, eventsCsv, ordersCsv, tradesCsv } from '../common/report/report-csv';
+import { tearsheetHtml } from '../common/report/report-html';
+import { runExportJson } from '../common/report/run-export';
+import { htmlToPdf } from './report-pdf';
+
+export class RunNotFoundError extends Error {
+    constructor(readonly runId: string) {
+        super(`There is no run '${runId}' in this workspace.`);
+    }
+}
+
+export async function readRunRecord(store: RunStore, runId: string): Promise<RunRecord> {
+    const run = await store.getRun(runId);
+    if (!run) {
+        throw new RunNotFoundError(runId);
+    }
+    return run;
+}
+
+/** Everything the run produced, read in parallel. */
+export async function readRunOutput(store: RunStore, runId: string): Promise<RunOutput> {
+    const [orders, events, trades, equity, series, logs, metrics] = await Promise.all([
+        store.readOrders(runId), store.readEvents(runId), store.readTrades(runId), store.readEquity(runId),
+        store.readSeries(runId), store.readLogs(runId), store.readMetrics(runId)
+    ]);
+    return { orders, events, trades, equity, series, logs, metrics };
+}
+
+export async function readRunAnalysis(store: RunStore, runId: string, options?: RunAnalysisOptions) {
+    const run = await readRunRecord(store, runId);
+    const [trades, equity] = await Promise.all([store.readTrades(runId), store.readEquity(runId)]);
+    return buildRunAnalysis(run, { trades, equity }, options);
+}
+
+const MIME: Record<RunExportFormat, string> = {
+    'pdf': 'application/pdf', 'json': 'application/json', 'csv-trades': 'text/csv', 'csv-orders': 'text/csv',
+    'csv-events': 'text/csv', 'csv-equity': 'text/csv'
+};
+
+export function exportFileName(runId: string, format: RunExportFormat): string {
+    const safe = runId.replace(/[^A-Za-z0-9._-]/g, '_');
+    return format === 'pdf' ? `run-${safe}-tearsheet.pdf` : format === 'json' ? `run-${safe}.json` : `run-${safe}-${format.slice(4)}.csv`;
+}
+
+/** The bytes of one report of a run. */
+export async function exportRunFile(store: RunStore, runId: string, format: RunExportFormat): Promise<ExportedFile> {
+    const run = await readRunRecord(store, runId);
+    const encode = (text: string) => new Uint8Array(Buffer.from(text, 'utf8'));
+    let data: Uint8Array;
+    switch (format) {
+        case 'pdf': {
+            const [trades, equity] = await Promise.all([store.readTrades(runId), store.readEquity(runId)]);
+            data = await htmlToPdf(tearsheetHtml(buildRunAnalysis(run, { trades, equity })));
+            break;
+        }
+        case 'json': {
+            const output = await readRunOutput(store, runId);
+            data = encode(runExportJson(run, output, runStatistics(run, output)));
+            break;
+        }
+        case 'csv-trades': data = encode(tradesCsv(await store.readTrades(runId))); break;
+        case 'csv-orders': data = encode(ordersCsv(await store.readOrders(runId))); break;
+        case 'csv-events': data = encode(eventsCsv(await store.readEvents(runId))); break;
+        case 'csv-equity': data = encode(equityCsv(await store.readEquity(runId))); break;
+        default: throw new Error(`unknown report format '${format as string}'`);
+    }
+    return { fileName: exportFileName(runId, format), mimeType: MIME[format], data };
+}
