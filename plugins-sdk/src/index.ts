@@ -4,3 +4,4 @@ export * from './strategy';
 export * from './sma-calculation';
 export * from './tick-source';
 export * from './mtf-state';
+export * from './indicators';
