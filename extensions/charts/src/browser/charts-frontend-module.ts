@@ -1,7 +1,10 @@
 import { ContainerModule } from '@theia/core/shared/inversify';
 import { bindViewContribution, WidgetFactory } from '@theia/core/lib/browser';
 import { ServiceConnectionProvider } from '@theia/core/lib/browser/messaging/service-connection-provider';
+import { DATASET_SERVICE_PATH, DatasetService } from '@backtestr/data-import';
 import { CHART_SERVICE_PATH, ChartService } from '../common/chart-protocol';
+import { REPLAY_SERVICE_PATH, ReplayService } from '../common/replay-protocol';
+import { ChartsDatasetService } from './charts-dataset-service';
 import { ChartsViewContribution } from './charts-view-contribution';
 import { ChartViewWidget } from './chart-view-widget';
 import '../../src/browser/style/charts.css';
@@ -9,6 +12,12 @@ import '../../src/browser/style/charts.css';
 export default new ContainerModule(bind => {
     bind(ChartService).toDynamicValue(ctx =>
         ServiceConnectionProvider.createProxy<ChartService>(ctx.container, CHART_SERVICE_PATH)
+    ).inSingletonScope();
+    bind(ReplayService).toDynamicValue(ctx =>
+        ServiceConnectionProvider.createProxy<ReplayService>(ctx.container, REPLAY_SERVICE_PATH)
+    ).inSingletonScope();
+    bind(ChartsDatasetService).toDynamicValue(ctx =>
+        ServiceConnectionProvider.createProxy<DatasetService>(ctx.container, DATASET_SERVICE_PATH)
     ).inSingletonScope();
     bind(ChartViewWidget).toSelf();
     bind(WidgetFactory).toDynamicValue(ctx => ({

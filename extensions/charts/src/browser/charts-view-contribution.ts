@@ -1,6 +1,9 @@
-import { injectable } from '@theia/core/shared/inversify';
+import { inject, injectable } from '@theia/core/shared/inversify';
 import { AbstractViewContribution } from '@theia/core/lib/browser/shell/view-contribution';
+import { QuickInputService, QuickPickItem } from '@theia/core/lib/browser/quick-input';
 import { Command, CommandRegistry } from '@theia/core/lib/common/command';
+import { DatasetKey, DatasetService } from '@backtestr/data-import';
+import { ChartsDatasetService } from './charts-dataset-service';
 import { ChartViewWidget } from './chart-view-widget';
 
 export namespace ChartsCommands {
@@ -9,10 +12,20 @@ export namespace ChartsCommands {
         category: 'BackTestr',
         label: 'Open Charts'
     });
+    /** Opens the chart view on a dataset: with a `DatasetKey` argument (e.g. from the Datasets view), or picked from a list. */
+    export const OPEN_CHART: Command = Command.toDefaultLocalizedCommand({
+        id: 'backtestr.charts.openDataset',
+        category: 'BackTestr',
+        label: 'Open Chart'
+    });
 }
 
 @injectable()
 export class ChartsViewContribution extends AbstractViewContribution<ChartViewWidget> {
+
+    @inject(ChartsDatasetService) protected readonly datasets: DatasetService;
+    @inject(QuickInputService) protected readonly quickInput: QuickInputService;
+
     constructor() {
         super({
             widgetId: ChartViewWidget.ID,
@@ -24,5 +37,23 @@ export class ChartsViewContribution extends AbstractViewContribution<ChartViewWi
     override registerCommands(registry: CommandRegistry): void {
         super.registerCommands(registry);
         registry.registerCommand(ChartsCommands.OPEN_CHARTS, { execute: () => this.openView({ activate: true, reveal: true }) });
+        registry.registerCommand(ChartsCommands.OPEN_CHART, { execute: (key?: DatasetKey) => this.openChart(key) });
+    }
+
+    async openChart(key?: DatasetKey): Promise<ChartViewWidget | undefined> {
+        let dataset = key && typeof key.instrumentId === 'number' ? key : undefined;
+        if (!dataset) {
+            const items: (QuickPickItem & { key: DatasetKey })[] = (await this.datasets.listDatasets())
+                .filter(d => d.kind !== 'bars')
+                .map(d => ({ label: `${d.symbol} ${d.kind}`, description: `${d.tickCount.toLocaleString()} ticks`, key: { instrumentId: d.instrumentId, kind: d.kind } }));
+            const picked = await this.quickInput.showQuickPick(items, { placeholder: 'Dataset to chart' });
+            dataset = picked?.key;
+        }
+        if (!dataset) {
+            return undefined;
+        }
+        const widget = await this.openView({ activate: true, reveal: true });
+        await widget.openDataset(dataset, undefined);
+        return widget;
     }
 }

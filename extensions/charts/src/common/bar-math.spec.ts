@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import {
-    barIndexAt, initialBarCount, olderBarsToLoad, prependBars, sessionOfTick, sliceBars, stepBarCursor, timeframeMicros, upperBound
+    barIndexAt, initialBarCount, olderBarsToLoad, parseSpeed, prependBars, sessionOfTick, sliceBars, stepBarCursor, ticksToAdvance, timeframeMicros, upperBound
 } from './bar-math';
 import { ChartBarColumns } from './replay-protocol';
 
@@ -58,5 +58,21 @@ describe('bar maths', () => {
     it('reads timeframe labels', () => {
         expect(['1m', '5m', '15m', '1H', '4H', '1D'].map(timeframeMicros)).to.deep.equal([60e6, 300e6, 900e6, 3600e6, 14400e6, 86400e6]);
         expect(() => timeframeMicros('1W')).to.throw(/Unknown timeframe/);
+    });
+});
+
+describe('replay speed', () => {
+    it('reads speed labels and turns elapsed time into whole ticks without drift', () => {
+        expect(parseSpeed('10x')).to.deep.equal({ realTime: 10 });
+        expect(parseSpeed('1000/s')).to.deep.equal({ ticksPerSecond: 1000 });
+        expect(() => parseSpeed('fast')).to.throw(/Unknown replay speed/);
+        let carry = 0, total = 0;
+        for (let frame = 0; frame < 60; frame++) {
+            const step = ticksToAdvance(10, 1000 / 60, carry);
+            carry = step.carry;
+            total += step.ticks;
+        }
+        expect(total).to.be.within(9, 10);
+        expect(ticksToAdvance(100000, 16, 0).ticks).to.equal(1600);
     });
 });

@@ -109,3 +109,26 @@ export function timeframeMicros(timeframe: string): number {
     const unit = { s: 1, m: 60, H: 3600, h: 3600, D: 86400, d: 86400 }[m[2] as 's' | 'm' | 'H' | 'h' | 'D' | 'd'];
     return Number(m[1]) * unit * 1_000_000;
 }
+
+/** A replay speed label: `10x` (ten times real time) or `1000/s` (ticks per second). */
+export function parseSpeed(label: string): { readonly realTime: number } | { readonly ticksPerSecond: number } {
+    const x = /^(\d+(?:\.\d+)?)x$/.exec(label);
+    if (x) {
+        return { realTime: Number(x[1]) };
+    }
+    const t = /^(\d+)\/s$/.exec(label);
+    if (t) {
+        return { ticksPerSecond: Number(t[1]) };
+    }
+    throw new Error(`Unknown replay speed '${label}': use e.g. 1x, 10x, 100/s, 10000/s`);
+}
+
+/**
+ * Ticks to advance after `elapsedMs` of playing at `ticksPerSecond`, carrying the fraction
+ * over in `carry` (so 10 ticks/s at 60 frames/s advances 1 tick every 6 frames).
+ */
+export function ticksToAdvance(ticksPerSecond: number, elapsedMs: number, carry: number): { readonly ticks: number; readonly carry: number } {
+    const exact = ticksPerSecond * elapsedMs / 1000 + carry;
+    const ticks = Math.floor(exact);
+    return { ticks, carry: exact - ticks };
+}

@@ -21,6 +21,26 @@ export const DEFAULT_CHART_LAYOUT: ChartLayout = {
     linkTimeScales: false
 };
 
+/** Timeframes a panel can show (intraday ones and 1D: the replay re-simulates one session at most). */
+export const CHART_TIMEFRAMES: readonly string[] = ['1m', '5m', '15m', '30m', '1H', '4H', '1D'];
+
+/** Replay speeds: ticks per second, or a multiple of real time (`x`). */
+export const REPLAY_SPEEDS: readonly string[] = ['1x', '10x', '100x', '10/s', '100/s', '1000/s', '10000/s', '100000/s'];
+
+/** What the chart view stores with the workspace. */
+export interface ChartViewState {
+    readonly dataset?: { readonly instrumentId: number; readonly kind: 'trades' | 'quotes' | 'bars' };
+    readonly kind: ChartLayoutKind;
+    /** Six timeframes; the first `kind` are shown. */
+    readonly timeframes: readonly string[];
+    readonly linkTimeScales: boolean;
+    /** Replay cursor (tick index); the last tick when absent. */
+    readonly cursor?: number;
+    /** Timeframe of the bar step buttons. */
+    readonly stepTimeframe: string;
+    readonly speed: string;
+}
+
 export const ChartService = Symbol('ChartService');
 export interface ChartService {
     getDefaultLayout(): Promise<ChartLayout>;

@@ -73,5 +73,10 @@ export interface ReplayService {
      * (the tick before the one that completed the newest bar). Returns the cursor unchanged at the ends.
      */
     stepBar(id: string, tickIndex: number, timeframe: string, direction: 1 | -1): Promise<number>;
+    /**
+     * Completed bars of a timeframe from the indexing pass, the last `limit` that start before
+     * `before` (for scrolling back beyond a frame's window). Never bars of periods after `before`.
+     */
+    bars(id: string, timeframe: string, before: UnixMicros, limit: number): Promise<ChartBarColumns>;
     close(id: string): Promise<void>;
 }

@@ -1,7 +1,7 @@
 import { inject, injectable, named } from '@theia/core/shared/inversify';
 import { ILogger } from '@theia/core/lib/common/logger';
 import { DatasetKey, DatasetService } from '@backtestr/data-import';
-import { ReplayFrame, ReplayInfo, ReplayRequest, ReplayService, UnixMicros } from '../common/replay-protocol';
+import { ChartBarColumns, ReplayFrame, ReplayInfo, ReplayRequest, ReplayService, UnixMicros } from '../common/replay-protocol';
 import { ReplaySession } from './replay-session';
 
 interface OpenReplay {
@@ -81,6 +81,10 @@ export class ReplayServiceImpl implements ReplayService {
 
     async stepBar(id: string, tickIndex: number, timeframe: string, direction: 1 | -1): Promise<number> {
         return (await this.get(id)).stepBar(tickIndex, timeframe, direction);
+    }
+
+    async bars(id: string, timeframe: string, before: UnixMicros, limit: number): Promise<ChartBarColumns> {
+        return (await this.get(id)).barsBefore(timeframe, before, limit);
     }
 
     async close(id: string): Promise<void> {

@@ -182,6 +182,21 @@ describe('ReplaySession on the real SPY trades of 2013-10', function (): void {
         }
     });
 
+    it('serves older bars for scrolling back that join the frame window without a gap or an overlap', async () => {
+        const k = targets[900];
+        const frame = await replay.frame(k, 50);
+        TIMEFRAMES.forEach((tf, i) => {
+            const window = frame.completed[i];
+            if (window.count === 0) {
+                return;
+            }
+            const older = replay.barsBefore(tf, window.time[0], 30);
+            const full = recorded.get(k)!.completed[i];
+            const expected = full.slice(Math.max(0, full.length - 50 - older.count), full.length - 50).map(strip);
+            expect(rows(older), tf).to.deep.equal(expected);
+        });
+    });
+
     it('finds the tick at a time', async () => {
         const k = targets[700];
         const frame = await replay.frame(k, 1);

@@ -225,8 +225,12 @@ export class ReplaySession {
         return this.clamp(stepBarCursor(c, c.length, this.clamp(tickIndex), direction));
     }
 
-    /** Every completed bar of a timeframe over the whole data (for charts that show a finished pass). */
-    allBars(timeframe: string): ChartBarColumns {
-        return this.bars[this.engine.indexOf(timeframe)];
+    /** The last `limit` completed bars of a timeframe starting before `before`. */
+    barsBefore(timeframe: string, before: UnixMicros, limit: number): ChartBarColumns {
+        const bars = this.bars[this.engine.indexOf(timeframe)];
+        const end = upperBound(bars.time, before - 1, bars.count);
+        const out = new BarColumnsBuilder();
+        out.pushRows(bars, Math.max(0, end - Math.max(0, Math.trunc(limit))), end);
+        return out.build();
     }
 }

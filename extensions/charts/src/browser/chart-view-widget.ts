@@ -1,0 +1,580 @@
+// *****************************************************************************
+// The chart view: a grid of 6/4/2/1 panels (one timeframe each) of one instrument at a replay
+// cursor, a transport bar and a decision panel. Every panel shows the engine's state at the
+// cursor: completed bars up to it (never later ones) and the forming bar.
+// *****************************************************************************
+
+import { inject, injectable, postConstruct } from '@theia/core/shared/inversify';
+import { BaseWidget, Message, StatefulWidget, codicon } from '@theia/core/lib/browser';
+import { ThemeService } from '@theia/core/lib/browser/theming';
+import { MessageService } from '@theia/core/lib/common/message-service';
+import { DatasetKey, DatasetService, DatasetSummary } from '@backtestr/data-import';
+import { EMPTY_BARS, olderBarsToLoad, parseSpeed, prependBars, ticksToAdvance } from '../common/bar-math';
+import { CHART_TIMEFRAMES, ChartLayoutKind, ChartViewState, DEFAULT_CHART_LAYOUT } from '../common/chart-protocol';
+import { ChartBarColumns, ReplayFrame, ReplayInfo, ReplayService } from '../common/replay-protocol';
+import { ChartsDatasetService } from './charts-dataset-service';
+import { ChartPanel, PanelBar, PanelSnapshot, loadLightweightCharts } from './chart-panel';
+import { readChartColors } from './chart-theme';
+import { TransportBar } from './transport-bar';
+
+/** Completed bars a frame carries per timeframe; older ones load when the user scrolls back. */
+const FRAME_WINDOW = 300;
+
+export const DEFAULT_CHART_VIEW_STATE: ChartViewState = {
+    kind: DEFAULT_CHART_LAYOUT.kind,
+    timeframes: DEFAULT_CHART_LAYOUT.timeframes,
+    linkTimeScales: DEFAULT_CHART_LAYOUT.linkTimeScales,
+    stepTimeframe: '1m',
+    speed: '1000/s'
+};
+
+/** What the e2e tests and the bench script read and drive (`window.__backtestrCharts`). */
+export interface ChartsTestHook {
+    openDataset(symbol: string, kind: 'trades' | 'quotes'): Promise<ReplayInfo | undefined>;
+    seek(tickIndex: number): Promise<void>;
+    stepTick(direction: 1 | -1): Promise<void>;
+    stepBar(timeframe: string, direction: 1 | -1): Promise<void>;
+    state(): { cursor: number | undefined; time: number | undefined; tickCount: number; panels: PanelSnapshot[] };
+    rows(panel: number, count: number): PanelBar[];
+    setLayout(kind: ChartLayoutKind): void;
+    play(speed: string): void;
+    pause(): void;
+    /** Milliseconds of each cursor move (RPC + re-simulation + drawing), newest last. */
+    timings: number[];
+    /** Draws `count` synthetic 1m bars into panel 0 and returns the milliseconds until painted. */
+    renderSynthetic(count: number): Promise<number>;
+}
+
+@injectable()
+export class ChartViewWidget extends BaseWidget implements StatefulWidget {
+
+    static readonly ID = 'backtestr-charts';
+    static readonly LABEL = 'Charts';
+
+    @inject(ChartsDatasetService) protected readonly datasets: DatasetService;
+    @inject(ReplayService) protected readonly replay: ReplayService;
+    @inject(ThemeService) protected readonly themes: ThemeService;
+    @inject(MessageService) protected readonly messages: MessageService;
+
+    protected viewState: ChartViewState = DEFAULT_CHART_VIEW_STATE;
+    protected datasetList: DatasetSummary[] = [];
+    protected panels: ChartPanel[] = [];
+    protected info: ReplayInfo | undefined;
+    protected frame: ReplayFrame | undefined;
+    protected loaded: ChartBarColumns[] = [];
+    protected exhausted: boolean[] = [];
+    protected loadingOlder: boolean[] = [];
+    protected inflight: Promise<void> | undefined;
+    protected pendingCursor: number | undefined;
+    protected playing = false;
+    protected playCarry = 0;
+    protected lastFrameTime = 0;
+    protected syncingRange = false;
+    protected readonly timings: number[] = [];
+
+    protected toolbarNode: HTMLDivElement;
+    protected datasetSelect: HTMLSelectElement;
+    protected linkBox: HTMLInputElement;
+    protected statusNode: HTMLSpanElement;
+    protected gridNode: HTMLDivElement;
+    protected decisionNode: HTMLDivElement;
+    protected transport: TransportBar;
+
+    @postConstruct()
+    protected init(): void {
+        this.id = ChartViewWidget.ID;
+        this.title.label = ChartViewWidget.LABEL;
+        this.title.caption = 'Multi-timeframe charts and walkback replay';
+        this.title.iconClass = codicon('graph-line');
+        this.title.closable = true;
+        this.addClass('backtestr-charts');
+        this.node.tabIndex = 0;
+        this.buildDom();
+        this.toDispose.push(this.themes.onDidColorThemeChange(() => setTimeout(() => {
+            const colors = readChartColors(this.node);
+            this.panels.forEach(p => p.applyColors(colors));
+        })));
+        const onKey = (e: KeyboardEvent): void => this.handleKey(e);
+        this.node.addEventListener('keydown', onKey);
+        this.toDispose.push({ dispose: () => this.node.removeEventListener('keydown', onKey) });
+        this.installTestHook();
+        this.refreshDatasets();
+    }
+
+    // ------------------------------------------------------------------ DOM
+
+    protected buildDom(): void {
+        this.toolbarNode = document.createElement('div');
+        this.toolbarNode.className = 'backtestr-chart-toolbar';
+        this.datasetSelect = document.createElement('select');
+        this.datasetSelect.className = 'theia-select';
+        this.datasetSelect.dataset.testid = 'chart-dataset';
+        this.datasetSelect.title = 'Instrument (tick dataset)';
+        this.datasetSelect.addEventListener('change', () => {
+            const [id, kind] = this.datasetSelect.value.split(':');
+            if (id) {
+                this.openDataset({ instrumentId: Number(id), kind: kind as DatasetKey['kind'] }, undefined);
+            }
+        });
+        const layouts = document.createElement('span');
+        layouts.className = 'backtestr-chart-layouts';
+        for (const kind of [6, 4, 2, 1] as ChartLayoutKind[]) {
+            const b = document.createElement('button');
+            b.className = 'theia-button secondary';
+            b.textContent = String(kind);
+            b.title = `${kind} panel${kind > 1 ? 's' : ''}`;
+            b.dataset.testid = `chart-layout-${kind}`;
+            b.addEventListener('click', () => this.setLayout(kind));
+            layouts.append(b);
+        }
+        const link = document.createElement('label');
+        link.className = 'backtestr-chart-link';
+        this.linkBox = document.createElement('input');
+        this.linkBox.type = 'checkbox';
+        this.linkBox.dataset.testid = 'chart-link';
+        this.linkBox.addEventListener('change', () => this.viewState = { ...this.viewState, linkTimeScales: this.linkBox.checked });
+        link.append(this.linkBox, document.createTextNode(' link zoom/scroll'));
+        this.statusNode = document.createElement('span');
+        this.statusNode.className = 'backtestr-muted';
+        this.statusNode.dataset.testid = 'chart-status';
+        this.toolbarNode.append(this.datasetSelect, layouts, link, this.statusNode);
+
+        const body = document.createElement('div');
+        body.className = 'backtestr-chart-body';
+        this.gridNode = document.createElement('div');
+        this.gridNode.dataset.testid = 'chart-grid';
+        this.decisionNode = document.createElement('div');
+        this.decisionNode.className = 'backtestr-decision-panel';
+        this.decisionNode.dataset.testid = 'decision-panel';
+        body.append(this.gridNode, this.decisionNode);
+
+        this.transport = new TransportBar({
+            togglePlay: () => this.playing ? this.pause() : this.play(this.viewState.speed),
+            stepTick: d => this.stepTick(d),
+            stepBar: d => this.stepBar(this.viewState.stepTimeframe, d),
+            seek: k => this.goTo(k),
+            toStart: () => this.goTo(0),
+            toEnd: () => this.goTo(Number.MAX_SAFE_INTEGER),
+            setSpeed: s => this.viewState = { ...this.viewState, speed: s },
+            setStepTimeframe: tf => this.viewState = { ...this.viewState, stepTimeframe: tf }
+        }, this.viewState.speed, this.viewState.stepTimeframe);
+        this.transport.setEnabled(false);
+        this.node.append(this.toolbarNode, body, this.transport.node);
+        this.renderDecisions();
+    }
+
+    protected async refreshDatasets(): Promise<void> {
+        try {
+            this.datasetList = (await this.datasets.listDatasets()).filter(d => d.kind !== 'bars');
+        } catch (e) {
+            this.status(`Datasets unavailable: ${e instanceof Error ? e.message : String(e)}`);
+            return;
+        }
+        this.datasetSelect.textContent = '';
+        const none = document.createElement('option');
+        none.value = '';
+        none.textContent = this.datasetList.length ? 'Choose an instrument…' : 'No tick datasets: import data first';
+        this.datasetSelect.append(none);
+        for (const d of this.datasetList) {
+            const o = document.createElement('option');
+            o.value = `${d.instrumentId}:${d.kind}`;
+            o.textContent = `${d.symbol} ${d.kind} (${d.tickCount.toLocaleString()} ticks)`;
+            this.datasetSelect.append(o);
+        }
+        const ds = this.viewState.dataset;
+        this.datasetSelect.value = ds ? `${ds.instrumentId}:${ds.kind}` : '';
+    }
+
+    protected status(text: string): void {
+        this.statusNode.textContent = text;
+    }
+
+    protected createPanels(): void {
+        this.panels.forEach(p => p.dispose());
+        const colors = readChartColors(this.node);
+        const kind = this.viewState.kind;
+        this.gridNode.className = `backtestr-chart-grid backtestr-chart-grid-${kind}`;
+        this.panels = this.viewState.timeframes.slice(0, kind).map((tf, i) => {
+            const panel = new ChartPanel(tf, colors);
+            const pick = document.createElement('select');
+            pick.className = 'theia-select backtestr-chart-panel-timeframe';
+            pick.dataset.testid = `panel-timeframe-${i}`;
+            for (const t of CHART_TIMEFRAMES) {
+                const o = document.createElement('option');
+                o.value = t;
+                o.textContent = t;
+                pick.append(o);
+            }
+            pick.value = tf;
+            pick.addEventListener('change', () => this.setPanelTimeframe(i, pick.value));
+            panel.node.prepend(pick);
+            panel.onCrosshair(({ time }) => this.panels.forEach(other => other !== panel && other.showCrosshairAt(time)));
+            panel.onTimeRange(({ from, to }) => this.syncRange(panel, from, to));
+            panel.onRange(({ range }) => this.loadOlder(i, range.from, range.to));
+            this.gridNode.append(panel.node);
+            return panel;
+        });
+        this.loaded = this.panels.map(() => EMPTY_BARS);
+        this.exhausted = this.panels.map(() => false);
+        this.loadingOlder = this.panels.map(() => false);
+        if (this.isAttached) {
+            this.attachPanels();
+        }
+    }
+
+    protected attachPanels(): void {
+        Promise.all(this.panels.map(p => p.attach())).then(() => {
+            if (this.frame) {
+                this.applyFrame(this.frame, true);
+            }
+        });
+    }
+
+    protected override onAfterAttach(msg: Message): void {
+        super.onAfterAttach(msg);
+        if (this.panels.length === 0) {
+            this.createPanels();
+        } else {
+            this.attachPanels();
+        }
+    }
+
+    protected override onActivateRequest(msg: Message): void {
+        super.onActivateRequest(msg);
+        this.node.focus();
+    }
+
+    protected renderDecisions(): void {
+        const f = this.frame;
+        const d = this.decisionNode;
+        d.textContent = '';
+        const h = document.createElement('div');
+        h.className = 'backtestr-decision-title';
+        h.textContent = 'Decisions at the cursor';
+        const cursor = document.createElement('div');
+        cursor.className = 'backtestr-muted';
+        cursor.textContent = f ? `tick ${f.tickIndex + 1}, ${new Date(f.time / 1000).toISOString()}, price ${Number(f.price.toPrecision(10))}` : 'No cursor yet.';
+        const runs = document.createElement('div');
+        runs.className = 'backtestr-muted';
+        runs.textContent = 'No run is attached to this chart: the run\'s order events and their reasons will be listed here.';
+        d.append(h, cursor, runs);
+    }
+
+    // ------------------------------------------------------------------ replay
+
+    async openDataset(dataset: DatasetKey, cursor: number | undefined): Promise<ReplayInfo | undefined> {
+        this.pause();
+        this.viewState = { ...this.viewState, dataset: { instrumentId: dataset.instrumentId, kind: dataset.kind }, cursor };
+        const summary = this.datasetList.find(d => d.instrumentId === dataset.instrumentId && d.kind === dataset.kind);
+        this.title.label = summary ? `${ChartViewWidget.LABEL}: ${summary.symbol}` : ChartViewWidget.LABEL;
+        this.datasetSelect.value = `${dataset.instrumentId}:${dataset.kind}`;
+        this.status('Indexing the dataset with the engine…');
+        this.transport.setEnabled(false);
+        this.info = undefined;
+        this.frame = undefined;
+        this.loaded = this.panels.map(() => EMPTY_BARS);
+        try {
+            const info = await this.replay.open({ dataset, timeframes: this.viewState.timeframes });
+            this.info = info;
+            this.transport.setRange(info.tickCount);
+            this.transport.setEnabled(true);
+            this.status(`${info.tickCount.toLocaleString()} ticks, ${info.sessions} sessions (indexed in ${info.prepareMs} ms)`);
+            await this.goTo(cursor ?? info.tickCount - 1, true);
+            return info;
+        } catch (e) {
+            this.status(`Cannot open the chart: ${e instanceof Error ? e.message : String(e)}`);
+            return undefined;
+        }
+    }
+
+    protected currentCursor(): number {
+        return this.pendingCursor ?? this.frame?.tickIndex ?? 0;
+    }
+
+    /** Moves the cursor; while a move is in flight, only the latest request is kept. Resolves when shown. */
+    async goTo(tickIndex: number, fit = false): Promise<void> {
+        const info = this.info;
+        if (!info) {
+            return;
+        }
+        const k = Math.max(0, Math.min(info.tickCount - 1, Math.trunc(tickIndex)));
+        if (this.inflight) {
+            this.pendingCursor = k;
+            return this.inflight;
+        }
+        const started = performance.now();
+        this.inflight = (async () => {
+            try {
+                const frame = await this.replay.frame(info.id, k, FRAME_WINDOW);
+                if (this.info !== info) {
+                    return;
+                }
+                this.frame = frame;
+                this.viewState = { ...this.viewState, cursor: frame.tickIndex };
+                this.applyFrame(frame, fit);
+                this.timings.push(performance.now() - started);
+                if (this.timings.length > 1000) {
+                    this.timings.splice(0, this.timings.length - 1000);
+                }
+            } catch (e) {
+                this.status(`Replay: ${e instanceof Error ? e.message : String(e)}`);
+            }
+        })();
+        await this.inflight;
+        this.inflight = undefined;
+        const next = this.pendingCursor;
+        this.pendingCursor = undefined;
+        if (next !== undefined && next !== this.frame?.tickIndex) {
+            await this.goTo(next);
+        }
+    }
+
+    protected applyFrame(frame: ReplayFrame, fit: boolean): void {
+        this.panels.forEach((panel, i) => {
+            const j = frame.timeframes.indexOf(panel.timeframe);
+            if (j < 0) {
+                return;
+            }
+            const window = frame.completed[j];
+            const prev = this.loaded[i];
+            let bars: ChartBarColumns;
+            if (window.count === 0) {
+                bars = EMPTY_BARS;
+            } else if (prev.count > 0 && window.time[0] <= prev.time[prev.count - 1]) {
+                bars = prependBars(prev, window);
+            } else {
+                bars = window;
+                this.exhausted[i] = false;
+            }
+            this.loaded[i] = bars;
+            const p = frame.partial;
+            const partial: PanelBar | undefined = Number.isNaN(p.time[j]) ? undefined
+                : { time: p.time[j], open: p.open[j], high: p.high[j], low: p.low[j], close: p.close[j], volume: p.volume[j] };
+            panel.setBars(bars, partial, fit);
+            panel.setCursor(frame.time);
+        });
+        if (this.info) {
+            this.transport.show(frame.tickIndex, this.info.tickCount, frame.time, frame.price);
+        }
+        this.node.dataset.cursor = String(frame.tickIndex);
+        this.renderDecisions();
+    }
+
+    protected async loadOlder(i: number, from: number, to: number): Promise<void> {
+        const info = this.info;
+        const have = this.loaded[i];
+        const n = olderBarsToLoad(from, to, this.exhausted[i] || !info || !have || have.count === 0);
+        if (n === 0 || this.loadingOlder[i] || !info) {
+            return;
+        }
+        this.loadingOlder[i] = true;
+        try {
+            const panel = this.panels[i];
+            const older = await this.replay.bars(info.id, panel.timeframe, have.time[0], n);
+            if (this.info !== info || this.loaded[i] !== have) {
+                return;
+            }
+            if (older.count < n) {
+                this.exhausted[i] = true;
+            }
+            if (older.count > 0) {
+                this.loaded[i] = prependBars(older, have);
+                panel.setBars(this.loaded[i], panel.forming, false);
+            }
+        } finally {
+            this.loadingOlder[i] = false;
+        }
+    }
+
+    protected syncRange(source: ChartPanel, from: number, to: number): void {
+        if (!this.viewState.linkTimeScales || this.syncingRange) {
+            return;
+        }
+        this.syncingRange = true;
+        try {
+            this.panels.forEach(p => p !== source && p.setVisibleTimeRange(from, to));
+        } finally {
+            requestAnimationFrame(() => this.syncingRange = false);
+        }
+    }
+
+    stepTick(direction: 1 | -1): Promise<void> {
+        return this.goTo(this.currentCursor() + direction);
+    }
+
+    async stepBar(timeframe: string, direction: 1 | -1): Promise<void> {
+        if (!this.info) {
+            return;
+        }
+        const k = await this.replay.stepBar(this.info.id, this.currentCursor(), timeframe, direction);
+        await this.goTo(k);
+    }
+
+    play(speed: string): void {
+        if (!this.info || this.playing) {
+            return;
+        }
+        this.viewState = { ...this.viewState, speed };
+        this.playing = true;
+        this.playCarry = 0;
+        this.lastFrameTime = performance.now();
+        this.transport.setPlaying(true);
+        const tick = (now: number): void => {
+            if (!this.playing || !this.info || !this.frame) {
+                return;
+            }
+            const elapsed = now - this.lastFrameTime;
+            this.lastFrameTime = now;
+            if (!this.inflight) {
+                const s = parseSpeed(this.viewState.speed);
+                if ('ticksPerSecond' in s) {
+                    const step = ticksToAdvance(s.ticksPerSecond, elapsed, this.playCarry);
+                    this.playCarry = step.carry;
+                    if (step.ticks > 0) {
+                        this.advance(this.frame.tickIndex + step.ticks);
+                    }
+                } else {
+                    const info = this.info;
+                    const target = this.frame.time + elapsed * 1000 * s.realTime;
+                    this.replay.tickIndexAt(info.id, target).then(k => this.advance(Math.max(k, this.frame?.tickIndex ?? k)));
+                }
+            } else {
+                this.playCarry = 0;
+            }
+            requestAnimationFrame(tick);
+        };
+        requestAnimationFrame(tick);
+    }
+
+    protected advance(k: number): void {
+        if (this.info && k >= this.info.tickCount - 1) {
+            this.goTo(this.info.tickCount - 1);
+            this.pause();
+            return;
+        }
+        this.goTo(k);
+    }
+
+    pause(): void {
+        this.playing = false;
+        this.transport?.setPlaying(false);
+    }
+
+    setLayout(kind: ChartLayoutKind): void {
+        this.viewState = { ...this.viewState, kind };
+        this.createPanels();
+    }
+
+    protected setPanelTimeframe(i: number, timeframe: string): void {
+        const timeframes = [...this.viewState.timeframes];
+        timeframes[i] = timeframe;
+        this.viewState = { ...this.viewState, timeframes };
+        this.panels[i].setTimeframe(timeframe);
+        this.loaded[i] = EMPTY_BARS;
+        if (this.viewState.dataset) {
+            this.openDataset(this.viewState.dataset, this.frame?.tickIndex);
+        }
+    }
+
+    protected handleKey(e: KeyboardEvent): void {
+        if ((e.target as HTMLElement).tagName === 'SELECT' || (e.target as HTMLElement).tagName === 'INPUT' && (e.target as HTMLInputElement).type !== 'range') {
+            return;
+        }
+        const handled = (() => {
+            switch (e.key) {
+                case ' ': this.playing ? this.pause() : this.play(this.viewState.speed); return true;
+                case 'ArrowRight': e.shiftKey ? this.stepBar(this.viewState.stepTimeframe, 1) : this.stepTick(1); return true;
+                case 'ArrowLeft': e.shiftKey ? this.stepBar(this.viewState.stepTimeframe, -1) : this.stepTick(-1); return true;
+                case 'Home': this.goTo(0); return true;
+                case 'End': this.goTo(Number.MAX_SAFE_INTEGER); return true;
+                default: return false;
+            }
+        })();
+        if (handled) {
+            e.preventDefault();
+            e.stopPropagation();
+        }
+    }
+
+    // ------------------------------------------------------------------ state
+
+    storeState(): object {
+        return { ...this.viewState, cursor: this.frame?.tickIndex ?? this.viewState.cursor };
+    }
+
+    restoreState(oldState: object): void {
+        const s = oldState as Partial<ChartViewState>;
+        const kind = [1, 2, 4, 6].includes(Number(s.kind)) ? Number(s.kind) as ChartLayoutKind : DEFAULT_CHART_VIEW_STATE.kind;
+        const timeframes = Array.isArray(s.timeframes) && s.timeframes.length === 6 && s.timeframes.every(t => CHART_TIMEFRAMES.includes(t))
+            ? s.timeframes : DEFAULT_CHART_VIEW_STATE.timeframes;
+        this.viewState = {
+            kind, timeframes,
+            linkTimeScales: s.linkTimeScales === true,
+            stepTimeframe: CHART_TIMEFRAMES.includes(s.stepTimeframe ?? '') ? s.stepTimeframe! : DEFAULT_CHART_VIEW_STATE.stepTimeframe,
+            speed: typeof s.speed === 'string' ? s.speed : DEFAULT_CHART_VIEW_STATE.speed,
+            dataset: s.dataset, cursor: typeof s.cursor === 'number' ? s.cursor : undefined
+        };
+        this.linkBox.checked = this.viewState.linkTimeScales;
+        this.createPanels();
+        if (this.viewState.dataset) {
+            this.refreshDatasets().then(() => this.openDataset(this.viewState.dataset!, this.viewState.cursor));
+        }
+    }
+
+    // ------------------------------------------------------------------ test hook
+
+    protected installTestHook(): void {
+        const hook: ChartsTestHook = {
+            openDataset: async (symbol, kind) => {
+                await this.refreshDatasets();
+                const d = this.datasetList.find(x => x.symbol === symbol && x.kind === kind);
+                return d ? this.openDataset({ instrumentId: d.instrumentId, kind: d.kind }, undefined) : undefined;
+            },
+            seek: k => this.goTo(k),
+            stepTick: d => this.stepTick(d),
+            stepBar: (tf, d) => this.stepBar(tf, d),
+            state: () => ({ cursor: this.frame?.tickIndex, time: this.frame?.time, tickCount: this.info?.tickCount ?? 0, panels: this.panels.map(p => p.snapshot()) }),
+            rows: (panel, count) => {
+                const data = this.panels[panel]?.data;
+                return data ? this.panels[panel].rows(data.count - count, data.count) : [];
+            },
+            setLayout: kind => this.setLayout(kind),
+            play: speed => this.play(speed),
+            pause: () => this.pause(),
+            timings: this.timings,
+            renderSynthetic: count => this.renderSynthetic(count)
+        };
+        (window as unknown as { __backtestrCharts?: ChartsTestHook }).__backtestrCharts = hook;
+        this.toDispose.push({ dispose: () => delete (window as unknown as { __backtestrCharts?: ChartsTestHook }).__backtestrCharts });
+    }
+
+    protected async renderSynthetic(count: number): Promise<number> {
+        await loadLightweightCharts();
+        this.pause();
+        this.info = undefined;
+        const time = new Float64Array(count), open = new Float64Array(count), high = new Float64Array(count);
+        const low = new Float64Array(count), close = new Float64Array(count), volume = new Float64Array(count);
+        let price = 100;
+        const start = Date.UTC(2010, 0, 4) * 1000;
+        for (let i = 0; i < count; i++) {
+            const o = price;
+            price = Math.max(1, price + Math.sin(i * 0.37) * 0.2 + Math.cos(i * 0.011) * 0.1);
+            time[i] = start + i * 60e6;
+            open[i] = o;
+            close[i] = price;
+            high[i] = Math.max(o, price) + 0.05;
+            low[i] = Math.min(o, price) - 0.05;
+            volume[i] = 100 + (i % 50);
+        }
+        const started = performance.now();
+        this.panels[0].setBars({ count, time, open, high, low, close, volume }, undefined, true);
+        await new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+        return performance.now() - started;
+    }
+
+    override dispose(): void {
+        this.pause();
+        this.panels.forEach(p => p.dispose());
+        super.dispose();
+    }
+}

@@ -1,0 +1,142 @@
+// @ts-check
+// The chart view in Chromium on the sample workspace's real SPY trades (2013-10): six panels
+// of candles at a replay cursor whose bars equal the native engine's MTF state at that tick
+// (computed here, independently, by one engine pass over the same ticks), the same state
+// whether the cursor is reached stepping forward or back, layouts and the transport bar.
+'use strict';
+const fs = require('fs');
+const { expect } = require('chai');
+const { startWorkbench, launchBrowser, openWorkbench, runCommand, screenshot } = require('./workbench');
+const { copySampleWorkspace, readSpyTicks, engineStateAt, tickIndexAt, TIMEFRAMES } = require('./charts-support');
+
+/** @typedef {{ time: number, open: number, high: number, low: number, close: number, volume: number }} Bar */
+/** @typedef {{ timeframe: string, bars: number, firstTime?: number, lastCompleted?: Bar, partial?: Bar }} PanelSnapshot */
+
+describe('Chart view and walkback replay in Chromium', function () {
+    /** @type {Awaited<ReturnType<typeof startWorkbench>>} */
+    let server;
+    /** @type {import('playwright-core').Browser} */
+    let browser;
+    /** @type {import('playwright-core').Page} */
+    let page;
+    /** @type {Error[]} */
+    let pageErrors;
+    /** @type {string} */
+    let workspace;
+    /** @type {Awaited<ReturnType<typeof readSpyTicks>>} */
+    let ticks;
+
+    /** @returns {Promise<{ cursor?: number, time?: number, tickCount: number, panels: PanelSnapshot[] }>} */
+    const chartState = () => page.evaluate(() => /** @type {any} */ (window).__backtestrCharts.state());
+    /** @param {number} panel @param {number} count @returns {Promise<Bar[]>} */
+    const panelRows = (panel, count) => page.evaluate(([p, n]) => /** @type {any} */ (window).__backtestrCharts.rows(p, n), [panel, count]);
+    /** @param {number} k */
+    const seek = k => page.evaluate(i => /** @type {any} */ (window).__backtestrCharts.seek(i), k);
+
+    before(async () => {
+        workspace = copySampleWorkspace();
+        ticks = await readSpyTicks(workspace);
+        server = await startWorkbench(workspace);
+        browser = await launchBrowser();
+        ({ page, pageErrors } = await openWorkbench(browser, server.url));
+    });
+
+    after(async () => {
+        await browser?.close();
+        await server?.stop();
+        if (workspace) {
+            fs.rmSync(workspace, { recursive: true, force: true });
+        }
+    });
+
+    it('opens a dataset with "BackTestr: Open Chart" and draws candles in six panels', async () => {
+        await runCommand(page, 'BackTestr: Open Chart');
+        const pick = page.locator('.quick-input-list .monaco-list-row', { hasText: 'SPY trades' }).first();
+        await pick.waitFor({ state: 'visible', timeout: 30000 });
+        await pick.click();
+        await page.waitForFunction(() => {
+            const hook = /** @type {any} */ (window).__backtestrCharts;
+            const s = hook?.state();
+            return s && s.cursor !== undefined && s.panels.length === 6 && s.panels.every((/** @type {PanelSnapshot} */ p) => p.bars > 0);
+        }, undefined, { timeout: 120000 });
+        const state = await chartState();
+        expect(state.tickCount).to.equal(ticks.count);
+        expect(state.cursor).to.equal(ticks.count - 1);
+        expect(state.panels.map(p => p.timeframe)).to.deep.equal(TIMEFRAMES);
+        // the canvases hold drawn pixels: lightweight-charts paints each panel into canvases
+        const canvases = await page.locator('[data-testid="chart-grid"] canvas').count();
+        expect(canvases).to.be.at.least(6);
+        await screenshot(page, 'charts-01-six-panels');
+        expect(pageErrors.map(e => e.message)).to.deep.equal([]);
+    });
+
+    it('shows in every panel, at a chosen cursor time, the engine\'s MTF state at that tick', async () => {
+        const k = tickIndexAt(ticks, Date.UTC(2013, 9, 9, 15, 47, 31) * 1000);
+        await seek(k);
+        const state = await chartState();
+        expect(state.cursor).to.equal(k);
+        const engine = engineStateAt(ticks, k, 50);
+        for (let i = 0; i < TIMEFRAMES.length; i++) {
+            const panel = state.panels[i];
+            const expected = engine[i];
+            expect(panel.partial, `forming ${expected.timeframe} bar`).to.deep.equal(expected.partial);
+            expect(panel.lastCompleted, `last completed ${expected.timeframe} bar`).to.deep.equal(expected.completed[expected.completed.length - 1]);
+            const rows = await panelRows(i, 50);
+            expect(rows, `completed ${expected.timeframe} bars`).to.deep.equal(expected.completed.slice(-rows.length));
+            expect(rows.length).to.equal(Math.min(50, expected.completed.length));
+            // never the future: nothing after the forming bar
+            expect(panel.partial && rows.every(r => r.time < /** @type {Bar} */ (panel.partial).time)).to.equal(true);
+        }
+        await screenshot(page, 'charts-02-cursor');
+    });
+
+    it('shows the same state at a tick reached stepping back and stepping forward', async () => {
+        const k = tickIndexAt(ticks, Date.UTC(2013, 9, 10, 14, 0, 0) * 1000) + 1;
+        await seek(k + 1);
+        await page.evaluate(() => /** @type {any} */ (window).__backtestrCharts.stepTick(-1));
+        const back = await chartState();
+        await seek(k - 1);
+        await page.evaluate(() => /** @type {any} */ (window).__backtestrCharts.stepTick(1));
+        const forward = await chartState();
+        expect(back.cursor).to.equal(k);
+        expect(forward.cursor).to.equal(k);
+        expect(forward.panels).to.deep.equal(back.panels);
+        for (let i = 0; i < TIMEFRAMES.length; i++) {
+            expect(await panelRows(i, 30)).to.deep.equal((await panelRows(i, 30)));
+        }
+        // one 15m bar forward completes exactly one more 15m bar; one back returns to the same state
+        await page.evaluate(() => /** @type {any} */ (window).__backtestrCharts.stepBar('15m', 1));
+        const ahead = await chartState();
+        expect(/** @type {Bar} */ (ahead.panels[2].lastCompleted).time).to.equal(/** @type {Bar} */ (back.panels[2].partial).time);
+        await page.evaluate(() => /** @type {any} */ (window).__backtestrCharts.stepBar('15m', -1));
+        const again = await chartState();
+        expect(again.panels[2].lastCompleted).to.deep.equal(back.panels[2].lastCompleted);
+        const engine = engineStateAt(ticks, /** @type {number} */ (again.cursor), 5);
+        expect(again.panels.map(p => p.partial)).to.deep.equal(engine.map(e => e.partial));
+    });
+
+    it('moves the cursor with the keyboard and the transport bar', async () => {
+        await seek(1000);
+        await page.locator('.backtestr-charts').focus();
+        await page.keyboard.press('ArrowRight');
+        await page.waitForFunction(() => /** @type {any} */ (window).__backtestrCharts.state().cursor === 1001);
+        await page.keyboard.press('ArrowLeft');
+        await page.waitForFunction(() => /** @type {any} */ (window).__backtestrCharts.state().cursor === 1000);
+        await page.locator('[data-testid="transport-tick-forward"]').click();
+        await page.waitForFunction(() => /** @type {any} */ (window).__backtestrCharts.state().cursor === 1001);
+        expect(await page.locator('[data-testid="transport-readout"]').innerText()).to.contain('tick 1002 /');
+    });
+
+    it('switches between 6, 4, 2 and 1 panels', async () => {
+        for (const kind of [4, 2, 1, 6]) {
+            await page.locator(`[data-testid="chart-layout-${kind}"]`).click();
+            await page.waitForFunction(n => {
+                const s = /** @type {any} */ (window).__backtestrCharts.state();
+                return s.panels.length === n && s.panels.every((/** @type {PanelSnapshot} */ p) => p.bars > 0);
+            }, kind, { timeout: 30000 });
+            expect(await page.locator('[data-testid="chart-grid"] > .backtestr-chart-panel').count()).to.equal(kind);
+        }
+        await screenshot(page, 'charts-03-layout-6');
+        expect(pageErrors.map(e => e.message)).to.deep.equal([]);
+    });
+});
