@@ -1,0 +1,132 @@
+// *****************************************************************************
+// Contribution points of the plugin host (Theia's TaskContribution pattern): build-time
+// extensions bind a `PluginContribution`; run-time plugins are registered by the host.
+// Everything registered is plain data plus, for data sources and report sections, a function.
+// *****************************************************************************
+import { Disposable } from '@theia/core/lib/common/disposable';
+import { Event } from '@theia/core/lib/common/event';
+import type { IndicatorOutput } from '@backtestr/plugins-sdk';
+import { ContributionKind } from './plugin-manifest';
+
+/** Where a contribution comes from: a run-time plugin (its id) or a build-time extension (its package name). */
+export interface ContributionOrigin {
+    readonly kind: 'plugin' | 'extension';
+    /** Plugin id or extension package name. */
+    readonly id: string;
+}
+
+interface ContributionBase {
+    readonly id: string;
+    readonly label: string;
+    readonly origin: ContributionOrigin;
+}
+
+export interface IndicatorDescriptor extends ContributionBase {
+    readonly kind: 'indicators';
+    readonly outputs: readonly IndicatorOutput[];
+    readonly defaultOptions: Readonly<Record<string, unknown>>;
+}
+
+export interface DataSourceDescriptor extends ContributionBase {
+    readonly kind: 'dataSources';
+    /** File name endings the importer reads, e.g. `['.jsonl']`. */
+    readonly fileExtensions: readonly string[];
+}
+
+export interface StrategyDescriptor extends ContributionBase {
+    readonly kind: 'strategies';
+    readonly params: Readonly<Record<string, unknown>>;
+}
+
+export interface ReportSectionDescriptor extends ContributionBase {
+    readonly kind: 'reportSections';
+}
+
+export type ContributionDescriptor = IndicatorDescriptor | DataSourceDescriptor | StrategyDescriptor | ReportSectionDescriptor;
+
+/**
+ * Ticks a data source produced, as columns of equal length sorted by time. `time` is int64
+ * microseconds UTC (carried as a float64 column over RPC: exact below 2^53). Rows the source could
+ * not read are listed in `rejected` (never dropped silently).
+ */
+export interface ImportedTicks {
+    readonly time: Float64Array;
+    readonly price?: Float64Array;
+    readonly size?: Float64Array;
+    readonly bid?: Float64Array;
+    readonly ask?: Float64Array;
+    readonly rejected: readonly { readonly line: number; readonly reason: string }[];
+}
+
+/** A file handed to a data source: its name and bytes. */
+export interface DataSourceFile {
+    readonly name: string;
+    readonly bytes: Uint8Array;
+}
+
+/** What reads a data source's files (in-process for build-time extensions, in the plugin host for plugins). */
+export interface DataSourceImporter {
+    importFile(file: DataSourceFile): Promise<ImportedTicks>;
+}
+
+/** The summary of a finished run a report section is computed from (plain data). */
+export interface ReportSectionInput {
+    readonly trades: readonly { readonly entryTime: number; readonly exitTime: number; readonly side: 'long' | 'short'; readonly pnl: number }[];
+    readonly equity?: { readonly time: readonly number[]; readonly value: readonly number[] };
+}
+
+/** What a report section returns: a title and rows of label/value cells (no markup). */
+export interface ReportSectionData {
+    readonly title: string;
+    readonly rows: readonly { readonly label: string; readonly value: string | number }[];
+}
+
+export interface ReportSectionRenderer {
+    render(input: ReportSectionInput): Promise<ReportSectionData>;
+}
+
+/** Bars in, one column per indicator output out; `defined[i]` is 0 while the indicator warms up (its values are then 0, never NaN). */
+export interface IndicatorSeriesRequest {
+    readonly indicatorId: string;
+    readonly options?: Readonly<Record<string, unknown>>;
+    readonly bars: {
+        readonly time: Float64Array;
+        readonly open: Float64Array;
+        readonly high: Float64Array;
+        readonly low: Float64Array;
+        readonly close: Float64Array;
+        readonly volume: Float64Array;
+    };
+}
+
+export interface IndicatorSeries {
+    readonly indicatorId: string;
+    readonly time: Float64Array;
+    readonly values: Readonly<Record<string, Float64Array>>;
+    readonly defined: Uint8Array;
+}
+
+export const PluginContributionRegistry = Symbol('PluginContributionRegistry');
+/** Every contribution known to the backend; `register*()` returns a Disposable that removes it again. */
+export interface PluginContributionRegistry {
+    readonly onDidChange: Event<void>;
+    registerIndicator(descriptor: IndicatorDescriptor): Disposable;
+    registerDataSource(descriptor: DataSourceDescriptor, importer: DataSourceImporter): Disposable;
+    registerStrategy(descriptor: StrategyDescriptor): Disposable;
+    registerReportSection(descriptor: ReportSectionDescriptor, renderer: ReportSectionRenderer): Disposable;
+    getContributions(kind?: ContributionKind): ContributionDescriptor[];
+    getDataSourceImporter(id: string): DataSourceImporter | undefined;
+    getReportSectionRenderer(id: string): ReportSectionRenderer | undefined;
+}
+
+export const PluginContribution = Symbol('PluginContribution');
+/**
+ * What a build-time extension binds (`bind(PluginContribution).to(MyContribution)`) to add
+ * indicators, data sources, strategies or report sections; every method is optional.
+ */
+export interface PluginContribution {
+    registerIndicators?(registry: PluginContributionRegistry): void;
+    registerDataSources?(registry: PluginContributionRegistry): void;
+    registerStrategies?(registry: PluginContributionRegistry): void;
+    registerReportSections?(registry: PluginContributionRegistry): void;
+}

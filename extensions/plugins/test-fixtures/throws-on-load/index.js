@@ -1,0 +1,2 @@
+'use strict';
+throw new Error('fixture: this plugin cannot start (missing licence key)');
