@@ -33,12 +33,23 @@ interface SeriesCalculation<Value> {
 
 /** Adapts a one-input calculation to bars: reads `source` from each bar. */
 export class SourceState<Value> implements IndicatorState<Value> {
-    constructor(protected readonly calculation: SeriesCalculation<Value>, protected readonly source: BarField) { }
+    constructor(readonly calculation: SeriesCalculation<Value>, protected readonly source: BarField) { }
     update(bar: Bar): Value | undefined {
         return this.calculation.update(bar[this.source]);
     }
     peek(bar: Bar): Value | undefined {
         return this.calculation.peek(bar[this.source]);
+    }
+}
+
+/** Adapts a calculation over several bar fields to bars (the calculation stays reachable for inspection). */
+export class BarState<Calculation, Value> implements IndicatorState<Value> {
+    constructor(readonly calculation: Calculation, protected readonly step: (calculation: Calculation, bar: Bar, commit: boolean) => Value | undefined) { }
+    update(bar: Bar): Value | undefined {
+        return this.step(this.calculation, bar, true);
+    }
+    peek(bar: Bar): Value | undefined {
+        return this.step(this.calculation, bar, false);
     }
 }
 
@@ -84,10 +95,7 @@ export const atr = defineIndicator<AtrOptions, number>({
     id: 'core.atr', label: 'Average True Range (Wilder)', defaultOptions: ATR_DEFAULTS, outputs: LINE,
     create: options => {
         const calculation = new AtrCalculation(requireInteger('core.atr', 'period', withDefaults('core.atr', ATR_DEFAULTS, options).period));
-        return {
-            update: bar => calculation.update(bar.high, bar.low, bar.close),
-            peek: bar => calculation.peek(bar.high, bar.low, bar.close)
-        };
+        return new BarState(calculation, (c, bar, commit) => commit ? c.update(bar.high, bar.low, bar.close) : c.peek(bar.high, bar.low, bar.close));
     }
 });
 
@@ -140,10 +148,7 @@ export const stochastic = defineIndicator<StochasticOptions, StochasticValue>({
         const o = withDefaults(id, STOCHASTIC_DEFAULTS, options);
         const calculation = new StochasticCalculation(requireInteger(id, 'kPeriod', o.kPeriod), requireInteger(id, 'slowing', o.slowing),
             requireInteger(id, 'dPeriod', o.dPeriod));
-        return {
-            update: bar => calculation.update(bar.high, bar.low, bar.close),
-            peek: bar => calculation.peek(bar.high, bar.low, bar.close)
-        };
+        return new BarState(calculation, (c, bar, commit) => commit ? c.update(bar.high, bar.low, bar.close) : c.peek(bar.high, bar.low, bar.close));
     }
 });
 
@@ -156,10 +161,7 @@ export const adx = defineIndicator<AdxOptions, AdxValue>({
     outputs: [{ id: 'adx', kind: 'line' }, { id: 'plusDi', kind: 'line' }, { id: 'minusDi', kind: 'line' }],
     create: options => {
         const calculation = new AdxCalculation(requireInteger('core.adx', 'period', withDefaults('core.adx', ADX_DEFAULTS, options).period));
-        return {
-            update: bar => calculation.update(bar.high, bar.low, bar.close),
-            peek: bar => calculation.peek(bar.high, bar.low, bar.close)
-        };
+        return new BarState(calculation, (c, bar, commit) => commit ? c.update(bar.high, bar.low, bar.close) : c.peek(bar.high, bar.low, bar.close));
     }
 });
 
@@ -179,10 +181,8 @@ export const vwap = defineIndicator<VwapOptions, number>({
         }
         const calculation = new VwapCalculation(o.dayBoundaryMinutes);
         const field = o.weight;
-        return {
-            update: bar => calculation.update(bar.time, bar.high, bar.low, bar.close, bar[field]),
-            peek: bar => calculation.peek(bar.time, bar.high, bar.low, bar.close, bar[field])
-        };
+        return new BarState(calculation, (c, bar, commit) => commit
+            ? c.update(bar.time, bar.high, bar.low, bar.close, bar[field]) : c.peek(bar.time, bar.high, bar.low, bar.close, bar[field]));
     }
 });
 
@@ -195,10 +195,7 @@ export const donchian = defineIndicator<DonchianOptions, DonchianValue>({
     outputs: [{ id: 'upper', kind: 'band' }, { id: 'middle', kind: 'line' }, { id: 'lower', kind: 'band' }],
     create: options => {
         const calculation = new DonchianCalculation(requireInteger('core.donchian', 'period', withDefaults('core.donchian', DONCHIAN_DEFAULTS, options).period));
-        return {
-            update: bar => calculation.update(bar.high, bar.low),
-            peek: bar => calculation.peek(bar.high, bar.low)
-        };
+        return new BarState(calculation, (c, bar, commit) => commit ? c.update(bar.high, bar.low) : c.peek(bar.high, bar.low));
     }
 });
 

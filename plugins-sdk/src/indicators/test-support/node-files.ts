@@ -40,3 +40,10 @@ export function packageFile(pkg: string, file: string): string {
 
 /** ../shared/data beside the repository (BACKTESTR_DATA_DIR overrides it). */
 export const SHARED_DATA = process.env.BACKTESTR_DATA_DIR ?? path.resolve(__dirname, '../../../../../shared/data');
+
+declare class TextDecoder {
+    decode(data: Uint8Array): string;
+}
+export function decodeUtf8(data: Uint8Array): string {
+    return new TextDecoder().decode(data);
+}
