@@ -62,8 +62,11 @@ export function reset(engine: NativeEngine): void;
 
 /** Execution (simulated broker) options; see native/README.md "Execution". */
 export interface NativeExecutionOptions {
-    /** 'trade' (default): fill at the tick price; 'quote': buy at the ask, sell at the bid. */
-    fill?: 'trade' | 'quote';
+    /**
+     * 'trade' (default): fill at the tick price; 'quote': buy at the ask, sell at the bid;
+     * 'bar': bars replayed as 4 path points each (`barPath`), stops inside a bar fill at their price.
+     */
+    fill?: 'trade' | 'quote' | 'bar';
     /** Resting limits fill when the market touches the limit (default) or only when it goes through it. */
     limitFill?: 'touch' | 'through';
     /** Default 0.01; limit and stop prices must be on this grid. */
@@ -82,24 +85,35 @@ export interface NativeExecutionOptions {
     latencyMicros?: number;
     /** Stop the run (EV_ORDER) after a tick that caused order events. */
     wake?: boolean;
+    /** Volume participation cap: fraction (0, 1] of each tick's size orders may fill; 0 (default) = no cap. Needs a size column. */
+    participation?: number;
+    /** Several concurrent positions per instrument, each with the id of the order that opened it. */
+    hedging?: boolean;
+    /** Pyramiding: most entries in one direction; 0 (default) = no limit. */
+    maxEntries?: number;
+    /** Leverage for the margin check (used margin = exposure / leverage <= equity); 0 (default) = no check. */
+    leverage?: number;
 }
 
 /** Slot indexes and codes of the order, event, account and trade records (see native/README.md). */
 export type NativeExecutionLayout = Readonly<Record<
-    'ORDER_SLOTS' | 'O_ACTION' | 'O_ID' | 'O_TYPE' | 'O_SIDE' | 'O_QTY' | 'O_LIMIT' | 'O_STOP' | 'O_TIF' | 'O_EXPIRE' | 'O_INSTRUMENT'
-    | 'ACT_SUBMIT' | 'ACT_CANCEL' | 'TYPE_MARKET' | 'TYPE_LIMIT' | 'TYPE_STOP' | 'TYPE_STOP_LIMIT' | 'TYPE_MIT'
-    | 'TIF_GTC' | 'TIF_IOC' | 'TIF_FOK' | 'TIF_DAY' | 'TIF_GTD'
-    | 'EVENT_SLOTS' | 'E_TIME' | 'E_ORDER' | 'E_KIND' | 'E_REASON' | 'E_TICK' | 'E_PRICE' | 'E_QTY' | 'E_COMMISSION'
-    | 'E_REFERENCE' | 'E_POSITION' | 'E_REALISED' | 'E_SEQ'
-    | 'KIND_ACCEPTED' | 'KIND_REJECTED' | 'KIND_FILLED' | 'KIND_CANCELLED' | 'KIND_EXPIRED' | 'KIND_TRIGGERED'
-    | 'R_OK' | 'R_BAD_QTY' | 'R_BAD_PRICE' | 'R_OFF_GRID' | 'R_UNKNOWN_INSTRUMENT' | 'R_UNKNOWN_ORDER' | 'R_DUPLICATE_ID'
-    | 'R_BAD_TYPE' | 'R_BAD_SIDE' | 'R_BAD_TIF' | 'R_BAD_EXPIRE' | 'R_BAD_ACTION' | 'R_ORDER_DONE' | 'R_BAD_ID'
-    | 'R_MARKET' | 'R_LIMIT_RESTING' | 'R_LIMIT_MARKETABLE' | 'R_STOP' | 'R_STOP_GAP' | 'R_MIT'
-    | 'R_CANCEL_REQUEST' | 'R_IOC_UNFILLED' | 'R_FOK_UNFILLED' | 'R_DAY_END' | 'R_GTD_EXPIRY' | 'R_STOP_TRIGGERED'
-    | 'ACCOUNT_SLOTS' | 'A_CASH' | 'A_EQUITY' | 'A_POSITION' | 'A_AVG_PRICE' | 'A_REALISED' | 'A_UNREALISED' | 'A_COMMISSION'
-    | 'A_MARK' | 'A_OPEN_ORDERS' | 'A_EVENTS' | 'A_FILLS' | 'A_SLIPPAGE' | 'A_TRADES' | 'A_INITIAL_CASH'
-    | 'TRADE_SLOTS' | 'T_ENTRY_TIME' | 'T_EXIT_TIME' | 'T_SIDE' | 'T_QTY' | 'T_ENTRY_PRICE' | 'T_EXIT_PRICE' | 'T_PNL'
-    | 'T_COMMISSION' | 'T_MAE' | 'T_MFE' | 'T_BARS' | 'T_SLIPPAGE', number>>;
+    'ORDER_SLOTS' | 'O_ACTION' | 'O_ID' | 'O_TYPE' | 'O_SIDE' | 'O_QTY' | 'O_LIMIT' | 'O_STOP'
+    | 'O_TIF' | 'O_EXPIRE' | 'O_INSTRUMENT' | 'O_TRAIL' | 'O_TRAIL_PERCENT' | 'O_PARENT' | 'O_OCO' | 'O_POSITION'
+    | 'ACT_SUBMIT' | 'ACT_CANCEL' | 'ACT_MODIFY' | 'TYPE_MARKET' | 'TYPE_LIMIT' | 'TYPE_STOP' | 'TYPE_STOP_LIMIT' | 'TYPE_MIT'
+    | 'TYPE_TRAIL' | 'TIF_GTC' | 'TIF_IOC' | 'TIF_FOK' | 'TIF_DAY' | 'TIF_GTD' | 'EVENT_SLOTS' | 'E_TIME'
+    | 'E_ORDER' | 'E_KIND' | 'E_REASON' | 'E_TICK' | 'E_PRICE' | 'E_QTY' | 'E_COMMISSION' | 'E_REFERENCE'
+    | 'E_POSITION' | 'E_REALISED' | 'E_SEQ' | 'E_POSITION_ID' | 'E_REMAINING' | 'KIND_ACCEPTED' | 'KIND_REJECTED' | 'KIND_FILLED'
+    | 'KIND_CANCELLED' | 'KIND_EXPIRED' | 'KIND_TRIGGERED' | 'KIND_MODIFIED' | 'KIND_PARTIAL' | 'KIND_ACTIVATED' | 'R_OK' | 'R_BAD_QTY'
+    | 'R_BAD_PRICE' | 'R_OFF_GRID' | 'R_UNKNOWN_INSTRUMENT' | 'R_UNKNOWN_ORDER' | 'R_DUPLICATE_ID' | 'R_BAD_TYPE' | 'R_BAD_SIDE' | 'R_BAD_TIF'
+    | 'R_BAD_EXPIRE' | 'R_BAD_ACTION' | 'R_ORDER_DONE' | 'R_BAD_ID' | 'R_UNKNOWN_PARENT' | 'R_UNKNOWN_POSITION' | 'R_INSUFFICIENT_MARGIN' | 'R_PYRAMIDING'
+    | 'R_BAD_TRAIL' | 'R_NOT_HEDGING' | 'R_MARKET' | 'R_LIMIT_RESTING' | 'R_LIMIT_MARKETABLE' | 'R_STOP' | 'R_STOP_GAP' | 'R_MIT'
+    | 'R_TRAIL' | 'R_STOP_PATH' | 'R_CANCEL_REQUEST' | 'R_IOC_UNFILLED' | 'R_FOK_UNFILLED' | 'R_DAY_END' | 'R_GTD_EXPIRY' | 'R_STOP_TRIGGERED'
+    | 'R_OCO' | 'R_PARENT_FILLED' | 'R_PARENT_CANCELLED' | 'R_IOC_REMAINDER' | 'R_POSITION_CLOSED' | 'R_MODIFIED' | 'ACCOUNT_SLOTS' | 'A_CASH'
+    | 'A_EQUITY' | 'A_POSITION' | 'A_AVG_PRICE' | 'A_REALISED' | 'A_UNREALISED' | 'A_COMMISSION' | 'A_MARK' | 'A_OPEN_ORDERS'
+    | 'A_EVENTS' | 'A_FILLS' | 'A_SLIPPAGE' | 'A_TRADES' | 'A_INITIAL_CASH' | 'A_USED_MARGIN' | 'A_POSITIONS' | 'TRADE_SLOTS'
+    | 'T_ENTRY_TIME' | 'T_EXIT_TIME' | 'T_SIDE' | 'T_QTY' | 'T_ENTRY_PRICE' | 'T_EXIT_PRICE' | 'T_PNL' | 'T_COMMISSION'
+    | 'T_MAE' | 'T_MFE' | 'T_BARS' | 'T_SLIPPAGE' | 'T_POSITION' | 'POSITION_SLOTS' | 'P_ID' | 'P_SIDE'
+    | 'P_QTY' | 'P_AVG_PRICE' | 'P_UNREALISED' | 'P_ENTRY_TIME', number>>;
 
 export function executionLayout(): NativeExecutionLayout;
 /** Replaces the broker's options; only before the first order (or after reset). */
@@ -112,3 +126,11 @@ export function readEvents(engine: NativeEngine, from: number, out: Float64Array
 export function readTrades(engine: NativeEngine, from: number, out: Float64Array): number;
 /** Writes the account (ACCOUNT_SLOTS numbers) into `out`. */
 export function readAccount(engine: NativeEngine, out: Float64Array): void;
+/** Copies the open positions (POSITION_SLOTS each, P_ENTRY_TIME int64) into `out`; returns how many. */
+export function readPositions(engine: NativeEngine, out: Float64Array): number;
+/**
+ * Bar-data model: writes each bar's intrabar path (open, nearer extreme, farther extreme,
+ * close; 4 points per bar) into `price` and volume / 4 into `size`; returns the point count.
+ */
+export function barPath(open: Float64Array, high: Float64Array, low: Float64Array, close: Float64Array,
+    volume: Float64Array | undefined, price: Float64Array, size: Float64Array): number;

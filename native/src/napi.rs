@@ -14,6 +14,9 @@ use std::sync::Arc;
 
 use crate::engine::{Batch, Engine, Options, PriceSource};
 use crate::execution::{self, Commission, ExecOptions, FillModel, Slippage};
+
+#[path = "napi_execution.rs"]
+mod napi_execution;
 use crate::layout;
 use crate::session::Session;
 
@@ -304,88 +307,6 @@ fn get_number(env: napi_env, v: napi_value, name: &str) -> JsResult<f64> {
     if unsafe { napi_get_value_double(env, v, &mut x) } != NAPI_OK {
         return Err(JsError::Type(format!("{} must be a number", name)));
     }
-    Ok(x)
-}
-
-fn read_exec_options(env: napi_env, o: napi_value) -> JsResult<ExecOptions> {
-    let mut x = ExecOptions::default();
-    if is_absent(env, o)? {
-        return Ok(x);
-    }
-    if type_of(env, o)? != T_OBJECT {
-        return Err(JsError::Type("execution options must be an object".into()));
-    }
-    let opt_num = |obj: napi_value, name: &str, full: &str| -> JsResult<Option<f64>> {
-        let v = property(env, obj, name)?;
-        if is_absent(env, v)? {
-            Ok(None)
-        } else {
-            get_number(env, v, full).map(Some)
-        }
-    };
-    let opt_str = |obj: napi_value, name: &str| -> JsResult<Option<String>> {
-        let v = property(env, obj, name)?;
-        if is_absent(env, v)? {
-            Ok(None)
-        } else {
-            get_string(env, v, &format!("execution.{}", name)).map(Some)
-        }
-    };
-    match opt_str(o, "fill")?.as_deref() {
-        None | Some("trade") => x.fill = FillModel::Trade,
-        Some("quote") => x.fill = FillModel::Quote,
-        Some(s) => return Err(JsError::Range(format!("execution.fill \"{}\": expected \"trade\" or \"quote\"", s))),
-    }
-    match opt_str(o, "limitFill")?.as_deref() {
-        None | Some("touch") => x.limit_through = false,
-        Some("through") => x.limit_through = true,
-        Some(s) => return Err(JsError::Range(format!("execution.limitFill \"{}\": expected \"touch\" or \"through\"", s))),
-    }
-    for (name, slot) in [("tickSize", &mut x.tick_size), ("lotSize", &mut x.lot_size), ("multiplier", &mut x.multiplier), ("initialCash", &mut x.initial_cash)] {
-        if let Some(v) = opt_num(o, name, &format!("execution.{}", name))? {
-            *slot = v;
-        }
-    }
-    if let Some(v) = opt_num(o, "latencyMicros", "execution.latencyMicros")? {
-        if !(v.is_finite() && v >= 0.0 && v.fract() == 0.0) {
-            return Err(JsError::Range(format!("execution.latencyMicros is {}; it must be a whole number >= 0", v)));
-        }
-        x.latency = v as i64;
-    }
-    let w = property(env, o, "wake")?;
-    if !is_absent(env, w)? {
-        x.wake = get_bool(env, w, "execution.wake")?;
-    }
-    let c = property(env, o, "commission")?;
-    if !is_absent(env, c)? {
-        let mut m = Commission::default();
-        for (name, slot) in [("perUnit", &mut m.per_unit), ("perOrder", &mut m.per_order), ("percent", &mut m.percent), ("minimum", &mut m.minimum)] {
-            if let Some(v) = opt_num(c, name, &format!("execution.commission.{}", name))? {
-                *slot = v;
-            }
-        }
-        x.commission = m;
-    }
-    let sl = property(env, o, "slippage")?;
-    if !is_absent(env, sl)? {
-        let kind = opt_str(sl, "kind")?.unwrap_or_else(|| "none".into());
-        let value = opt_num(sl, "value", "execution.slippage.value")?.unwrap_or(0.0);
-        x.slippage = match kind.as_str() {
-            "none" => Slippage::None,
-            "ticks" => Slippage::Ticks(value),
-            "percent" => Slippage::Percent(value),
-            "random" => {
-                let max = opt_num(sl, "maxTicks", "execution.slippage.maxTicks")?.unwrap_or(1.0);
-                let seed = opt_num(sl, "seed", "execution.slippage.seed")?.unwrap_or(0.0);
-                if !(max >= 0.0 && max.fract() == 0.0 && max <= 1.0e6) || !(seed >= 0.0 && seed.fract() == 0.0 && seed <= 9.0e15) {
-                    return Err(JsError::Range("execution.slippage: maxTicks and seed must be whole numbers >= 0".into()));
-                }
-                Slippage::Random { max_ticks: max as u32, seed: seed as u64 }
-            }
-            s => return Err(JsError::Range(format!("execution.slippage.kind \"{}\": expected none, ticks, percent or random", s))),
-        };
-    }
-    x.check().map_err(JsError::Range)?;
     Ok(x)
 }
 
@@ -804,75 +725,6 @@ fn reset(env: napi_env, info: napi_callback_info) -> JsResult<napi_value> {
     undefined(env)
 }
 
-fn configure_execution(env: napi_env, info: napi_callback_info) -> JsResult<napi_value> {
-    let [e, o] = args::<2>(env, info)?;
-    let h = handle(env, e)?;
-    let x = read_exec_options(env, o)?;
-    h.engine.configure_execution(x).map_err(JsError::Plain)?;
-    undefined(env)
-}
-
-fn submit(env: napi_env, info: napi_callback_info) -> JsResult<napi_value> {
-    let [e, orders] = args::<2>(env, info)?;
-    let h = handle(env, e)?;
-    let r = typed_array(env, orders, "orders", TA_FLOAT64)?
-        .ok_or_else(|| JsError::Type("orders must be a Float64Array of ORDER_SLOTS-slot records".into()))?;
-    // The records are copied before the engine runs: the buffer may be anything, even
-    // a view of the state memory.
-    let recs: Vec<u64> = as_slice::<u64>(r.ptr, r.len).to_vec();
-    let n = h.engine.submit(&recs).map_err(JsError::Range)?;
-    number(env, n as f64)
-}
-
-/// Copies records `from..` of `src` into `out` (whole records); returns how many.
-fn copy_records<const N: usize>(env: napi_env, src: &[[u64; N]], from: napi_value, out: napi_value) -> JsResult<napi_value> {
-    let from = get_index(env, from, "from")?;
-    let o = typed_array(env, out, "out", TA_FLOAT64)?.ok_or_else(|| JsError::Type("out must be a Float64Array".into()))?;
-    let dst = as_slice_mut::<u64>(o.ptr, o.len);
-    let avail = src.len().saturating_sub(from);
-    let n = avail.min(dst.len() / N);
-    for i in 0..n {
-        dst[i * N..(i + 1) * N].copy_from_slice(&src[from + i]);
-    }
-    number(env, n as f64)
-}
-
-fn read_events(env: napi_env, info: napi_callback_info) -> JsResult<napi_value> {
-    let [e, from, out] = args::<3>(env, info)?;
-    let h = handle(env, e)?;
-    copy_records(env, &h.engine.broker.events, from, out)
-}
-
-fn read_trades(env: napi_env, info: napi_callback_info) -> JsResult<napi_value> {
-    let [e, from, out] = args::<3>(env, info)?;
-    let h = handle(env, e)?;
-    copy_records(env, &h.engine.broker.trades, from, out)
-}
-
-fn read_account(env: napi_env, info: napi_callback_info) -> JsResult<napi_value> {
-    let [e, out] = args::<2>(env, info)?;
-    let h = handle(env, e)?;
-    let o = typed_array(env, out, "out", TA_FLOAT64)?.ok_or_else(|| JsError::Type("out must be a Float64Array".into()))?;
-    let a = h.engine.broker.account();
-    let dst = as_slice_mut::<f64>(o.ptr, o.len);
-    if dst.len() < a.len() {
-        return Err(JsError::Range(format!("out has {} elements; the account needs ACCOUNT_SLOTS ({})", dst.len(), a.len())));
-    }
-    dst[..a.len()].copy_from_slice(&a);
-    undefined(env)
-}
-
-fn execution_layout_object(env: napi_env, _info: napi_callback_info) -> JsResult<napi_value> {
-    let mut o = null_mut();
-    // SAFETY: env is live.
-    check(unsafe { napi_create_object(env, &mut o) }, "create_object")?;
-    for (name, v) in execution::layout::CONSTANTS {
-        let n = number(env, *v as f64)?;
-        set_property(env, o, name, n)?;
-    }
-    Ok(o)
-}
-
 fn layout_object(env: napi_env, _info: napi_callback_info) -> JsResult<napi_value> {
     let mut o = null_mut();
     // SAFETY: env is live.
@@ -885,7 +737,7 @@ fn layout_object(env: napi_env, _info: napi_callback_info) -> JsResult<napi_valu
 }
 
 macro_rules! exports {
-    ($($js:literal => $f:ident),* $(,)?) => {
+    ($($js:literal => $f:path),* $(,)?) => {
         fn register(env: napi_env, exports: napi_value) -> JsResult<napi_value> {
             $(
                 {
@@ -917,12 +769,14 @@ exports! {
     "advanceTo" => advance_to,
     "flush" => flush,
     "reset" => reset,
-    "executionLayout" => execution_layout_object,
-    "configureExecution" => configure_execution,
-    "submit" => submit,
-    "readEvents" => read_events,
-    "readTrades" => read_trades,
-    "readAccount" => read_account,
+    "executionLayout" => napi_execution::execution_layout_object,
+    "configureExecution" => napi_execution::configure_execution,
+    "submit" => napi_execution::submit,
+    "readEvents" => napi_execution::read_events,
+    "readTrades" => napi_execution::read_trades,
+    "readAccount" => napi_execution::read_account,
+    "readPositions" => napi_execution::read_positions,
+    "barPath" => napi_execution::bar_path,
 }
 
 /// Module entry point, found by node when it loads the `.node` file.

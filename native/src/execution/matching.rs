@@ -206,7 +206,8 @@ impl Broker {
                     if o.typ == TYPE_TRAIL && (o.best.is_nan() || beyond(px, o.best)) {
                         o.best = px;
                         let d = o.trail_distance(px);
-                        let s = if buy { self.grid(((px + d) / tick - EPS).ceil()) } else { self.grid(((px - d) / tick + EPS).floor()) };
+                        // On the grid, away from the price (1e-6 of a tick absorbs float dust).
+                        let s = if buy { self.grid(((px + d) / tick - 1e-6).ceil()) } else { self.grid(((px - d) / tick + 1e-6).floor()) };
                         if o.stop.is_nan() || beyond(s, o.stop) {
                             o.stop = s;
                         }

@@ -345,6 +345,9 @@ impl Broker {
             o.trail = f64::NAN;
         }
         o.closest = f64::NAN;
+        // Matched as arriving on the next tick: a limit moved through the market fills at
+        // the market (LIMIT_MARKETABLE), not at its limit.
+        o.fresh = true;
         let (id, qty, price) = (o.id, o.qty, o.watched_price());
         self.event_full(t, id as f64, KIND_MODIFIED, R_MODIFIED, -1, price, qty, 0.0, f64::NAN, 0.0, 0, qty);
         self.update_triggers();

@@ -1,5 +1,5 @@
 import * as native from '@backtestr/native';
-import { MtfEngine, MtfEngineOptions, UnixMicros } from './mtf-engine';
+import { MtfEngine, MtfEngineOptions, TickBatch, UnixMicros } from './mtf-engine';
 
 export type ExecutionOptions = native.NativeExecutionOptions;
 
@@ -7,7 +7,7 @@ export type ExecutionOptions = native.NativeExecutionOptions;
 export const EXEC_LAYOUT: native.NativeExecutionLayout = native.executionLayout();
 const X = EXEC_LAYOUT;
 
-export type OrderType = 'market' | 'limit' | 'stop' | 'stopLimit' | 'mit';
+export type OrderType = 'market' | 'limit' | 'stop' | 'stopLimit' | 'mit' | 'trailingStop';
 export type TimeInForce = 'GTC' | 'IOC' | 'FOK' | 'DAY' | 'GTD';
 
 export interface OrderRequest {
@@ -23,9 +23,57 @@ export interface OrderRequest {
     expire?: UnixMicros;
     /** Instrument index; the engine has one instrument, 0 (default). */
     instrument?: number;
+    /** Trailing stop: distance in price units from the best price since it became active. */
+    trail?: number;
+    /** Trailing stop: distance in percent of the best price (instead of `trail`). */
+    trailPercent?: number;
+    /** Bracket child: held until the order with this id is completely filled. */
+    parent?: number;
+    /** OCO group: a fill of one member cancels the other members. */
+    oco?: number;
+    /** Hedging: the id of the position this order closes (the id of the order that opened it). */
+    position?: number;
 }
 
-export type OrderEventKind = 'accepted' | 'rejected' | 'filled' | 'cancelled' | 'expired' | 'triggered';
+/** Changes to a working order; absent fields keep their value. `qty` is the new total quantity. */
+export interface OrderModify {
+    id: number;
+    qty?: number;
+    limit?: number;
+    stop?: number;
+    trail?: number;
+    trailPercent?: number;
+}
+
+/** An entry with a take-profit (limit) and a stop-loss (stop or trailing stop), activated when the entry fills; the exits are one OCO group. */
+export interface BracketRequest {
+    entry: OrderRequest;
+    takeProfit?: { id: number; limit: number; tif?: TimeInForce };
+    stopLoss?: { id: number; stop?: number; trail?: number; trailPercent?: number; tif?: TimeInForce };
+}
+
+export interface OpenPosition {
+    /** The id of the order that opened it. */
+    readonly id: number;
+    readonly side: 'long' | 'short';
+    readonly qty: number;
+    readonly avgPrice: number;
+    readonly unrealised: number;
+    readonly entryTime: UnixMicros;
+}
+
+/** OHLC bars for the bar-data fill model (`fill: 'bar'`). */
+export interface BarBatch {
+    time: BigInt64Array;
+    open: Float64Array;
+    high: Float64Array;
+    low: Float64Array;
+    close: Float64Array;
+    volume?: Float64Array;
+}
+
+export type OrderEventKind = 'accepted' | 'rejected' | 'filled' | 'cancelled' | 'expired' | 'triggered'
+    | 'modified' | 'partlyFilled' | 'activated';
 
 export interface OrderEvent {
     readonly time: UnixMicros;
@@ -43,6 +91,10 @@ export interface OrderEvent {
     readonly realised: number;
     /** Ticks applied when the event happened. */
     readonly seq: number;
+    /** Fills: the position filled into (its id); 0 otherwise. */
+    readonly positionId: number;
+    /** Quantity of the order still working after the event (0 when done; NaN when not known). */
+    readonly remaining: number;
 }
 
 export interface Account {
@@ -50,6 +102,10 @@ export interface Account {
     readonly realised: number; readonly unrealised: number; readonly commission: number; readonly mark: number;
     readonly openOrders: number; readonly events: number; readonly fills: number; readonly slippage: number;
     readonly trades: number; readonly initialCash: number;
+    /** Open positions' exposure / leverage (0 without leverage). */
+    readonly usedMargin: number;
+    /** Open positions (netting: 0 or 1). */
+    readonly positions: number;
 }
 
 export interface ClosedTrade {
@@ -57,10 +113,13 @@ export interface ClosedTrade {
     readonly qty: number; readonly entryPrice: number; readonly exitPrice: number; readonly pnl: number;
     readonly commission: number; readonly mae: number; readonly mfe: number; readonly bars: number;
     readonly slippage: number;
+    /** The position's id (the id of the order that opened it). */
+    readonly position: number;
 }
 
 const TYPES: Record<OrderType, number> = {
     market: X.TYPE_MARKET, limit: X.TYPE_LIMIT, stop: X.TYPE_STOP, stopLimit: X.TYPE_STOP_LIMIT, mit: X.TYPE_MIT,
+    trailingStop: X.TYPE_TRAIL,
 };
 const TIFS: Record<TimeInForce, number> = { GTC: X.TIF_GTC, IOC: X.TIF_IOC, FOK: X.TIF_FOK, DAY: X.TIF_DAY, GTD: X.TIF_GTD };
 const KINDS: OrderEventKind[] = [];
@@ -70,6 +129,9 @@ KINDS[X.KIND_FILLED] = 'filled';
 KINDS[X.KIND_CANCELLED] = 'cancelled';
 KINDS[X.KIND_EXPIRED] = 'expired';
 KINDS[X.KIND_TRIGGERED] = 'triggered';
+KINDS[X.KIND_MODIFIED] = 'modified';
+KINDS[X.KIND_PARTIAL] = 'partlyFilled';
+KINDS[X.KIND_ACTIVATED] = 'activated';
 const REASONS = new Map<number, string>(
     Object.entries(X).filter(([k]) => k.startsWith('R_')).map(([k, v]) => [v, k.slice(2)]));
 
@@ -113,6 +175,11 @@ export class ExecutionEngine extends MtfEngine {
                 f[b + X.O_TIF] = TIFS[o.tif ?? 'GTC'] ?? -1;
                 i64[b + X.O_EXPIRE] = o.expire ?? 0n;
                 f[b + X.O_INSTRUMENT] = o.instrument ?? 0;
+                f[b + X.O_TRAIL] = o.trail ?? NaN;
+                f[b + X.O_TRAIL_PERCENT] = o.trailPercent ?? NaN;
+                f[b + X.O_PARENT] = o.parent ?? 0;
+                f[b + X.O_OCO] = o.oco ?? 0;
+                f[b + X.O_POSITION] = o.position ?? 0;
             });
             native.submit(this.handle, f);
         }
@@ -128,6 +195,76 @@ export class ExecutionEngine extends MtfEngine {
         native.submit(this.handle, f);
     }
 
+    /** Modifies working orders (price, quantity, trail); each gives a 'modified' or 'rejected' event. */
+    modify(...changes: OrderModify[]): void {
+        const f = new Float64Array(changes.length * X.ORDER_SLOTS);
+        changes.forEach((c, i) => {
+            const b = i * X.ORDER_SLOTS;
+            f[b + X.O_ACTION] = X.ACT_MODIFY;
+            f[b + X.O_ID] = c.id;
+            f[b + X.O_QTY] = c.qty ?? NaN;
+            f[b + X.O_LIMIT] = c.limit ?? NaN;
+            f[b + X.O_STOP] = c.stop ?? NaN;
+            f[b + X.O_TRAIL] = c.trail ?? NaN;
+            f[b + X.O_TRAIL_PERCENT] = c.trailPercent ?? NaN;
+        });
+        native.submit(this.handle, f);
+    }
+
+    /** Sends an entry and its exits (children of the entry, one OCO group named after the entry id). */
+    bracket(b: BracketRequest): void {
+        const exit: 'buy' | 'sell' = b.entry.side === 'buy' ? 'sell' : 'buy';
+        const orders: OrderRequest[] = [b.entry];
+        const common = { side: exit, qty: b.entry.qty, parent: b.entry.id, oco: b.entry.id, instrument: b.entry.instrument };
+        if (b.takeProfit) {
+            orders.push({ ...common, id: b.takeProfit.id, type: 'limit', limit: b.takeProfit.limit, tif: b.takeProfit.tif });
+        }
+        if (b.stopLoss) {
+            const s = b.stopLoss;
+            const trailing = s.trail !== undefined || s.trailPercent !== undefined;
+            orders.push({ ...common, id: s.id, type: trailing ? 'trailingStop' : 'stop', stop: s.stop, trail: s.trail,
+                trailPercent: s.trailPercent, tif: s.tif });
+        }
+        this.submit(orders);
+    }
+
+    /** Open positions, oldest first (hedging: several per instrument). */
+    positions(): OpenPosition[] {
+        const n = this.account().positions;
+        const f = new Float64Array(n * X.POSITION_SLOTS);
+        native.readPositions(this.handle, f);
+        const t = new BigInt64Array(f.buffer);
+        const out: OpenPosition[] = [];
+        for (let b = 0; b < f.length; b += X.POSITION_SLOTS) {
+            out.push({
+                id: f[b + X.P_ID], side: f[b + X.P_SIDE] > 0 ? 'long' : 'short', qty: f[b + X.P_QTY],
+                avgPrice: f[b + X.P_AVG_PRICE], unrealised: f[b + X.P_UNREALISED], entryTime: t[b + X.P_ENTRY_TIME],
+            });
+        }
+        return out;
+    }
+
+    /**
+     * The bar-data model's tick batch: each bar as its 4 path points (open, nearer extreme,
+     * farther extreme, close) at the bar's time, volume split evenly (native/README.md).
+     */
+    static barTicks(bars: BarBatch): TickBatch {
+        const n = bars.time.length;
+        const price = new Float64Array(4 * n);
+        const size = new Float64Array(4 * n);
+        native.barPath(bars.open, bars.high, bars.low, bars.close, bars.volume, price, size);
+        const time = new BigInt64Array(4 * n);
+        for (let i = 0; i < n; i++) {
+            time.fill(bars.time[i], 4 * i, 4 * i + 4);
+        }
+        return { time, price, size };
+    }
+
+    /** Replays bars along their intrabar path (configure `fill: 'bar'`); see `process`. */
+    processBars(bars: BarBatch, onEvent?: (resumeIndex: number) => void): void {
+        this.process(ExecutionEngine.barTicks(bars), onEvent);
+    }
+
     account(): Account {
         const a = this.accountBuf;
         native.readAccount(this.handle, a);
@@ -135,7 +272,7 @@ export class ExecutionEngine extends MtfEngine {
             cash: a[X.A_CASH], equity: a[X.A_EQUITY], position: a[X.A_POSITION], avgPrice: a[X.A_AVG_PRICE],
             realised: a[X.A_REALISED], unrealised: a[X.A_UNREALISED], commission: a[X.A_COMMISSION], mark: a[X.A_MARK],
             openOrders: a[X.A_OPEN_ORDERS], events: a[X.A_EVENTS], fills: a[X.A_FILLS], slippage: a[X.A_SLIPPAGE],
-            trades: a[X.A_TRADES], initialCash: a[X.A_INITIAL_CASH],
+            trades: a[X.A_TRADES], initialCash: a[X.A_INITIAL_CASH], usedMargin: a[X.A_USED_MARGIN], positions: a[X.A_POSITIONS],
         };
     }
 
@@ -158,7 +295,7 @@ export class ExecutionEngine extends MtfEngine {
                 reason: REASONS.get(f[b + X.E_REASON]) ?? String(f[b + X.E_REASON]), tickIndex: f[b + X.E_TICK],
                 price: f[b + X.E_PRICE], qty: f[b + X.E_QTY], commission: f[b + X.E_COMMISSION],
                 reference: f[b + X.E_REFERENCE], position: f[b + X.E_POSITION], realised: f[b + X.E_REALISED],
-                seq: f[b + X.E_SEQ],
+                seq: f[b + X.E_SEQ], positionId: f[b + X.E_POSITION_ID], remaining: f[b + X.E_REMAINING],
             });
         }
         return out;
@@ -176,7 +313,7 @@ export class ExecutionEngine extends MtfEngine {
                 entryTime: t[b + X.T_ENTRY_TIME], exitTime: t[b + X.T_EXIT_TIME], side: f[b + X.T_SIDE] > 0 ? 'long' : 'short',
                 qty: f[b + X.T_QTY], entryPrice: f[b + X.T_ENTRY_PRICE], exitPrice: f[b + X.T_EXIT_PRICE], pnl: f[b + X.T_PNL],
                 commission: f[b + X.T_COMMISSION], mae: f[b + X.T_MAE], mfe: f[b + X.T_MFE], bars: f[b + X.T_BARS],
-                slippage: f[b + X.T_SLIPPAGE],
+                slippage: f[b + X.T_SLIPPAGE], position: f[b + X.T_POSITION],
             });
         }
         return out;
