@@ -191,5 +191,6 @@ describe('built-in indicators: definitions and behaviour on real EURUSD bars', f
         expect(() => create(CORE_INDICATORS[4] as AnyDefinition).update(bar)).to.throw('ATR: bar high 1 is below its low 2');
         expect(() => create(sma as AnyDefinition).update({ ...bar, close: NaN })).to.throw('finite');
         expect(() => new RollingExtreme(3, 'max').update(NaN)).to.throw('NaN');
+        expect(() => create(CORE_INDICATORS[4] as AnyDefinition).update({ ...bar, high: 1e9, low: 1e9, close: 1e9 })).to.throw('ATR high 1000000000 is too large');
     });
 });
