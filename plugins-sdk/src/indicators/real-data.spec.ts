@@ -41,7 +41,7 @@ const CASES: Case[] = [
 ];
 
 /** Runs a definition over bars; one array per declared output. */
-export function run(definition: IndicatorDefinition<object, unknown>, options: object, bars: readonly Bar[]): Values[] {
+function run(definition: IndicatorDefinition<object, unknown>, options: object, bars: readonly Bar[]): Values[] {
     const state = definition.create({ ...definition.defaultOptions, ...options });
     const ids = definition.outputs.map(o => o.id);
     const out: (number | undefined)[][] = ids.map(() => []);
