@@ -596,6 +596,8 @@ impl Engine {
         let merge = |u: f64, d: f64, xh: f64, xl: f64| if Q { (u, d) } else { (u.min(xh), d.max(next_up(xl))) };
         let (mut cu, mut cd) = merge(up, down, xh, xl);
         let mut ext = self.broker.ext;
+        // Same length as `time`: lets the compiler drop the bounds checks in the loop.
+        let (qb, qa) = if Q { (&qb[..n], &qa[..n]) } else { (qb, qa) };
         let quote = |k: usize, p: f64| if Q { (qb[k], qa[k]) } else { (p, p) };
         let mut k = from;
         let mut applied_from = from;
@@ -648,21 +650,23 @@ impl Engine {
                 self.apply_extra_roots(p, s, t);
             }
             let (bq, aq) = quote(k, p);
-            if aq < ext.ask_lo {
-                ext.ask_lo = aq;
-            }
-            if aq > ext.ask_hi {
-                ext.ask_hi = aq;
-            }
+            // Quote model: every tick since the last fold stayed inside the triggers (a tick
+            // that reached one called the broker, which folds; the broker folds before it
+            // moves a trigger), so only a tick that sets a new extreme can reach one.
+            let mut qhit = false;
             if Q {
-                if bq < ext.bid_lo {
-                    ext.bid_lo = bq;
+                if (aq < ext.ask_lo) | (aq > ext.ask_hi) | (bq < ext.bid_lo) | (bq > ext.bid_hi) {
+                    qhit = Self::quote_extreme(&mut ext, bq, aq, (bh, bl, sh, sl));
                 }
-                if bq > ext.bid_hi {
-                    ext.bid_hi = bq;
+            } else {
+                if aq < ext.ask_lo {
+                    ext.ask_lo = aq;
+                }
+                if aq > ext.ask_hi {
+                    ext.ask_hi = aq;
                 }
             }
-            let hit = if Q { (aq >= bh) | (aq <= bl) | (bq >= sh) | (bq <= sl) } else { p >= cu || p < cd };
+            let hit = if Q { qhit } else { p >= cu || p < cd };
             if hit && (Q || p >= xh || p <= xl) {
                 self.broker.ext = Self::trade_ext::<Q>(ext);
                 ext = Extremes::EMPTY;
@@ -694,6 +698,29 @@ impl Engine {
             k += 1;
         }
         leave!(n, n);
+    }
+
+    /// Quote model: a tick set a new extreme; records it and tells whether it reached a trigger.
+    #[inline(never)]
+    fn quote_extreme(ext: &mut Extremes, bq: f64, aq: f64, (bh, bl, sh, sl): (f64, f64, f64, f64)) -> bool {
+        let mut hit = false;
+        if aq < ext.ask_lo {
+            ext.ask_lo = aq;
+            hit |= aq <= bl;
+        }
+        if aq > ext.ask_hi {
+            ext.ask_hi = aq;
+            hit |= aq >= bh;
+        }
+        if bq < ext.bid_lo {
+            ext.bid_lo = bq;
+            hit |= bq <= sl;
+        }
+        if bq > ext.bid_hi {
+            ext.bid_hi = bq;
+            hit |= bq >= sh;
+        }
+        hit
     }
 
     /// In the trade model only the ask extremes are tracked in the loop: the bid's are the same.
