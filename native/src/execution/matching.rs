@@ -233,13 +233,26 @@ impl Broker {
                 }
                 TYPE_LIMIT | TYPE_STOP_LIMIT => {
                     let mut limit_fresh = o.fresh;
+                    let mut path_trigger = false;
                     if o.typ == TYPE_STOP_LIMIT && !o.triggered && reached(px, o.stop) {
                         o.triggered = true;
                         o.closest = f64::NAN;
                         limit_fresh = true;
-                        self.event_full(t, o.id as f64, KIND_TRIGGERED, R_STOP_TRIGGERED, k as i64, px, o.qty, 0.0, px, 0.0, o.position, o.qty);
+                        // Bar model: the path crossed the stop between two points.
+                        path_trigger = inside && !o.fresh;
+                        let at = if path_trigger { o.stop } else { px };
+                        self.event_full(t, o.id as f64, KIND_TRIGGERED, R_STOP_TRIGGERED, k as i64, at, o.qty, 0.0, at, 0.0, o.position, o.qty);
                     }
-                    if o.typ == TYPE_LIMIT || o.triggered {
+                    if path_trigger {
+                        // At the crossing the market was at the stop: marketable there if the
+                        // stop is at or better than the limit, else the limit rests and the
+                        // rest of the leg may reach it.
+                        if at_or_better(o.stop, o.limit) {
+                            fill = Some((o.stop, R_STOP_PATH, false));
+                        } else if at_or_better(px, o.limit) {
+                            fill = Some((o.limit, R_LIMIT_RESTING, false));
+                        }
+                    } else if o.typ == TYPE_LIMIT || o.triggered {
                         if limit_fresh && at_or_better(px, o.limit) {
                             fill = Some((px, R_LIMIT_MARKETABLE, false));
                         } else if if through { beyond(px, o.limit) } else { at_or_better(px, o.limit) } {

@@ -343,6 +343,22 @@ fn bar_model_stop_gapped_at_the_open_fills_at_the_open() {
     assert_eq!(r.of(1).last(), Some(&(KIND_FILLED, R_STOP_GAP)));
 }
 
+#[test]
+fn bar_model_stop_limit_triggered_inside_a_bar_fills_at_the_crossing() {
+    let mut r = bar_rig();
+    r.bars(0, &[[100.0, 100.0, 100.0, 100.0]]);
+    r.send(O { id: 1.0, typ: TYPE_STOP_LIMIT, stop: 101.0, limit: 101.5, ..BASE });
+    r.send(O { id: 2.0, typ: TYPE_STOP_LIMIT, stop: 101.0, limit: 100.5, ..BASE });
+    // Open 100, low 99.8 (nearer), high 103: both trigger on the leg up through 101.
+    r.bars(60_000_000, &[[100.0, 103.0, 99.8, 102.0]]);
+    assert_eq!(r.fills(), vec![(1, 101.0, 1.0)]);
+    assert_eq!(r.of(1).last(), Some(&(KIND_FILLED, R_STOP_PATH)));
+    // The other one's limit (100.5) is below the stop: it rests, unfilled above it.
+    assert_eq!(r.of(2).last(), Some(&(KIND_TRIGGERED, R_STOP_TRIGGERED)));
+    r.bars(120_000_000, &[[102.0, 102.0, 100.0, 100.2]]);
+    assert_eq!(r.fills().last(), Some(&(2, 100.5, 1.0)));
+}
+
 /// Equity = cash + marked positions, and realised P&L minus commission = change in cash
 /// once flat, after every batch of a long random order flow (hedging and netting).
 #[test]

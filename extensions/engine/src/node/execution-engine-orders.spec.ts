@@ -105,6 +105,50 @@ describe('ExecutionEngine: trailing stops, brackets, partial fills, hedging, mar
         expect(e.events().find(v => v.order === 1 && v.kind === 'filled')?.price).to.equal(q.bid[start]);
     });
 
+    eur('EURUSD quotes: 160 resting limits and stops each fill at the first tick whose ask (buy) / bid (sell) reaches them', () => {
+        const q = readQuoteDay(dataFiles('eurusd-quotes-2014-05')[1]);
+        const start = 2000;
+        let lo = Infinity;
+        let hi = -Infinity;
+        for (let i = start; i < q.time.length; i++) {
+            lo = Math.min(lo, q.bid[i]);
+            hi = Math.max(hi, q.ask[i]);
+        }
+        let seed = 99;
+        const rnd = (): number => {
+            seed = (seed * 1103515245 + 12345) % 2147483648;
+            return seed / 2147483648;
+        };
+        const grid = (p: number): number => Math.round(p * 1e5) / 1e5;
+        const orders: OrderRequest[] = [];
+        const [bid0, ask0] = [q.bid[start], q.ask[start]];
+        for (let i = 0; i < 40; i++) {
+            orders.push({ id: 4 * i + 1, type: 'limit', side: 'buy', qty: 1, limit: grid(lo - 0.0002 + (ask0 - 0.00001 - lo + 0.0002) * rnd()) });
+            orders.push({ id: 4 * i + 2, type: 'limit', side: 'sell', qty: 1, limit: grid(bid0 + 0.00001 + (hi + 0.0002 - bid0) * rnd()) });
+            orders.push({ id: 4 * i + 3, type: 'stop', side: 'buy', qty: 1, stop: grid(ask0 + 0.00001 + (hi + 0.0002 - ask0) * rnd()) });
+            orders.push({ id: 4 * i + 4, type: 'stop', side: 'sell', qty: 1, stop: grid(lo - 0.0002 + (bid0 - 0.00001 - lo + 0.0002) * rnd()) });
+        }
+        const e = new ExecutionEngine({ timeframes: ['1m'], priceSource: 'bid' }, { fill: 'quote', tickSize: 0.00001 });
+        e.process(slice(q, 0, start));
+        e.submit(orders);
+        e.process(slice(q, start, q.time.length));
+        const got = new Map(e.events().filter(v => v.kind === 'filled').map(v => [v.order, [v.tickIndex, v.price]]));
+        const want = new Map<number, number[]>();
+        for (const o of orders) {
+            for (let i = start; i < q.time.length; i++) {
+                const [b, a] = [q.bid[i], q.ask[i]];
+                const hit = o.type === 'limit' ? (o.side === 'buy' ? a <= o.limit! : b >= o.limit!) : (o.side === 'buy' ? a >= o.stop! : b <= o.stop!);
+                if (hit) {
+                    want.set(o.id, [i - start, o.type === 'limit' ? o.limit! : o.side === 'buy' ? a : b]);
+                    break;
+                }
+            }
+        }
+        expect(want.size, 'most orders are reached during the day').to.be.greaterThan(100);
+        expect(want.size, 'some are not').to.be.lessThan(160);
+        expect([...got.entries()].sort((x, y) => x[0] - y[0])).to.deep.equal([...want.entries()].sort((x, y) => x[0] - y[0]));
+    });
+
     spy('SPY bars: a bracket whose take-profit and stop-loss both lie in one bar resolves per the intrabar path; the tick model takes the one the ticks reach first', () => {
         const d = spyDay();
         const bars = minuteBars(d);
