@@ -35,7 +35,7 @@ interface Running {
 
 /** The first lines of a stack: enough to find the plugin's line, short enough for the view. */
 function shortStack(text: string, lines = 4): string {
-    return text.split('\n').slice(0, lines).join('\n');
+    return text.split('\n').filter(line => !/\(node:internal\/|plugin-host-worker\.js|^\s+at node:internal\//.test(line)).slice(0, lines).join('\n');
 }
 
 export class PluginManager implements Disposable {
