@@ -77,6 +77,14 @@ describe('Plugins view in Chromium', function () {
         expect(await builtIn.allInnerTexts()).to.deep.equal(['data source Acme desk feed (time|price|size) acme.desk-feed · @acme-capital/backtestr-desk']);
     });
 
+    it('shows the firm extension\'s own view, which lists the data sources through the injected PluginService', async () => {
+        await runCommand(page, 'Acme: Show Desk');
+        const sources = page.locator('[data-testid="acme-desk"] [data-testid="acme-desk-source"]');
+        await sources.first().waitFor({ state: 'visible', timeout: 30000 });
+        expect(await sources.allInnerTexts()).to.deep.equal(['Acme desk feed (time|price|size) (extension @acme-capital/backtestr-desk)']);
+        await runCommand(page, 'BackTestr: Show Plugins');
+    });
+
     it('installs the Keltner indicator from its .tgz: listed, enabled, with its contribution', async () => {
         await view().locator('[data-testid="plugins-source-kind"]').selectOption('tgz');
         await view().locator('[data-testid="plugins-source-location"]').fill(tgz);

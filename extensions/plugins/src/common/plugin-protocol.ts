@@ -93,8 +93,4 @@ export namespace PluginErrors {
         message: `No enabled ${kind} '${id}': install and enable the plugin that contributes it.`,
         data: { kind, id }
     }));
-    export const NotEnabled = ApplicationError.declare(7006, (id: string, state: PluginState) => ({
-        message: `Plugin ${id} is ${state}: enable it first.`,
-        data: { id, state }
-    }));
 }

@@ -187,6 +187,23 @@ describe('plugin manager (installer, host workers, isolation)', function () {
         });
     }
 
+    it('survives a plugin that calls process.exit: only its host worker ends, the plugin is failed', async () => {
+        const plugin = await manager.install({ kind: 'folder', location: path.join(fixturesDir, 'exits-process') });
+        expect(plugin).to.deep.include({ state: 'failed', error: 'the plugin host exited (code 3).' });
+        expect((await manager.computeIndicator(keltnerRequest(spy))).defined[50]).to.equal(1);
+    });
+
+    it('fails a plugin whose timer throws outside any call, and reports the error', async () => {
+        await manager.install({ kind: 'folder', location: path.join(fixturesDir, 'async-crash') });
+        for (let i = 0; i < 300 && manager.get('fixtures.async-crash').state !== 'failed'; i++) {
+            await new Promise(resolve => setTimeout(resolve, 50));
+        }
+        const plugin = manager.get('fixtures.async-crash');
+        expect(plugin.state).to.equal('failed');
+        expect(plugin.error).to.match(/^the plugin crashed: Error: fixture: crash from a timer\n\s+at Timeout\._onTimeout \(.*index\.js:23/);
+        expect(registry.getContributions('indicators').map(c => c.id)).to.deep.equal(['examples.keltner']);
+    });
+
     it('disables a plugin that throws later, on real data, and reports which plugin failed; the others go on', async () => {
         const plugin = await manager.install({ kind: 'folder', location: path.join(fixturesDir, 'late-throw') });
         expect(plugin.state).to.equal('enabled');
@@ -243,7 +260,8 @@ describe('plugin manager (installer, host workers, isolation)', function () {
             expect(states).to.deep.equal({
                 'examples.keltner-channels': 'enabled', 'examples.jsonl-ticks': 'enabled', 'examples.trade-summary-report': 'enabled',
                 'fixtures.throws-on-load': 'failed', 'fixtures.throws-on-update': 'failed', 'fixtures.infinite-loop': 'failed',
-                'fixtures.wrong-shape': 'failed', 'fixtures.nan-output': 'failed', 'fixtures.late-throw': 'failed'
+                'fixtures.wrong-shape': 'failed', 'fixtures.nan-output': 'failed', 'fixtures.late-throw': 'failed',
+                'fixtures.exits-process': 'failed', 'fixtures.async-crash': 'failed'
             });
             expect(registry2.getContributions().map(c => c.id).sort()).to.deep.equal(['examples.jsonl-ticks', 'examples.keltner', 'examples.trade-summary']);
             expect((await restarted.computeIndicator(keltnerRequest(spy))).defined[30]).to.equal(1);

@@ -37,9 +37,9 @@ export class PluginServiceImpl implements PluginService, BackendApplicationContr
         this.manager = this.createManager();
     }
 
-    /** Registers the build-time contributions and starts the enabled plugins when the backend starts. */
-    async initialize(): Promise<void> {
-        await this.manager;
+    /** Registers the build-time contributions and starts the enabled plugins when the backend starts (without holding the start up). */
+    initialize(): void {
+        this.manager.catch(error => this.logger.error(`The plugin host did not start: ${error instanceof Error ? error.message : String(error)}`));
     }
 
     protected async createManager(): Promise<PluginManager> {
@@ -58,7 +58,8 @@ export class PluginServiceImpl implements PluginService, BackendApplicationContr
         const manager = new PluginManager({ directory, registry: this.registry });
         manager.onDidChange(() => this.clients.forEach(c => c.onDidChangePlugins()));
         this.logger.info(`Plugin directory: ${directory}`);
-        await manager.start();
+        // Enabled plugins start in the background: listing does not wait for them, changes queue behind them.
+        manager.start().catch(error => this.logger.error(`Starting the enabled plugins failed: ${error instanceof Error ? error.message : String(error)}`));
         return manager;
     }
 
