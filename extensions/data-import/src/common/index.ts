@@ -1,1 +1,2 @@
 export * from './dataset-protocol';
+export * from './run-store-protocol';

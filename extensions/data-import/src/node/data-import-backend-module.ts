@@ -1,9 +1,17 @@
 import { ConnectionHandler, RpcConnectionHandler } from '@theia/core/lib/common/messaging';
 import { ContainerModule } from '@theia/core/shared/inversify';
 import { DATASET_SERVICE_PATH, DatasetService } from '../common/dataset-protocol';
+import { RunStore } from '../common/run-store-protocol';
 import { DatasetServiceImpl } from './dataset-service-impl';
+import { RunStoreImpl } from './run-store-impl';
+import { WorkspaceDatabaseProvider } from './workspace-database-provider';
 
 export default new ContainerModule(bind => {
+    bind(WorkspaceDatabaseProvider).toSelf().inSingletonScope();
+    bind(RunStore).toDynamicValue(ctx => {
+        const databases = ctx.container.get(WorkspaceDatabaseProvider);
+        return new RunStoreImpl(() => databases.db());
+    }).inSingletonScope();
     bind(DatasetServiceImpl).toSelf().inSingletonScope();
     bind(DatasetService).toService(DatasetServiceImpl);
     bind(ConnectionHandler).toDynamicValue(ctx =>

@@ -3,12 +3,8 @@
 // `<workspace root>/.backtestr/workspace.duckdb`, opened on first use.
 // *****************************************************************************
 
-import * as fs from 'fs';
-import * as path from 'path';
 import { ILogger } from '@theia/core/lib/common/logger';
-import { FileUri } from '@theia/core/lib/common/file-uri';
-import { inject, injectable, named, optional } from '@theia/core/shared/inversify';
-import { WorkspaceServer } from '@theia/workspace/lib/common';
+import { inject, injectable, named } from '@theia/core/shared/inversify';
 import {
     BarColumns, CsvFormatOptions, CsvPreset, DatasetErrors, DatasetKey, DatasetService, DatasetSummary, ExportFormat, ImportPreview,
     ImportProgress, ImportRecord, ImportRequest, ImportResult, Instrument, QualityReport, QuarantinedRow, TickColumns, UnixMicros
@@ -21,7 +17,8 @@ import { previewFile } from './import-preview';
 import { InstrumentCatalog } from './instrument-catalog';
 import { defaultDataDir } from './sample-workspace';
 import { TickRepository } from './tick-repository';
-import { defaultWorkspaceRoot, WorkspaceDatabase, workspaceDatabasePath } from './workspace-database';
+import { WorkspaceDatabase } from './workspace-database';
+import { WorkspaceDatabaseProvider } from './workspace-database-provider';
 
 @injectable()
 export class DatasetServiceImpl implements DatasetService {
@@ -29,36 +26,17 @@ export class DatasetServiceImpl implements DatasetService {
     @inject(ILogger) @named('data-import:DatasetServiceImpl')
     protected readonly logger: ILogger;
 
-    @inject(WorkspaceServer) @optional()
-    protected readonly workspaceServer?: WorkspaceServer;
+    @inject(WorkspaceDatabaseProvider)
+    protected readonly databases: WorkspaceDatabaseProvider;
 
-    protected database?: Promise<WorkspaceDatabase>;
     protected running?: { controller: AbortController; progress?: ImportProgress };
 
-    /** The workspace root: the opened workspace folder, else `BACKTESTR_WORKSPACE`, else the current directory. */
-    protected async workspaceRoot(): Promise<string> {
-        try {
-            const uri = await this.workspaceServer?.getMostRecentlyUsedWorkspace();
-            if (uri) {
-                const p = FileUri.fsPath(uri);
-                return fs.existsSync(p) && fs.statSync(p).isFile() ? path.dirname(p) : p;
-            }
-        } catch (error) {
-            this.logger.warn(`No workspace from the workspace server: ${(error as Error).message}`);
-        }
-        return defaultWorkspaceRoot();
+    protected workspaceRoot(): Promise<string> {
+        return this.databases.workspaceRoot();
     }
 
     protected db(): Promise<WorkspaceDatabase> {
-        if (!this.database) {
-            this.database = this.workspaceRoot().then(root => {
-                const file = workspaceDatabasePath(root);
-                this.logger.info(`Workspace database: ${file}`);
-                return WorkspaceDatabase.open(file);
-            });
-            this.database.catch(() => this.database = undefined);
-        }
-        return this.database;
+        return this.databases.db();
     }
 
     protected async repo(): Promise<TickRepository> {
@@ -146,6 +124,6 @@ export class DatasetServiceImpl implements DatasetService {
     }
 
     dispose(): void {
-        this.database?.then(db => db.close()).catch(() => undefined);
+        this.databases.dispose();
     }
 }

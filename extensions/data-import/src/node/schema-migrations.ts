@@ -195,6 +195,60 @@ export const MIGRATIONS: readonly Migration[] = [
                 detail JSON
             )`
         ]
+    },
+    {
+        version: 2,
+        description: 'runs: orders, order events with reasons, trades with costs, equity with position, series, logs, metrics',
+        // Version 1 declared run tables that nothing wrote; they are replaced by the RunStore's layout.
+        sql: [
+            'DROP TABLE run_results',
+            'DROP TABLE run_trades',
+            'DROP TABLE run_equity',
+            'DROP TABLE run_journal',
+            'DROP TABLE runs',
+            `CREATE TABLE runs (
+                id VARCHAR PRIMARY KEY,
+                created_at BIGINT NOT NULL,
+                finished_at BIGINT,
+                status VARCHAR NOT NULL,
+                message VARCHAR,
+                strategy_id VARCHAR NOT NULL,
+                strategy_label VARCHAR,
+                source_hash VARCHAR NOT NULL,
+                engine_version VARCHAR NOT NULL,
+                instrument_id INTEGER NOT NULL,
+                config JSON NOT NULL,
+                ticks BIGINT,
+                elapsed_ms DOUBLE,
+                first_us BIGINT,
+                last_us BIGINT,
+                headline JSON
+            )`,
+            `CREATE TABLE run_metrics (run_id VARCHAR NOT NULL, metric VARCHAR NOT NULL, value DOUBLE NOT NULL)`,
+            `CREATE TABLE run_orders (
+                run_id VARCHAR NOT NULL, seq INTEGER NOT NULL, order_id BIGINT NOT NULL, time_us BIGINT NOT NULL,
+                type VARCHAR NOT NULL, side INTEGER NOT NULL, qty DOUBLE NOT NULL, limit_price DOUBLE, stop_price DOUBLE,
+                tif VARCHAR NOT NULL, tag VARCHAR NOT NULL
+            )`,
+            `CREATE TABLE run_events (
+                run_id VARCHAR NOT NULL, seq INTEGER NOT NULL, time_us BIGINT NOT NULL, order_id BIGINT NOT NULL,
+                kind VARCHAR NOT NULL, reason VARCHAR NOT NULL, tick_seq BIGINT NOT NULL, price DOUBLE, qty DOUBLE,
+                commission DOUBLE, reference DOUBLE, position DOUBLE, realised DOUBLE
+            )`,
+            `CREATE TABLE run_trades (
+                run_id VARCHAR NOT NULL, trade_no INTEGER NOT NULL, side INTEGER NOT NULL, qty DOUBLE NOT NULL,
+                entry_us BIGINT NOT NULL, exit_us BIGINT NOT NULL, entry_price DOUBLE NOT NULL, exit_price DOUBLE NOT NULL,
+                pnl DOUBLE NOT NULL, commission DOUBLE NOT NULL, slippage DOUBLE NOT NULL, mae DOUBLE NOT NULL,
+                mfe DOUBLE NOT NULL, bars_held DOUBLE NOT NULL
+            )`,
+            `CREATE TABLE run_equity (
+                run_id VARCHAR NOT NULL, seq INTEGER NOT NULL, time_us BIGINT NOT NULL, equity DOUBLE NOT NULL, position DOUBLE NOT NULL
+            )`,
+            `CREATE TABLE run_series (
+                run_id VARCHAR NOT NULL, name VARCHAR NOT NULL, seq INTEGER NOT NULL, time_us BIGINT NOT NULL, value DOUBLE
+            )`,
+            `CREATE TABLE run_logs (run_id VARCHAR NOT NULL, seq INTEGER NOT NULL, time_us BIGINT NOT NULL, message VARCHAR NOT NULL)`
+        ]
     }
 ];
 

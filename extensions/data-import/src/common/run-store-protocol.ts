@@ -1,0 +1,181 @@
+// *****************************************************************************
+// Backtest runs in the workspace database: what a run was (strategy, data, models,
+// parameters), how it went, and everything it produced (orders, order events with their
+// reasons, closed trades, the equity curve, recorded series and log lines), so that a run
+// can be listed, reopened, replayed, compared and exported. The engine writes runs; the
+// analysis and charts extensions read them. Bound in the backend only (not over RPC):
+// inject `RunStore` there. Plain data and typed-array columns.
+// *****************************************************************************
+
+import { DatasetKind, UnixMicros } from './dataset-protocol';
+
+export const RunStore = Symbol('RunStore');
+
+export type RunStatus = 'running' | 'finished' | 'failed' | 'cancelled';
+
+/** How orders were filled and charged: the execution models of one run. */
+export interface RunModels {
+    /** `trade`: fill at the tick price; `quote`: buy at the ask, sell at the bid. */
+    readonly fill: 'trade' | 'quote';
+    /** `touch`: a resting limit fills when the market reaches it; `through`: only beyond it. */
+    readonly limitFill: 'touch' | 'through';
+    readonly slippage: { readonly kind: 'none' } | { readonly kind: 'ticks' | 'percent'; readonly value: number } | { readonly kind: 'random'; readonly maxTicks: number };
+    readonly commission: { readonly perUnit?: number; readonly perOrder?: number; readonly percent?: number; readonly minimum?: number };
+    readonly latencyMicros: number;
+    readonly initialCash: number;
+}
+
+/** What a run was asked to do; enough to run it again and get byte-identical results. */
+export interface RunConfig {
+    /** Absolute path of the strategy file. */
+    readonly strategyFile: string;
+    readonly symbol: string;
+    readonly kind: DatasetKind;
+    readonly from?: UnixMicros;
+    readonly to?: UnixMicros;
+    readonly params: Readonly<Record<string, number | boolean | string>>;
+    readonly timeframes: readonly string[];
+    /** Which price builds the bars: `last` (trades) or `bid`/`ask`/`mid` (quotes). */
+    readonly priceSource: 'last' | 'bid' | 'ask' | 'mid';
+    /** Session start, "HH:MM ZONE". */
+    readonly session: string;
+    readonly models: RunModels;
+    /** Seed of the random slippage model (and of anything else random in the run). */
+    readonly seed: number;
+    readonly tickSize: number;
+    readonly multiplier: number;
+}
+
+/** The figures the Runs view shows for a finished run (the analysis extension computes the rest). */
+export interface RunHeadline {
+    readonly netProfit: number;
+    /** Net profit / initial cash, in percent. */
+    readonly totalReturnPercent: number;
+    readonly maxDrawdownPercent: number;
+    readonly trades: number;
+    /** In percent; undefined without closed trades. */
+    readonly winRatePercent?: number;
+    readonly profitFactor?: number;
+    readonly sharpe?: number;
+    readonly finalEquity: number;
+}
+
+export interface RunRecord {
+    readonly id: string;
+    readonly createdAt: UnixMicros;
+    readonly finishedAt?: UnixMicros;
+    readonly status: RunStatus;
+    /** Why it failed or was cancelled (the strategy's error with its source location). */
+    readonly message?: string;
+    readonly strategyId: string;
+    readonly strategyLabel?: string;
+    /** SHA-256 of the strategy's source text. */
+    readonly sourceHash: string;
+    readonly engineVersion: string;
+    readonly instrumentId: number;
+    readonly config: RunConfig;
+    readonly ticks?: number;
+    readonly elapsedMs?: number;
+    /** First and last tick time the run processed. */
+    readonly firstTime?: UnixMicros;
+    readonly lastTime?: UnixMicros;
+    readonly headline?: RunHeadline;
+}
+
+/** Orders as the strategy sent them, in send order. `side` +1 buy, -1 sell; absent prices are NaN. */
+export interface RunOrderColumns {
+    readonly id: Float64Array;
+    readonly time: Float64Array;
+    readonly type: readonly string[];
+    readonly side: Float64Array;
+    readonly qty: Float64Array;
+    readonly limit: Float64Array;
+    readonly stop: Float64Array;
+    readonly tif: readonly string[];
+    /** The strategy's own words for why it sent the order ('' when none). */
+    readonly tag: readonly string[];
+}
+
+/** Order events in the order they happened (see native/README.md for the reasons). */
+export interface RunEventColumns {
+    readonly time: Float64Array;
+    readonly order: Float64Array;
+    /** accepted, rejected, filled, cancelled, expired, triggered. */
+    readonly kind: readonly string[];
+    /** The rule, e.g. MARKET, LIMIT_RESTING, STOP_GAP, BAD_QTY. */
+    readonly reason: readonly string[];
+    /** Ticks applied when the event happened (this tick included): the replay cursor of the event. */
+    readonly seq: Float64Array;
+    readonly price: Float64Array;
+    readonly qty: Float64Array;
+    readonly commission: Float64Array;
+    /** Fill: market price before slippage; cancelled/expired: the closest the market came. */
+    readonly reference: Float64Array;
+    readonly position: Float64Array;
+    readonly realised: Float64Array;
+}
+
+/** Closed trades, flat to flat. `side` +1 long, -1 short; money in the account currency, pnl net of costs. */
+export interface RunTradeColumns {
+    readonly side: Float64Array;
+    readonly qty: Float64Array;
+    readonly entryTime: Float64Array;
+    readonly exitTime: Float64Array;
+    readonly entryPrice: Float64Array;
+    readonly exitPrice: Float64Array;
+    readonly pnl: Float64Array;
+    readonly commission: Float64Array;
+    readonly slippage: Float64Array;
+    readonly mae: Float64Array;
+    readonly mfe: Float64Array;
+    readonly barsHeld: Float64Array;
+}
+
+/** Equity sampled at every close of the run's shortest timeframe, and at the end. */
+export interface RunEquityColumns {
+    readonly time: Float64Array;
+    readonly equity: Float64Array;
+    /** Signed position held from this sample to the next. */
+    readonly position: Float64Array;
+}
+
+export interface RunSeriesColumns {
+    readonly time: Float64Array;
+    readonly value: Float64Array;
+}
+
+export interface RunLogColumns {
+    readonly time: Float64Array;
+    readonly message: readonly string[];
+}
+
+/** Everything a finished (or stopped) run produced. */
+export interface RunOutput {
+    readonly orders: RunOrderColumns;
+    readonly events: RunEventColumns;
+    readonly trades: RunTradeColumns;
+    readonly equity: RunEquityColumns;
+    readonly series: Readonly<Record<string, RunSeriesColumns>>;
+    readonly logs: RunLogColumns;
+    /** Final statistics by id (see the analysis extension's STATISTICS.md); undefined ones are left out. */
+    readonly metrics: Readonly<Record<string, number>>;
+}
+
+export interface RunStore {
+    /** Records a run as `running` before its first tick. */
+    createRun(run: RunRecord): Promise<void>;
+    /** Sets the final status and, in one transaction, stores the output (a failed run keeps what it produced). */
+    finishRun(id: string, update: Pick<RunRecord, 'status' | 'message' | 'ticks' | 'elapsedMs' | 'firstTime' | 'lastTime' | 'headline'>, output?: RunOutput): Promise<void>;
+    /** Newest first. */
+    listRuns(): Promise<RunRecord[]>;
+    getRun(id: string): Promise<RunRecord | undefined>;
+    readOrders(id: string): Promise<RunOrderColumns>;
+    /** Events with `from <= time < to` (all when absent). */
+    readEvents(id: string, from?: UnixMicros, to?: UnixMicros): Promise<RunEventColumns>;
+    readTrades(id: string): Promise<RunTradeColumns>;
+    readEquity(id: string): Promise<RunEquityColumns>;
+    readSeries(id: string): Promise<Record<string, RunSeriesColumns>>;
+    readLogs(id: string): Promise<RunLogColumns>;
+    readMetrics(id: string): Promise<Record<string, number>>;
+    deleteRun(id: string): Promise<void>;
+}

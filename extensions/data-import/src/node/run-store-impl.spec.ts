@@ -1,0 +1,113 @@
+import { expect } from 'chai';
+import * as path from 'path';
+import { RunOutput, RunRecord } from '../common/run-store-protocol';
+import { RunStoreImpl } from './run-store-impl';
+import { tempDatabase, tempDir } from './test-support/test-files';
+import { WorkspaceDatabase } from './workspace-database';
+
+const T0 = 1_483_315_200_000_000; // 2017-01-02T00:00:00Z
+
+function record(id: string, createdAt = T0): RunRecord {
+    return {
+        id, createdAt, status: 'running', strategyId: 'examples.sma', strategyLabel: 'SMA', sourceHash: 'ab'.repeat(32), engineVersion: '0.1.0',
+        instrumentId: 3,
+        config: {
+            strategyFile: '/ws/strategies/sma.ts', symbol: 'EURUSD', kind: 'quotes', params: { fast: 10, slow: 30, long: true }, timeframes: ['1m', '1H'],
+            priceSource: 'bid', session: '17:00 America/New_York', seed: 42, tickSize: 0.00001, multiplier: 1,
+            models: { fill: 'quote', limitFill: 'touch', slippage: { kind: 'random', maxTicks: 2 }, commission: { perUnit: 0.00002 }, latencyMicros: 500, initialCash: 100_000 }
+        }
+    };
+}
+
+function output(): RunOutput {
+    const f = (...v: number[]): Float64Array => Float64Array.from(v);
+    return {
+        orders: { id: f(1, 2), time: f(T0 + 60e6, T0 + 120e6), type: ['market', 'limit'], side: f(1, -1), qty: f(1000, 1000), limit: f(NaN, 1.05123),
+            stop: f(NaN, NaN), tif: ['GTC', 'DAY'], tag: ['fast crossed above slow', ''] },
+        events: { time: f(T0 + 60e6, T0 + 61e6, T0 + 130e6), order: f(1, 1, 2), kind: ['accepted', 'filled', 'expired'], reason: ['ACCEPTED', 'MARKET', 'DAY_END'],
+            seq: f(10, 11, 90), price: f(NaN, 1.05001, NaN), qty: f(1000, 1000, 0), commission: f(0, 0.02, 0), reference: f(NaN, 1.05, 1.0511),
+            position: f(0, 1000, 1000), realised: f(0, 0, 0) },
+        trades: { side: f(1, -1), qty: f(1000, 500), entryTime: f(T0, T0 + 10), exitTime: f(T0 + 5, T0 + 20), entryPrice: f(1.05, 1.06), exitPrice: f(1.051, 1.059),
+            pnl: f(0.98, 0.49), commission: f(0.02, 0.01), slippage: f(0, 0.005), mae: f(0.2, 0.1), mfe: f(1.1, 0.6), barsHeld: f(3, 7) },
+        equity: { time: f(T0, T0 + 60e6, T0 + 120e6), equity: f(100_000, 100_000.5, 99_999.25), position: f(0, 1000, 0) },
+        series: { fast: { time: f(T0, T0 + 60e6), value: f(1.05, NaN) }, "slow's": { time: f(T0), value: f(1.04) } },
+        logs: { time: f(T0, T0 + 1), message: ['buy: fast > slow', "it's a 'quote'"] },
+        metrics: { netProfit: 1.47, sharpe: 0.5, winRate: NaN }
+    };
+}
+
+describe('RunStoreImpl', () => {
+    let db: WorkspaceDatabase;
+    let store: RunStoreImpl;
+    beforeEach(async () => {
+        db = await tempDatabase();
+        store = new RunStoreImpl(db);
+    });
+    afterEach(() => db.close());
+
+    it('keeps a run and everything it produced, bit for bit, and lists runs newest first', async () => {
+        await store.createRun(record('r1'));
+        await store.createRun(record('r2', T0 + 1));
+        expect((await store.getRun('r1'))!.status).to.equal('running');
+        const out = output();
+        await store.finishRun('r1', { status: 'finished', ticks: 532_903, elapsedMs: 12.5, firstTime: T0, lastTime: T0 + 130e6,
+            headline: { netProfit: 1.47, totalReturnPercent: 0.00147, maxDrawdownPercent: 0.01, trades: 2, finalEquity: 100_001.47 } }, out);
+        expect((await store.listRuns()).map(r => r.id)).to.deep.equal(['r2', 'r1']);
+        const run = (await store.getRun('r1'))!;
+        expect(run).to.deep.include({ status: 'finished', ticks: 532_903, firstTime: T0, lastTime: T0 + 130e6, instrumentId: 3 });
+        expect(run.config).to.deep.equal(record('r1').config);
+        expect(run.headline!.netProfit).to.equal(1.47);
+        expect(run.finishedAt).to.be.a('number');
+        expect(await store.readOrders('r1')).to.deep.equal(out.orders);
+        expect(await store.readEvents('r1')).to.deep.equal(out.events);
+        expect(await store.readTrades('r1')).to.deep.equal(out.trades);
+        expect(await store.readEquity('r1')).to.deep.equal(out.equity);
+        expect(await store.readSeries('r1')).to.deep.equal(out.series);
+        expect(await store.readLogs('r1')).to.deep.equal(out.logs);
+        // NaN metrics mean "undefined": they are not stored.
+        expect(await store.readMetrics('r1')).to.deep.equal({ netProfit: 1.47, sharpe: 0.5 });
+        const window = await store.readEvents('r1', T0 + 61e6, T0 + 130e6);
+        expect(window.kind).to.deep.equal(['filled']);
+        // The other run has no output.
+        expect((await store.readTrades('r2')).pnl.length).to.equal(0);
+    });
+
+    it('deletes a run with its output and names a missing run in its errors', async () => {
+        await store.createRun(record('gone'));
+        await store.finishRun('gone', { status: 'finished' }, output());
+        await store.deleteRun('gone');
+        expect(await store.getRun('gone')).to.equal(undefined);
+        expect(Number(await db.scalar('SELECT count(*) FROM run_events'))).to.equal(0);
+        let message = '';
+        try {
+            await store.readEvents('gone');
+        } catch (error) {
+            message = (error as Error).message;
+        }
+        expect(message).to.contain("Run 'gone' is not in the workspace database");
+        let finishError = '';
+        await store.finishRun('nope', { status: 'failed' }).catch(e => finishError = (e as Error).message);
+        expect(finishError).to.contain("Run 'nope'");
+    });
+
+    it('stores nothing of the output when writing it fails (one transaction)', async () => {
+        await store.createRun(record('half'));
+        const bad = { ...output(), logs: { time: Float64Array.from([T0]), message: [null as unknown as string] } };
+        let failed = false;
+        await store.finishRun('half', { status: 'finished' }, bad).catch(() => failed = true);
+        expect(failed).to.equal(true);
+        expect((await store.getRun('half'))!.status).to.equal('running');
+        expect(Number(await db.scalar("SELECT count(*) FROM run_events WHERE run_id = 'half'"))).to.equal(0);
+    });
+
+    it('reopens a workspace database with the run tables of the current schema', async () => {
+        const file = path.join(tempDir(), 'workspace.duckdb');
+        const first = await WorkspaceDatabase.open(file);
+        expect(await first.schemaVersion()).to.be.greaterThanOrEqual(2);
+        first.close();
+        const again = await WorkspaceDatabase.open(file);
+        await new RunStoreImpl(again).createRun(record('after-reopen'));
+        expect((await new RunStoreImpl(again).listRuns()).length).to.equal(1);
+        again.close();
+    });
+});
