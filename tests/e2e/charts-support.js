@@ -34,7 +34,7 @@ async function readSpyTicks(workspace) {
     const con = await instance.connect();
     try {
         const reader = await con.runAndReadAll(`SELECT t.time_us, t.price_ticks::DOUBLE, t.size::DOUBLE, i.tick_size FROM trades t
-            JOIN instruments i ON i.id = t.instrument_id WHERE i.symbol = 'SPY'`);
+            JOIN instruments i ON i.id = t.instrument_id WHERE i.symbol = 'SPY' ORDER BY t.time_us, t.rowid`);
         const cols = reader.getColumns();
         const n = reader.currentRowCount;
         const tickSize = Number(cols[3][0]);

@@ -162,9 +162,60 @@ export class ChartPanel implements Disposable {
 
     /** Completed bars (oldest first) and the forming bar; `fit` scrolls to the newest bars. */
     setBars(bars: ChartBarColumns, partial: PanelBar | undefined, fit = false): void {
+        const prev = this.bars;
+        const prevPartial = this.partial;
         this.bars = bars;
         this.partial = partial;
+        if (!fit && prev && this.candles && this.volume && this.updateTail(prev, prevPartial)) {
+            this.updateTitle();
+            this.placeCursor();
+            return;
+        }
         this.render(fit);
+    }
+
+    /**
+     * A replay step usually changes only the forming bar, or completes it and starts the next:
+     * then the series are updated in place (lightweight-charts' `update`) instead of redrawn
+     * from all bars. Completed bars are immutable, so equal counts and end bars mean equal bars.
+     */
+    protected updateTail(prev: ChartBarColumns, prevPartial: PanelBar | undefined): boolean {
+        const bars = this.bars!;
+        const p = this.partial;
+        if (!p || bars.count === 0 || prev.count === 0 || bars.time[0] !== prev.time[0]) {
+            return false;
+        }
+        const last = bars.count - 1;
+        if (bars.count === prev.count && bars.time[last] === prev.time[prev.count - 1]) {
+            if (!prevPartial || prevPartial.time !== p.time) {
+                return false;
+            }
+        } else if (bars.count === prev.count + 1 && prevPartial && bars.time[last] === prevPartial.time && p.time > prevPartial.time) {
+            this.candles!.update(this.candleItem(bars.time[last], bars.open[last], bars.high[last], bars.low[last], bars.close[last], false));
+            this.volume!.update(this.volumeItem(bars.time[last], bars.open[last], bars.close[last], bars.volume[last], false));
+        } else {
+            return false;
+        }
+        this.candles!.update(this.candleItem(p.time, p.open, p.high, p.low, p.close, true));
+        this.volume!.update(this.volumeItem(p.time, p.open, p.close, p.volume, true));
+        return true;
+    }
+
+    protected candleItem(timeMicros: number, open: number, high: number, low: number, close: number, forming: boolean): CandlestickData<Time> {
+        const time = (timeMicros / 1e6) as UTCTimestamp;
+        if (!forming) {
+            return { time, open, high, low, close };
+        }
+        const c = this.colors;
+        const up = close >= open;
+        return { time, open, high, low, close, color: up ? c.partialUp : c.partialDown, borderColor: up ? c.up : c.down, wickColor: up ? c.up : c.down };
+    }
+
+    protected volumeItem(timeMicros: number, open: number, close: number, value: number, forming: boolean): HistogramData<Time> {
+        const c = this.colors;
+        const up = close >= open;
+        const color = forming ? (up ? c.partialUp : c.partialDown) : withVolumeAlpha(up ? c.up : c.down);
+        return { time: (timeMicros / 1e6) as UTCTimestamp, value, color };
     }
 
     get data(): ChartBarColumns | undefined {
@@ -181,25 +232,17 @@ export class ChartPanel implements Disposable {
             this.updateTitle();
             return;
         }
-        const c = this.colors;
         const n = bars.count + (this.partial ? 1 : 0);
         const candles = new Array<CandlestickData<Time>>(n);
         const volume = new Array<HistogramData<Time>>(n);
         for (let i = 0; i < bars.count; i++) {
-            const time = (bars.time[i] / 1e6) as UTCTimestamp;
-            const open = bars.open[i], close = bars.close[i];
-            candles[i] = { time, open, high: bars.high[i], low: bars.low[i], close };
-            volume[i] = { time, value: bars.volume[i], color: withVolumeAlpha(close >= open ? c.up : c.down) };
+            candles[i] = this.candleItem(bars.time[i], bars.open[i], bars.high[i], bars.low[i], bars.close[i], false);
+            volume[i] = this.volumeItem(bars.time[i], bars.open[i], bars.close[i], bars.volume[i], false);
         }
         const p = this.partial;
         if (p) {
-            const time = (p.time / 1e6) as UTCTimestamp;
-            const up = p.close >= p.open;
-            candles[n - 1] = {
-                time, open: p.open, high: p.high, low: p.low, close: p.close,
-                color: up ? c.partialUp : c.partialDown, borderColor: up ? c.up : c.down, wickColor: up ? c.up : c.down
-            };
-            volume[n - 1] = { time, value: p.volume, color: up ? c.partialUp : c.partialDown };
+            candles[n - 1] = this.candleItem(p.time, p.open, p.high, p.low, p.close, true);
+            volume[n - 1] = this.volumeItem(p.time, p.open, p.close, p.volume, true);
         }
         this.candles.setData(candles);
         this.volume.setData(volume);

@@ -12,13 +12,14 @@ import { DatasetKey, DatasetService, DatasetSummary } from '@backtestr/data-impo
 import { EMPTY_BARS, olderBarsToLoad, parseSpeed, prependBars, ticksToAdvance } from '../common/bar-math';
 import { CHART_TIMEFRAMES, ChartLayoutKind, ChartViewState, DEFAULT_CHART_LAYOUT } from '../common/chart-protocol';
 import { ChartBarColumns, ReplayFrame, ReplayInfo, ReplayService } from '../common/replay-protocol';
-import { ChartsDatasetService } from './charts-dataset-service';
 import { ChartPanel, PanelBar, PanelSnapshot, loadLightweightCharts } from './chart-panel';
 import { readChartColors } from './chart-theme';
 import { TransportBar } from './transport-bar';
 
 /** Completed bars a frame carries per timeframe; older ones load when the user scrolls back. */
 const FRAME_WINDOW = 300;
+/** Completed bars a one-tick step carries: enough to overlap what the panels already show. */
+const STEP_WINDOW = 8;
 
 export const DEFAULT_CHART_VIEW_STATE: ChartViewState = {
     kind: DEFAULT_CHART_LAYOUT.kind,
@@ -51,7 +52,7 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
     static readonly ID = 'backtestr-charts';
     static readonly LABEL = 'Charts';
 
-    @inject(ChartsDatasetService) protected readonly datasets: DatasetService;
+    @inject(DatasetService) protected readonly datasets: DatasetService;
     @inject(ReplayService) protected readonly replay: ReplayService;
     @inject(ThemeService) protected readonly themes: ThemeService;
     @inject(MessageService) protected readonly messages: MessageService;
@@ -292,7 +293,7 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
     }
 
     /** Moves the cursor; while a move is in flight, only the latest request is kept. Resolves when shown. */
-    async goTo(tickIndex: number, fit = false): Promise<void> {
+    async goTo(tickIndex: number, fit = false, window = FRAME_WINDOW): Promise<void> {
         const info = this.info;
         if (!info) {
             return;
@@ -305,7 +306,7 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
         const started = performance.now();
         this.inflight = (async () => {
             try {
-                const frame = await this.replay.frame(info.id, k, FRAME_WINDOW);
+                const frame = await this.replay.frame(info.id, k, window);
                 if (this.info !== info) {
                     return;
                 }
@@ -340,6 +341,8 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
             let bars: ChartBarColumns;
             if (window.count === 0) {
                 bars = EMPTY_BARS;
+            } else if (prev.count >= window.count && prev.time[prev.count - 1] === window.time[window.count - 1] && prev.time[0] <= window.time[0]) {
+                bars = prev; // completed bars are immutable: the window is already there
             } else if (prev.count > 0 && window.time[0] <= prev.time[prev.count - 1]) {
                 bars = prependBars(prev, window);
             } else {
@@ -399,7 +402,8 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
     }
 
     stepTick(direction: 1 | -1): Promise<void> {
-        return this.goTo(this.currentCursor() + direction);
+        // One tick moves a panel by at most one bar: a short window joins the bars already shown.
+        return this.goTo(this.currentCursor() + direction, false, this.inflight ? FRAME_WINDOW : STEP_WINDOW);
     }
 
     async stepBar(timeframe: string, direction: 1 | -1): Promise<void> {

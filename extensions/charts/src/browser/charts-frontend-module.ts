@@ -1,10 +1,8 @@
 import { ContainerModule } from '@theia/core/shared/inversify';
 import { bindViewContribution, WidgetFactory } from '@theia/core/lib/browser';
 import { ServiceConnectionProvider } from '@theia/core/lib/browser/messaging/service-connection-provider';
-import { DATASET_SERVICE_PATH, DatasetService } from '@backtestr/data-import';
 import { CHART_SERVICE_PATH, ChartService } from '../common/chart-protocol';
 import { REPLAY_SERVICE_PATH, ReplayService } from '../common/replay-protocol';
-import { ChartsDatasetService } from './charts-dataset-service';
 import { ChartsViewContribution } from './charts-view-contribution';
 import { ChartViewWidget } from './chart-view-widget';
 import '../../src/browser/style/charts.css';
@@ -15,9 +13,6 @@ export default new ContainerModule(bind => {
     ).inSingletonScope();
     bind(ReplayService).toDynamicValue(ctx =>
         ServiceConnectionProvider.createProxy<ReplayService>(ctx.container, REPLAY_SERVICE_PATH)
-    ).inSingletonScope();
-    bind(ChartsDatasetService).toDynamicValue(ctx =>
-        ServiceConnectionProvider.createProxy<DatasetService>(ctx.container, DATASET_SERVICE_PATH)
     ).inSingletonScope();
     bind(ChartViewWidget).toSelf();
     bind(WidgetFactory).toDynamicValue(ctx => ({

@@ -3,7 +3,6 @@ import { AbstractViewContribution } from '@theia/core/lib/browser/shell/view-con
 import { QuickInputService, QuickPickItem } from '@theia/core/lib/browser/quick-input';
 import { Command, CommandRegistry } from '@theia/core/lib/common/command';
 import { DatasetKey, DatasetService } from '@backtestr/data-import';
-import { ChartsDatasetService } from './charts-dataset-service';
 import { ChartViewWidget } from './chart-view-widget';
 
 export namespace ChartsCommands {
@@ -23,7 +22,7 @@ export namespace ChartsCommands {
 @injectable()
 export class ChartsViewContribution extends AbstractViewContribution<ChartViewWidget> {
 
-    @inject(ChartsDatasetService) protected readonly datasets: DatasetService;
+    @inject(DatasetService) protected readonly datasets: DatasetService;
     @inject(QuickInputService) protected readonly quickInput: QuickInputService;
 
     constructor() {

@@ -16,10 +16,9 @@ export interface TransportActions {
     setStepTimeframe(timeframe: string): void;
 }
 
-function button(label: string, title: string, testId: string, onClick: () => void): HTMLButtonElement {
+function button(icon: string, title: string, testId: string, onClick: () => void): HTMLButtonElement {
     const b = document.createElement('button');
-    b.className = 'theia-button secondary backtestr-transport-button';
-    b.textContent = label;
+    b.className = `theia-button secondary backtestr-transport-button codicon codicon-${icon}`;
     b.title = title;
     b.dataset.testid = testId;
     b.addEventListener('click', onClick);
@@ -54,7 +53,7 @@ export class TransportBar {
         this.node = document.createElement('div');
         this.node.className = 'backtestr-transport';
         this.node.dataset.testid = 'chart-transport';
-        this.playButton = button('▶', 'Play / pause (Space)', 'transport-play', () => actions.togglePlay());
+        this.playButton = button('play', 'Play / pause (Space)', 'transport-play', () => actions.togglePlay());
         this.slider = document.createElement('input');
         this.slider.type = 'range';
         this.slider.min = '0';
@@ -70,19 +69,20 @@ export class TransportBar {
         this.speedSelect = select(REPLAY_SPEEDS, speed, 'Speed: a multiple of real time, or ticks per second', 'transport-speed', v => actions.setSpeed(v));
         this.stepSelect = select(CHART_TIMEFRAMES, stepTimeframe, 'Timeframe of the bar steps', 'transport-step-timeframe', v => actions.setStepTimeframe(v));
         this.node.append(
-            button('⏮', 'First tick (Home)', 'transport-start', () => actions.toStart()),
-            button('⇤', 'One bar back (Shift+Left)', 'transport-bar-back', () => actions.stepBar(-1)),
-            button('◀', 'One tick back (Left)', 'transport-tick-back', () => actions.stepTick(-1)),
+            button('debug-reverse-continue', 'First tick (Home)', 'transport-start', () => actions.toStart()),
+            button('arrow-left', 'One bar back (Shift+Left)', 'transport-bar-back', () => actions.stepBar(-1)),
+            button('chevron-left', 'One tick back (Left)', 'transport-tick-back', () => actions.stepTick(-1)),
             this.playButton,
-            button('▶|', 'One tick forward (Right)', 'transport-tick-forward', () => actions.stepTick(1)),
-            button('⇥', 'One bar forward (Shift+Right)', 'transport-bar-forward', () => actions.stepBar(1)),
-            button('⏭', 'Last tick (End)', 'transport-end', () => actions.toEnd()),
+            button('chevron-right', 'One tick forward (Right)', 'transport-tick-forward', () => actions.stepTick(1)),
+            button('arrow-right', 'One bar forward (Shift+Right)', 'transport-bar-forward', () => actions.stepBar(1)),
+            button('debug-continue', 'Last tick (End)', 'transport-end', () => actions.toEnd()),
             this.stepSelect, this.speedSelect, this.slider, this.readout
         );
     }
 
     setPlaying(playing: boolean): void {
-        this.playButton.textContent = playing ? '⏸' : '▶';
+        this.playButton.classList.toggle('codicon-play', !playing);
+        this.playButton.classList.toggle('codicon-debug-pause', playing);
         this.playButton.dataset.playing = String(playing);
     }
 
