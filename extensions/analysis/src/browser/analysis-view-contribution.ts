@@ -9,6 +9,8 @@ export namespace AnalysisCommands {
         category: 'BackTestr',
         label: 'Open Analysis'
     });
+    /** Opens the Analysis view on a run: `executeCommand('backtestr.analysis.openRun', { runId })` (the newest run without one). */
+    export const OPEN_RUN: Command = { id: 'backtestr.analysis.openRun', category: 'BackTestr', label: 'Open Run Analysis' };
 }
 
 @injectable()
@@ -17,12 +19,18 @@ export class AnalysisViewContribution extends AbstractViewContribution<AnalysisW
         super({
             widgetId: AnalysisWidget.ID,
             widgetName: AnalysisWidget.LABEL,
-            defaultWidgetOptions: { area: 'bottom' }
+            defaultWidgetOptions: { area: 'main' }
         });
     }
 
     override registerCommands(registry: CommandRegistry): void {
         super.registerCommands(registry);
         registry.registerCommand(AnalysisCommands.OPEN_ANALYSIS, { execute: () => this.openView({ activate: true, reveal: true }) });
+        registry.registerCommand(AnalysisCommands.OPEN_RUN, {
+            execute: async (arg?: { runId?: string }) => {
+                const widget = await this.openView({ activate: true, reveal: true });
+                await widget.openRun(arg?.runId);
+            }
+        });
     }
 }

@@ -1,8 +1,8 @@
 // *****************************************************************************
-// The run store's contract, as the analysis extension sees it (one place to import it from).
+// The run store's contract (data-import's common index), re-exported as the analysis extension sees it.
 // *****************************************************************************
 
-// The data-import common index does not export the run store protocol yet; switch this line to
-// `from '@backtestr/data-import'` once it does (the only import of it in this extension).
-// eslint-disable-next-line backtestr/runtime-folders
-export * from '@backtestr/data-import/lib/common/run-store-protocol';
+export {
+    RunStore, RunStatus, RunModels, RunConfig, RunHeadline, RunRecord, RunOrderColumns, RunEventColumns, RunTradeColumns,
+    RunEquityColumns, RunSeriesColumns, RunLogColumns, RunOutput
+} from '@backtestr/data-import';

@@ -45,7 +45,7 @@ export class RunProgressFeedImpl implements RunProgressFeed {
     }
 
     runStarted(run: RunRecord): void {
-        const live: LiveRun = { accumulator: new StatisticsAccumulator(run.config.models.initialCash), ticks: 0, samples: 0, lastEmit: 0 };
+        const live: LiveRun = { accumulator: new StatisticsAccumulator(run.config.models.initialCash), ticks: 0, samples: 0, lastEmit: -Infinity };
         this.runs.set(run.id, live);
         this.emit({ runId: run.id, status: 'running', ticks: 0 });
     }

@@ -7,7 +7,6 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import Ajv = require('@theia/core/shared/ajv');
 import { DuckDBInstance } from '@duckdb/node-api';
 import { buildRunAnalysis, flattenMetrics, runStatistics, thinningIndices } from '../common/run-analysis';
 import { RunOutput, RunRecord } from '../common/run-store';
@@ -17,15 +16,9 @@ import { runExport, runExportJson } from '../common/report/run-export';
 import { drawdownSeries } from '../common/statistics/statistics-series';
 import { htmlToPdf } from './report-pdf';
 import { EURUSD_M1_DIR, eurusdRunFixture, RunFixture } from './test-support/eurusd-run-fixture';
+import { runExportValidator } from './test-support/run-export-validator';
 
-export const SCHEMA_FILE = path.resolve(__dirname, '../../schema/run-export.v1.schema.json');
 const OUTPUT = path.resolve(__dirname, '../../../../tests/output');
-
-export function runExportValidator(): (data: unknown) => string[] {
-    const ajv = new Ajv({ allErrors: true });
-    const validate = ajv.compile(JSON.parse(fs.readFileSync(SCHEMA_FILE, 'utf8')));
-    return data => validate(data) ? [] : (validate.errors ?? []).map(e => `${e.dataPath} ${e.message}`);
-}
 
 /** The fixture cut to its first `samples` equity samples and without trades, orders, events. */
 function withoutTrades(f: RunFixture, samples: number): { record: RunRecord; output: RunOutput } {

@@ -6,7 +6,7 @@
 // *****************************************************************************
 
 import { flattenMetrics, runHeadline, runStatistics } from '../../common/run-analysis';
-import { RunOutput, RunRecord } from '../../common/run-store';
+import { RunOutput, RunRecord, RunStore } from '../../common/run-store';
 import { readEurusdM1, smaCrossRun, SmaCrossRun, EURUSD_M1_DIR } from '../statistics/test-support/eurusd-sma-run';
 
 export { EURUSD_M1_DIR };
@@ -109,4 +109,14 @@ export function runFixtureFromSmaRun(source: SmaCrossRun, id: string, params: { 
 /** The reference SMA cross run on the real EURUSD M1 bars as a stored-run fixture. */
 export function eurusdRunFixture(id = 'eurusd-sma-10-30', fast = 10, slow = 30): RunFixture {
     return runFixtureFromSmaRun(smaCrossRun(readEurusdM1(), fast, slow), id, { fast, slow });
+}
+
+/** Stores a fixture as the engine does: createRun (running), then finishRun with its output. */
+export async function storeFixture(store: RunStore, f: RunFixture): Promise<void> {
+    const { record } = f;
+    await store.createRun({ ...record, status: 'running', finishedAt: undefined, headline: undefined });
+    await store.finishRun(record.id, {
+        status: record.status, ticks: record.ticks, elapsedMs: record.elapsedMs, firstTime: record.firstTime,
+        lastTime: record.lastTime, headline: record.headline
+    }, f.output);
 }

@@ -1,0 +1,129 @@
+// *****************************************************************************
+// `backtestr report <runId|latest> --workspace <dir> --format pdf|json|csv|csv-trades|csv-orders|csv-events|csv-equity
+//      [--out <path>]`
+// Writes a stored run's PDF tearsheet, its JSON export (schema: extensions/analysis/schema/run-export.v1.schema.json)
+// or its CSV tables. `--format csv` writes the four tables into the folder `--out` (created); the other formats
+// write one file (default: the suggested name in the current folder). The database is opened read-only.
+// Exit codes: 0 written, 1 no such run / the report failed, 2 bad arguments (the message names the argument).
+// *****************************************************************************
+
+import * as fs from 'fs';
+import * as path from 'path';
+import { RUN_EXPORT_FORMATS, RunExportFormat } from '@backtestr/analysis';
+import { exportRunFile, RunNotFoundError } from '@backtestr/analysis/lib/node/run-reports';
+import { defaultWorkspaceRoot } from '@backtestr/data-import/lib/node/workspace-database';
+import { RunStoreImpl } from '@backtestr/data-import/lib/node/run-store-impl';
+import { ReadOnlyWorkspaceDatabase } from './read-only-workspace';
+
+/** Streams as backtestr-cli's CliStreams (kept structural: no import cycle with the verb table). */
+export interface ReportStreams {
+    readonly out: NodeJS.WritableStream;
+    readonly err: NodeJS.WritableStream;
+}
+
+const CSV_TABLES: readonly RunExportFormat[] = ['csv-trades', 'csv-orders', 'csv-events', 'csv-equity'];
+const FLAGS = new Set(['workspace', 'format', 'out']);
+
+export const REPORT_USAGE = `usage:
+  backtestr report <runId|latest> --workspace <dir> --format pdf|json|csv|${CSV_TABLES.join('|')} [--out <path>]
+  --format csv writes the trades, orders, events (fills) and equity tables into the folder --out.`;
+
+export interface ReportArguments {
+    readonly runId: string;
+    readonly workspace: string;
+    readonly format: RunExportFormat | 'csv';
+    readonly out?: string;
+}
+
+class ReportUsageError extends Error {
+    constructor(readonly argument: string, message: string) {
+        super(`${argument}: ${message}`);
+    }
+}
+
+export function parseReportArguments(argv: readonly string[]): ReportArguments {
+    const positional: string[] = [];
+    const flags = new Map<string, string>();
+    for (let i = 0; i < argv.length; i++) {
+        const a = argv[i];
+        if (!a.startsWith('--')) {
+            positional.push(a);
+            continue;
+        }
+        const eq = a.indexOf('=');
+        const name = a.slice(2, eq < 0 ? undefined : eq);
+        if (!FLAGS.has(name)) {
+            throw new ReportUsageError(a, `unknown option; report takes --${[...FLAGS].join(', --')}`);
+        }
+        const value = eq >= 0 ? a.slice(eq + 1) : argv[++i];
+        if (value === undefined || value === '') {
+            throw new ReportUsageError(`--${name}`, 'needs a value');
+        }
+        flags.set(name, value);
+    }
+    if (positional.length !== 1) {
+        throw new ReportUsageError('<runId>', positional.length ? `one run id, got ${positional.join(' ')}` : 'give the run id (or latest)');
+    }
+    const format = flags.get('format');
+    if (format === undefined) {
+        throw new ReportUsageError('--format', `give one of pdf, json, csv, ${CSV_TABLES.join(', ')}`);
+    }
+    if (format !== 'csv' && !RUN_EXPORT_FORMATS.includes(format as RunExportFormat)) {
+        throw new ReportUsageError('--format', `'${format}' is not one of pdf, json, csv, ${CSV_TABLES.join(', ')}`);
+    }
+    return { runId: positional[0], workspace: flags.get('workspace') ?? defaultWorkspaceRoot(), format: format as ReportArguments['format'], out: flags.get('out') };
+}
+
+/** `backtestr report ...`: writes the report and prints the written paths; returns the exit code. */
+export async function runReportCommand(argv: readonly string[], io: ReportStreams): Promise<number> {
+    let args: ReportArguments;
+    try {
+        args = parseReportArguments(argv);
+    } catch (error) {
+        if (error instanceof ReportUsageError) {
+            io.err.write(`backtestr report: ${error.message}\n${REPORT_USAGE}\n`);
+            return 2;
+        }
+        throw error;
+    }
+    const db = await ReadOnlyWorkspaceDatabase.openWorkspace(args.workspace);
+    if (!db) {
+        io.err.write(`backtestr report: --workspace: ${args.workspace} has no BackTestr database (.backtestr/workspace.duckdb)\n`);
+        return 2;
+    }
+    try {
+        const store = new RunStoreImpl(db);
+        let runId = args.runId;
+        if (runId === 'latest') {
+            const runs = await store.listRuns();
+            if (runs.length === 0) {
+                io.err.write(`backtestr report: <runId>: ${args.workspace} has no runs\n`);
+                return 1;
+            }
+            runId = runs[0].id;
+        }
+        const formats = args.format === 'csv' ? CSV_TABLES : [args.format];
+        const written: string[] = [];
+        for (const format of formats) {
+            const file = await exportRunFile(store, runId, format);
+            const target = args.format === 'csv'
+                ? path.join(args.out ?? '.', file.fileName)
+                : args.out ?? file.fileName;
+            fs.mkdirSync(path.dirname(path.resolve(target)), { recursive: true });
+            fs.writeFileSync(target, file.data);
+            written.push(target);
+        }
+        io.out.write(written.map(w => `${w}\n`).join(''));
+        return 0;
+    } catch (error) {
+        if (error instanceof RunNotFoundError) {
+            io.err.write(`backtestr report: <runId>: ${error.message}\n`);
+        } else {
+            io.err.write(`backtestr report: ${error instanceof Error ? error.message : String(error)}\n`);
+        }
+        return 1;
+    } finally {
+        db.close();
+    }
+}
+
