@@ -60,9 +60,19 @@ async function main() {
             const back = await measure(() => h.stepTick(-1), 100);
             const barForward = await measure(() => h.stepBar('1m', 1), 30);
             const barBack = await measure(() => h.stepBar('1m', -1), 30);
-            return { forward, back, barForward, barBack, inner: h.timings.slice(-260) };
+            return { forward, back, barForward, barBack, inner: h.timings.slice(-260), parts: h.timingParts.slice(-260) };
         });
+        /** @type {{ backend: number, rpc: number, draw: number }[]} */
+        const parts = steps.parts;
+        delete steps.parts;
+        for (const key of /** @type {const} */ (['backend', 'rpc', 'draw'])) {
+            const xs = parts.map(p => p[key]);
+            console.log(`replay step part ${key.padEnd(7)}: median ${quantile(xs, 0.5).toFixed(1)} ms, p95 ${quantile(xs, 0.95).toFixed(1)} ms`);
+        }
         for (const [name, xs] of Object.entries(steps)) {
+            if (!Array.isArray(xs) || typeof xs[0] !== 'number') {
+                continue;
+            }
             console.log(`replay ${name.padEnd(10)}: median ${quantile(xs, 0.5).toFixed(1)} ms, p95 ${quantile(xs, 0.95).toFixed(1)} ms (n=${xs.length}${name === 'inner' ? ', RPC + re-simulation + setData, without waiting for paint' : ', until the next frame is painted'})`);
         }
 

@@ -42,6 +42,8 @@ export interface ChartsTestHook {
     pause(): void;
     /** Milliseconds of each cursor move (RPC + re-simulation + drawing), newest last. */
     timings: number[];
+    /** The same moves split: backend compute, RPC transport (the rest of the round trip), drawing. */
+    timingParts: { backend: number; rpc: number; draw: number }[];
     /** Draws `count` synthetic 1m bars into panel 0 and returns the milliseconds until painted. */
     renderSynthetic(count: number): Promise<number>;
 }
@@ -72,6 +74,7 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
     protected lastFrameTime = 0;
     protected syncingRange = false;
     protected readonly timings: number[] = [];
+    protected readonly timingParts: { backend: number; rpc: number; draw: number }[] = [];
 
     protected toolbarNode: HTMLDivElement;
     protected datasetSelect: HTMLSelectElement;
@@ -226,7 +229,8 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
     protected attachPanels(): void {
         Promise.all(this.panels.map(p => p.attach())).then(() => {
             if (this.frame) {
-                this.applyFrame(this.frame, true);
+                // new panels hold no bars yet: a full window at the same cursor
+                this.goTo(this.frame.tickIndex, true);
             }
         });
     }
@@ -310,12 +314,16 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
                 if (this.info !== info) {
                     return;
                 }
+                const received = performance.now();
                 this.frame = frame;
                 this.viewState = { ...this.viewState, cursor: frame.tickIndex };
                 this.applyFrame(frame, fit);
-                this.timings.push(performance.now() - started);
+                const done = performance.now();
+                this.timings.push(done - started);
+                this.timingParts.push({ backend: frame.computeMs, rpc: received - started - frame.computeMs, draw: done - received });
                 if (this.timings.length > 1000) {
                     this.timings.splice(0, this.timings.length - 1000);
+                    this.timingParts.splice(0, this.timingParts.length - 1000);
                 }
             } catch (e) {
                 this.status(`Replay: ${e instanceof Error ? e.message : String(e)}`);
@@ -546,6 +554,7 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
             play: speed => this.play(speed),
             pause: () => this.pause(),
             timings: this.timings,
+            timingParts: this.timingParts,
             renderSynthetic: count => this.renderSynthetic(count)
         };
         (window as unknown as { __backtestrCharts?: ChartsTestHook }).__backtestrCharts = hook;

@@ -58,6 +58,8 @@ export interface ReplayFrame {
     readonly partial: ChartBarColumns;
     /** Ticks re-simulated by the engine to build this frame (from the start of the cursor's session). */
     readonly resimulatedTicks: number;
+    /** Backend milliseconds to build the frame (tick window read when not cached, re-simulation, bar copies). */
+    readonly computeMs: number;
 }
 
 export const ReplayService = Symbol('ReplayService');

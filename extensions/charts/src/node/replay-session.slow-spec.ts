@@ -163,7 +163,7 @@ describe('ReplaySession on the real SPY trades of 2013-10', function (): void {
         const at1 = await replay.frame(k, WINDOW);
         const ahead = await replay.frame(k + 1, WINDOW);
         const at2 = await replay.frame(k, WINDOW);
-        expect(at2).to.deep.equal(at1);
+        expect({ ...at2, computeMs: 0 }).to.deep.equal({ ...at1, computeMs: 0 });
         expect(forward.tickIndex).to.equal(k - 1);
         expect(ahead.tickIndex).to.equal(k + 1);
     });

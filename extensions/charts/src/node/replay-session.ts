@@ -173,6 +173,7 @@ export class ReplaySession {
         if (this.totalTicks === 0) {
             throw new Error('The dataset has no ticks to replay.');
         }
+        const started = performance.now();
         const k = this.clamp(tickIndex);
         const w = Math.max(0, Math.min(this.maxWindow, Math.trunc(window)));
         const j = sessionOfTick(this.sessionFirstTick, this.sessionCount, k);
@@ -205,7 +206,7 @@ export class ReplaySession {
         const price = ticks.price ? ticks.price[r] : (ticks.bid![r] + ticks.ask![r]) * 0.5;
         return {
             tickIndex: k, time: ticks.times[r], price, timeframes: this.timeframes, completed, completedCount,
-            partial: partial.build(), resimulatedTicks: r + 1
+            partial: partial.build(), resimulatedTicks: r + 1, computeMs: performance.now() - started
         };
     }
 
