@@ -142,6 +142,27 @@ function benchExecution(name, batch, options, execution, src) {
     console.log(`exec.mtf alone ${name}: ${fmt(n / best.mtf)}`);
     console.log(`exec.empty book ${name}: ${fmt(n / best.empty)} (${slower(best.empty)})`);
     console.log(`exec.1000 resting orders ${name}: ${fmt(n / best.exec)} (${slower(best.exec)})`);
+
+    // A trading strategy with the same deep book: a market order at every 1m close
+    // (alternating sides), against the same 1m close wake-ups without orders.
+    let bestWake = { mtf: Infinity, exec: Infinity, orders: 0 };
+    for (let r = 0; r < 2; r++) {
+        const m = new ExecutionEngine(options, execution);
+        m.subscribe({ barClose: ['1m'] });
+        bestWake.mtf = Math.min(bestWake.mtf, seconds(() => m.process(batch, () => {})));
+        const x = new ExecutionEngine(options, execution);
+        x.subscribe({ barClose: ['1m'] });
+        x.submit(orders);
+        let id = 10_000;
+        let side = 'buy';
+        bestWake.exec = Math.min(bestWake.exec, seconds(() => x.process(batch, () => {
+            x.submit([{ id: id++, type: 'market', side, qty: 1 }]);
+            side = side === 'buy' ? 'sell' : 'buy';
+        })));
+        bestWake.orders = id - 10_000;
+    }
+    const us = (bestWake.exec - bestWake.mtf) / bestWake.orders * 1e6;
+    console.log(`exec.market order per 1m close, 1000 resting ${name}: ${fmt(n / bestWake.exec)} vs ${fmt(n / bestWake.mtf)} with the wake-ups alone; ${us.toFixed(2)} us per order (${bestWake.orders} orders)`);
 }
 
 function main() {

@@ -21,6 +21,7 @@ impl Broker {
             }
             o.effective = t;
             o.armed = self.armed(&o);
+            self.next_expiry = self.next_expiry.min(o.expire).min(o.cancel_at);
             self.event_full(t, o.id as f64, KIND_ACTIVATED, R_PARENT_FILLED, k, f64::NAN, o.qty, 0.0, f64::NAN, 0.0, o.position, o.qty);
             self.book.push(o);
         }
@@ -38,7 +39,10 @@ impl Broker {
     /// An order of OCO group `oco` filled: the other working members are cancelled.
     pub(super) fn cancel_oco(&mut self, oco: u64, except: u64, t: i64) {
         let others: Vec<u64> =
-            self.book.iter().chain(self.pending.iter()).chain(self.held.iter()).filter(|o| o.oco == oco && o.id != except).map(|o| o.id).collect();
+            self.book.iter().chain(self.pending.iter()).chain(self.held.iter()).chain(self.rest.iter().flat_map(|r| r.iter()))
+                .filter(|o| o.oco == oco && o.id != except)
+                .map(|o| o.id)
+                .collect();
         for id in others {
             self.remove(id, t, KIND_CANCELLED, R_OCO);
         }

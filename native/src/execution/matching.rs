@@ -2,6 +2,8 @@
 //! in native/README.md), the volume participation cap, trailing stops.
 
 use super::bars::PATH_POINTS;
+use super::book::{BUY_HIGH, BUY_LOW, SELL_HIGH, SELL_LOW};
+use super::order::Order;
 use super::layout::*;
 use super::{next_down, next_up, Broker, Extremes, FillModel, Slippage};
 
@@ -31,6 +33,10 @@ impl Broker {
                 o.closest = v;
             }
         }
+        self.rest[BUY_LOW].fold(x.ask_lo);
+        self.rest[BUY_HIGH].fold(x.ask_hi);
+        self.rest[SELL_LOW].fold(x.bid_lo);
+        self.rest[SELL_HIGH].fold(x.bid_hi);
         let m = self.opts.multiplier;
         for p in &mut self.positions {
             let (worst, best) = if p.side > 0.0 {
@@ -69,30 +75,70 @@ impl Broker {
             }
             self.pending = keep;
         }
-        let due: Vec<(u64, bool, i64)> = self
-            .book
-            .iter()
-            .chain(self.pending.iter())
-            .chain(self.held.iter())
-            .filter(|o| o.expire.min(o.cancel_at) <= t)
-            .map(|o| (o.id, o.cancel_at <= o.expire, o.tif))
-            .collect();
-        for (id, cancel, tif) in due {
-            let (kind, reason) = match (cancel, tif) {
-                (true, _) => (KIND_CANCELLED, R_CANCEL_REQUEST),
-                (false, TIF_DAY) => (KIND_EXPIRED, R_DAY_END),
-                _ => (KIND_EXPIRED, R_GTD_EXPIRY),
-            };
-            self.remove(id, t, kind, reason);
+        if self.next_expiry <= t {
+            let due: Vec<(u64, bool, i64)> =
+                self.working().filter(|o| o.expire.min(o.cancel_at) <= t).map(|o| (o.id, o.cancel_at <= o.expire, o.tif)).collect();
+            for (id, cancel, tif) in due {
+                let (kind, reason) = match (cancel, tif) {
+                    (true, _) => (KIND_CANCELLED, R_CANCEL_REQUEST),
+                    (false, TIF_DAY) => (KIND_EXPIRED, R_DAY_END),
+                    _ => (KIND_EXPIRED, R_GTD_EXPIRY),
+                };
+                self.remove(id, t, kind, reason);
+            }
+            self.next_expiry = self.working().map(|o| o.expire.min(o.cancel_at)).min().unwrap_or(i64::MAX);
         }
         self.update_triggers();
         self.events.len() > before
+    }
+
+    /// Every working order (pending, held, active, resting).
+    fn working(&self) -> impl Iterator<Item = &Order> {
+        self.book.iter().chain(self.pending.iter()).chain(self.held.iter()).chain(self.rest.iter().flat_map(|r| r.iter()))
+    }
+
+    /// The `rest` class of an order that only waits for its price; None when it needs a
+    /// look on every tick it could act on.
+    fn class_of(&self, o: &Order) -> Option<(usize, f64)> {
+        if o.fresh || o.market_like() || o.typ == TYPE_TRAIL || matches!(o.tif, TIF_IOC | TIF_FOK) {
+            return None;
+        }
+        let w = o.watched_price();
+        let limit_like = o.watches_low() == o.buy();
+        let strict = self.opts.limit_through && limit_like && o.typ != TYPE_MIT;
+        Some(match (o.buy(), o.watches_low()) {
+            (true, true) => (BUY_LOW, if strict { next_down(w) } else { w }),
+            (true, false) => (BUY_HIGH, w),
+            (false, true) => (SELL_LOW, w),
+            (false, false) => (SELL_HIGH, if strict { next_up(w) } else { w }),
+        })
+    }
+
+    /// Moves the active orders that only wait for their price into `rest`.
+    fn settle(&mut self) {
+        if self.book.iter().all(|o| self.class_of(o).is_none()) {
+            return;
+        }
+        let mut keep = Vec::with_capacity(self.book.len());
+        for o in std::mem::take(&mut self.book) {
+            match self.class_of(&o) {
+                Some((c, eff)) => {
+                    self.rest_n += 1;
+                    self.rest[c].insert(o, eff, self.rest_n);
+                }
+                None => keep.push(o),
+            }
+        }
+        self.book = keep;
     }
 
     /// Recomputes the four trigger prices from the book. Folds first: the tick loop only
     /// compares a tick with the triggers when it sets a new extreme since the last fold.
     pub fn update_triggers(&mut self) {
         self.fold();
+        if !self.in_tick {
+            self.settle();
+        }
         let (mut bh, mut bl, mut sh, mut sl) = (f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY, f64::NEG_INFINITY);
         let through = self.opts.limit_through;
         for o in &self.book {
@@ -123,16 +169,14 @@ impl Broker {
                 (false, false) => sh = sh.min(if strict { next_up(w) } else { w }),
             }
         }
-        self.buy_hi = bh;
-        self.buy_lo = bl;
-        self.sell_hi = sh;
-        self.sell_lo = sl;
-        let mut next = i64::MAX;
+        let r = |c: usize| self.rest[c].threshold();
+        self.buy_hi = r(BUY_HIGH).map_or(bh, |v| bh.min(v));
+        self.buy_lo = r(BUY_LOW).map_or(bl, |v| bl.max(v));
+        self.sell_hi = r(SELL_HIGH).map_or(sh, |v| sh.min(v));
+        self.sell_lo = r(SELL_LOW).map_or(sl, |v| sl.max(v));
+        let mut next = self.next_expiry;
         for o in self.pending.iter() {
-            next = next.min(o.effective).min(o.expire).min(o.cancel_at);
-        }
-        for o in self.book.iter().chain(self.held.iter()) {
-            next = next.min(o.expire).min(o.cancel_at);
+            next = next.min(o.effective);
         }
         for m in self.mods.iter() {
             next = next.min(m.at);
@@ -186,6 +230,14 @@ impl Broker {
         let mut avail = if self.opts.participation > 0.0 && self.sized { self.floor_lots(size * self.opts.participation) } else { f64::INFINITY };
         let mut done_oco: Vec<(u64, u64)> = Vec::new();
         let mut activate: Vec<u64> = Vec::new();
+        // Resting orders this tick reaches join the active ones (best first per class).
+        for c in [BUY_LOW, BUY_HIGH, SELL_LOW, SELL_HIGH] {
+            let px = if c == BUY_LOW || c == BUY_HIGH { ask } else { bid };
+            while let Some(o) = self.rest[c].pop_reached(px) {
+                self.book.push(o);
+            }
+        }
+        self.in_tick = true;
         let mut i = 0;
         while i < self.book.len() {
             let mut o = self.book[i].clone();
@@ -325,6 +377,7 @@ impl Broker {
             self.book[i] = o;
             i += 1;
         }
+        self.in_tick = false;
         for (oco, id) in done_oco {
             self.cancel_oco(oco, id, t);
         }

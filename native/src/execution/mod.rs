@@ -14,12 +14,14 @@
 //! (`layout::R_*`). The fill rules are documented in native/README.md.
 
 pub mod bars;
+mod book;
 mod bracket;
 pub mod layout;
 mod matching;
 mod order;
 mod position;
 
+use book::Rest;
 use layout::*;
 use order::{Modify, Order};
 use position::Position;
@@ -184,8 +186,18 @@ pub struct Broker {
     pending: Vec<Order>,
     /// Bracket children waiting for their parent's complete fill.
     held: Vec<Order>,
-    /// Effective orders, in the order they became effective.
+    /// Active orders that need a look on every tick they could act on (fresh, market,
+    /// trailing, or just taken from `rest`), in the order they became effective.
     book: Vec<Order>,
+    /// Resting orders sorted by trigger price (`book::BUY_LOW` ...).
+    rest: [Rest; 4],
+    /// Insertion counter of `rest` (time priority at one price).
+    rest_n: u64,
+    /// Within `on_tick`'s loop over `book` (orders stay there until it ends).
+    in_tick: bool,
+    /// No working order expires (or is cancelled with latency) before this time; may be
+    /// early (an order that had it was filled): `on_time` then rescans.
+    next_expiry: i64,
     /// Modifications sent with latency, applied at their time.
     mods: Vec<Modify>,
     /// Known ids: true while the order is working (pending, held or in the book).
@@ -249,6 +261,10 @@ impl Broker {
             pending: Vec::new(),
             held: Vec::new(),
             book: Vec::new(),
+            rest: [Rest::new(0), Rest::new(1), Rest::new(2), Rest::new(3)],
+            rest_n: 0,
+            in_tick: false,
+            next_expiry: i64::MAX,
             mods: Vec::new(),
             ids: HashMap::new(),
             events: Vec::new(),
@@ -288,7 +304,7 @@ impl Broker {
     }
 
     pub fn open_orders(&self) -> usize {
-        self.pending.len() + self.held.len() + self.book.len()
+        self.pending.len() + self.held.len() + self.book.len() + self.rest.iter().map(|r| r.len()).sum::<usize>()
     }
 
     fn on_grid(&self, p: f64) -> bool {

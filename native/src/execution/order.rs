@@ -40,6 +40,10 @@ pub(super) struct Order {
     pub position: u64,
     /// Netting: a fill of this order already counted as an entry (pyramiding).
     pub entered: bool,
+    /// In `rest`: effective trigger price, epoch, insertion number.
+    pub eff: f64,
+    pub epoch: usize,
+    pub key_n: u64,
 }
 
 impl Order {
@@ -116,11 +120,13 @@ impl Broker {
             if self.opts.latency > 0 {
                 // The cancel takes effect later: model it as an expiry at now + latency.
                 let at = now.saturating_add(self.opts.latency);
-                for o in self.pending.iter_mut().chain(self.book.iter_mut()).chain(self.held.iter_mut()) {
+                let rest = self.rest.iter_mut().flat_map(|r| r.iter_mut());
+                for o in self.pending.iter_mut().chain(self.book.iter_mut()).chain(self.held.iter_mut()).chain(rest) {
                     if o.id == id {
                         o.cancel_at = o.cancel_at.min(at);
                     }
                 }
+                self.next_expiry = self.next_expiry.min(at);
                 self.update_triggers();
             } else {
                 self.fold();
@@ -250,6 +256,9 @@ impl Broker {
             oco,
             position,
             entered: false,
+            eff: f64::NAN,
+            epoch: 0,
+            key_n: 0,
         };
         o.armed = self.armed(&o);
         if parent == 0 && position == 0 {
@@ -258,6 +267,7 @@ impl Broker {
             }
         }
         self.ids.insert(id, true);
+        self.next_expiry = self.next_expiry.min(expire);
         self.event_full(now, id_f, KIND_ACCEPTED, R_OK, -1, f64::NAN, qty, 0.0, f64::NAN, 0.0, position, qty);
         if parent != 0 {
             self.held.push(o);
@@ -286,7 +296,8 @@ impl Broker {
     }
 
     fn find(&self, id: u64) -> Option<&Order> {
-        self.book.iter().chain(self.pending.iter()).chain(self.held.iter()).find(|o| o.id == id)
+        let rest = self.rest.iter().flat_map(|r| r.iter());
+        self.book.iter().chain(self.pending.iter()).chain(self.held.iter()).chain(rest).find(|o| o.id == id)
     }
 
     fn check_modify(&self, m: &Modify) -> Result<(), i64> {
@@ -322,6 +333,13 @@ impl Broker {
             return;
         }
         self.fold();
+        // A resting order leaves its place in `rest` (its key changes): active until settled.
+        for c in 0..self.rest.len() {
+            if let Some(o) = self.rest[c].take(m.id) {
+                self.book.push(o);
+                break;
+            }
+        }
         let lot = self.opts.lot_size;
         let (bid, ask) = (self.bid, self.ask);
         let o = self.book.iter_mut().chain(self.pending.iter_mut()).chain(self.held.iter_mut()).find(|o| o.id == m.id).expect("checked");
@@ -362,6 +380,8 @@ impl Broker {
             self.pending.remove(i)
         } else if let Some(i) = self.held.iter().position(|o| o.id == id) {
             self.held.remove(i)
+        } else if let Some(o) = self.rest.iter_mut().find_map(|r| r.take(id)) {
+            o
         } else {
             return;
         };
