@@ -226,7 +226,7 @@ impl Broker {
         let through = self.opts.limit_through;
         let tick = self.opts.tick_size;
         // Bar model: between two points of one bar the path is continuous (no gap).
-        let inside = self.opts.fill == FillModel::Bar && k % PATH_POINTS != 0;
+        let inside = self.opts.fill == FillModel::Bar && !k.is_multiple_of(PATH_POINTS);
         let mut avail = if self.opts.participation > 0.0 && self.sized { self.floor_lots(size * self.opts.participation) } else { f64::INFINITY };
         let mut done_oco: Vec<(u64, u64)> = Vec::new();
         let mut activate: Vec<u64> = Vec::new();

@@ -302,7 +302,8 @@ impl Broker {
 
     fn check_modify(&self, m: &Modify) -> Result<(), i64> {
         let o = self.find(m.id).ok_or(R_ORDER_DONE)?;
-        if !m.qty.is_nan() && !(self.good_qty(m.qty) && m.qty > o.filled + self.opts.lot_size * 1e-9) {
+        let qty_ok = m.qty.is_nan() || (self.good_qty(m.qty) && m.qty > o.filled + self.opts.lot_size * 1e-9);
+        if !qty_ok {
             return Err(R_BAD_QTY);
         }
         let has_limit = matches!(o.typ, TYPE_LIMIT | TYPE_STOP_LIMIT);
@@ -311,7 +312,7 @@ impl Broker {
             if p.is_nan() {
                 continue;
             }
-            if !has || !(p.is_finite() && p > 0.0) {
+            if !(has && p.is_finite() && p > 0.0) {
                 return Err(R_BAD_PRICE);
             }
             if !self.on_grid(p) {
