@@ -7,6 +7,7 @@ import { MessageService } from '@theia/core/lib/common/message-service';
 import { AnalysisService, RunChangeEvent, RunComparison, RunExportFormat } from '../common/analysis-protocol';
 import { HeadlineMetric, RunAnalysis } from '../common/run-analysis';
 import { RunRecord } from '../common/run-store';
+import { STATISTIC_DEFINITIONS } from '../common/statistics/statistic-definitions';
 import { formatPercent, formatStatistic, formatTime } from '../common/report/report-format';
 import { monthlyReturnsHeatmap, tradeStatisticsTable, weekdayHourHeatmap } from '../common/report/report-html';
 import { histogramSvg, lineChartSvg, scatterSvg } from '../common/report/report-svg';
@@ -22,6 +23,16 @@ const EXPORTS: readonly { format: RunExportFormat; label: string }[] = [
 ];
 
 const money = (v: number) => formatStatistic(v, 'money');
+
+/** Decimals that show a price on the tick grid (0.00001 -> 5, 0.25 -> 2). */
+function priceDigits(tickSize: number): number {
+    for (let d = 0; d <= 10; d++) {
+        if (Math.abs(Math.round(tickSize * 10 ** d) - tickSize * 10 ** d) < 1e-9) {
+            return d;
+        }
+    }
+    return 10;
+}
 
 function Svg(props: { markup: string; testId?: string }): React.ReactElement {
     return <div className='bt-svg' data-testid={props.testId} dangerouslySetInnerHTML={{ __html: props.markup }} />;
@@ -188,11 +199,21 @@ export class AnalysisWidget extends ReactWidget {
         return <div className='backtestr-view bt-analysis' data-testid='analysis-view'>
             {this.renderToolbar()}
             {this.error && <div className='bt-error'>{this.error}</div>}
-            {this.runs.length === 0 && !this.error && <div className='backtestr-muted'>No runs yet: run a backtest to see its analysis here.</div>}
+            {this.runs.length === 0 && this.renderDefinitions()}
             {this.renderLive()}
             {this.loading && <div className='backtestr-muted'>Loading the run…</div>}
             {this.analysis && this.renderAnalysis(this.analysis)}
             {this.renderComparison()}
+        </div>;
+    }
+
+    /** Without runs: what the dashboard will show and how each figure is computed. */
+    protected renderDefinitions(): React.ReactNode {
+        return <div className='bt-section'>
+            <div className='backtestr-muted'>No runs yet: run a backtest to see its analysis here. The metrics and how they are computed:</div>
+            <table className='backtestr-table' data-testid='statistic-definitions'>
+                <tbody>{STATISTIC_DEFINITIONS.map(d => <tr key={d.id}><td>{d.label}</td><td><code>{d.formula}</code></td></tr>)}</tbody>
+            </table>
         </div>;
     }
 
@@ -244,7 +265,7 @@ export class AnalysisWidget extends ReactWidget {
             <div className='backtestr-view-heading'>P&amp;L by weekday and hour of entry (UTC)</div>
             <Svg markup={weekdayHourHeatmap(a.pnlByWeekdayHour)} />
             <div className='backtestr-view-heading'>Trades</div>
-            <TradeTable key={a.run.id} trades={a.trades} onOpenInReplay={canReplay ? i => this.openInReplay(i) : undefined} />
+            <TradeTable key={a.run.id} trades={a.trades} priceDigits={priceDigits(a.run.config.tickSize)} onOpenInReplay={canReplay ? i => this.openInReplay(i) : undefined} />
             {this.renderComparePicker(a.run.id)}
         </div>;
     }

@@ -10,6 +10,8 @@ export interface TradeTableProps {
     /** Undefined when no replay is available (the command is not registered). */
     readonly onOpenInReplay?: (trade: number) => void;
     readonly pageSize?: number;
+    /** Decimals of a price (from the instrument's tick size). */
+    readonly priceDigits?: number;
 }
 
 interface TradeTableState {
@@ -53,6 +55,7 @@ export class TradeTable extends React.Component<TradeTableProps, TradeTableState
 
     override render(): React.ReactNode {
         const { trades, onOpenInReplay } = this.props;
+        const digits = this.props.priceDigits ?? 5;
         const { sortKey, descending, side, from, shown } = this.state;
         const order = tradeRowOrder(trades, sortKey, descending, side, from);
         const rows: React.ReactNode[] = [];
@@ -62,7 +65,7 @@ export class TradeTable extends React.Component<TradeTableProps, TradeTableState
             rows.push(<tr key={i} data-trade={i + 1}>
                 <td>{i + 1}</td><td>{trades.side[i] === 1 ? 'long' : 'short'}</td>
                 <td>{formatTime(trades.entryTime[i])}</td><td>{formatTime(trades.exitTime[i])}</td>
-                <td>{trades.qty[i]}</td><td>{trades.entryPrice[i]}</td><td>{trades.exitPrice[i]}</td>
+                <td>{trades.qty[i]}</td><td>{trades.entryPrice[i].toFixed(digits)}</td><td>{trades.exitPrice[i].toFixed(digits)}</td>
                 <td className={pnl >= 0 ? 'bt-gain' : 'bt-loss'} data-column='pnl'>{formatStatistic(pnl, 'money')}</td>
                 <td>{formatStatistic(trades.mae[i], 'money')}</td><td>{formatStatistic(trades.mfe[i], 'money')}</td><td>{trades.barsHeld[i]}</td>
                 <td><button className='theia-button secondary bt-small' disabled={!onOpenInReplay} data-testid='open-in-replay'
