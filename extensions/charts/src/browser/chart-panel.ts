@@ -4,8 +4,10 @@
 // *****************************************************************************
 
 import type {
-    CandlestickData, HistogramData, IChartApi, ISeriesApi, LogicalRange, MouseEventParams, Time, UTCTimestamp
+    CandlestickData, HistogramData, IChartApi, ISeriesApi, ISeriesMarkersPluginApi, LineData, LogicalRange, MouseEventParams, SeriesMarker, Time,
+    UTCTimestamp, WhitespaceData
 } from 'lightweight-charts' with { 'resolution-mode': 'import' };
+import type { TradeSegment } from '../common/run-overlay-math';
 import { Disposable, DisposableCollection, Emitter, Event } from '@theia/core/lib/common';
 import { barIndexAt } from '../common/bar-math';
 import { ChartBarColumns } from '../common/replay-protocol';
@@ -39,6 +41,15 @@ export interface PanelSnapshot {
     readonly partial: PanelBar | undefined;
 }
 
+/** A fill of a run, drawn as an arrow at the bar that holds its time. */
+export interface FillMark {
+    readonly time: number;
+    readonly price: number;
+    /** +1 buy, -1 sell. */
+    readonly side: number;
+    readonly text: string;
+}
+
 export interface CrosshairMove {
     readonly panel: ChartPanel;
     /** Microseconds, or undefined when the pointer left the panel. */
@@ -53,6 +64,10 @@ export class ChartPanel implements Disposable {
     protected chart: IChartApi | undefined;
     protected candles: ISeriesApi<'Candlestick'> | undefined;
     protected volume: ISeriesApi<'Histogram'> | undefined;
+    protected tradeLines: ISeriesApi<'Line'> | undefined;
+    protected markers: ISeriesMarkersPluginApi<Time> | undefined;
+    protected fills: readonly FillMark[] = [];
+    protected segments: readonly TradeSegment[] = [];
     protected bars: ChartBarColumns | undefined;
     protected partial: PanelBar | undefined;
     protected cursorTime: number | undefined;
@@ -102,6 +117,8 @@ export class ChartPanel implements Disposable {
         this.candles.priceScale().applyOptions({ scaleMargins: { top: 0.05, bottom: 0.25 } });
         this.volume = chart.addSeries(lc.HistogramSeries, { priceFormat: { type: 'volume' }, priceScaleId: 'volume', lastValueVisible: false, priceLineVisible: false });
         chart.priceScale('volume').applyOptions({ scaleMargins: { top: 0.8, bottom: 0 } });
+        this.tradeLines = chart.addSeries(lc.LineSeries, { lineWidth: 2, lineStyle: lc.LineStyle.Dashed, lastValueVisible: false, priceLineVisible: false, crosshairMarkerVisible: false });
+        this.markers = lc.createSeriesMarkers(this.candles, []);
         this.applyColors(this.colors);
         const onMove = (p: MouseEventParams<Time>): void => {
             if (p.sourceEvent === undefined && p.point !== undefined) {
@@ -249,8 +266,68 @@ export class ChartPanel implements Disposable {
         if (fit) {
             this.chart?.timeScale().scrollToRealTime();
         }
+        this.renderOverlay();
         this.updateTitle();
         this.placeCursor();
+    }
+
+    /** The run's fills and trades known at the cursor (the caller never passes later ones). */
+    setOverlay(fills: readonly FillMark[], segments: readonly TradeSegment[]): void {
+        this.fills = fills;
+        this.segments = segments;
+        this.renderOverlay();
+    }
+
+    /** The time of the bar (completed or forming) that holds `time`, or undefined before the first bar. */
+    protected barTimeOf(time: number): number | undefined {
+        const p = this.partial;
+        if (p && time >= p.time) {
+            return p.time;
+        }
+        const b = this.bars;
+        const i = b ? barIndexAt(b, time) : -1;
+        return b && i >= 0 ? b.time[i] : undefined;
+    }
+
+    protected renderOverlay(): void {
+        if (!this.markers || !this.tradeLines || !this.bars) {
+            return;
+        }
+        const c = this.colors;
+        const markers: SeriesMarker<Time>[] = [];
+        for (const f of this.fills) {
+            const t = this.barTimeOf(f.time);
+            if (t !== undefined) {
+                markers.push({
+                    time: (t / 1e6) as UTCTimestamp, position: f.side > 0 ? 'belowBar' : 'aboveBar', shape: f.side > 0 ? 'arrowUp' : 'arrowDown',
+                    color: f.side > 0 ? c.up : c.down, text: f.text
+                });
+            }
+        }
+        this.markers.setMarkers(markers);
+        const line: (LineData<Time> | WhitespaceData<Time>)[] = [];
+        const spans = this.segments.map(seg => ({ seg, a: this.barTimeOf(seg.entryTime), b: this.barTimeOf(seg.exitTime) }));
+        let lastTime = -Infinity;
+        spans.forEach(({ seg, a, b }, k) => {
+            if (a === undefined || b === undefined || a < lastTime || b <= a) {
+                return;
+            }
+            const color = seg.pnl === undefined ? c.cursor : seg.pnl >= 0 ? c.up : c.down;
+            if (a > lastTime) {
+                line.push({ time: (a / 1e6) as UTCTimestamp, value: seg.entryPrice, color });
+            }
+            line.push({ time: (b / 1e6) as UTCTimestamp, value: seg.exitPrice, color });
+            lastTime = b;
+            // a gap at the next bar after the exit keeps this trade apart from the next one, unless that one starts at the exit (a reversal)
+            const i = barIndexAt(this.bars!, b) + 1;
+            const gap = i < this.bars!.count ? this.bars!.time[i] : undefined;
+            const nextEntry = spans[k + 1]?.a;
+            if (gap !== undefined && gap > b && (nextEntry === undefined || nextEntry > gap)) {
+                line.push({ time: (gap / 1e6) as UTCTimestamp });
+                lastTime = gap;
+            }
+        });
+        this.tradeLines.setData(line);
     }
 
     protected updateTitle(): void {

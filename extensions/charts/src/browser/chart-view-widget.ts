@@ -9,10 +9,12 @@ import { BaseWidget, Message, StatefulWidget, codicon } from '@theia/core/lib/br
 import { ThemeService } from '@theia/core/lib/browser/theming';
 import { MessageService } from '@theia/core/lib/common/message-service';
 import { DatasetKey, DatasetService, DatasetSummary } from '@backtestr/data-import';
-import { EMPTY_BARS, olderBarsToLoad, parseSpeed, prependBars, ticksToAdvance } from '../common/bar-math';
+import { EMPTY_BARS, olderBarsToLoad, parseSpeed, prependBars, ticksToAdvance, upperBound } from '../common/bar-math';
 import { CHART_TIMEFRAMES, ChartLayoutKind, ChartViewState, DEFAULT_CHART_LAYOUT } from '../common/chart-protocol';
 import { ChartBarColumns, ReplayFrame, ReplayInfo, ReplayService } from '../common/replay-protocol';
-import { ChartPanel, PanelBar, PanelSnapshot, loadLightweightCharts } from './chart-panel';
+import { RunOverlay, RunOverlayService, RunSummary } from '../common/run-overlay-protocol';
+import { eventsAtTick, eventsUpTo, tradeSegmentsAt } from '../common/run-overlay-math';
+import { ChartPanel, FillMark, PanelBar, PanelSnapshot, loadLightweightCharts } from './chart-panel';
 import { readChartColors } from './chart-theme';
 import { TransportBar } from './transport-bar';
 
@@ -44,6 +46,9 @@ export interface ChartsTestHook {
     timings: number[];
     /** The same moves split: backend compute, RPC transport (the rest of the round trip), drawing. */
     timingParts: { backend: number; rpc: number; draw: number }[];
+    /** Lines of the decision panel. */
+    decisions(): string[];
+    openRun(runId: string, time?: number): Promise<void>;
     /** Draws `count` synthetic 1m bars into panel 0 and returns the milliseconds until painted. */
     renderSynthetic(count: number): Promise<number>;
 }
@@ -56,6 +61,7 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
 
     @inject(DatasetService) protected readonly datasets: DatasetService;
     @inject(ReplayService) protected readonly replay: ReplayService;
+    @inject(RunOverlayService) protected readonly runs: RunOverlayService;
     @inject(ThemeService) protected readonly themes: ThemeService;
     @inject(MessageService) protected readonly messages: MessageService;
 
@@ -74,6 +80,11 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
     protected lastFrameTime = 0;
     protected syncingRange = false;
     protected readonly timings: number[] = [];
+    protected runList: RunSummary[] = [];
+    protected overlay: RunOverlay | undefined;
+    /** Dataset tick index of the run's first tick: the run's own tick numbers (event `seq`) start there. */
+    protected runFirstTick = 0;
+    protected runSelect: HTMLSelectElement;
     protected readonly timingParts: { backend: number; rpc: number; draw: number }[] = [];
 
     protected toolbarNode: HTMLDivElement;
@@ -141,7 +152,12 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
         this.statusNode = document.createElement('span');
         this.statusNode.className = 'backtestr-muted';
         this.statusNode.dataset.testid = 'chart-status';
-        this.toolbarNode.append(this.datasetSelect, layouts, link, this.statusNode);
+        this.runSelect = document.createElement('select');
+        this.runSelect.className = 'theia-select';
+        this.runSelect.dataset.testid = 'chart-run';
+        this.runSelect.title = 'Run whose fills, trades and decisions are shown';
+        this.runSelect.addEventListener('change', () => this.selectRun(this.runSelect.value || undefined));
+        this.toolbarNode.append(this.datasetSelect, this.runSelect, layouts, link, this.statusNode);
 
         const body = document.createElement('div');
         body.className = 'backtestr-chart-body';
@@ -253,16 +269,110 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
         const f = this.frame;
         const d = this.decisionNode;
         d.textContent = '';
-        const h = document.createElement('div');
-        h.className = 'backtestr-decision-title';
-        h.textContent = 'Decisions at the cursor';
-        const cursor = document.createElement('div');
-        cursor.className = 'backtestr-muted';
-        cursor.textContent = f ? `tick ${f.tickIndex + 1}, ${new Date(f.time / 1000).toISOString()}, price ${Number(f.price.toPrecision(10))}` : 'No cursor yet.';
-        const runs = document.createElement('div');
-        runs.className = 'backtestr-muted';
-        runs.textContent = 'No run is attached to this chart: the run\'s order events and their reasons will be listed here.';
-        d.append(h, cursor, runs);
+        const add = (className: string, text: string, testId?: string): HTMLDivElement => {
+            const el = document.createElement('div');
+            el.className = className;
+            el.textContent = text;
+            if (testId) {
+                el.dataset.testid = testId;
+            }
+            d.append(el);
+            return el;
+        };
+        add('backtestr-decision-title', 'Decisions at the cursor');
+        add('backtestr-muted', f ? `tick ${f.tickIndex + 1}, ${new Date(f.time / 1000).toISOString()}, price ${Number(f.price.toPrecision(10))}` : 'No cursor yet.');
+        const o = this.overlay;
+        if (!o || !f) {
+            add('backtestr-muted', this.runList.length
+                ? 'Choose a run above to list its order events and their reasons here.'
+                : 'No stored run of this instrument: run a backtest to see its order events and reasons here.');
+            return;
+        }
+        const e = o.events;
+        const line = (i: number): string => {
+            const price = Number.isFinite(e.price[i]) ? ` @ ${Number(e.price[i].toPrecision(10))}` : '';
+            const tag = o.eventTags[i] ? ` (${o.eventTags[i]})` : '';
+            return `${new Date(e.time[i] / 1000).toISOString().slice(11, 23)} order ${e.order[i]} ${e.kind[i]} ${e.reason[i]}${price} qty ${e.qty[i]}${tag}`;
+        };
+        const here = eventsAtTick(e, f.tickIndex - this.runFirstTick);
+        add('backtestr-decision-subtitle', here.length ? 'At this tick' : 'No order event at this tick');
+        for (const i of here) {
+            add('backtestr-decision-event backtestr-decision-here', line(i), 'decision-event');
+        }
+        const known = eventsUpTo(e, f.time);
+        if (known > 0) {
+            add('backtestr-decision-subtitle', 'Before');
+            for (let i = known - 1; i >= Math.max(0, known - 10); i--) {
+                if (!here.includes(i)) {
+                    add('backtestr-decision-event', line(i));
+                }
+            }
+        }
+        const logs = upperBound(o.logs.time, f.time);
+        if (logs > 0) {
+            add('backtestr-decision-subtitle', 'Strategy log');
+            for (let i = logs - 1; i >= Math.max(0, logs - 5); i--) {
+                add('backtestr-decision-event', `${new Date(o.logs.time[i] / 1000).toISOString().slice(11, 23)} ${o.logs.message[i]}`);
+            }
+        }
+    }
+
+    protected async refreshRuns(instrumentId: number, kind: string): Promise<void> {
+        try {
+            this.runList = (await this.runs.listRuns(instrumentId)).filter(r => r.kind === kind);
+        } catch {
+            this.runList = [];
+        }
+        this.runSelect.textContent = '';
+        const none = document.createElement('option');
+        none.value = '';
+        none.textContent = this.runList.length ? 'No run overlay' : 'No runs';
+        this.runSelect.append(none);
+        for (const r of this.runList) {
+            const o = document.createElement('option');
+            o.value = r.id;
+            o.textContent = `${r.label} (${r.trades} trades)`;
+            this.runSelect.append(o);
+        }
+        this.runSelect.value = this.overlay && this.runList.some(r => r.id === this.overlay!.run.id) ? this.overlay.run.id : '';
+    }
+
+    async selectRun(runId: string | undefined): Promise<void> {
+        this.overlay = undefined;
+        this.runFirstTick = 0;
+        if (runId && this.info) {
+            try {
+                const overlay = await this.runs.readRun(runId);
+                const first = overlay.run.firstTime;
+                this.runFirstTick = first === undefined ? 0 : (await this.replay.tickIndexAt(this.info.id, first - 1)) + 1;
+                this.overlay = overlay;
+            } catch (e) {
+                this.status(`Run: ${e instanceof Error ? e.message : String(e)}`);
+            }
+        }
+        this.runSelect.value = this.overlay?.run.id ?? '';
+        if (this.frame) {
+            this.applyFrame(this.frame, false);
+        }
+    }
+
+    /** Fills and trade segments known at the cursor. */
+    protected overlayAt(frame: ReplayFrame): { fills: FillMark[]; segments: ReturnType<typeof tradeSegmentsAt> } {
+        const o = this.overlay;
+        if (!o) {
+            return { fills: [], segments: [] };
+        }
+        const e = o.events;
+        const fills: FillMark[] = [];
+        const known = eventsUpTo(e, frame.time);
+        for (let i = 0; i < known; i++) {
+            if (e.kind[i] === 'filled') {
+                const before = i > 0 ? e.position[i - 1] : 0;
+                const side = e.position[i] > before ? 1 : -1;
+                fills.push({ time: e.time[i], price: e.price[i], side, text: `${side > 0 ? 'B' : 'S'} ${e.qty[i]} ${e.reason[i]}` });
+            }
+        }
+        return { fills, segments: tradeSegmentsAt(o.trades, frame.time, frame.price) };
     }
 
     // ------------------------------------------------------------------ replay
@@ -281,6 +391,11 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
         try {
             const info = await this.replay.open({ dataset, timeframes: this.viewState.timeframes });
             this.info = info;
+            if (this.overlay && (this.overlay.run.instrumentId !== dataset.instrumentId || this.overlay.run.kind !== dataset.kind)) {
+                this.overlay = undefined;
+                this.panels.forEach(p => p.setOverlay([], []));
+            }
+            await this.refreshRuns(dataset.instrumentId, dataset.kind);
             this.transport.setRange(info.tickCount);
             this.transport.setEnabled(true);
             this.status(`${info.tickCount.toLocaleString()} ticks, ${info.sessions} sessions (indexed in ${info.prepareMs} ms)`);
@@ -289,6 +404,25 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
         } catch (e) {
             this.status(`Cannot open the chart: ${e instanceof Error ? e.message : String(e)}`);
             return undefined;
+        }
+    }
+
+    /** Opens a run's dataset with the run's overlay, the cursor at the last tick at or before `time` (its first tick when absent). */
+    async openRun(runId: string, time: number | undefined): Promise<void> {
+        const run = (await this.runs.listRuns()).find(r => r.id === runId);
+        if (!run) {
+            this.status(`No run ${runId} in the workspace database.`);
+            return;
+        }
+        await this.refreshDatasets();
+        const info = await this.openDataset({ instrumentId: run.instrumentId, kind: run.kind }, undefined);
+        if (!info) {
+            return;
+        }
+        await this.selectRun(runId);
+        const at = time ?? run.firstTime;
+        if (at !== undefined) {
+            await this.goTo(Math.max(0, await this.replay.tickIndexAt(info.id, at)), true);
         }
     }
 
@@ -364,6 +498,10 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
             panel.setBars(bars, partial, fit);
             panel.setCursor(frame.time);
         });
+        if (this.overlay) {
+            const { fills, segments } = this.overlayAt(frame);
+            this.panels.forEach(p => p.setOverlay(fills, segments));
+        }
         if (this.info) {
             this.transport.show(frame.tickIndex, this.info.tickCount, frame.time, frame.price);
         }
@@ -555,7 +693,9 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
             pause: () => this.pause(),
             timings: this.timings,
             timingParts: this.timingParts,
-            renderSynthetic: count => this.renderSynthetic(count)
+            renderSynthetic: count => this.renderSynthetic(count),
+            decisions: () => Array.from(this.decisionNode.children, c => c.textContent ?? ''),
+            openRun: (runId, time) => this.openRun(runId, time)
         };
         (window as unknown as { __backtestrCharts?: ChartsTestHook }).__backtestrCharts = hook;
         this.toDispose.push({ dispose: () => delete (window as unknown as { __backtestrCharts?: ChartsTestHook }).__backtestrCharts });

@@ -3,6 +3,7 @@ import { bindViewContribution, WidgetFactory } from '@theia/core/lib/browser';
 import { ServiceConnectionProvider } from '@theia/core/lib/browser/messaging/service-connection-provider';
 import { CHART_SERVICE_PATH, ChartService } from '../common/chart-protocol';
 import { REPLAY_SERVICE_PATH, ReplayService } from '../common/replay-protocol';
+import { RUN_OVERLAY_SERVICE_PATH, RunOverlayService } from '../common/run-overlay-protocol';
 import { ChartsViewContribution } from './charts-view-contribution';
 import { ChartViewWidget } from './chart-view-widget';
 import '../../src/browser/style/charts.css';
@@ -13,6 +14,9 @@ export default new ContainerModule(bind => {
     ).inSingletonScope();
     bind(ReplayService).toDynamicValue(ctx =>
         ServiceConnectionProvider.createProxy<ReplayService>(ctx.container, REPLAY_SERVICE_PATH)
+    ).inSingletonScope();
+    bind(RunOverlayService).toDynamicValue(ctx =>
+        ServiceConnectionProvider.createProxy<RunOverlayService>(ctx.container, RUN_OVERLAY_SERVICE_PATH)
     ).inSingletonScope();
     bind(ChartViewWidget).toSelf();
     bind(WidgetFactory).toDynamicValue(ctx => ({

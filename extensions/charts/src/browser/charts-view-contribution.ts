@@ -17,6 +17,8 @@ export namespace ChartsCommands {
         category: 'BackTestr',
         label: 'Open Chart'
     });
+    /** Opens a stored run in walkback replay: `{ runId, time }` (the analysis view's trade table sends it). */
+    export const OPEN_REPLAY: Command = { id: 'backtestr.charts.openReplay' };
 }
 
 @injectable()
@@ -37,6 +39,14 @@ export class ChartsViewContribution extends AbstractViewContribution<ChartViewWi
         super.registerCommands(registry);
         registry.registerCommand(ChartsCommands.OPEN_CHARTS, { execute: () => this.openView({ activate: true, reveal: true }) });
         registry.registerCommand(ChartsCommands.OPEN_CHART, { execute: (key?: DatasetKey) => this.openChart(key) });
+        registry.registerCommand(ChartsCommands.OPEN_REPLAY, {
+            execute: async (arg?: { runId?: string; time?: number }) => {
+                if (arg?.runId) {
+                    const widget = await this.openView({ activate: true, reveal: true });
+                    await widget.openRun(arg.runId, arg.time);
+                }
+            }
+        });
     }
 
     async openChart(key?: DatasetKey): Promise<ChartViewWidget | undefined> {

@@ -1,3 +1,5 @@
 export * from './chart-protocol';
 export * from './replay-protocol';
 export * from './bar-math';
+export * from './run-overlay-protocol';
+export * from './run-overlay-math';

@@ -4,6 +4,8 @@ import { CHART_SERVICE_PATH, ChartService } from '../common/chart-protocol';
 import { REPLAY_SERVICE_PATH, ReplayService } from '../common/replay-protocol';
 import { ChartServiceImpl } from './chart-service-impl';
 import { ReplayServiceImpl } from './replay-service-impl';
+import { RUN_OVERLAY_SERVICE_PATH, RunOverlayService } from '../common/run-overlay-protocol';
+import { RunOverlayServiceImpl } from './run-overlay-service-impl';
 
 export default new ContainerModule(bind => {
     bind(ChartServiceImpl).toSelf().inSingletonScope();
@@ -15,5 +17,10 @@ export default new ContainerModule(bind => {
     bind(ReplayService).toService(ReplayServiceImpl);
     bind(ConnectionHandler).toDynamicValue(ctx =>
         new RpcConnectionHandler(REPLAY_SERVICE_PATH, () => ctx.container.get<ReplayService>(ReplayService))
+    ).inSingletonScope();
+    bind(RunOverlayServiceImpl).toSelf().inSingletonScope();
+    bind(RunOverlayService).toService(RunOverlayServiceImpl);
+    bind(ConnectionHandler).toDynamicValue(ctx =>
+        new RpcConnectionHandler(RUN_OVERLAY_SERVICE_PATH, () => ctx.container.get<RunOverlayService>(RunOverlayService))
     ).inSingletonScope();
 });
