@@ -147,6 +147,19 @@ describe('ExecutionEngine: trailing stops, brackets, partial fills, hedging, mar
         expect(want.size, 'most orders are reached during the day').to.be.greaterThan(100);
         expect(want.size, 'some are not').to.be.lessThan(160);
         expect([...got.entries()].sort((x, y) => x[0] - y[0])).to.deep.equal([...want.entries()].sort((x, y) => x[0] - y[0]));
+        // The unfilled ones, cancelled: the closest the ask (buys) / bid (sells) came while they rested.
+        const open = orders.filter(o => !want.has(o.id));
+        e.cancel(...open.map(o => o.id));
+        const cancelled = new Map(e.events().filter(v => v.kind === 'cancelled').map(v => [v.order, v.reference]));
+        for (const o of open) {
+            const col = o.side === 'buy' ? q.ask : q.bid;
+            const low = (o.type === 'limit') === (o.side === 'buy');
+            let c = low ? Infinity : -Infinity;
+            for (let i = start; i < q.time.length; i++) {
+                c = low ? Math.min(c, col[i]) : Math.max(c, col[i]);
+            }
+            expect(cancelled.get(o.id), `order ${o.id}`).to.equal(c);
+        }
     });
 
     spy('SPY bars: a bracket whose take-profit and stop-loss both lie in one bar resolves per the intrabar path; the tick model takes the one the ticks reach first', () => {
