@@ -34,6 +34,17 @@ function priceDigits(tickSize: number): number {
     return 10;
 }
 
+interface AnalysisMarkup {
+    readonly analysis: RunAnalysis;
+    readonly equity: string;
+    readonly drawdown: string;
+    readonly histogram: string;
+    readonly scatter: string;
+    readonly monthly: string;
+    readonly tradeStatistics: string;
+    readonly weekdayHour: string;
+}
+
 function Svg(props: { markup: string; testId?: string }): React.ReactElement {
     return <div className='bt-svg' data-testid={props.testId} dangerouslySetInnerHTML={{ __html: props.markup }} />;
 }
@@ -76,6 +87,7 @@ export class AnalysisWidget extends ReactWidget {
     protected readonly compareIds = new Set<string>();
     protected comparison: RunComparison | undefined;
     protected exporting: RunExportFormat | undefined;
+    protected markup: AnalysisMarkup | undefined;
 
     @postConstruct()
     protected init(): void {
@@ -245,29 +257,46 @@ export class AnalysisWidget extends ReactWidget {
     protected renderAnalysis(a: RunAnalysis): React.ReactNode {
         const s = a.statistics;
         const canReplay = this.commands.getCommand(OPEN_REPLAY_COMMAND) !== undefined;
+        const m = this.markupOf(a);
         return <div>
             <div className='backtestr-view-heading'>{a.run.strategyLabel ?? a.run.strategyId} on {a.run.config.symbol}
                 <span className='backtestr-muted'> · {formatTime(s.firstTime)} .. {formatTime(s.lastTime)} UTC · {s.trades.count} trades</span></div>
             <Cards metrics={a.headline} testId='headline-metrics' />
-            <Svg testId='equity-chart' markup={lineChartSvg({ time: a.equity.time, lines: [{ values: a.equity.equity, color: '#3b82f6', label: 'Equity' }],
-                width: 1000, height: 260, format: money, title: 'Equity' })} />
-            <Svg testId='drawdown-chart' markup={lineChartSvg({ time: a.equity.time, lines: [{ values: a.equity.drawdownPercent.map(v => -v), color: '#d0453a' }],
-                width: 1000, height: 160, format: v => formatPercent(v, 1), area: true, title: 'Drawdown' })} />
+            <Svg testId='equity-chart' markup={m.equity} />
+            <Svg testId='drawdown-chart' markup={m.drawdown} />
             <div className='bt-row'>
-                <Svg testId='return-histogram' markup={histogramSvg(a.returnDistribution, 480, 220, money, 'Distribution of trade P&L')} />
-                <Svg testId='mae-mfe-scatter' markup={scatterSvg(a.maeMfe.mae, a.maeMfe.mfe, a.maeMfe.pnl, 480, 220, money,
-                    { x: 'MAE', y: 'MFE', title: 'MAE / MFE per trade' })} />
+                <Svg testId='return-histogram' markup={m.histogram} />
+                <Svg testId='mae-mfe-scatter' markup={m.scatter} />
             </div>
             <div className='bt-row'>
-                <div><div className='backtestr-view-heading'>Monthly returns</div><Svg markup={monthlyReturnsHeatmap(a.monthlyReturns)} /></div>
-                <div><div className='backtestr-view-heading'>Trade statistics</div><Svg markup={tradeStatisticsTable(s)} /></div>
+                <div><div className='backtestr-view-heading'>Monthly returns</div><Svg markup={m.monthly} /></div>
+                <div><div className='backtestr-view-heading'>Trade statistics</div><Svg markup={m.tradeStatistics} /></div>
             </div>
             <div className='backtestr-view-heading'>P&amp;L by weekday and hour of entry (UTC)</div>
-            <Svg markup={weekdayHourHeatmap(a.pnlByWeekdayHour)} />
+            <Svg markup={m.weekdayHour} />
             <div className='backtestr-view-heading'>Trades</div>
             <TradeTable key={a.run.id} trades={a.trades} priceDigits={priceDigits(a.run.config.tickSize)} onOpenInReplay={canReplay ? i => this.openInReplay(i) : undefined} />
             {this.renderComparePicker(a.run.id)}
         </div>;
+    }
+
+    /** The charts and heatmaps of an analysis, drawn once per analysis (not on every re-render, e.g. a sort). */
+    protected markupOf(a: RunAnalysis): AnalysisMarkup {
+        if (this.markup?.analysis !== a) {
+            this.markup = {
+                analysis: a,
+                equity: lineChartSvg({ time: a.equity.time, lines: [{ values: a.equity.equity, color: '#3b82f6', label: 'Equity' }],
+                    width: 1000, height: 260, format: money, title: 'Equity' }),
+                drawdown: lineChartSvg({ time: a.equity.time, lines: [{ values: a.equity.drawdownPercent.map(v => -v), color: '#d0453a' }],
+                    width: 1000, height: 160, format: v => formatPercent(v, 1), area: true, title: 'Drawdown' }),
+                histogram: histogramSvg(a.returnDistribution, 480, 220, money, 'Distribution of trade P&L'),
+                scatter: scatterSvg(a.maeMfe.mae, a.maeMfe.mfe, a.maeMfe.pnl, 480, 220, money, { x: 'MAE', y: 'MFE', title: 'MAE / MFE per trade' }),
+                monthly: monthlyReturnsHeatmap(a.monthlyReturns),
+                tradeStatistics: tradeStatisticsTable(a.statistics),
+                weekdayHour: weekdayHourHeatmap(a.pnlByWeekdayHour)
+            };
+        }
+        return this.markup;
     }
 
     protected renderComparePicker(current: string): React.ReactNode {

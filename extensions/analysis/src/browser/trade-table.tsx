@@ -47,7 +47,7 @@ export function tradeRowOrder(trades: RunTradeColumns, sortKey: TradeSortKey, de
 }
 
 export class TradeTable extends React.Component<TradeTableProps, TradeTableState> {
-    override state: TradeTableState = { sortKey: 'trade', descending: false, side: 'all', from: '', shown: this.props.pageSize ?? 200 };
+    override state: TradeTableState = { sortKey: 'trade', descending: false, side: 'all', from: '', shown: this.props.pageSize ?? 100 };
 
     protected sortBy(key: TradeSortKey): void {
         this.setState(s => ({ sortKey: key, descending: s.sortKey === key ? !s.descending : key === 'pnl' || key === 'mfe' }));

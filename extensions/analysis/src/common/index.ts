@@ -1,2 +1,3 @@
 export * from './analysis-protocol';
 export * from './statistics';
+export * from './run-analysis';
