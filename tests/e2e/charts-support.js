@@ -94,4 +94,43 @@ function tickIndexAt(ticks, timeMicros) {
     return lo - 1;
 }
 
-module.exports = { copySampleWorkspace, readSpyTicks, engineStateAt, tickIndexAt, TIMEFRAMES };
+/**
+ * Writes a small run of SPY into a workspace database (already migrated to the run tables by a
+ * workbench start): a long entry filled at tick `entry` and its exit at tick `exit`, with the
+ * strategy's reasons as order tags, as the RunStore lays runs out.
+ * @param {string} workspace
+ * @param {{ time: BigInt64Array, price: Float64Array }} ticks
+ * @param {number} entry
+ * @param {number} exit
+ */
+async function writeSpyRun(workspace, ticks, entry, exit) {
+    const { DuckDBInstance } = require('@duckdb/node-api');
+    const instance = await DuckDBInstance.create(path.join(workspace, '.backtestr', 'workspace.duckdb'));
+    const con = await instance.connect();
+    try {
+        const id = (await con.runAndReadAll("SELECT id FROM instruments WHERE symbol = 'SPY'")).getRows()[0][0];
+        const t = (/** @type {number} */ k) => ticks.time[k].toString();
+        const p1 = ticks.price[entry], p2 = ticks.price[exit];
+        const config = {
+            strategyFile: 'sma-cross.ts', symbol: 'SPY', kind: 'trades', params: {}, timeframes: TIMEFRAMES, priceSource: 'last', session: '00:00 UTC',
+            models: { fill: 'trade', limitFill: 'touch', slippage: { kind: 'none' }, commission: {}, latencyMicros: 0, initialCash: 100000 },
+            seed: 1, tickSize: 0.01, multiplier: 1
+        };
+        const headline = { netProfit: (p2 - p1) * 100, totalReturnPercent: 0, maxDrawdownPercent: 0, trades: 1, finalEquity: 100000 };
+        await con.run(`INSERT INTO runs VALUES ('e2e-run', ${t(0)}, ${t(ticks.time.length - 1)}, 'finished', NULL, 'e2e.sma', 'E2E SMA', 'x', '0.1.0', ${id},
+            '${JSON.stringify(config)}', ${ticks.time.length}, 1, ${t(0)}, ${t(ticks.time.length - 1)}, '${JSON.stringify(headline)}')`);
+        await con.run(`INSERT INTO run_orders VALUES ('e2e-run', 0, 1, ${t(entry)}, 'market', 1, 100, NULL, NULL, 'GTC', 'fast SMA crossed above slow'),
+            ('e2e-run', 1, 2, ${t(exit)}, 'market', -1, 100, NULL, NULL, 'GTC', 'stop level hit')`);
+        await con.run(`INSERT INTO run_events VALUES
+            ('e2e-run', 0, ${t(entry)}, 1, 'accepted', 'OK', ${entry + 1}, NULL, 100, 0, NULL, 0, 0),
+            ('e2e-run', 1, ${t(entry)}, 1, 'filled', 'MARKET', ${entry + 1}, ${p1}, 100, 0, ${p1}, 100, 0),
+            ('e2e-run', 2, ${t(exit)}, 2, 'accepted', 'OK', ${exit + 1}, NULL, 100, 0, NULL, 100, 0),
+            ('e2e-run', 3, ${t(exit)}, 2, 'filled', 'MARKET', ${exit + 1}, ${p2}, 100, 0, ${p2}, 0, ${(p2 - p1) * 100})`);
+        await con.run(`INSERT INTO run_trades VALUES ('e2e-run', 0, 1, 100, ${t(entry)}, ${t(exit)}, ${p1}, ${p2}, ${(p2 - p1) * 100}, 0, 0, 0, 0, 10)`);
+    } finally {
+        con.closeSync();
+        instance.closeSync();
+    }
+}
+
+module.exports = { copySampleWorkspace, readSpyTicks, engineStateAt, tickIndexAt, writeSpyRun, TIMEFRAMES };

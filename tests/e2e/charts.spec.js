@@ -7,7 +7,7 @@
 const fs = require('fs');
 const { expect } = require('chai');
 const { startWorkbench, launchBrowser, openWorkbench, runCommand, screenshot } = require('./workbench');
-const { copySampleWorkspace, readSpyTicks, engineStateAt, tickIndexAt, TIMEFRAMES } = require('./charts-support');
+const { copySampleWorkspace, readSpyTicks, engineStateAt, tickIndexAt, writeSpyRun, TIMEFRAMES } = require('./charts-support');
 
 /** @typedef {{ time: number, open: number, high: number, low: number, close: number, volume: number }} Bar */
 /** @typedef {{ timeframe: string, bars: number, firstTime?: number, lastCompleted?: Bar, partial?: Bar }} PanelSnapshot */
@@ -143,4 +143,82 @@ describe('Chart view and walkback replay in Chromium', function () {
         await screenshot(page, 'charts-03-layout-6');
         expect(pageErrors.map(e => e.message)).to.deep.equal([]);
     });
+});
+
+describe('Run overlay and decision panel in Chromium', function () {
+    /** @type {Awaited<ReturnType<typeof startWorkbench>> | undefined} */
+    let server;
+    /** @type {import('playwright-core').Browser} */
+    let browser;
+    /** @type {import('playwright-core').Page} */
+    let page;
+    /** @type {string} */
+    let workspace;
+    /** @type {Awaited<ReturnType<typeof readSpyTicks>>} */
+    let ticks;
+    let entry = 0, exit = 0;
+    const decisions = () => page.evaluate(() => /** @type {string[]} */ (/** @type {any} */ (window).__backtestrCharts.decisions()));
+
+    before(async () => {
+        workspace = copySampleWorkspace();
+        ticks = await readSpyTicks(workspace);
+        // a tick whose successor is later (the cursor at its time lands on it), one trading hour apart
+        entry = tickIndexAt(ticks, Date.UTC(2013, 9, 8, 14, 2, 0) * 1000);
+        exit = tickIndexAt(ticks, Date.UTC(2013, 9, 8, 15, 2, 0) * 1000);
+        // a first start migrates the copied database to the run tables; the run is written while no workbench holds it
+        browser = await launchBrowser();
+        server = await startWorkbench(workspace);
+        ({ page } = await openWorkbench(browser, server.url));
+        await runCommand(page, 'BackTestr: Open Charts');
+        await page.waitForFunction(() => /** @type {any} */ (window).__backtestrCharts !== undefined);
+        await page.evaluate(() => /** @type {any} */ (window).__backtestrCharts.openDataset('SPY', 'trades'));
+        await page.close();
+        await server.stop();
+        await writeSpyRun(workspace, ticks, entry, exit);
+        server = await startWorkbench(workspace);
+        ({ page } = await openWorkbench(browser, server.url));
+        await runCommand(page, 'BackTestr: Open Charts');
+        await page.waitForFunction(() => /** @type {any} */ (window).__backtestrCharts !== undefined);
+    });
+
+    after(async () => {
+        await browser?.close();
+        await server?.stop();
+        if (workspace) {
+            fs.rmSync(workspace, { recursive: true, force: true });
+        }
+    });
+
+    it('opens a run at a fill (as the analysis trade table does) and lists that fill with its reason', async () => {
+        await page.evaluate(([id, t]) => /** @type {any} */ (window).__backtestrCharts.openRun(id, t), ['e2e-run', Number(ticks.time[entry])]);
+        const state = await chartState();
+        expect(state.cursor).to.equal(entry);
+        const lines = await decisions();
+        const at = lines.indexOf('At this tick');
+        expect(at, lines.join('\n')).to.be.greaterThan(-1);
+        expect(lines[at + 1]).to.match(/order 1 accepted OK/);
+        expect(lines[at + 2]).to.match(/order 1 filled MARKET @ [\d.]+ qty 100 \(fast SMA crossed above slow\)/);
+        expect(lines.join('\n')).not.to.contain('order 2');
+        await screenshot(page, 'charts-04-run-entry');
+    });
+
+    it('shows no fill one tick before it, and the exit only once the cursor reaches it', async () => {
+        await page.evaluate(() => /** @type {any} */ (window).__backtestrCharts.stepTick(-1));
+        let lines = await decisions();
+        expect(lines).to.include('No order event at this tick');
+        expect(lines.join('\n')).not.to.contain('filled');
+        await page.evaluate(k => /** @type {any} */ (window).__backtestrCharts.seek(k), exit - 1);
+        lines = await decisions();
+        expect(lines.join('\n')).to.contain('order 1 filled MARKET');
+        expect(lines.join('\n')).not.to.contain('order 2');
+        await page.evaluate(() => /** @type {any} */ (window).__backtestrCharts.stepTick(1));
+        lines = await decisions();
+        expect(lines[lines.indexOf('At this tick') + 2]).to.match(/order 2 filled MARKET .*\(stop level hit\)/);
+        await screenshot(page, 'charts-05-run-exit');
+    });
+
+    /** @returns {Promise<{ cursor?: number }>} */
+    function chartState() {
+        return page.evaluate(() => /** @type {any} */ (window).__backtestrCharts.state());
+    }
 });

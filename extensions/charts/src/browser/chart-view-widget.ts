@@ -13,7 +13,7 @@ import { EMPTY_BARS, olderBarsToLoad, parseSpeed, prependBars, ticksToAdvance, u
 import { CHART_TIMEFRAMES, ChartLayoutKind, ChartViewState, DEFAULT_CHART_LAYOUT } from '../common/chart-protocol';
 import { ChartBarColumns, ReplayFrame, ReplayInfo, ReplayService } from '../common/replay-protocol';
 import { RunOverlay, RunOverlayService, RunSummary } from '../common/run-overlay-protocol';
-import { eventsAtTick, eventsUpTo, tradeSegmentsAt } from '../common/run-overlay-math';
+import { eventsAtTick, eventsKnownAt, tradeSegmentsAt } from '../common/run-overlay-math';
 import { ChartPanel, FillMark, PanelBar, PanelSnapshot, loadLightweightCharts } from './chart-panel';
 import { readChartColors } from './chart-theme';
 import { TransportBar } from './transport-bar';
@@ -299,7 +299,7 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
         for (const i of here) {
             add('backtestr-decision-event backtestr-decision-here', line(i), 'decision-event');
         }
-        const known = eventsUpTo(e, f.time);
+        const known = eventsKnownAt(e, f.tickIndex - this.runFirstTick);
         if (known > 0) {
             add('backtestr-decision-subtitle', 'Before');
             for (let i = known - 1; i >= Math.max(0, known - 10); i--) {
@@ -364,7 +364,7 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
         }
         const e = o.events;
         const fills: FillMark[] = [];
-        const known = eventsUpTo(e, frame.time);
+        const known = eventsKnownAt(e, frame.tickIndex - this.runFirstTick);
         for (let i = 0; i < known; i++) {
             if (e.kind[i] === 'filled') {
                 const before = i > 0 ? e.position[i - 1] : 0;
@@ -372,7 +372,8 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
                 fills.push({ time: e.time[i], price: e.price[i], side, text: `${side > 0 ? 'B' : 'S'} ${e.qty[i]} ${e.reason[i]}` });
             }
         }
-        return { fills, segments: tradeSegmentsAt(o.trades, frame.time, frame.price) };
+        const knownTime = known > 0 ? e.time[known - 1] : -Infinity;
+        return { fills, segments: tradeSegmentsAt(o.trades, knownTime, frame.time, frame.price) };
     }
 
     // ------------------------------------------------------------------ replay

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { RunEventColumns, RunTradeColumns } from '@backtestr/data-import';
-import { eventsAtTick, eventsUpTo, tradeSegmentsAt } from './run-overlay-math';
+import { eventsAtTick, eventsKnownAt, tradeSegmentsAt } from './run-overlay-math';
 
 const f = (xs: number[]): Float64Array => Float64Array.from(xs);
 
@@ -16,19 +16,23 @@ const trades: RunTradeColumns = {
 };
 
 describe('run overlay at a replay cursor', () => {
-    it('shows only the events up to the cursor time, and lists those of the cursor tick', () => {
-        expect(eventsUpTo(events, 99)).to.equal(0);
-        expect(eventsUpTo(events, 100)).to.equal(2);
-        expect(eventsUpTo(events, 399)).to.equal(3);
+    it('knows the events up to the cursor tick (not time: ticks share time stamps), and lists those of the cursor tick', () => {
+        expect(eventsKnownAt(events, 8)).to.equal(0);
+        expect(eventsKnownAt(events, 9)).to.equal(1);
+        expect(eventsKnownAt(events, 10)).to.equal(2);
+        expect(eventsKnownAt(events, 29)).to.equal(3);
+        expect(eventsKnownAt(events, 30)).to.equal(4);
         expect(eventsAtTick(events, 10)).to.deep.equal([1]);
         expect(eventsAtTick(events, 30)).to.deep.equal([3]);
         expect(eventsAtTick(events, 5)).to.deep.equal([]);
     });
 
     it('cuts a trade still open at the cursor at the cursor, and never shows a later entry', () => {
-        expect(tradeSegmentsAt(trades, 50, 5)).to.deep.equal([]);
-        expect(tradeSegmentsAt(trades, 300, 4.5)).to.deep.equal([{ entryTime: 100, entryPrice: 5, side: 1, exitTime: 300, exitPrice: 4.5, pnl: undefined }]);
-        const later = tradeSegmentsAt(trades, 600, 5.5);
+        expect(tradeSegmentsAt(trades, 50, 60, 5)).to.deep.equal([]);
+        expect(tradeSegmentsAt(trades, 250, 300, 4.5)).to.deep.equal([{ entryTime: 100, entryPrice: 5, side: 1, exitTime: 300, exitPrice: 4.5, pnl: undefined }]);
+        // the exit at 400 shares its time with the cursor but is not known yet: still open
+        expect(tradeSegmentsAt(trades, 250, 400, 4.2)[0].pnl).to.equal(undefined);
+        const later = tradeSegmentsAt(trades, 500, 600, 5.5);
         expect(later.map(s => [s.exitTime, s.pnl])).to.deep.equal([[400, -1], [600, undefined]]);
     });
 });

@@ -6,9 +6,13 @@
 import type { RunEventColumns, RunTradeColumns } from '@backtestr/data-import';
 import { upperBound } from './bar-math';
 
-/** Events with time <= `time` (events are stored in the order they happened, times ascending). */
-export function eventsUpTo(events: RunEventColumns, time: number): number {
-    return upperBound(events.time, time);
+/**
+ * Number of events known after the run's tick `runTickIndex` (0-based): those whose `seq`
+ * (ticks applied when it happened, 1-based) is at most the cursor's. By tick, not by time:
+ * several ticks can share a time stamp.
+ */
+export function eventsKnownAt(events: RunEventColumns, runTickIndex: number): number {
+    return upperBound(events.seq, runTickIndex + 1);
 }
 
 /** Indexes of the events of the tick at the cursor: those whose `seq` (ticks applied, 1-based) is the cursor's. */
@@ -35,16 +39,17 @@ export interface TradeSegment {
 }
 
 /**
- * Entry-to-exit segments of the trades entered at or before the cursor time; a trade that
- * exits after the cursor is cut at the cursor (its exit is the future).
+ * Entry-to-exit segments of the trades whose entry fill is known at the cursor (`knownTime`:
+ * the time of the newest known event). A trade whose exit is not known yet is cut at the
+ * cursor (`time`, `price`): its exit is the future.
  */
-export function tradeSegmentsAt(trades: RunTradeColumns, time: number, price: number): TradeSegment[] {
+export function tradeSegmentsAt(trades: RunTradeColumns, knownTime: number, time: number, price: number): TradeSegment[] {
     const out: TradeSegment[] = [];
     for (let i = 0; i < trades.entryTime.length; i++) {
-        if (trades.entryTime[i] > time) {
+        if (trades.entryTime[i] > knownTime) {
             break;
         }
-        const closed = trades.exitTime[i] <= time;
+        const closed = trades.exitTime[i] <= knownTime;
         out.push({
             entryTime: trades.entryTime[i], entryPrice: trades.entryPrice[i], side: trades.side[i],
             exitTime: closed ? trades.exitTime[i] : time, exitPrice: closed ? trades.exitPrice[i] : price,
