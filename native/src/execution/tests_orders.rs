@@ -364,7 +364,27 @@ fn bar_model_stop_limit_triggered_inside_a_bar_fills_at_the_crossing() {
 #[test]
 fn accounting_invariant_under_random_orders() {
     for hedging in [false, true] {
-        let mut r = rig(ExecOptions { hedging, participation: 0.5, commission: crate::execution::Commission { per_unit: 0.01, minimum: 1.0, ..Default::default() }, ..ExecOptions::default() });
+        random_run(hedging);
+    }
+}
+
+#[test]
+fn random_runs_are_deterministic_with_seeded_slippage() {
+    let (a, b) = (random_run(true), random_run(true));
+    assert!(a.len() > 1000);
+    assert!(a == b);
+}
+
+/// A long random order flow with the accounting checks after every batch; returns the events.
+fn random_run(hedging: bool) -> Vec<[u64; EVENT_SLOTS]> {
+    {
+        let mut r = rig(ExecOptions {
+            hedging,
+            participation: 0.5,
+            commission: crate::execution::Commission { per_unit: 0.01, minimum: 1.0, ..Default::default() },
+            slippage: crate::execution::Slippage::Random { max_ticks: 2, seed: 3 },
+            ..ExecOptions::default()
+        });
         let mut x: u64 = 0x1234_5678;
         let mut rnd = || {
             x ^= x << 13;
@@ -416,5 +436,6 @@ fn accounting_invariant_under_random_orders() {
         let a = r.e.broker.account();
         assert!(a[A_FILLS] > 100.0, "fills {}", a[A_FILLS]);
         assert!(a[A_TRADES] > 5.0, "trades {}", a[A_TRADES]);
+        r.e.broker.events.clone()
     }
 }
