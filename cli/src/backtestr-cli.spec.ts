@@ -6,7 +6,7 @@ import { Writable } from 'stream';
 import { defaultDataDir, seedSampleWorkspace } from '@backtestr/data-import/lib/node/sample-workspace';
 import { WorkspaceDatabase, workspaceDatabasePath } from '@backtestr/data-import/lib/node/workspace-database';
 import { main, parseTime } from './backtestr-cli';
-import { tickScale, toInt64Micros } from './duckdb-tick-source';
+import { tickScale, toInt64Micros } from '@backtestr/data-import';
 
 const SAMPLE = path.resolve(__dirname, '../../sample-workspace/strategies/sma-cross-1h-filter.ts');
 
@@ -108,8 +108,8 @@ describe('backtestr CLI: runs on a seeded workspace', function (): void {
         expect(summary.series.fast.count).to.equal(summary.series.slow.count);
         expect(summary.series.fast.last).to.be.within(150, 200);
         expect(summary.logs.length).to.be.greaterThan(10);
-        expect(summary.strategy.params).to.deep.equal({ fast: 10, slow: 30 });
-        expect(summary.data).to.include({ symbol: 'SPY', kind: 'trades' });
+        expect(summary.strategy.params).to.deep.equal({ fast: 10, slow: 30, qty: 100 });
+        expect(summary.run.config).to.include({ symbol: 'SPY@usa', kind: 'trades' });
     });
 
     it('takes --param and a --from/--to range, and prints a readable summary without --json', async () => {
@@ -127,7 +127,7 @@ describe('backtestr CLI: runs on a seeded workspace', function (): void {
         expect(bad.err).to.contain(`--param: Parameter 'fast' = 1 is outside [2, inf]`);
         const unknown = await cli('run', SAMPLE, '--workspace', root, '--symbol', 'QQQ');
         expect(unknown.code).to.equal(2);
-        expect(unknown.err).to.match(/--symbol: no instrument QQQ in .*; it has .*SPY@usa/);
+        expect(unknown.err).to.match(/--symbol: No instrument QQQ in .*; it has .*SPY@usa/);
     });
 
     it('exits 1 with the strategy\'s source-mapped stack when it throws', async () => {

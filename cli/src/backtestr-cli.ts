@@ -1,22 +1,27 @@
 // *****************************************************************************
 // `backtestr`: the headless command line.
-//   backtestr run <strategy.ts> --workspace <dir> --symbol SYMBOL[@venue] [--kind trades|quotes]
+//   backtestr run <strategy.ts> --workspace <dir> --symbol SYMBOL[@venue] [--kind trades|quotes|bars]
 //       [--from T] [--to T] [--param name=value]... [--price last|bid|ask|mid] [--session "HH:MM ZONE"]
-//       [--timeout seconds] [--json]
+//       [--fill trade|quote|bar] [--limit-fill touch|through] [--slippage none|ticks:N|percent:P|random:N] [--commission SPEC]
+//       [--latency micros] [--cash N] [--seed N] [--timeout seconds] [--no-save] [--json]
+//   backtestr runs [--workspace <dir>] [--json]
+//   backtestr report <runId|latest> --workspace <dir> --format pdf|json|csv... [--out <path>]
 //   backtestr datasets|import|export|quality|seed ...   (data-import's commands)
 // Exit codes: 0 ok, 1 the strategy or the run failed, 2 bad arguments (the message names the argument).
 // *****************************************************************************
 
 import * as fs from 'fs';
 import * as path from 'path';
-import { DatasetKind } from '@backtestr/data-import';
+import { DatasetKind, RunModels, RunRecord } from '@backtestr/data-import';
+import { BacktestDataImpl } from '@backtestr/data-import/lib/node/backtest-data-impl';
 import { DATA_COMMANDS, runDataCommand } from '@backtestr/data-import/lib/node/data-cli';
-import { TickRepository } from '@backtestr/data-import/lib/node/tick-repository';
-import { defaultWorkspaceRoot } from '@backtestr/data-import/lib/node/workspace-database';
-import { StrategyRunError, StrategyRunResult } from '@backtestr/engine/lib/node/strategy-host/strategy-run-protocol';
-import { runStrategy } from '@backtestr/engine/lib/node/strategy-host/strategy-runner';
-import { duckdbTickSource } from './duckdb-tick-source';
+import { RunStoreImpl } from '@backtestr/data-import/lib/node/run-store-impl';
+import { defaultWorkspaceRoot, WorkspaceDatabase, workspaceDatabasePath } from '@backtestr/data-import/lib/node/workspace-database';
+import { BacktestOutcome, runBacktest } from '@backtestr/engine/lib/node/backtest-runner';
+import { ENGINE_VERSION } from '@backtestr/engine/lib/node/engine-version';
+import { StrategyRunError } from '@backtestr/engine/lib/node/strategy-host/strategy-run-protocol';
 import { ReadOnlyWorkspaceDatabase } from './read-only-workspace';
+import { runReportCommand } from './report-command';
 
 export const EXIT_OK = 0;
 export const EXIT_RUN_FAILED = 1;
@@ -35,12 +40,19 @@ export interface CliStreams {
 }
 
 const USAGE = `usage:
-  backtestr run <strategy.ts> --workspace <dir> --symbol SYMBOL[@venue] [--kind trades|quotes] [--from T] [--to T]
-                [--param name=value]... [--price last|bid|ask|mid] [--session "HH:MM ZONE"] [--timeout seconds] [--json]
+  backtestr run <strategy.ts> --workspace <dir> --symbol SYMBOL[@venue] [--kind trades|quotes|bars] [--from T] [--to T]
+                [--param name=value]... [--price last|bid|ask|mid] [--session "HH:MM ZONE"]
+                [--fill trade|quote|bar] [--limit-fill touch|through] [--slippage none|ticks:N|percent:P|random:N]
+                [--commission perUnit:X,perOrder:Y,percent:Z,minimum:M] [--latency micros] [--cash N] [--seed N]
+                [--timeout seconds] [--no-save] [--json]
+  backtestr runs [--workspace <dir>] [--json]
+  backtestr report <runId|latest> --workspace <dir> --format pdf|json|csv|csv-trades|csv-orders|csv-events|csv-equity [--out <path>]
   backtestr ${DATA_COMMANDS.join('|')} ...   (see backtestr-data)
 T: an ISO date or date-time (UTC unless it has a zone) or integer microseconds since 1970 UTC.`;
 
-const RUN_FLAGS = new Set(['workspace', 'symbol', 'kind', 'from', 'to', 'param', 'price', 'session', 'timeout', 'json']);
+const RUN_FLAGS = new Set(['workspace', 'symbol', 'kind', 'from', 'to', 'param', 'price', 'session', 'timeout', 'json', 'no-save', 'fill', 'limit-fill',
+    'slippage', 'commission', 'latency', 'cash', 'seed']);
+const SWITCHES = new Set(['json', 'no-save']);
 
 export interface RunArguments {
     file: string;
@@ -55,6 +67,73 @@ export interface RunArguments {
     session?: string;
     timeoutMs?: number;
     json: boolean;
+    save: boolean;
+    models: Partial<RunModels>;
+    seed?: number;
+}
+
+function numberFlag(flag: string, text: string | undefined, check: (n: number) => boolean = n => n >= 0): number | undefined {
+    if (text === undefined) {
+        return undefined;
+    }
+    const n = Number(text);
+    if (text.trim() === '' || !Number.isFinite(n) || !check(n)) {
+        throw new UsageError(`--${flag}`, `'${text}' is not a valid number here`);
+    }
+    return n;
+}
+
+/** The execution models given on the command line (absent ones keep the defaults). */
+export function parseModels(flags: ReadonlyMap<string, string>): Partial<RunModels> {
+    const models: { -readonly [K in keyof RunModels]?: RunModels[K] } = {};
+    const fill = flags.get('fill');
+    if (fill !== undefined) {
+        if (fill !== 'trade' && fill !== 'quote' && fill !== 'bar') {
+            throw new UsageError('--fill', `'${fill}' is not trade, quote or bar`);
+        }
+        models.fill = fill;
+    }
+    const limitFill = flags.get('limit-fill');
+    if (limitFill !== undefined) {
+        if (limitFill !== 'touch' && limitFill !== 'through') {
+            throw new UsageError('--limit-fill', `'${limitFill}' is not touch or through`);
+        }
+        models.limitFill = limitFill;
+    }
+    const slippage = flags.get('slippage');
+    if (slippage !== undefined) {
+        const [kind, value] = slippage.split(':');
+        if (kind === 'none') {
+            models.slippage = { kind: 'none' };
+        } else if (kind === 'ticks' || kind === 'percent') {
+            models.slippage = { kind, value: numberFlag('slippage', value)! };
+        } else if (kind === 'random') {
+            models.slippage = { kind, maxTicks: numberFlag('slippage', value, n => Number.isInteger(n) && n >= 0)! };
+        } else {
+            throw new UsageError('--slippage', `'${slippage}' is not none, ticks:N, percent:P or random:N`);
+        }
+    }
+    const commission = flags.get('commission');
+    if (commission !== undefined) {
+        const spec: Record<string, number> = {};
+        for (const part of commission.split(',')) {
+            const [key, value] = part.split(':');
+            if (!['perUnit', 'perOrder', 'percent', 'minimum'].includes(key)) {
+                throw new UsageError('--commission', `'${part}': use perUnit:X, perOrder:Y, percent:Z and minimum:M, separated by commas`);
+            }
+            spec[key] = numberFlag('commission', value)!;
+        }
+        models.commission = spec;
+    }
+    const latency = numberFlag('latency', flags.get('latency'), n => Number.isInteger(n) && n >= 0);
+    if (latency !== undefined) {
+        models.latencyMicros = latency;
+    }
+    const cash = numberFlag('cash', flags.get('cash'), n => n > 0);
+    if (cash !== undefined) {
+        models.initialCash = cash;
+    }
+    return models;
 }
 
 /** A time argument in UTC microseconds. */
@@ -86,8 +165,9 @@ export function parseRunArguments(argv: readonly string[]): RunArguments {
         if (!RUN_FLAGS.has(name)) {
             throw new UsageError(a, `unknown option; run takes --${[...RUN_FLAGS].join(', --')}`);
         }
-        if (name === 'json') {
-            json = true;
+        if (SWITCHES.has(name)) {
+            flags.set(name, 'true');
+            json ||= name === 'json';
             continue;
         }
         const value = eq > 0 && name !== 'param' ? a.slice(eq + 1) : argv[++i];
@@ -117,8 +197,8 @@ export function parseRunArguments(argv: readonly string[]): RunArguments {
     }
     const [symbol, venue] = symbolArg.split('@');
     const kind = flags.get('kind');
-    if (kind !== undefined && kind !== 'trades' && kind !== 'quotes') {
-        throw new UsageError('--kind', `'${kind}' is not trades or quotes`);
+    if (kind !== undefined && kind !== 'trades' && kind !== 'quotes' && kind !== 'bars') {
+        throw new UsageError('--kind', `'${kind}' is not trades, quotes or bars`);
     }
     const price = flags.get('price');
     if (price !== undefined && !['last', 'bid', 'ask', 'mid'].includes(price)) {
@@ -137,67 +217,83 @@ export function parseRunArguments(argv: readonly string[]): RunArguments {
     return {
         file, workspace: path.resolve(flags.get('workspace') ?? defaultWorkspaceRoot()), symbol: symbol.toUpperCase(), venue,
         kind: kind as DatasetKind | undefined, from, to, params, price: price as RunArguments['price'], session: flags.get('session'),
-        timeoutMs: timeoutSeconds === undefined ? undefined : timeoutSeconds * 1000, json
+        timeoutMs: timeoutSeconds === undefined ? undefined : timeoutSeconds * 1000, json, save: !flags.has('no-save'), models: parseModels(flags),
+        seed: numberFlag('seed', flags.get('seed'), n => Number.isInteger(n))
     };
 }
 
 const iso = (micros: number | undefined): string => micros === undefined ? '-' : new Date(micros / 1000).toISOString();
 
-/** The --json document of a run: the summary, the recorded series' counts and last values, the logs. */
-export function runSummary(args: RunArguments, dataset: { symbol: string; venue: string; kind: DatasetKind }, r: StrategyRunResult): Record<string, unknown> {
+/** The --json document of a run: the run record (config, headline), its counts, the recorded series, the logs and the trades. */
+export function runSummary(outcome: BacktestOutcome): Record<string, unknown> {
+    const { run, result: r, output } = outcome;
+    const t = output.trades;
     return {
+        run: { id: run.id, status: run.status, stored: run.finishedAt !== undefined, engineVersion: run.engineVersion, config: run.config, headline: run.headline },
         strategy: r.strategy,
-        data: { ...dataset, from: args.from, to: args.to },
         ticks: r.ticks, batches: r.batches, barCloses: r.barCloses, barClosesByTimeframe: r.barClosesByTimeframe, tickWakeups: r.tickWakeups,
         firstTime: r.firstTime, lastTime: r.lastTime, elapsedMs: Math.round(r.elapsedMs * 10) / 10, workerMs: Math.round(r.workerMs * 10) / 10,
         ticksPerSecond: Math.round(r.ticksPerSecond),
+        orders: output.orders.id.length, events: output.events.time.length,
+        trades: Array.from(t.pnl, (pnl, i) => ({
+            side: t.side[i] > 0 ? 'long' : 'short', qty: t.qty[i], entryTime: t.entryTime[i], entryPrice: t.entryPrice[i], exitTime: t.exitTime[i],
+            exitPrice: t.exitPrice[i], pnl, commission: t.commission[i]
+        })),
+        metrics: output.metrics,
         series: Object.fromEntries(Object.entries(r.series).map(([name, s]) => [name, { count: s.value.length, last: s.value[s.value.length - 1] }])),
         logs: r.logs.message.map((message, i) => ({ time: r.logs.time[i], message }))
     };
 }
 
-function summaryText(args: RunArguments, dataset: { symbol: string; venue: string; kind: DatasetKind }, r: StrategyRunResult): string {
+const money = (x: number | undefined): string => x === undefined ? '-' : x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const fixed = (x: number | undefined, digits = 2): string => x === undefined ? '-' : x.toFixed(digits);
+
+function summaryText(outcome: BacktestOutcome): string {
+    const { run, result: r } = outcome;
+    const h = run.headline;
     const params = Object.entries(r.strategy.params).map(([k, v]) => `${k}=${v}`).join(' ') || '-';
     const series = Object.entries(r.series).map(([k, s]) => `${k} (${s.value.length}, last ${s.value[s.value.length - 1]})`).join(', ') || '-';
+    const m = run.config.models;
     return [
+        `run         ${run.id}${run.finishedAt !== undefined ? ' (stored in the workspace)' : ' (not stored)'}`,
         `strategy    ${r.strategy.id} (${path.relative(process.cwd(), r.strategy.file) || r.strategy.file})`,
         `params      ${params}`,
-        `data        ${dataset.symbol}@${dataset.venue} ${dataset.kind} ${iso(r.firstTime)} .. ${iso(r.lastTime)}`,
+        `data        ${run.config.symbol} ${run.config.kind} ${iso(r.firstTime)} .. ${iso(r.lastTime)}`,
+        `models      fill ${m.fill}, limits ${m.limitFill}, slippage ${m.slippage.kind}, latency ${m.latencyMicros} us, cash ${money(m.initialCash)}`,
         `ticks       ${r.ticks.toLocaleString('en-US')} in ${(r.elapsedMs / 1000).toFixed(2)} s (${(r.ticksPerSecond / 1e6).toFixed(2)}M ticks/s)`,
         `bar closes  ${Object.entries(r.barClosesByTimeframe).map(([tf, n]) => `${tf} ${n}`).join(', ') || '-'}${r.tickWakeups ? `; tick wake-ups ${r.tickWakeups}` : ''}`,
+        `orders      ${outcome.output.orders.id.length} sent, ${outcome.output.events.time.length} events`,
+        `trades      ${h?.trades ?? 0}; win rate ${fixed(h?.winRatePercent, 1)} %; profit factor ${fixed(h?.profitFactor)}`,
+        `net profit  ${money(h?.netProfit)} (${fixed(h?.totalReturnPercent, 3)} %); max drawdown ${fixed(h?.maxDrawdownPercent, 3)} %; Sharpe ${fixed(h?.sharpe)}`,
         `recorded    ${series}`,
         `logs        ${r.logs.message.length} lines`,
-        ...r.logs.message.slice(-5).map((m, i, last) => `  ${iso(r.logs.time[r.logs.message.length - last.length + i])} ${m}`)
+        ...r.logs.message.slice(-5).map((msg, i, last) => `  ${iso(r.logs.time[r.logs.message.length - last.length + i])} ${msg}`)
     ].join('\n');
 }
 
 export async function runCommand(argv: readonly string[], io: CliStreams): Promise<number> {
     const args = parseRunArguments(argv);
-    const db = await ReadOnlyWorkspaceDatabase.openWorkspace(args.workspace);
-    if (!db) {
+    const dbPath = workspaceDatabasePath(args.workspace);
+    if (!fs.existsSync(dbPath)) {
         throw new UsageError('--workspace', `${args.workspace} has no BackTestr database (.backtestr/workspace.duckdb); import data first (backtestr import ...)`);
     }
+    // A stored run needs write access; --no-save reads only (and may run beside a workbench that holds the file).
+    const db = args.save ? await WorkspaceDatabase.open(dbPath) : (await ReadOnlyWorkspaceDatabase.openWorkspace(args.workspace))!;
     try {
-        const repo = new TickRepository(db);
-        const instrument = await repo.findInstrument(args.symbol, args.venue);
-        if (!instrument) {
-            const known = (await repo.listInstruments()).map(i => `${i.symbol}@${i.venue}`);
-            throw new UsageError('--symbol', `no instrument ${args.symbol}${args.venue ? '@' + args.venue : ''} in ${args.workspace}; it has ${known.join(', ') || 'none'}`);
-        }
-        const datasets = (await repo.listDatasets()).filter(d => d.instrumentId === instrument.id && d.kind !== 'bars');
-        const dataset = args.kind ? datasets.find(d => d.kind === args.kind) : datasets.find(d => d.kind === 'trades') ?? datasets[0];
-        if (!dataset) {
-            throw new UsageError(args.kind ? '--kind' : '--symbol', `${instrument.symbol}@${instrument.venue} has no ${args.kind ?? 'tick'} data`);
-        }
-        const key = { instrumentId: instrument.id, kind: dataset.kind };
-        const tty = !args.json && io.err.isTTY === true;
-        let result: StrategyRunResult;
+        const data = new BacktestDataImpl(db);
         try {
-            result = await runStrategy({
-                file: args.file, params: args.params, source: duckdbTickSource(repo, key, instrument, { from: args.from, to: args.to }),
-                priceSource: args.price ?? (dataset.kind === 'quotes' ? 'mid' : 'last'), session: args.session, timeoutMs: args.timeoutMs,
-                onProgress: tty ? p => io.err.write(`\r${p.ticks.toLocaleString('en-US')} ticks, ${iso(p.time)}   `) : undefined
-            });
+            await data.resolve(args.venue ? `${args.symbol}@${args.venue}` : args.symbol, args.kind);
+        } catch (error) {
+            throw new UsageError(args.kind ? '--kind' : '--symbol', (error as Error).message);
+        }
+        const tty = !args.json && io.err.isTTY === true;
+        let outcome: BacktestOutcome;
+        try {
+            outcome = await runBacktest({
+                file: args.file, symbol: args.venue ? `${args.symbol}@${args.venue}` : args.symbol, kind: args.kind, from: args.from, to: args.to,
+                params: args.params, priceSource: args.price, session: args.session, models: args.models, seed: args.seed, timeoutMs: args.timeoutMs,
+                onProgress: tty ? (_run: RunRecord, p) => io.err.write(`\r${p.ticks.toLocaleString('en-US')} ticks, ${iso(p.time)}   `) : undefined
+            }, { data, runs: args.save ? new RunStoreImpl(db) : undefined, engineVersion: ENGINE_VERSION });
         } catch (error) {
             if (tty) {
                 io.err.write('\n');
@@ -210,8 +306,40 @@ export async function runCommand(argv: readonly string[], io: CliStreams): Promi
         if (tty) {
             io.err.write('\n');
         }
-        const data = { symbol: instrument.symbol, venue: instrument.venue, kind: dataset.kind };
-        io.out.write((args.json ? JSON.stringify(runSummary(args, data, result), undefined, 2) : summaryText(args, data, result)) + '\n');
+        io.out.write((args.json ? JSON.stringify(runSummary(outcome), undefined, 2) : summaryText(outcome)) + '\n');
+        return EXIT_OK;
+    } finally {
+        db.close();
+    }
+}
+
+/** `backtestr runs`: the stored runs, newest first. */
+export async function runsCommand(argv: readonly string[], io: CliStreams): Promise<number> {
+    let workspace = defaultWorkspaceRoot();
+    let json = false;
+    for (let i = 0; i < argv.length; i++) {
+        if (argv[i] === '--json') {
+            json = true;
+        } else if (argv[i] === '--workspace' && argv[i + 1] !== undefined) {
+            workspace = path.resolve(argv[++i]);
+        } else {
+            throw new UsageError(argv[i], 'runs takes --workspace <dir> and --json');
+        }
+    }
+    const db = await ReadOnlyWorkspaceDatabase.openWorkspace(workspace);
+    if (!db) {
+        throw new UsageError('--workspace', `${workspace} has no BackTestr database (.backtestr/workspace.duckdb)`);
+    }
+    try {
+        const runs = await new RunStoreImpl(db).listRuns();
+        if (json) {
+            io.out.write(JSON.stringify(runs, undefined, 2) + '\n');
+        } else {
+            for (const r of runs) {
+                io.out.write(`${r.id}  ${r.status.padEnd(9)} ${r.strategyId.padEnd(36)} ${r.config.symbol.padEnd(14)} trades ${String(r.headline?.trades ?? '-').padStart(5)}  net ${money(r.headline?.netProfit)}\n`);
+            }
+            io.out.write(`${runs.length} runs\n`);
+        }
         return EXIT_OK;
     } finally {
         db.close();
@@ -224,6 +352,12 @@ export async function main(argv: readonly string[], io: CliStreams = { out: proc
     try {
         if (command === 'run') {
             return await runCommand(rest, io);
+        }
+        if (command === 'runs') {
+            return await runsCommand(rest, io);
+        }
+        if (command === 'report') {
+            return await runReportCommand(rest, io);
         }
         if ((DATA_COMMANDS as readonly string[]).includes(command)) {
             return await runDataCommand(argv, io.out);

@@ -122,6 +122,11 @@ export class MtfState {
         return L.HEADER + n * L.TF_HEADER + n * L.RECORD + (tf * this.depth + (count - 1 - ago) % this.depth) * L.RECORD;
     }
 
+    /** The bar time (by the run's bar-time convention) of the bar at a slot offset. */
+    barTime(o: number): UnixMicros {
+        return this.int(o + this.layout.R_TIME);
+    }
+
     /** An immutable copy of the bar at a slot offset. */
     barAt(o: number): Bar {
         const L = this.layout;

@@ -1,4 +1,5 @@
 import { MtfSeries } from './mtf-state';
+import { Account, InstrumentInfo, OrderEvent, Orders, Position } from './orders';
 import { Bar, Timeframe, UnixMicros } from './types';
 
 export type ParamSpec =
@@ -34,6 +35,12 @@ export interface StrategyContext<P extends Record<string, ParamSpec> = Record<st
     log(message: string): void;
     /** A value of a named series the replay and charts show, stamped with `time`. */
     record(name: string, value: number): void;
+    /** Sends, cancels and modifies orders (sent when the hook returns; see orders.ts). */
+    readonly order: Orders;
+    /** The net position as of the last applied tick. */
+    readonly position: Position;
+    readonly account: Account;
+    readonly instrument: InstrumentInfo;
 }
 
 export interface StrategyDefinition<P extends Record<string, ParamSpec>> {
@@ -48,6 +55,10 @@ export interface StrategyDefinition<P extends Record<string, ParamSpec>> {
     onBarClose?(ctx: StrategyContext<P>, bar: Bar, timeframe: Timeframe): void;
     /** After each tick is applied (needs `subscribe: { tick: true }`). */
     onTick?(ctx: StrategyContext<P>): void;
+    /** An order filled, completely or in part (also delivered to onOrderEvent). */
+    onFill?(ctx: StrategyContext<P>, fill: OrderEvent): void;
+    /** Anything that happened to an order: accepted, rejected (with the reason), filled, cancelled, expired, ... */
+    onOrderEvent?(ctx: StrategyContext<P>, event: OrderEvent): void;
     /** End of data (or of the requested range); partial bars stay partial. */
     onStop?(ctx: StrategyContext<P>): void;
 }

@@ -2,10 +2,10 @@ import { defineStrategy, SmaCalculation } from '@backtestr/plugins-sdk';
 
 /**
  * SMA cross on 1-minute bars with a 1-hour trend filter.
- * Signals a buy when the fast SMA crosses above the slow one while the forming 1-hour bar is up
- * (its close above its open: read from the partial 1H bar, which holds only ticks already seen),
- * and an exit when the fast SMA crosses back below. Orders come with the execution engine; until
- * then the strategy logs its signals and records the averages for the charts.
+ * Buys when the fast SMA crosses above the slow one while the forming 1-hour bar is up (its close
+ * above its open: read from the partial 1H bar, which holds only ticks already seen), and closes
+ * the position when the fast SMA crosses back below. Orders go out when the bar closes and fill on
+ * the next tick (the next bar's open).
  */
 let fast: SmaCalculation;
 let slow: SmaCalculation;
@@ -16,7 +16,8 @@ export default defineStrategy({
     label: 'SMA cross with 1H trend filter',
     params: {
         fast: { type: 'int', default: 10, min: 2, label: 'Fast SMA period' },
-        slow: { type: 'int', default: 30, min: 3, label: 'Slow SMA period' }
+        slow: { type: 'int', default: 30, min: 3, label: 'Slow SMA period' },
+        qty: { type: 'float', default: 100, min: 0, label: 'Quantity' }
     },
     subscribe: { barClose: ['1m'] },
     onStart(ctx) {
@@ -37,12 +38,13 @@ export default defineStrategy({
         if (wasAbove !== undefined && above !== wasAbove) {
             const hour = ctx.mtf('1H').partial;
             const hourUp = hour !== undefined && hour.close > hour.open;
-            if (above && hourUp) {
-                ctx.log(`buy signal: fast ${f.toFixed(5)} crossed above slow ${s.toFixed(5)}, 1H bar up (${hour.open} -> ${hour.close})`);
-            } else if (above) {
+            const flat = ctx.position.qty === 0;
+            if (above && hourUp && flat) {
+                ctx.order.market('buy', ctx.params.qty, { tag: `fast ${f.toFixed(5)} crossed above slow ${s.toFixed(5)}; 1H bar up (${hour.open} -> ${hour.close})` });
+            } else if (above && flat) {
                 ctx.log('cross above ignored: the forming 1H bar is not up');
-            } else {
-                ctx.log(`exit signal: fast ${f.toFixed(5)} crossed below slow ${s.toFixed(5)}`);
+            } else if (!above && !flat) {
+                ctx.order.close({ tag: `fast ${f.toFixed(5)} crossed below slow ${s.toFixed(5)}` });
             }
         }
         wasAbove = above;

@@ -16,7 +16,7 @@ const path = require('path');
 const { seedSampleWorkspace, defaultDataDir } = require('@backtestr/data-import/lib/node/sample-workspace');
 const { WorkspaceDatabase, workspaceDatabasePath } = require('@backtestr/data-import/lib/node/workspace-database');
 const { TickRepository } = require('@backtestr/data-import/lib/node/tick-repository');
-const { duckdbTickSource } = require('@backtestr/cli/lib/duckdb-tick-source');
+const { BacktestDataImpl } = require('@backtestr/data-import/lib/node/backtest-data-impl');
 const { runStrategy } = require('../lib/node/strategy-host/strategy-runner');
 const { execFileSync } = require('child_process');
 const { loadStrategy } = require('../lib/node/strategy-host/strategy-loader');
@@ -98,7 +98,7 @@ async function openSource(dir, instrumentId) {
     const db = await WorkspaceDatabase.open(workspaceDatabasePath(dir));
     const repo = new TickRepository(db);
     const instrument = await repo.getInstrument(instrumentId);
-    return { db, source: duckdbTickSource(repo, { instrumentId, kind: 'trades' }, instrument) };
+    return { db, source: new BacktestDataImpl(db).streamTicks({ instrument, dataset: { instrumentId, kind: 'trades' } }) };
 }
 
 async function main() {

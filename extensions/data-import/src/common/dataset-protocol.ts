@@ -50,7 +50,7 @@ export interface DatasetSummary extends DatasetKey {
     readonly tickCount: number;
     /** Estimated bytes of the database file this dataset takes (compressed columns). */
     readonly sizeOnDisk: number;
-    /** 0..100, mean of the stored daily quality scores; undefined before a quality report exists. */
+    /** 0..100, the dataset score of its quality report (see QualityReport.score); undefined before a report exists. */
     readonly qualityScore?: number;
     readonly quarantinedRows: number;
     /** Timeframe of imported bars (`1m`), only for kind `bars`. */
@@ -158,6 +158,11 @@ export interface ImportRequest {
     readonly outOfOrderToleranceUs?: number;
     /** Compute the bar cache and the quality report after the import (default true). */
     readonly computeDerived?: boolean;
+    /**
+     * Re-import: this dataset's stored rows, bar cache, quality days, quarantine and file records are deleted
+     * inside the import's transaction, so they are back as they were when the import fails or is cancelled.
+     */
+    readonly replace?: DatasetKey;
 }
 
 export interface ImportProgress {
@@ -240,7 +245,10 @@ export interface QualityDay {
 
 export interface QualityReport extends DatasetKey {
     readonly symbol: string;
+    /** Mean of the daily scores, lowered for quarantined rows without a usable time (see `scoring`). */
     readonly score: number;
+    /** Quarantined rows without a usable time: they count against the dataset score, not a day's. */
+    readonly untimedQuarantined: number;
     readonly days: readonly QualityDay[];
     /** How the score is computed, for the UI to show. */
     readonly scoring: string;
@@ -287,7 +295,13 @@ export interface DatasetService {
     readBars(key: DatasetKey, timeframe: string, from?: UnixMicros, to?: UnixMicros, limit?: number): Promise<BarColumns>;
     /** Ticks with `from <= time < to` in stored (time) order, at most `limit` (the first ones); prices in instrument ticks. */
     readTicks(key: DatasetKey, from: UnixMicros, to: UnixMicros, limit?: number): Promise<TickColumns>;
+    /** Deletes a dataset: its rows, bar cache, quality days, quarantine and file records (the instrument stays). */
     deleteDataset(key: DatasetKey): Promise<void>;
+    /**
+     * Imports a dataset again from the sources and options its imports recorded, replacing its rows in one
+     * transaction: when a source is gone or the import fails, the stored data stays as it was.
+     */
+    reimportDataset(key: DatasetKey): Promise<ImportResult>;
     exportDataset(key: DatasetKey, format: ExportFormat, targetPath: string): Promise<{ path: string; rows: number; bytes: number }>;
 }
 

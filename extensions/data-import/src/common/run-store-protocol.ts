@@ -15,8 +15,8 @@ export type RunStatus = 'running' | 'finished' | 'failed' | 'cancelled';
 
 /** How orders were filled and charged: the execution models of one run. */
 export interface RunModels {
-    /** `trade`: fill at the tick price; `quote`: buy at the ask, sell at the bid. */
-    readonly fill: 'trade' | 'quote';
+    /** `trade`: fill at the tick price; `quote`: buy at the ask, sell at the bid; `bar`: along each bar's intrabar path. */
+    readonly fill: 'trade' | 'quote' | 'bar';
     /** `touch`: a resting limit fills when the market reaches it; `through`: only beyond it. */
     readonly limitFill: 'touch' | 'through';
     readonly slippage: { readonly kind: 'none' } | { readonly kind: 'ticks' | 'percent'; readonly value: number } | { readonly kind: 'random'; readonly maxTicks: number };

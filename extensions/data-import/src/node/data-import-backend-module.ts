@@ -1,7 +1,9 @@
 import { ConnectionHandler, RpcConnectionHandler } from '@theia/core/lib/common/messaging';
 import { ContainerModule } from '@theia/core/shared/inversify';
 import { DATASET_SERVICE_PATH, DatasetService } from '../common/dataset-protocol';
+import { BacktestData } from '../common/backtest-data-protocol';
 import { RunStore } from '../common/run-store-protocol';
+import { BacktestDataImpl } from './backtest-data-impl';
 import { DatasetServiceImpl } from './dataset-service-impl';
 import { RunStoreImpl } from './run-store-impl';
 import { WorkspaceDatabaseProvider } from './workspace-database-provider';
@@ -11,6 +13,10 @@ export default new ContainerModule(bind => {
     bind(RunStore).toDynamicValue(ctx => {
         const databases = ctx.container.get(WorkspaceDatabaseProvider);
         return new RunStoreImpl(() => databases.db());
+    }).inSingletonScope();
+    bind(BacktestData).toDynamicValue(ctx => {
+        const databases = ctx.container.get(WorkspaceDatabaseProvider);
+        return new BacktestDataImpl(() => databases.db());
     }).inSingletonScope();
     bind(DatasetServiceImpl).toSelf().inSingletonScope();
     bind(DatasetService).toService(DatasetServiceImpl);

@@ -4,6 +4,7 @@
 // *****************************************************************************
 
 import { DatasetErrors, DatasetKey, DatasetKind, Instrument, QualityDay, QualityReport } from '../common/dataset-protocol';
+import { datasetScore, UNTIMED_QUARANTINE_SQL } from './quality-score';
 import { TickFlags } from './schema-migrations';
 import { instrumentFromRow, num, TickRepository } from './tick-repository';
 import { civilFromDays, MICROS_PER_DAY, TimeZone } from './time-zone';
@@ -14,8 +15,12 @@ export const SCORING = [
     'spikes = price changes of at least 10 ticks whose robust z-score (|r - median| / (1.4826 x MAD) over the day\'s non-zero log returns) exceeds 10;',
     'duplicates = exact repeats of the previous tick (kept, flagged); out-of-order and crossed = rows quarantined for that reason;',
     'outside session = ticks outside the instrument\'s session (Mon-Fri, its time zone).',
-    'score = 100 - 40 x min(1, 100 x quarantined / rows) - 20 x min(1, outside / rows) - 20 x min(1, gaps / 10) - 20 x min(1, spikes / 5).'
+    'score = 100 - 40 x min(1, 100 x quarantined / rows) - 20 x min(1, outside / rows) - 20 x min(1, gaps / 10) - 20 x min(1, spikes / 5).',
+    'Dataset score = mean of the daily scores - 40 x min(1, 100 x untimed / (ticks + quarantined)), where untimed = quarantined rows without',
+    'a usable time (no day to count against: unparseable time, corrupt FIX message, binary fragment) of this dataset, or of no instrument',
+    'in an import that wrote this dataset.'
 ].join(' ');
+
 
 const SPIKE_Z = 10;
 /** A spike must also move the price at least this many ticks (one-tick flickers of a quiet quote are not spikes). */
@@ -91,8 +96,17 @@ export class DataQuality {
             crossedQuotes: num(r.crossed), spikes: num(r.spikes), outsideSession: num(r.outside_session),
             quarantined: num(r.quarantined), score: num(r.score)
         }));
-        const score = days.reduce((s, d) => s + d.score, 0) / days.length;
-        return { ...key, symbol: instrument?.symbol ?? String(key.instrumentId), score: Math.round(score * 10) / 10, days, scoring: SCORING };
+        return this.summarize(key, instrument?.symbol ?? String(key.instrumentId), days);
+    }
+
+    /** The report of a dataset's days: the dataset score counts the untimed quarantined rows too. */
+    protected async summarize(key: DatasetKey, symbol: string, days: QualityDay[]): Promise<QualityReport> {
+        const untimed = num(await this.db.scalar(`SELECT coalesce(sum(n), 0) FROM (${UNTIMED_QUARANTINE_SQL}) WHERE instrument_id = $1 AND kind = $2`,
+            [key.instrumentId, key.kind]));
+        const mean = days.length ? days.reduce((s, d) => s + d.score, 0) / days.length : 100;
+        const ticks = days.reduce((s, d) => s + d.tickCount, 0);
+        const quarantined = days.reduce((s, d) => s + d.quarantined, 0) + untimed;
+        return { ...key, symbol, score: datasetScore(mean, untimed, ticks, quarantined), untimedQuarantined: untimed, days, scoring: SCORING };
     }
 
     /** Computes and stores the report of a dataset (replacing the previous one). */
@@ -158,8 +172,7 @@ export class DataQuality {
                 ]);
             }
         });
-        const score = days.length ? days.reduce((s, d) => s + d.score, 0) / days.length : 100;
-        return { ...key, symbol: instrument.symbol, score: Math.round(score * 10) / 10, days, scoring: SCORING };
+        return this.summarize(key, instrument.symbol, days);
     }
 
     protected async importedTimeframe(instrumentId: number): Promise<string> {

@@ -60,6 +60,14 @@ export class DatasetServiceImpl implements DatasetService {
     }
 
     async importData(request: ImportRequest): Promise<ImportResult> {
+        return this.runImport(async () => request);
+    }
+
+    async reimportDataset(key: DatasetKey): Promise<ImportResult> {
+        return this.runImport(importer => importer.reimportRequest(key));
+    }
+
+    protected async runImport(request: (importer: DataImporter) => Promise<ImportRequest>): Promise<ImportResult> {
         if (this.running) {
             throw DatasetErrors.ImportBusy();
         }
@@ -67,7 +75,7 @@ export class DatasetServiceImpl implements DatasetService {
         this.running = run;
         try {
             const importer = new DataImporter(await this.db(), InstrumentCatalog.fromDataDir(defaultDataDir()));
-            const result = await importer.import(request, { signal: run.controller.signal, onProgress: p => run.progress = p });
+            const result = await importer.import(await request(importer), { signal: run.controller.signal, onProgress: p => run.progress = p });
             this.logger.info(`Import #${result.importId}: ${result.rows} rows, ${result.quarantined} quarantined, ${result.rowsPerSecond} rows/s`);
             return result;
         } finally {

@@ -4,7 +4,7 @@
 // of it back, so a failed import leaves the database as it was.
 // *****************************************************************************
 
-import { DatasetErrors, DatasetKind, DuplicatePolicy, ImportedFile, ImportProgress, Instrument } from '../common/dataset-protocol';
+import { DatasetErrors, DatasetKey, DatasetKind, DuplicatePolicy, ImportedFile, ImportProgress, Instrument } from '../common/dataset-protocol';
 import { ColumnarAppender } from './columnar-appender';
 import { BUFFER_ROWS, DatasetWriter, ImportSink, ParsedColumns, RangeSet } from './dataset-writer';
 import { num, TickRepository, tickTable } from './tick-repository';
@@ -33,6 +33,8 @@ export interface ImportSessionOptions {
     readonly filesTotal: number;
     readonly duplicates?: DuplicatePolicy;
     readonly outOfOrderToleranceUs?: number;
+    /** A dataset whose stored rows this import replaces (deleted inside its transaction). */
+    readonly replace?: DatasetKey;
     readonly signal?: AbortSignal;
     readonly onProgress?: (progress: ImportProgress) => void;
 }
@@ -69,6 +71,14 @@ export class ImportSession implements ImportSink {
     async begin(): Promise<void> {
         this.importId = num(await this.db.scalar(`SELECT nextval('import_id_seq')`));
         await this.db.run('BEGIN TRANSACTION');
+        if (this.options.replace) {
+            try {
+                await this.repo.deleteDatasetRows(this.options.replace);
+            } catch (error) {
+                await this.db.run('ROLLBACK');
+                throw error;
+            }
+        }
         this.tradeAppender = await ColumnarAppender.create(this.db.connection, 'trades', ['INTEGER', 'BIGINT', 'BIGINT', 'BIGINT', 'INTEGER']);
         this.quoteAppender = await ColumnarAppender.create(this.db.connection, 'quotes',
             ['INTEGER', 'BIGINT', 'BIGINT', 'BIGINT', 'BIGINT', 'BIGINT', 'INTEGER']);

@@ -9,6 +9,7 @@ import { DuckDBConnection, DuckDBDataChunk, DuckDBMaterializedResult } from '@du
 import {
     BarColumns, DatasetErrors, DatasetKey, DatasetKind, DatasetSummary, ImportRecord, Instrument, InstrumentSpec, QuarantinedRow, TickColumns, UnixMicros
 } from '../common/dataset-protocol';
+import { datasetScore, UNTIMED_QUARANTINE_SQL } from './quality-score';
 import { TICK_KIND_QUOTE, TICK_KIND_TRADE } from './schema-migrations';
 import { Row, WorkspaceDatabase } from './workspace-database';
 
@@ -217,14 +218,16 @@ export class TickRepository {
                 SELECT instrument_id, 'bars', timeframe, min(time_us), max(time_us), count(*)
                 FROM bars WHERE origin = 'import' GROUP BY ALL
             ), q AS (
-                SELECT instrument_id, kind, avg(score) AS score FROM quality_days GROUP BY ALL
+                SELECT instrument_id, kind, avg(score) AS score, sum(tick_count) AS ticks, sum(quarantined) AS quarantined FROM quality_days GROUP BY ALL
             ), qr AS (
                 SELECT instrument_id, kind, count(*) AS n FROM quarantine WHERE instrument_id IS NOT NULL GROUP BY ALL
-            )
-            SELECT t.*, i.symbol, i.venue, q.score, coalesce(qr.n, 0) AS quarantined
+            ), u AS (${UNTIMED_QUARANTINE_SQL})
+            SELECT t.*, i.symbol, i.venue, q.score, q.ticks AS q_ticks, q.quarantined AS q_quarantined, coalesce(u.n, 0) AS untimed,
+                coalesce(qr.n, 0) AS quarantined
             FROM t JOIN instruments i ON i.id = t.instrument_id
             LEFT JOIN q ON q.instrument_id = t.instrument_id AND q.kind = t.kind
             LEFT JOIN qr ON qr.instrument_id = t.instrument_id AND qr.kind = t.kind
+            LEFT JOIN u ON u.instrument_id = t.instrument_id AND u.kind = t.kind
             ORDER BY i.symbol, i.venue, t.kind`);
         return rows.map(r => ({
             instrumentId: num(r.instrument_id),
@@ -235,15 +238,21 @@ export class TickRepository {
             lastTime: num(r.last_us),
             tickCount: num(r.n),
             sizeOnDisk: allRows > 0 ? Math.round(fileSize * num(r.n) / allRows) : 0,
-            qualityScore: r.score === null || r.score === undefined ? undefined : Math.round(num(r.score) * 10) / 10,
+            qualityScore: r.score === null || r.score === undefined ? undefined
+                : datasetScore(num(r.score), num(r.untimed), num(r.q_ticks), num(r.q_quarantined) + num(r.untimed)),
             quarantinedRows: num(r.quarantined),
             timeframe: r.timeframe === null ? undefined : String(r.timeframe)
         }));
     }
 
-    /** Removes a dataset's ticks (or imported bars), its bar cache, quality rows and import records. */
+    /** Removes a dataset's ticks (or imported bars), its bar cache, quality rows, quarantine and import records. */
     async deleteDataset(key: DatasetKey): Promise<void> {
-        await this.db.transaction(async () => {
+        await this.db.transaction(() => this.deleteDatasetRows(key));
+    }
+
+    /** The statements of deleteDataset, for a caller that holds a transaction (a re-import). */
+    async deleteDatasetRows(key: DatasetKey): Promise<void> {
+        {
             if (key.kind === 'bars') {
                 await this.db.run(`DELETE FROM bars WHERE instrument_id = $1 AND origin = 'import'`, [key.instrumentId]);
             } else {
@@ -252,8 +261,9 @@ export class TickRepository {
                     [key.instrumentId, key.kind === 'quotes' ? 'bid' : 'trade']);
             }
             await this.db.run('DELETE FROM quality_days WHERE instrument_id = $1 AND kind = $2', [key.instrumentId, key.kind]);
+            await this.db.run('DELETE FROM quarantine WHERE instrument_id = $1 AND kind = $2', [key.instrumentId, key.kind]);
             await this.db.run('DELETE FROM import_files WHERE instrument_id = $1 AND kind = $2', [key.instrumentId, key.kind]);
-        });
+        }
     }
 
     // ---------------------------------------------------------------- columnar reads

@@ -4,6 +4,34 @@
 
 import { RecordedSeries, RunLogs } from './strategy-run-protocol';
 
+/** Columns of numbers that grow by doubling; `columns()` returns them trimmed to their length. */
+export class GrowingColumns {
+    protected data: Float64Array[];
+    length = 0;
+
+    constructor(width: number, capacity = 256) {
+        this.data = Array.from({ length: width }, () => new Float64Array(capacity));
+    }
+
+    push(...values: number[]): void {
+        if (this.length === this.data[0].length) {
+            this.data = this.data.map(c => {
+                const bigger = new Float64Array(c.length * 2);
+                bigger.set(c);
+                return bigger;
+            });
+        }
+        for (let c = 0; c < this.data.length; c++) {
+            this.data[c][this.length] = values[c];
+        }
+        this.length++;
+    }
+
+    columns(): Float64Array[] {
+        return this.data.map(c => c.slice(0, this.length));
+    }
+}
+
 class GrowingSeries {
     time = new Float64Array(256);
     value = new Float64Array(256);

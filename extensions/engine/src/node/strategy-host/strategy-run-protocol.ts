@@ -3,7 +3,17 @@
 // thread) and the worker that owns the run's engine. Plain data and typed arrays only.
 // *****************************************************************************
 
+import { RunEquityColumns, RunEventColumns, RunOrderColumns, RunTradeColumns } from '@backtestr/data-import';
 import { ParamInput, TickSource } from '@backtestr/plugins-sdk';
+import { ExecutionOptions } from '../execution-engine';
+
+/** The run's instrument as the strategy sees it (`ctx.instrument`); its grid is the engine's order grid. */
+export interface RunInstrument {
+    readonly symbol: string;
+    readonly tickSize: number;
+    readonly lotSize: number;
+    readonly multiplier: number;
+}
 
 export interface StrategyEngineOptions {
     /** Which price builds the bars; default 'last' (trades). Quotes: 'bid', 'ask' or 'mid'. */
@@ -12,6 +22,10 @@ export interface StrategyEngineOptions {
     session?: string;
     /** Completed bars kept per timeframe; default 1000. */
     depth?: number;
+    /** Fill, slippage, commission, latency and cash (the grid comes from `instrument`); default: trade fills, no costs. */
+    execution?: Omit<ExecutionOptions, 'wake' | 'tickSize' | 'lotSize' | 'multiplier'>;
+    /** Default: symbol '?', tick size 0.01, lot 1, multiplier 1. */
+    instrument?: RunInstrument;
 }
 
 export interface StrategyRunOptions extends StrategyEngineOptions {
@@ -25,6 +39,8 @@ export interface StrategyRunOptions extends StrategyEngineOptions {
     timeoutMs?: number;
     /** Limit on the worker not answering while it holds work (a hook stuck in a loop); default 30 s. */
     stallTimeoutMs?: number;
+    /** Called when the strategy is loaded and valid, before the first tick is read (awaited). */
+    onReady?(strategy: StrategyInfo): void | Promise<void>;
     /** Called after each batch the worker has processed. */
     onProgress?(progress: StrategyRunProgress): void;
     signal?: AbortSignal;
@@ -73,11 +89,25 @@ export interface StrategyRunResult {
     readonly lastTime?: number;
     readonly series: Readonly<Record<string, RecordedSeries>>;
     readonly logs: RunLogs;
+    /** Orders, their events (with reasons), closed trades, the equity curve and the final account. */
+    readonly execution: ExecutionOutput;
     /** Wall time of the run as the caller saw it (data reads included). */
     readonly elapsedMs: number;
     /** Time the worker spent in the engine and the strategy. */
     readonly workerMs: number;
     readonly ticksPerSecond: number;
+}
+
+export interface ExecutionOutput {
+    readonly orders: RunOrderColumns;
+    readonly events: RunEventColumns;
+    readonly trades: RunTradeColumns;
+    /** Sampled at every close of the run's shortest timeframe (stamped with that bar's time) and after the last tick. */
+    readonly equity: RunEquityColumns;
+    readonly initialCash: number;
+    readonly finalEquity: number;
+    readonly commission: number;
+    readonly slippage: number;
 }
 
 export type StrategyRunErrorKind = 'load' | 'invalid' | 'params' | 'strategy' | 'timeout' | 'cancelled' | 'data' | 'worker';
@@ -91,7 +121,7 @@ export class StrategyRunError extends Error {
 }
 
 /** Hooks, as written into the shared status word while one runs (the runner names the stuck one). */
-export const HOOKS = ['', 'onStart', 'onBarClose', 'onTick', 'onStop', 'loading'] as const;
+export const HOOKS = ['', 'onStart', 'onBarClose', 'onTick', 'onStop', 'loading', 'onFill', 'onOrderEvent'] as const;
 
 // ---------------------------------------------------------------- worker messages
 

@@ -91,7 +91,8 @@ export function runStrategy(options: StrategyRunOptions): Promise<StrategyRunRes
             switch (message.type) {
                 case 'ready':
                     info = message.strategy;
-                    void feed();
+                    Promise.resolve(options.onReady?.(info)).then(() => feed(),
+                        error => finish(new StrategyRunError('data', `The run could not start: ${(error as Error).message}`)));
                     break;
                 case 'progress':
                     inFlight--;
@@ -143,6 +144,8 @@ export function runStrategy(options: StrategyRunOptions): Promise<StrategyRunRes
             }
         }
 
-        send({ type: 'start', file: options.file, params: options.params ?? {}, engine: { priceSource: options.priceSource, session: options.session, depth: options.depth }, status });
+        send({ type: 'start', file: options.file, params: options.params ?? {}, engine: {
+            priceSource: options.priceSource, session: options.session, depth: options.depth, execution: options.execution, instrument: options.instrument
+        }, status });
     });
 }

@@ -3,11 +3,16 @@
 // loop over batches and the hooks. The worker wraps it; tests may use it directly.
 // *****************************************************************************
 
-import { Bar, MtfSeries, MtfState, ParamInput, ParamSpec, ParamValues, resolveParams, StrategyContext, StrategyDefinition, strategyTimeframes, TickBatch }
-    from '@backtestr/plugins-sdk';
-import { MTF_LAYOUT, MtfEngine } from '../mtf-engine';
-import { RunRecorder } from './run-recorder';
-import { HOOKS, StrategyEngineOptions, StrategyInfo, StrategyRunError, StrategyRunResult } from './strategy-run-protocol';
+import {
+    Account, Bar, InstrumentInfo, MtfSeries, MtfState, OrderEvent, OrderEventKind, ParamInput, ParamSpec, ParamValues, Position, resolveParams,
+    StrategyContext, StrategyDefinition, strategyTimeframes, TickBatch
+} from '@backtestr/plugins-sdk';
+import { EXEC_LAYOUT } from '../execution-engine';
+import { MTF_LAYOUT } from '../mtf-engine';
+import { eventColumns, executionOutput, RunExecutionEngine } from './execution-output';
+import { OrderDesk } from './order-desk';
+import { GrowingColumns, RunRecorder } from './run-recorder';
+import { ExecutionOutput, HOOKS, RunInstrument, StrategyEngineOptions, StrategyInfo, StrategyRunError, StrategyRunResult } from './strategy-run-protocol';
 import { LoadedStrategy } from './strategy-loader';
 
 type Definition = StrategyDefinition<Record<string, ParamSpec>>;
@@ -16,19 +21,66 @@ const L = MTF_LAYOUT;
 // Plain constants: the native layout object is read once, not per wake-up.
 const EV_BAR_CLOSE = L.EV_BAR_CLOSE;
 const EV_TICK = L.EV_TICK;
+const EV_ORDER = 32;
+const X = EXEC_LAYOUT;
 const H_EVENT = L.H_EVENT;
 const H_CLOSED_MASK = L.H_CLOSED_MASK;
 const HOOK_START = HOOKS.indexOf('onStart');
 const HOOK_BAR = HOOKS.indexOf('onBarClose');
 const HOOK_TICK = HOOKS.indexOf('onTick');
 const HOOK_STOP = HOOKS.indexOf('onStop');
+const HOOK_FILL = HOOKS.indexOf('onFill');
+const HOOK_ORDER_EVENT = HOOKS.indexOf('onOrderEvent');
+
+function instrumentInfo(spec: RunInstrument): InstrumentInfo {
+    const { tickSize } = spec;
+    // Rounded through the decimal digits of the tick size, so 1.1 + 0.00001 grids print as the vendor writes them.
+    const digits = Math.max(0, Math.min(12, Math.ceil(-Math.log10(tickSize) + 1e-9)));
+    return Object.freeze({
+        ...spec,
+        roundToTick: (price: number) => Number((Math.round(price / tickSize) * tickSize).toFixed(digits))
+    });
+}
 
 class StrategyContextImpl implements StrategyContext {
     /** The last timeframe asked for and its series: strategies ask for the same one in a row. */
     protected lastTimeframe = '';
     protected lastSeries: MtfSeries | undefined;
 
-    constructor(readonly params: ParamValues<Record<string, ParamSpec>>, protected readonly state: MtfState, protected readonly recorder: RunRecorder) { }
+    /** The account as of the last read; refreshed when the engine moved since (one native call per wake-up at most). */
+    protected accountReadAt = -1;
+    protected readonly accountBuf = new Float64Array(X.ACCOUNT_SLOTS);
+
+    constructor(readonly params: ParamValues<Record<string, ParamSpec>>, protected readonly state: MtfState, protected readonly recorder: RunRecorder,
+        readonly order: OrderDesk, protected readonly engine: RunExecutionEngine, readonly instrument: InstrumentInfo) { }
+
+    /** The engine's account slots, read at most once per engine stop. */
+    accountSlots(): Float64Array {
+        const stamp = this.state.ticksApplied;
+        if (stamp !== this.accountReadAt) {
+            this.engine.readAccountInto(this.accountBuf);
+            this.accountReadAt = stamp;
+        }
+        return this.accountBuf;
+    }
+
+    /** Forgets the account read (after events, which may come without a tick). */
+    invalidate(): void {
+        this.accountReadAt = -1;
+    }
+
+    get position(): Position {
+        const a = this.accountSlots();
+        return { qty: a[X.A_POSITION], avgPrice: a[X.A_AVG_PRICE], unrealised: a[X.A_UNREALISED] };
+    }
+
+    get account(): Account {
+        const a = this.accountSlots();
+        return {
+            cash: a[X.A_CASH], equity: a[X.A_EQUITY], realised: a[X.A_REALISED], unrealised: a[X.A_UNREALISED], commission: a[X.A_COMMISSION],
+            openOrders: a[X.A_OPEN_ORDERS], usedMargin: a[X.A_USED_MARGIN]
+        };
+    }
 
     get time(): number {
         return this.state.clock;
@@ -61,7 +113,7 @@ export interface HookStatus {
 }
 
 export class StrategySession {
-    readonly engine: MtfEngine;
+    readonly engine: RunExecutionEngine;
     readonly state: MtfState;
     readonly info: StrategyInfo;
     protected readonly definition: Definition;
@@ -77,6 +129,14 @@ export class StrategySession {
     protected firstTime: number | undefined;
     protected busyMs = 0;
     protected readonly clockWords: Int32Array;
+    protected readonly orders: OrderDesk;
+    /** Equity (time, equity, position) at every close of the shortest timeframe. */
+    protected readonly equity = new GrowingColumns(3);
+    protected readonly sampleTimeframe = 0;
+    /** Events delivered to the strategy so far. */
+    protected eventsSeen = 0;
+    protected readonly wantsEvents: boolean;
+    protected readonly subscribedSample: boolean;
 
     constructor(loaded: LoadedStrategy, params: ParamInput, options: StrategyEngineOptions = {},
         protected readonly status: HookStatus = { hook: new Int32Array(1), clock: new Int32Array(2) }) {
@@ -87,17 +147,25 @@ export class StrategySession {
         } catch (error) {
             throw new StrategyRunError('params', (error as Error).message);
         }
+        const instrument = options.instrument ?? { symbol: '?', tickSize: 0.01, lotSize: 1, multiplier: 1 };
+        this.wantsEvents = this.definition.onFill !== undefined || this.definition.onOrderEvent !== undefined;
         try {
-            this.engine = new MtfEngine({ timeframes: strategyTimeframes(this.definition), priceSource: options.priceSource, session: options.session, depth: options.depth });
+            this.engine = new RunExecutionEngine(
+                { timeframes: strategyTimeframes(this.definition), priceSource: options.priceSource, session: options.session, depth: options.depth },
+                { ...options.execution, tickSize: instrument.tickSize, lotSize: instrument.lotSize, multiplier: instrument.multiplier, wake: this.wantsEvents });
         } catch (error) {
             throw new StrategyRunError('invalid', `Strategy '${this.definition.id}': ${(error as Error).message}`);
         }
         const barClose = (this.definition.subscribe.barClose ?? []).map(tf => this.engine.timeframes[this.engine.indexOf(tf)]);
         const tick = this.definition.subscribe.tick === true;
-        this.engine.subscribe({ barClose, everyTick: tick });
+        // The shortest timeframe's closes also sample the equity curve.
+        const sampleTf = this.engine.timeframes[this.sampleTimeframe];
+        this.subscribedSample = barClose.includes(sampleTf);
+        this.engine.subscribe({ barClose: this.subscribedSample ? barClose : [...barClose, sampleTf], everyTick: tick });
         this.state = new MtfState(this.engine.f64.buffer, L, this.engine.timeframes);
         this.clockWords = new Int32Array(this.engine.f64.buffer, L.H_CLOCK * 8, 2);
-        this.ctx = new StrategyContextImpl(values, this.state, this.recorder);
+        this.orders = new OrderDesk(this.engine, () => this.state.clock, () => this.ctx.position.qty);
+        this.ctx = new StrategyContextImpl(values, this.state, this.recorder, this.orders, this.engine, instrumentInfo(instrument));
         this.closeIndex = barClose.map(tf => this.engine.indexOf(tf)).sort((a, b) => a - b);
         this.closePow = this.closeIndex.map(i => 2 ** i);
         this.closeCounts = this.closeIndex.map(() => 0);
@@ -112,6 +180,7 @@ export class StrategySession {
             this.enter(HOOK_START);
             this.definition.onStart(this.ctx);
             this.status.hook[0] = 0;
+            this.orders.flush();
         }
     }
 
@@ -147,8 +216,19 @@ export class StrategySession {
 
     protected dispatch(flags: number): void {
         const def = this.definition;
-        if (flags & EV_BAR_CLOSE && def.onBarClose) {
+        if (flags & EV_ORDER) {
+            this.deliverEvents();
+        }
+        if (flags & EV_BAR_CLOSE) {
             const mask = this.engine.f64[H_CLOSED_MASK];
+            if (mask % 2 === 1) {
+                // The closing tick is not applied yet: this is the equity at the bar's last tick.
+                const a = this.ctx.accountSlots();
+                this.equity.push(this.state.barTime(this.state.completedOffset(this.sampleTimeframe, 0)), a[X.A_EQUITY], a[X.A_POSITION]);
+            }
+            if (!def.onBarClose) {
+                return;
+            }
             for (let k = 0; k < this.closeIndex.length; k++) {
                 if (Math.floor(mask / this.closePow[k]) % 2 === 1) {
                     const tf = this.closeIndex[k];
@@ -159,6 +239,7 @@ export class StrategySession {
                 }
             }
             this.status.hook[0] = 0;
+            this.orders.flush();
         }
         if (flags & EV_TICK) {
             this.tickWakeups++;
@@ -166,7 +247,37 @@ export class StrategySession {
                 this.enter(HOOK_TICK);
                 def.onTick(this.ctx);
                 this.status.hook[0] = 0;
+                this.orders.flush();
             }
+        }
+    }
+
+    /** Hands the order events since the last delivery to onOrderEvent / onFill (orders they place go out after each). */
+    protected deliverEvents(): void {
+        const def = this.definition;
+        this.ctx.invalidate();
+        const events = eventColumns(this.engine.events(this.eventsSeen));
+        this.eventsSeen += events.time.length;
+        for (let i = 0; i < events.time.length; i++) {
+            const kind = events.kind[i] as OrderEventKind;
+            const order = events.order[i];
+            if (kind === 'filled' || kind === 'cancelled' || kind === 'expired' || kind === 'rejected') {
+                this.orders.done.add(order);
+            }
+            const event: OrderEvent = Object.freeze({
+                time: events.time[i], order, kind, reason: events.reason[i], price: events.price[i], qty: events.qty[i],
+                commission: events.commission[i], reference: events.reference[i], position: events.position[i], tag: this.orders.tagOf(order)
+            });
+            if (def.onOrderEvent) {
+                this.enter(HOOK_ORDER_EVENT);
+                def.onOrderEvent(this.ctx, event);
+            }
+            if (def.onFill && (kind === 'filled' || kind === 'partlyFilled')) {
+                this.enter(HOOK_FILL);
+                def.onFill(this.ctx, event);
+            }
+            this.status.hook[0] = 0;
+            this.orders.flush();
         }
     }
 
@@ -183,7 +294,15 @@ export class StrategySession {
             this.enter(HOOK_STOP);
             this.definition.onStop(this.ctx);
             this.status.hook[0] = 0;
+            // Orders placed in onStop are recorded (and rejected or left working): no tick remains to fill them.
+            this.orders.flush();
         }
+        this.ctx.invalidate();
+        if (this.ticks > 0) {
+            const a = this.ctx.accountSlots();
+            this.equity.push(this.state.clock, a[X.A_EQUITY], a[X.A_POSITION]);
+        }
+        const execution: ExecutionOutput = executionOutput(this.engine, this.orders.journal(), this.equity.columns());
         const { series, logs, transfer } = this.recorder.finish();
         const byTf: Record<string, number> = {};
         this.closeIndex.forEach((tf, k) => byTf[this.engine.timeframes[tf]] = this.closeCounts[k]);
@@ -192,7 +311,7 @@ export class StrategySession {
                 strategy: this.info, ticks: this.ticks, batches: this.batches,
                 barCloses: this.closeCounts.reduce((a, b) => a + b, 0), barClosesByTimeframe: byTf, tickWakeups: this.tickWakeups,
                 firstTime: this.firstTime, lastTime: this.ticks > 0 ? this.state.clock : undefined,
-                series, logs, workerMs: this.busyMs
+                series, logs, execution, workerMs: this.busyMs
             },
             transfer
         };
