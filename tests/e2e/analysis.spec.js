@@ -112,7 +112,7 @@ describe('Analysis view in Chromium', function () {
         await button.click();
         await page.waitForFunction(n => document.querySelectorAll('.lm-TabBar-tab').length > n, tabsBefore, { timeout: 30000 });
         // The charts extension's replay view is now the current tab (this workspace holds runs, not the bars they ran on).
-        expect(await page.locator('.lm-TabBar-tab.lm-mod-current').first().innerText()).to.contain('Charts');
+        expect(await page.locator('#theia-main-content-panel .lm-TabBar-tab.lm-mod-current').first().innerText()).to.contain('Charts');
         await screenshot(page, 'analysis-3-replay');
         await runCommand(page, 'BackTestr: Open Analysis');
     });
