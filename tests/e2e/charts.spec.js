@@ -143,6 +143,27 @@ describe('Chart view and walkback replay in Chromium', function () {
         await screenshot(page, 'charts-03-layout-6');
         expect(pageErrors.map(e => e.message)).to.deep.equal([]);
     });
+
+    it('keeps the instrument, layout, panel timeframes and cursor with the workspace across a reload', async () => {
+        await page.locator('[data-testid="chart-layout-4"]').click();
+        await page.locator('[data-testid="panel-timeframe-3"]').selectOption('30m');
+        await page.waitForFunction(() => {
+            const s = /** @type {any} */ (window).__backtestrCharts.state();
+            return s.panels.length === 4 && s.panels[3].timeframe === '30m' && s.panels[3].partial !== undefined;
+        }, undefined, { timeout: 60000 });
+        await seek(123456);
+        const before = await chartState();
+        await page.reload();
+        await page.waitForSelector('.theia-preload', { state: 'detached', timeout: 60000 });
+        await page.waitForFunction(() => {
+            const s = /** @type {any} */ (window).__backtestrCharts?.state();
+            return s && s.cursor !== undefined && s.panels.length === 4 && s.panels.every((/** @type {PanelSnapshot} */ p) => p.partial !== undefined);
+        }, undefined, { timeout: 120000 });
+        const after = await chartState();
+        expect(after.cursor).to.equal(123456);
+        expect(after.panels.map(p => [p.timeframe, p.partial])).to.deep.equal(before.panels.map(p => [p.timeframe, p.partial]));
+        expect(pageErrors.map(e => e.message)).to.deep.equal([]);
+    });
 });
 
 describe('Run overlay and decision panel in Chromium', function () {
