@@ -144,6 +144,20 @@ describe('Chart view and walkback replay in Chromium', function () {
         expect(pageErrors.map(e => e.message)).to.deep.equal([]);
     });
 
+    it('draws the panels in the colours of the dark and the light theme', async () => {
+        const colors = () => page.evaluate(() => /** @type {{ editorBackground: string, panels: string[] }} */ (/** @type {any} */ (window).__backtestrCharts.colors()));
+        const dark = await colors();
+        expect(dark.panels.every(c => c === dark.editorBackground), JSON.stringify(dark)).to.equal(true);
+        await page.evaluate(() => /** @type {any} */ (window).__backtestrCharts.setTheme('light'));
+        await page.waitForFunction(d => {
+            const c = /** @type {any} */ (window).__backtestrCharts.colors();
+            return c.editorBackground !== d && c.panels.every((/** @type {string} */ p) => p === c.editorBackground);
+        }, dark.editorBackground, { timeout: 10000 });
+        await screenshot(page, 'charts-06-light-theme');
+        await page.evaluate(() => /** @type {any} */ (window).__backtestrCharts.setTheme('dark'));
+        await page.waitForFunction(d => /** @type {any} */ (window).__backtestrCharts.colors().panels.every((/** @type {string} */ p) => p === d), dark.editorBackground, { timeout: 10000 });
+    });
+
     it('keeps the instrument, layout, panel timeframes and cursor with the workspace across a reload', async () => {
         await page.locator('[data-testid="chart-layout-4"]').click();
         await page.locator('[data-testid="panel-timeframe-3"]').selectOption('30m');

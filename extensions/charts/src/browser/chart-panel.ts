@@ -168,6 +168,12 @@ export class ChartPanel implements Disposable {
         }
     }
 
+    /** The background colour the chart is drawn with (for the theme test). */
+    background(): string | undefined {
+        const bg = this.chart?.options().layout.background;
+        return bg && 'color' in bg ? bg.color : undefined;
+    }
+
     setTimeframe(timeframe: string): void {
         this.timeframe = timeframe;
         this.bars = undefined;

@@ -49,6 +49,9 @@ export interface ChartsTestHook {
     /** Lines of the decision panel. */
     decisions(): string[];
     openRun(runId: string, time?: number): Promise<void>;
+    /** Switches Theia's colour theme (`dark`, `light`) and reports the colours the panels draw with. */
+    setTheme(id: string): void;
+    colors(): { editorBackground: string; panels: (string | undefined)[] };
     /** Draws `count` synthetic 1m bars into panel 0 and returns the milliseconds until painted. */
     renderSynthetic(count: number): Promise<number>;
 }
@@ -696,7 +699,9 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
             timingParts: this.timingParts,
             renderSynthetic: count => this.renderSynthetic(count),
             decisions: () => Array.from(this.decisionNode.children, c => c.textContent ?? ''),
-            openRun: (runId, time) => this.openRun(runId, time)
+            openRun: (runId, time) => this.openRun(runId, time),
+            setTheme: id => this.themes.setCurrentTheme(id, false),
+            colors: () => ({ editorBackground: readChartColors(this.node).background, panels: this.panels.map(p => p.background()) })
         };
         (window as unknown as { __backtestrCharts?: ChartsTestHook }).__backtestrCharts = hook;
         this.toDispose.push({ dispose: () => delete (window as unknown as { __backtestrCharts?: ChartsTestHook }).__backtestrCharts });
