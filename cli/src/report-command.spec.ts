@@ -9,9 +9,16 @@ import { Writable } from 'stream';
 import { EURUSD_M1_DIR, eurusdRunFixture, storeFixture } from '@backtestr/analysis/lib/node/test-support/eurusd-run-fixture';
 import { runExportValidator } from '@backtestr/analysis/lib/node/test-support/run-export-validator';
 import { tradesCsv } from '@backtestr/analysis/lib/common/report/report-csv';
+import { buildRunAnalysis, flattenMetrics } from '@backtestr/analysis';
+import { readRunOutput } from '@backtestr/analysis/lib/node/run-reports';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { RunStoreImpl } from '@backtestr/data-import/lib/node/run-store-impl';
+import { defaultDataDir, seedSampleWorkspace } from '@backtestr/data-import/lib/node/sample-workspace';
 import { WorkspaceDatabase, workspaceDatabasePath } from '@backtestr/data-import/lib/node/workspace-database';
+import { main } from './backtestr-cli';
 import { runReportCommand } from './report-command';
+
+const STRATEGIES = path.resolve(__dirname, '../../sample-workspace/strategies');
 
 class Capture extends Writable {
     text = '';
@@ -84,5 +91,84 @@ describe('backtestr report', function (): void {
         const noId = await report('--workspace', workspace, '--format', 'json');
         expect(noId.code).to.equal(2);
         expect(noId.err).to.contain('<runId>');
+    });
+});
+
+describe('backtestr report on a real engine run', function (): void {
+    let root: string;
+
+    before(async function (): Promise<void> {
+        const dataDir = defaultDataDir();
+        if (!dataDir || !fs.existsSync(path.join(dataDir, 'eurusd-m1-2017h1'))) {
+            this.skip();
+        }
+        root = fs.mkdtempSync(path.join(os.tmpdir(), 'report-engine-'));
+        await seedSampleWorkspace(workspaceDatabasePath(root), dataDir!);
+    });
+
+    after(() => root && fs.rmSync(root, { recursive: true, force: true }));
+
+    it('sma-cross.ts on the EURUSD M1 2017 bars: stored metrics = the analysis, JSON valid, CSV totals match, PDF printed', async () => {
+        const out = new Capture();
+        const err = new Capture();
+        const code = await main(['run', path.join(STRATEGIES, 'sma-cross.ts'), '--workspace', root, '--symbol', 'EURUSD@histdata', '--kind', 'bars',
+            '--commission', 'perOrder:2.5', '--json'], { out, err });
+        expect(err.text).to.equal('');
+        expect(code).to.equal(0);
+        const runId = (JSON.parse(out.text) as { run: { id: string } }).run.id;
+
+        const db = await WorkspaceDatabase.open(workspaceDatabasePath(root));
+        let stored: Record<string, number>;
+        let analysis: ReturnType<typeof buildRunAnalysis>;
+        try {
+            const store = new RunStoreImpl(db);
+            const run = (await store.getRun(runId))!;
+            const output = await readRunOutput(store, runId);
+            analysis = buildRunAnalysis(run, output);
+            stored = output.metrics;
+        } finally {
+            db.close();
+        }
+        expect(analysis.statistics.trades.count).to.be.greaterThan(1000);
+        // The engine stored the figures the analysis computes from the stored columns.
+        expect(stored).to.deep.equal(flattenMetrics(analysis.statistics));
+
+        const json = path.join(root, 'run.json');
+        expect((await report(runId, '--workspace', root, '--format', 'json', '--out', json)).code).to.equal(0);
+        const parsed = JSON.parse(fs.readFileSync(json, 'utf8'));
+        expect(runExportValidator()(parsed)).to.deep.equal([]);
+        expect(parsed.trades.pnl).to.have.length(analysis.statistics.trades.count);
+        expect(parsed.events.reason.filter((r: string) => r !== '')).to.have.length(parsed.events.reason.length);
+
+        const dir = path.join(root, 'csv');
+        expect((await report(runId, '--workspace', root, '--format', 'csv', '--out', dir)).code).to.equal(0);
+        const instance = await DuckDBInstance.create(':memory:');
+        const connection = await instance.connect();
+        try {
+            const read = async (q: string) => (await connection.runAndReadAll(q)).getRowObjectsJS()[0] as Record<string, number>;
+            const t = await read(`SELECT count(*)::DOUBLE AS n, sum(pnl)::DOUBLE AS pnl, sum(commission)::DOUBLE AS commission
+                FROM read_csv('${path.join(dir, `run-${runId}-trades.csv`)}', header = true)`);
+            expect(t.n).to.equal(analysis.statistics.trades.count);
+            expect(t.pnl).to.be.closeTo(analysis.statistics.trades.netProfit, 1e-6);
+            expect(t.commission).to.be.closeTo(analysis.statistics.trades.commission, 1e-6);
+            const e = await read(`SELECT count(*) FILTER (WHERE kind = 'filled')::DOUBLE AS fills, sum(commission)::DOUBLE AS commission
+                FROM read_csv('${path.join(dir, `run-${runId}-events.csv`)}', header = true)`);
+            expect(e.fills).to.equal(parsed.events.kind.filter((k: string) => k === 'filled').length);
+            expect(e.commission).to.be.closeTo(parsed.events.commission.reduce((a: number, c: number | null) => a + (c ?? 0), 0), 1e-6);
+            const q = await read(`SELECT count(*)::DOUBLE AS n, arg_max(equity, time_us)::DOUBLE AS last
+                FROM read_csv('${path.join(dir, `run-${runId}-equity.csv`)}', header = true)`);
+            expect(q.n).to.equal(analysis.equity.totalSamples);
+            expect(q.last).to.equal(analysis.statistics.finalEquity);
+        } finally {
+            connection.closeSync();
+            instance.closeSync();
+        }
+
+        const pdf = path.join(root, 'tearsheet.pdf');
+        expect((await report('latest', '--workspace', root, '--format', 'pdf', '--out', pdf)).code).to.equal(0);
+        expect(execFileSync('pdfinfo', [pdf], { encoding: 'utf8' })).to.match(/Pages:\s+3\n/);
+        const outputDir = path.resolve(__dirname, '../../tests/output');
+        fs.mkdirSync(outputDir, { recursive: true });
+        execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', pdf, path.join(outputDir, 'analysis-engine-run-tearsheet')]);
     });
 });
