@@ -90,6 +90,20 @@ describe('Chart view and walkback replay in Chromium', function () {
         await screenshot(page, 'charts-02-cursor');
     });
 
+    it('loads older bars when the user scrolls back, and they are the engine\'s bars before the window', async () => {
+        const state = await chartState();
+        const k = /** @type {number} */ (state.cursor);
+        const before = state.panels[0].bars;
+        await page.evaluate(() => /** @type {any} */ (window).__backtestrCharts.scrollBack(0, 400));
+        await page.waitForFunction(n => /** @type {any} */ (window).__backtestrCharts.state().panels[0].bars > n, before, { timeout: 30000 });
+        const after = await chartState();
+        expect(after.cursor).to.equal(k);
+        const count = after.panels[0].bars;
+        const engine = engineStateAt(ticks, k, 1000);
+        const rows = await panelRows(0, count);
+        expect(rows).to.deep.equal(engine[0].completed.slice(-count));
+    });
+
     it('shows the same state at a tick reached stepping back and stepping forward', async () => {
         const k = tickIndexAt(ticks, Date.UTC(2013, 9, 10, 14, 0, 0) * 1000) + 1;
         /** @param {PanelSnapshot} p */

@@ -168,6 +168,14 @@ export class ChartPanel implements Disposable {
         }
     }
 
+    /** Scrolls `bars` bars back in time (as a user dragging the chart to the right). */
+    scrollBack(bars: number): void {
+        const ts = this.chart?.timeScale();
+        if (ts) {
+            ts.scrollToPosition(ts.scrollPosition() - bars, false);
+        }
+    }
+
     /** The background colour the chart is drawn with (for the theme test). */
     background(): string | undefined {
         const bg = this.chart?.options().layout.background;

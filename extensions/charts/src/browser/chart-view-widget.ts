@@ -49,6 +49,7 @@ export interface ChartsTestHook {
     /** Lines of the decision panel. */
     decisions(): string[];
     openRun(runId: string, time?: number): Promise<void>;
+    scrollBack(panel: number, bars: number): void;
     /** Switches Theia's colour theme (`dark`, `light`) and reports the colours the panels draw with. */
     setTheme(id: string): void;
     colors(): { editorBackground: string; panels: (string | undefined)[] };
@@ -700,6 +701,7 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
             renderSynthetic: count => this.renderSynthetic(count),
             decisions: () => Array.from(this.decisionNode.children, c => c.textContent ?? ''),
             openRun: (runId, time) => this.openRun(runId, time),
+            scrollBack: (panel, bars) => this.panels[panel]?.scrollBack(bars),
             setTheme: id => this.themes.setCurrentTheme(id, false),
             colors: () => ({ editorBackground: readChartColors(this.node).background, panels: this.panels.map(p => p.background()) })
         };
