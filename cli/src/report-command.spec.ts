@@ -16,6 +16,13 @@ import { RunStoreImpl } from '@backtestr/data-import/lib/node/run-store-impl';
 import { defaultDataDir, seedSampleWorkspace } from '@backtestr/data-import/lib/node/sample-workspace';
 import { WorkspaceDatabase, workspaceDatabasePath } from '@backtestr/data-import/lib/node/workspace-database';
 import { main } from './backtestr-cli';
+import { Container } from '@theia/core/shared/inversify';
+import { ILogger } from '@theia/core/lib/common/logger';
+import { MockLogger } from '@theia/core/lib/common/test/mock-logger';
+import { RunChangeEvent } from '@backtestr/analysis';
+import { RunProgressFeedImpl } from '@backtestr/analysis/lib/node/run-progress-feed-impl';
+import { BacktestDataImpl } from '@backtestr/data-import/lib/node/backtest-data-impl';
+import { runBacktest } from '@backtestr/engine/lib/node/backtest-runner';
 import { runReportCommand } from './report-command';
 
 const STRATEGIES = path.resolve(__dirname, '../../sample-workspace/strategies');
@@ -170,5 +177,38 @@ describe('backtestr report on a real engine run', function (): void {
         const outputDir = path.resolve(__dirname, '../../tests/output');
         fs.mkdirSync(outputDir, { recursive: true });
         execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', pdf, path.join(outputDir, 'analysis-engine-run-tearsheet')]);
+    });
+
+    it('feeds the live figures of a running engine run to the dashboard, ending at the stored analysis', async () => {
+        const container = new Container();
+        container.bind(ILogger).to(MockLogger).inSingletonScope();
+        container.bind(RunProgressFeedImpl).toSelf().inSingletonScope();
+        const feed = container.get(RunProgressFeedImpl);
+        feed.minIntervalMs = 0;
+        const events: RunChangeEvent[] = [];
+        feed.addClient({ onDidChangeRun: e => events.push(e) });
+        const db = await WorkspaceDatabase.open(workspaceDatabasePath(root));
+        try {
+            const store = new RunStoreImpl(db);
+            // What the engine's backend does (the calls the RunProgressFeed documents).
+            const outcome = await runBacktest({
+                file: path.join(STRATEGIES, 'sma-cross.ts'), symbol: 'EURUSD@histdata', kind: 'bars',
+                onStart: run => feed.runStarted(run),
+                onProgress: (run, p) => feed.runProgress(run.id, { ticks: p.ticks, lastTime: p.time, equity: p.equity, trades: p.trades })
+            }, { data: new BacktestDataImpl(db), runs: store, engineVersion: 'test' });
+            feed.runFinished(outcome.run.id, outcome.run.status, outcome.output);
+            const progress = events.filter(e => e.status === 'running' && e.headline);
+            expect(progress.length).to.be.greaterThan(2);
+            const trades = progress.map(e => e.headline!.find(h => h.id === 'trades.count')!.value!);
+            expect(trades).to.deep.equal(trades.slice().sort((a, b) => a - b));
+            expect(trades[0]).to.be.lessThan(trades[trades.length - 1]);
+            const final = events[events.length - 1];
+            expect(final.status).to.equal('finished');
+            const stored = buildRunAnalysis(outcome.run, await readRunOutput(store, outcome.run.id));
+            expect(final.equitySamples).to.equal(stored.equity.totalSamples);
+            expect(final.headline).to.deep.equal(stored.headline);
+        } finally {
+            db.close();
+        }
     });
 });

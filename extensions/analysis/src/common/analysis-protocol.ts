@@ -8,7 +8,7 @@ import { RpcServer } from '@theia/core/lib/common/messaging/proxy-factory';
 import { StatisticDefinition } from './statistics/statistic-definitions';
 import { StatisticsReport, UnixMicros } from './statistics/statistics-types';
 import { EquityCurve, HeadlineMetric, RunAnalysis } from './run-analysis';
-import { RunEquityColumns, RunRecord, RunStatus, RunTradeColumns } from './run-store';
+import { RunEquityColumns, RunOutput, RunRecord, RunStatus, RunTradeColumns } from './run-store';
 
 export const ANALYSIS_SERVICE_PATH = '/services/backtestr/analysis';
 
@@ -79,8 +79,11 @@ export interface RunProgressFeed {
     runStarted(run: RunRecord): void;
     /** Once per batch of ticks (not per tick). */
     runProgress(runId: string, batch: RunProgressBatch): void;
-    /** After RunStore.finishRun. */
-    runFinished(runId: string, status: RunStatus): void;
+    /**
+     * After RunStore.finishRun. With the run's whole `output`, the samples and trades not yet given in
+     * batches (e.g. the closing equity sample) are counted in first, so the last push equals the stored run's figures.
+     */
+    runFinished(runId: string, status: RunStatus, output?: Pick<RunOutput, 'equity' | 'trades'>): void;
 }
 
 export namespace AnalysisErrors {

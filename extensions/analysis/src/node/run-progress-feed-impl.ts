@@ -9,7 +9,7 @@ import { ILogger } from '@theia/core/lib/common/logger';
 import { inject, injectable, named } from '@theia/core/shared/inversify';
 import { AnalysisClient, RunChangeEvent, RunProgressBatch, RunProgressFeed } from '../common/analysis-protocol';
 import { headlineMetrics, toTradeColumns } from '../common/run-analysis';
-import { RunRecord, RunStatus } from '../common/run-store';
+import { RunEquityColumns, RunOutput, RunRecord, RunStatus, RunTradeColumns } from '../common/run-store';
 import { tradeAt } from '../common/statistics/compute-statistics';
 import { StatisticsAccumulator } from '../common/statistics/statistics-accumulator';
 
@@ -18,6 +18,7 @@ interface LiveRun {
     ticks: number;
     lastTime?: number;
     samples: number;
+    trades: number;
     lastEmit: number;
 }
 
@@ -45,7 +46,7 @@ export class RunProgressFeedImpl implements RunProgressFeed {
     }
 
     runStarted(run: RunRecord): void {
-        const live: LiveRun = { accumulator: new StatisticsAccumulator(run.config.models.initialCash), ticks: 0, samples: 0, lastEmit: -Infinity };
+        const live: LiveRun = { accumulator: new StatisticsAccumulator(run.config.models.initialCash), ticks: 0, samples: 0, trades: 0, lastEmit: -Infinity };
         this.runs.set(run.id, live);
         this.emit({ runId: run.id, status: 'running', ticks: 0 });
     }
@@ -55,19 +56,7 @@ export class RunProgressFeedImpl implements RunProgressFeed {
         if (!live) {
             return;
         }
-        const { equity, trades } = batch;
-        if (equity) {
-            for (let i = 0; i < equity.time.length; i++) {
-                live.accumulator.addEquity(equity.time[i], equity.equity[i], equity.position[i]);
-            }
-            live.samples += equity.time.length;
-        }
-        if (trades && trades.pnl.length > 0) {
-            const columns = toTradeColumns(trades);
-            for (let i = 0; i < trades.pnl.length; i++) {
-                live.accumulator.addTrade(tradeAt(columns, i));
-            }
-        }
+        this.add(live, batch.equity, batch.trades);
         live.ticks = batch.ticks;
         live.lastTime = batch.lastTime ?? live.lastTime;
         const now = Date.now();
@@ -77,10 +66,30 @@ export class RunProgressFeedImpl implements RunProgressFeed {
         }
     }
 
-    runFinished(runId: string, status: RunStatus): void {
+    runFinished(runId: string, status: RunStatus, output?: Pick<RunOutput, 'equity' | 'trades'>): void {
         const live = this.runs.get(runId);
         this.runs.delete(runId);
+        if (live && output) {
+            this.add(live, output.equity, output.trades, live.samples, live.trades);
+        }
         this.emit(live ? this.event(runId, status, live) : { runId, status });
+    }
+
+    /** Adds the samples and trades of `equity` and `trades` from the given row on. */
+    protected add(live: LiveRun, equity: RunEquityColumns | undefined, trades: RunTradeColumns | undefined, fromSample = 0, fromTrade = 0): void {
+        if (equity) {
+            for (let i = fromSample; i < equity.time.length; i++) {
+                live.accumulator.addEquity(equity.time[i], equity.equity[i], equity.position[i]);
+            }
+            live.samples += Math.max(0, equity.time.length - fromSample);
+        }
+        if (trades && trades.pnl.length > fromTrade) {
+            const columns = toTradeColumns(trades);
+            for (let i = fromTrade; i < trades.pnl.length; i++) {
+                live.accumulator.addTrade(tradeAt(columns, i));
+            }
+            live.trades += trades.pnl.length - fromTrade;
+        }
     }
 
     protected event(runId: string, status: RunStatus, live: LiveRun): RunChangeEvent {
