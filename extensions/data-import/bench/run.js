@@ -137,16 +137,76 @@ async function benchRead() {
     db.close();
 }
 
-(async () => {
+/**
+ * A synthetic CSV above 1 GB imported in a child process of its own, so its peak RSS is the import's alone: the file
+ * streams through the parse workers in pieces and is never in memory whole. Generated in the temp folder, deleted after.
+ */
+async function benchLargeCsv() {
+    const file = path.join(work, 'large-trades.csv');
+    const target = Number(process.env.BENCH_LARGE_CSV_BYTES ?? 1.1e9);
+    const fd = fs.openSync(file, 'w');
+    const t0 = Date.UTC(2024, 0, 2, 14, 30);
+    let rows = 0, bytes = 0, price = 1000000;
+    fs.writeSync(fd, 'time,price,size\n');
+    while (bytes < target) {
+        const lines = [];
+        for (let i = 0; i < 100000; i++, rows++) {
+            price += (rows * 7919) % 7 - 3;
+            lines.push(`${t0 + rows * 3},${(price / 100).toFixed(2)},${100 * (1 + rows % 9)}`);
+        }
+        bytes += fs.writeSync(fd, lines.join('\n') + '\n');
+    }
+    fs.closeSync(fd);
+    const { execFileSync } = require('child_process');
+    const out = execFileSync(process.execPath, [__filename, '--large-csv-child', file, path.join(work, 'large.duckdb')], { encoding: 'utf8' });
+    const r = JSON.parse(out);
+    print('import.csv large file (streamed)', `${M(r.rows / (r.ms / 1000))} rows/s (${r.rows} rows, ${MB(fs.statSync(file).size)} CSV in ${r.ms.toFixed(0)} ms); ` +
+        `peak RSS ${MB(r.maxRssBytes)} (${r.pieces} pieces of ${MB(r.pieceBytes)}); DuckDB file ${MB(r.dbBytes)}`);
+    fs.rmSync(file, { force: true });
+    fs.rmSync(path.join(work, 'large.duckdb'), { force: true });
+}
+
+async function largeCsvChild(file, dbFile) {
+    const db = await WorkspaceDatabase.open(dbFile);
+    const importer = new DataImporter(db);
+    const t0 = process.hrtime.bigint();
+    const result = await importer.import({
+        paths: [file], instrument: { symbol: 'LARGE', venue: 'bench', tickSize: 0.01 }, computeDerived: false,
+        csv: { kind: 'trades', delimiter: ',', header: true, columns: { time: 0, price: 1, size: 2 }, timestampFormat: 'epoch-ms', timeZone: 'UTC', priceScale: 0 }
+    });
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    await db.checkpoint();
+    db.close();
+    process.stdout.write(JSON.stringify({
+        rows: result.rows, ms, maxRssBytes: process.resourceUsage().maxRSS * 1024, pieces: importer.streamStats.pieces,
+        pieceBytes: Number(process.env.BACKTESTR_IMPORT_CHUNK_BYTES) || 8 << 20, dbBytes: fs.statSync(dbFile).size
+    }));
+}
+
+if (process.argv[2] === '--large-csv-child') {
+    fs.rmSync(work, { recursive: true, force: true });
+    largeCsvChild(process.argv[3], process.argv[4]).catch(error => {
+        process.stderr.write(String(error?.stack ?? error) + '\n');
+        process.exitCode = 1;
+    });
+} else (async () => {
     print('bench data-import', `${os.cpus().length} cores, node ${process.version}, data ${dataDir ?? 'absent (synthetic)'}`);
-    if (dataDir) {
+    if (dataDir && (!process.env.BENCH_ONLY || process.env.BENCH_ONLY === 'csv')) {
         const catalog = InstrumentCatalog.fromDataDir(dataDir);
         await benchCsv('spy', path.join(dataDir, 'spy-trades-2013-10'), catalog);
         await benchCsv('eurusd', path.join(dataDir, 'eurusd-quotes-2014-05'), catalog);
         await benchCsv('histdata', path.join(dataDir, 'eurusd-m1-2017h1'), catalog);
     }
-    await benchFix();
-    await benchRead();
+    const only = process.env.BENCH_ONLY;
+    if (!only || only === 'fix') {
+        await benchFix();
+    }
+    if (!only || only === 'read') {
+        await benchRead();
+    }
+    if (!only || only === 'large') {
+        await benchLargeCsv();
+    }
 })().catch(error => {
     process.stderr.write(String(error?.stack ?? error) + '\n');
     process.exitCode = 1;

@@ -16,6 +16,31 @@ const SLICE_LINES = 200_000;
 const FORMAT_PROBE_ROWS = 20;
 const MAX_FIELDS = 256;
 
+/** Where a piece of a file sits in it (see CsvImporter.importChunk). */
+export interface ChunkPosition {
+    readonly first: boolean;
+    readonly last: boolean;
+    /** Lines before the piece. */
+    readonly lineBase: number;
+    /** Bytes before the piece. */
+    readonly offsetBase: number;
+}
+
+const WHOLE_FILE: ChunkPosition = { first: true, last: true, lineBase: 0, offsetBase: 0 };
+
+export interface ChunkStats {
+    /** Lines of the piece (empty ones included). */
+    readonly lines: number;
+    readonly dataRows: number;
+    readonly parseFailures: number;
+    /** The first row that failed to parse: its line inside the piece and why. */
+    readonly firstFailure?: { readonly line: number; readonly text: string };
+}
+
+function failureText(failure: { line: number; text: string }, lineBase: number): string {
+    return `line ${lineBase + failure.line}: ${failure.text}`;
+}
+
 const yieldToEventLoop = (): Promise<void> => new Promise(resolve => setImmediate(resolve));
 
 /** Why a row failed to parse (structural) rather than to validate. */
@@ -44,6 +69,23 @@ export class CsvImporter {
 
     /** Imports one file's bytes; `label` names it in messages and the quarantine. */
     async importFile(label: string, fileName: string, buf: Buffer): Promise<void> {
+        const stats = await this.importChunk(label, fileName, buf, WHOLE_FILE);
+        this.checkNotAllFailed(label, stats);
+    }
+
+    /** One error when every data row of a file failed to parse: it is not in the declared format. */
+    checkNotAllFailed(label: string, stats: Pick<ChunkStats, 'dataRows' | 'parseFailures' | 'firstFailure'>, lineBase = 0): void {
+        if (stats.dataRows > 0 && stats.parseFailures === stats.dataRows) {
+            throw DatasetErrors.FormatMismatch(label, `not in the declared format (${this.describe()}); ${failureText(stats.firstFailure!, lineBase)}`);
+        }
+    }
+
+    /**
+     * Imports a piece of a file that starts and ends at line boundaries. Line numbers and byte offsets in the
+     * quarantine are `at.lineBase` / `at.offsetBase` plus the position inside the piece; the header, a byte order
+     * mark and the format probe belong to the first piece.
+     */
+    async importChunk(label: string, fileName: string, buf: Buffer, at: ChunkPosition): Promise<ChunkStats> {
         const format = this.format;
         if (format.timestampFormat === 'ms-since-midnight') {
             this.times.fileDay = dayFromFileName(fileName) ?? dayFromFileName(label);
@@ -58,10 +100,10 @@ export class CsvImporter {
         let line = 0;
         let dataRows = 0;
         let parseFailures = 0;
-        let firstFailure = '';
-        let headerPending = format.header;
+        let firstFailure: { line: number; text: string } | undefined;
+        let headerPending = format.header && at.first;
         // UTF-8 byte order mark
-        if (len >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) {
+        if (at.first && len >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) {
             pos = 3;
         }
         while (pos < len) {
@@ -110,26 +152,25 @@ export class CsvImporter {
                     reason = result.reason;
                     parseFailures++;
                     if (!firstFailure) {
-                        firstFailure = `line ${line}: ${reason}: "${buf.toString('utf8', lineStart, Math.min(lineEnd, lineStart + 200))}"`;
+                        firstFailure = { line, text: `${reason}: "${buf.toString('utf8', lineStart, Math.min(lineEnd, lineStart + 200))}"` };
                     }
-                    if (dataRows <= FORMAT_PROBE_ROWS && parseFailures === dataRows && (dataRows === FORMAT_PROBE_ROWS || pos >= len)) {
-                        throw DatasetErrors.FormatMismatch(label, `not in the declared format (${this.describe()}); ${firstFailure}${this.delimiterHint(buf, lineStart, lineEnd)}`);
+                    if (at.first && dataRows <= FORMAT_PROBE_ROWS && parseFailures === dataRows && (dataRows === FORMAT_PROBE_ROWS || (pos >= len && at.last))) {
+                        throw DatasetErrors.FormatMismatch(label,
+                            `not in the declared format (${this.describe()}); ${failureText(firstFailure, 0)}${this.delimiterHint(buf, lineStart, lineEnd)}`);
                     }
                 } else {
                     reason = result;
                     time = this.lastTime;
                 }
                 if (reason) {
-                    session.quarantine(writer, label, line, lineStart, buf.toString('utf8', lineStart, lineEnd), reason, time);
+                    session.quarantine(writer, label, at.lineBase + line, at.offsetBase + lineStart, buf.toString('utf8', lineStart, lineEnd), reason, time);
                 }
             }
-            session.progress(pos);
+            session.progress(at.offsetBase + pos);
             await yieldToEventLoop();
             session.checkCancelled();
         }
-        if (dataRows > 0 && parseFailures === dataRows) {
-            throw DatasetErrors.FormatMismatch(label, `not in the declared format (${this.describe()}); ${firstFailure}`);
-        }
+        return { lines: line, dataRows, parseFailures, firstFailure };
     }
 
     protected lastTime = NaN;
@@ -230,7 +271,7 @@ export class CsvImporter {
         return grid.parse(buf, s, e);
     }
 
-    protected describe(): string {
+    describe(): string {
         const f = this.format;
         return `${f.kind}, '${f.delimiter === '\t' ? '\\t' : f.delimiter}'-delimited, ${f.timestampFormat} times`;
     }

@@ -6,9 +6,9 @@
 
 import { parentPort } from 'worker_threads';
 import { CsvFormatOptions, DatasetKind, Instrument } from '../common/dataset-protocol';
-import { CsvImporter } from './csv-importer';
+import { ChunkStats, CsvImporter } from './csv-importer';
 import { contentHash, expandSources } from './import-sources';
-import { DatasetWriter, DatasetWriterOptions, ImportSink, RangeSet } from './dataset-writer';
+import { DatasetWriter, DatasetWriterOptions, ImportSink, RangeSet, WriterState } from './dataset-writer';
 
 export interface ParseJob {
     readonly id: number;
@@ -21,6 +21,8 @@ export interface ParseJob {
     readonly side: string;
     readonly stored: [number, number][];
     readonly options: DatasetWriterOptions;
+    /** A piece of a large file (whole lines) to parse instead of loading `path`: see DataImporter's streamed import. */
+    readonly chunk?: { readonly data: Uint8Array; readonly first: boolean; readonly last: boolean; readonly label: string; readonly fileName: string };
 }
 
 export interface ParseResult {
@@ -36,6 +38,8 @@ export interface ParseResult {
     /** Columns longer than `count`; the first `count` rows are the file's accepted rows. */
     readonly columns?: { time: Float64Array; a: Float64Array; b: Float64Array; c: Float64Array; d: Float64Array; e: Float64Array; flags: Int32Array };
     readonly quarantine?: { line: number[]; offset: number[]; raw: string[]; reason: string[]; time: number[] };
+    /** Of a chunk: its parse statistics, the writer state after it, the earliest time before its first accepted row, and its bytes back. */
+    readonly chunk?: { stats: ChunkStats; end: WriterState; headMin: number; data: Uint8Array };
 }
 
 /** Collects a writer's flushed rows into growing columns and the quarantine into arrays. */
@@ -86,7 +90,33 @@ class Collector implements ImportSink {
     checkCancelled(): void { /* the main thread terminates the worker */ }
 }
 
+function newWriter(job: ParseJob, collector: Collector): DatasetWriter {
+    const stored = new RangeSet();
+    for (const [a, b] of job.stored) {
+        stored.add(a, b, false);
+    }
+    const writer = new DatasetWriter(collector, job.instrument, job.kind, stored, stored.max, job.options, job.timeframe, job.side);
+    writer.startFile();
+    return writer;
+}
+
+async function runChunk(job: ParseJob, chunk: NonNullable<ParseJob['chunk']>): Promise<ParseResult> {
+    const collector = new Collector(job.kind === 'trades' ? 2 : job.kind === 'quotes' ? 4 : 5);
+    const writer = newWriter(job, collector);
+    const data = Buffer.from(chunk.data.buffer, chunk.data.byteOffset, chunk.data.byteLength);
+    const stats = await new CsvImporter(collector, job.format, writer).importChunk(chunk.label, chunk.fileName, data,
+        { first: chunk.first, last: chunk.last, lineBase: 0, offsetBase: 0 });
+    collector.flushWriter(writer);
+    return {
+        id: job.id, count: collector.count, first: writer.fileFirst, last: writer.fileLast, repeats: writer.repeats, needsResort: writer.needsResort,
+        columns: collector.cols, quarantine: collector.q, chunk: { stats, end: writer.state, headMin: writer.headMin, data: chunk.data }
+    };
+}
+
 async function run(job: ParseJob): Promise<ParseResult> {
+    if (job.chunk) {
+        return runChunk(job, job.chunk);
+    }
     const source = expandSources([job.path]).find(s => s.entryName === job.entryName);
     if (!source) {
         throw new Error(`${job.path}: entry ${job.entryName} vanished`);
@@ -95,12 +125,7 @@ async function run(job: ParseJob): Promise<ParseResult> {
     const end = data.indexOf(10);
     const firstLine = data.toString('utf8', 0, end < 0 ? Math.min(data.length, 4096) : Math.min(end, 4096));
     const collector = new Collector(job.kind === 'trades' ? 2 : job.kind === 'quotes' ? 4 : 5);
-    const stored = new RangeSet();
-    for (const [a, b] of job.stored) {
-        stored.add(a, b, false);
-    }
-    const writer = new DatasetWriter(collector, job.instrument, job.kind, stored, stored.max, job.options, job.timeframe, job.side);
-    writer.startFile();
+    const writer = newWriter(job, collector);
     await new CsvImporter(collector, job.format, writer).importFile(source.label, source.entryName ?? source.path, data);
     collector.flushWriter(writer);
     const n = collector.count;
@@ -115,7 +140,11 @@ async function run(job: ParseJob): Promise<ParseResult> {
 parentPort?.on('message', (job: ParseJob) => {
     run(job).then(result => {
         const cols = result.columns!;
-        parentPort!.postMessage(result, [cols.time.buffer, cols.a.buffer, cols.b.buffer, cols.c.buffer, cols.d.buffer, cols.e.buffer, cols.flags.buffer] as ArrayBuffer[]);
+        const transfer = [cols.time.buffer, cols.a.buffer, cols.b.buffer, cols.c.buffer, cols.d.buffer, cols.e.buffer, cols.flags.buffer] as ArrayBuffer[];
+        if (result.chunk) {
+            transfer.push(result.chunk.data.buffer as ArrayBuffer);
+        }
+        parentPort!.postMessage(result, transfer);
     }, (error: Error & { code?: number; data?: unknown }) => {
         parentPort!.postMessage({ id: job.id, error: { code: error.code, message: error.message, data: error.data } });
     });

@@ -4,6 +4,8 @@
 // the bar cache and the quality report of the datasets it touched. Plain class, no Theia.
 // *****************************************************************************
 
+import * as crypto from 'crypto';
+import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
@@ -12,7 +14,7 @@ import {
 } from '../common/dataset-protocol';
 import { BarCache } from './bar-cache';
 import { BinaryTickImporter, isBinaryTickFile, readBinaryHeader } from './binary-tick-format';
-import { CsvImporter } from './csv-importer';
+import { ChunkStats, CsvImporter } from './csv-importer';
 import { detectPreset, impliedByName, preset as presetById, validateCsvOptions } from './csv-presets';
 import type { ParseJob, ParseResult } from './csv-parse-worker';
 import { DataQuality } from './data-quality';
@@ -79,14 +81,15 @@ class CsvParseWorker {
         this.worker.unref();
     }
 
-    parse(job: Omit<ParseJob, 'id'>): Promise<ParseResult> {
+    /** Posts a job; `transfer` moves buffers (a chunk's bytes) to the worker instead of copying them. */
+    parse(job: Omit<ParseJob, 'id'>, transfer: ArrayBuffer[] = []): Promise<ParseResult> {
         const id = this.nextId++;
         return new Promise((resolve, reject) => {
             if (this.pending.size === 0) {
                 this.worker.ref();
             }
             this.pending.set(id, { resolve, reject });
-            this.worker.postMessage({ ...job, id });
+            this.worker.postMessage({ ...job, id }, transfer);
         });
     }
 
@@ -100,6 +103,50 @@ class CsvParseWorker {
     }
 }
 
+/** Bytes of a piece of a large CSV file: `BACKTESTR_IMPORT_CHUNK_BYTES`, else 8 MiB. */
+function streamChunkBytes(): number {
+    const env = Number(process.env.BACKTESTR_IMPORT_CHUNK_BYTES);
+    return env >= 64 ? Math.trunc(env) : 8 << 20;
+}
+
+/** The first bytes of a file (format detection and presets need only its first line). */
+function readHead(file: string, bytes = 1 << 16): Buffer {
+    const fd = fs.openSync(file, 'r');
+    try {
+        const buf = Buffer.alloc(bytes);
+        return buf.subarray(0, fs.readSync(fd, buf, 0, bytes, 0));
+    } finally {
+        fs.closeSync(fd);
+    }
+}
+
+/** The content hash of a file, read in pieces. */
+function hashFile(file: string): string {
+    const hash = crypto.createHash('sha1');
+    const fd = fs.openSync(file, 'r');
+    try {
+        const buf = Buffer.allocUnsafe(1 << 22);
+        for (let pos = 0, n = 0; (n = fs.readSync(fd, buf, 0, buf.length, pos)) > 0; pos += n) {
+            hash.update(buf.subarray(0, n));
+        }
+    } finally {
+        fs.closeSync(fd);
+    }
+    return hash.digest('hex');
+}
+
+/** An error a parse worker reported, as the error the same-thread import would have thrown. */
+function workerError(error: NonNullable<ParseResult['error']>): Error {
+    const data = error.data as { file: string; reason: string } | undefined;
+    if (error.code === DatasetErrors.FormatMismatch.code) {
+        return DatasetErrors.FormatMismatch(data!.file, data!.reason);
+    }
+    if (error.code === DatasetErrors.CorruptFile.code) {
+        return DatasetErrors.CorruptFile(data!.file, data!.reason);
+    }
+    return new Error(error.message);
+}
+
 function firstLine(buf: Buffer): string {
     const end = buf.indexOf(10);
     return buf.toString('utf8', 0, end < 0 ? Math.min(buf.length, 4096) : Math.min(end, 4096));
@@ -107,6 +154,8 @@ function firstLine(buf: Buffer): string {
 
 export class DataImporter {
     readonly repo: TickRepository;
+    /** Pieces of large files parsed by the workers, and those this thread parsed again in sequence (see importCsvStreamed). */
+    readonly streamStats = { pieces: 0, reparsed: 0 };
 
     constructor(readonly db: WorkspaceDatabase, readonly catalog: InstrumentCatalog = new InstrumentCatalog()) {
         this.repo = new TickRepository(db);
@@ -142,32 +191,38 @@ export class DataImporter {
             let fix: FixImporter | undefined;
             for (const source of sources) {
                 session.startFile(source.label);
-                const data = source.load();
+                // A large plain CSV file is never read whole: only its head here, then pieces through the parse workers.
+                let streamed = this.streamable(source);
+                let data = streamed ? readHead(source.path) : source.load();
                 const fileFormat = this.detectFormat(request, data);
                 if (format && fileFormat !== format) {
                     throw DatasetErrors.FormatMismatch(source.label, `is ${fileFormat}, the other files of this import are ${format}`);
                 }
                 format = fileFormat;
-                const hash = contentHash(data);
+                if (streamed && format !== 'csv') {
+                    streamed = false;
+                    data = source.load();
+                }
+                const hash = streamed ? undefined : contentHash(data);
                 if (format === 'fix') {
                     fix ??= new FixImporter(session, this.repo, this.catalog, request.instrument);
                     await fix.importFile(source.label, data);
-                    session.endFile(source.label, hash, source.size);
+                    session.endFile(source.label, hash!, source.size);
                     continue;
                 }
                 if (format === 'binary') {
                     const header = isBinaryTickFile(data) ? readBinaryHeader(source.label, data) : undefined;
                     const instrument = await this.resolveInstrument(request,
                         header ? { symbol: header.symbol, venue: header.venue, assetClass: 'unknown' } : undefined, source, header?.tickSize);
-                    const previous = await session.alreadyImported(instrument, header?.kind ?? request.binaryLayout?.kind ?? 'trades', hash);
+                    const previous = await session.alreadyImported(instrument, header?.kind ?? request.binaryLayout?.kind ?? 'trades', hash!);
                     if (previous !== undefined) {
-                        session.endFile(source.label, hash, source.size, `skipped: already imported by import #${previous}`);
+                        session.endFile(source.label, hash!, source.size, `skipped: already imported by import #${previous}`);
                         session.warnings.push(`${source.label} skipped: already imported by import #${previous}`);
                         continue;
                     }
                     const binary = new BinaryTickImporter(session, this.repo, instrument, request.instrument, request.binaryLayout);
                     await binary.importFile(source.label, data);
-                    session.endFile(source.label, hash, source.size);
+                    session.endFile(source.label, hash!, source.size);
                     continue;
                 }
                 const writer = await this.importCsvSource(session, request, source, data, hash, csvState);
@@ -246,7 +301,16 @@ export class DataImporter {
     }
 
     /** Imports one CSV file on this thread; returns its dataset's writer, or undefined when the file was skipped. */
-    protected async importCsvSource(session: ImportSession, request: ImportRequest, source: SourceFile, data: Buffer, hash: string,
+    /** Whether a file is read and parsed in pieces: a plain (not zipped) file above two pieces, when parse workers are on. */
+    protected streamable(source: SourceFile): boolean {
+        return !source.entryName && source.size > 2 * streamChunkBytes() && process.env.BACKTESTR_IMPORT_WORKERS !== '0';
+    }
+
+    /**
+     * Imports one CSV file on this thread, or (`hash` undefined: `data` is only the file's head) streams it through
+     * the parse workers; returns its dataset's writer.
+     */
+    protected async importCsvSource(session: ImportSession, request: ImportRequest, source: SourceFile, data: Buffer, hash: string | undefined,
         state: CsvState): Promise<DatasetWriter | undefined> {
         const { csv, id, implied } = this.csvOptions(request, source, data);
         if (state.presetId && id && state.presetId !== id && !request.presetId) {
@@ -256,6 +320,10 @@ export class DataImporter {
         state.csv = csv;
         const instrument = await this.resolveInstrument(request, implied, source);
         const writer = await session.writer(instrument, csv.kind, csv.barTimeframe ?? '', csv.kind === 'bars' ? (id === 'histdata-m1' ? 'bid' : 'trade') : 'trade');
+        if (hash === undefined) {
+            await this.importCsvStreamed(session, source, csv, writer);
+            return writer;
+        }
         const previous = await session.alreadyImported(instrument, csv.kind, hash);
         if (previous !== undefined) {
             session.endFile(source.label, hash, source.size, `skipped: already imported by import #${previous}`);
@@ -273,6 +341,133 @@ export class DataImporter {
     }
 
     /**
+     * A large CSV file in pieces of whole lines: this thread reads piece k+1 and hashes it while the parse workers
+     * parse the next pieces and it appends piece k, so memory holds a few pieces, never the file. A piece parsed from a
+     * fresh state joins the previous one exactly (DatasetWriter.canJoin); when it cannot (a row at the border out of
+     * order or a bar at the same time), this thread parses that piece again in sequence. Line numbers, byte offsets,
+     * the format probe and the all-rows-failed check are those of the whole file.
+     */
+    protected async importCsvStreamed(session: ImportSession, source: SourceFile, csv: CsvFormatOptions, writer: DatasetWriter): Promise<void> {
+        const label = source.label;
+        const fileName = source.entryName ?? source.path;
+        const sameSize = await this.db.scalar('SELECT count(*) FROM import_files WHERE instrument_id = $1 AND kind = $2 AND bytes = $3',
+            [writer.instrument.id, writer.kind, source.size]);
+        if (Number(sameSize) > 0) {
+            const known = hashFile(source.path);
+            const previous = await session.alreadyImported(writer.instrument, writer.kind, known);
+            if (previous !== undefined) {
+                session.endFile(label, known, source.size, `skipped: already imported by import #${previous}`);
+                session.warnings.push(`${label} skipped: already imported by import #${previous}`);
+                return;
+            }
+        }
+        const pool = Array.from({ length: CsvParseWorker.poolSize }, (_, i) => CsvParseWorker.get(i));
+        const chunkBytes = streamChunkBytes();
+        const hash = crypto.createHash('sha1');
+        const fd = fs.openSync(source.path, 'r');
+        const fileSize = fs.fstatSync(fd).size;
+        let filePos = 0;
+        let carry = Buffer.alloc(0);
+        let eof = false;
+        let submitted = 0;
+        let nextOffset = 0;
+        /** The next piece: whole lines in a buffer of its own (transferred to a worker). */
+        const readPiece = (): Buffer => {
+            let buf = Buffer.allocUnsafeSlow(carry.length + chunkBytes);
+            carry.copy(buf, 0);
+            let filled = carry.length;
+            for (;;) {
+                const n = fs.readSync(fd, buf, filled, buf.length - filled, filePos);
+                filePos += n;
+                filled += n;
+                if (n === 0 || filePos >= fileSize) {
+                    eof = true;
+                    carry = Buffer.alloc(0);
+                    return buf.subarray(0, filled);
+                }
+                if (filled < buf.length) {
+                    continue;
+                }
+                const cut = buf.lastIndexOf(10, filled - 1);
+                if (cut >= 0) {
+                    carry = Buffer.from(buf.subarray(cut + 1, filled));
+                    return buf.subarray(0, cut + 1);
+                }
+                // One line longer than a piece: grow the piece.
+                const bigger = Buffer.allocUnsafeSlow(buf.length * 2);
+                buf.copy(bigger, 0, 0, filled);
+                buf = bigger;
+            }
+        };
+        const pending: { result: Promise<ParseResult>; offset: number; length: number; first: boolean; last: boolean }[] = [];
+        const submit = (): void => {
+            while (!eof && pending.length < pool.length + 1) {
+                const piece = readPiece();
+                hash.update(piece);
+                const first = submitted === 0;
+                // Read before the transfer detaches the piece's buffer.
+                const length = piece.length;
+                const result = pool[submitted++ % pool.length].parse({
+                    path: source.path, format: csv, instrument: writer.instrument, kind: writer.kind, timeframe: writer.timeframe, side: writer.side,
+                    stored: writer.stored.toArray(), options: writer.options, chunk: { data: piece, first, last: eof, label, fileName }
+                }, [piece.buffer as ArrayBuffer]);
+                result.catch(() => undefined);
+                pending.push({ result, offset: nextOffset, length, first, last: eof });
+                nextOffset += length;
+            }
+        };
+        const importer = new CsvImporter(session, csv, writer);
+        let lineBase = 0, dataRows = 0, parseFailures = 0;
+        let firstFailure: { line: number; text: string } | undefined;
+        try {
+            submit();
+            while (pending.length > 0) {
+                const piece = pending.shift()!;
+                submit();
+                const result = await piece.result;
+                this.streamStats.pieces++;
+                if (result.error) {
+                    throw workerError(result.error);
+                }
+                const parsed = result.chunk!;
+                let stats: ChunkStats;
+                if (writer.canJoin(parsed.headMin)) {
+                    const count = result.count!;
+                    writer.joinFirstRow(result.columns!, count);
+                    writer.takeParsed(result.columns!, { count, first: result.first!, last: result.last!, repeats: result.repeats!, needsResort: result.needsResort! });
+                    if (count > 0) {
+                        writer.resume(parsed.end);
+                    }
+                    const q = result.quarantine!;
+                    for (let i = 0; i < q.line.length; i++) {
+                        session.quarantine(writer, label, lineBase + q.line[i], piece.offset + q.offset[i], q.raw[i], q.reason[i], q.time[i] ?? NaN);
+                    }
+                    stats = parsed.stats;
+                } else {
+                    this.streamStats.reparsed++;
+                    const data = Buffer.from(parsed.data.buffer, parsed.data.byteOffset, parsed.data.byteLength);
+                    stats = await importer.importChunk(label, fileName, data, { first: piece.first, last: piece.last, lineBase, offsetBase: piece.offset });
+                }
+                if (!firstFailure && stats.firstFailure) {
+                    firstFailure = { line: lineBase + stats.firstFailure.line, text: stats.firstFailure.text };
+                }
+                lineBase += stats.lines;
+                dataRows += stats.dataRows;
+                parseFailures += stats.parseFailures;
+                session.progress(piece.offset + piece.length);
+                session.checkCancelled();
+            }
+        } catch (error) {
+            pool.forEach(p => p.abandon());
+            throw error;
+        } finally {
+            fs.closeSync(fd);
+        }
+        importer.checkNotAllFailed(label, { dataRows, parseFailures, firstFailure });
+        session.endFile(label, hash.digest('hex'), source.size);
+    }
+
+    /**
      * The remaining CSV files of an import: a worker loads and parses file k+1 (same validation) while
      * this thread appends file k. Files of another instrument, a changed format, or a time range that
      * overlaps an earlier file fall back to the same-thread path, so results are identical.
@@ -283,7 +478,7 @@ export class DataImporter {
         try {
             const jobs: Promise<ParseResult>[] = [];
             const submit = (j: number): void => {
-                if (j < rest.length && !jobs[j]) {
+                if (j < rest.length && !jobs[j] && !this.streamable(rest[j])) {
                     jobs[j] = pool[j % pool.length].parse({
                         path: rest[j].path, entryName: rest[j].entryName, format: csv, instrument: writer.instrument, kind: writer.kind,
                         timeframe: writer.timeframe, side: writer.side, stored: writer.stored.toArray(), options: writer.options
@@ -299,13 +494,13 @@ export class DataImporter {
                 const source = rest[j];
                 submit(j + ahead);
                 session.startFile(source.label);
+                if (this.streamable(source)) {
+                    await this.importCsvSource(session, request, source, readHead(source.path), undefined, state);
+                    continue;
+                }
                 const result = await jobs[j];
                 if (result.error) {
-                    throw DatasetErrors.FormatMismatch.is(result.error as object) || result.error.code === DatasetErrors.FormatMismatch.code
-                        ? DatasetErrors.FormatMismatch((result.error.data as { file: string }).file, (result.error.data as { reason: string }).reason)
-                        : result.error.code === DatasetErrors.CorruptFile.code
-                            ? DatasetErrors.CorruptFile((result.error.data as { file: string }).file, (result.error.data as { reason: string }).reason)
-                            : new Error(result.error.message);
+                    throw workerError(result.error);
                 }
                 const name = source.entryName ?? source.path;
                 if (!request.csv && !request.presetId) {

@@ -107,6 +107,14 @@ export interface ParsedColumns {
     readonly flags: Int32Array;
 }
 
+export interface WriterState {
+    readonly prevTime: number;
+    readonly prevA: number;
+    readonly prevB: number;
+    readonly prevC: number;
+    readonly prevD: number;
+}
+
 export interface ParsedStats {
     readonly count: number;
     readonly first: number;
@@ -140,6 +148,8 @@ export class DatasetWriter {
     fileLast = -Infinity;
     touchedInFile = false;
 
+    /** Earliest time of the rows of this file up to its first accepted one (for joining pieces parsed apart). */
+    headMin = Infinity;
     protected prevTime = -Infinity;
     protected prevA = NaN;
     protected prevB = NaN;
@@ -167,6 +177,7 @@ export class DatasetWriter {
         this.fileFirst = Infinity;
         this.fileLast = -Infinity;
         this.touchedInFile = false;
+        this.headMin = Infinity;
         // Each file is checked for order on its own; files out of order with each other are re-sorted.
         this.prevTime = -Infinity;
         this.prevA = this.prevB = this.prevC = this.prevD = NaN;
@@ -176,6 +187,9 @@ export class DatasetWriter {
     protected checkTime(t: number): string {
         if (t !== t) {
             return 'unparseable time';
+        }
+        if (this.fileRows === 0 && t < this.headMin) {
+            this.headMin = t;
         }
         if (t < this.prevTime) {
             if (this.prevTime - t > this.options.outOfOrderToleranceUs) {
@@ -330,6 +344,42 @@ export class DatasetWriter {
             this.fileFirst = Math.min(this.fileFirst, stats.first);
             this.fileLast = Math.max(this.fileLast, stats.last);
             this.touchedInFile = true;
+        }
+    }
+
+    /** What validation of the next row depends on: the previous accepted row. */
+    get state(): WriterState {
+        return { prevTime: this.prevTime, prevA: this.prevA, prevB: this.prevB, prevC: this.prevC, prevD: this.prevD };
+    }
+
+    /** Continues after rows validated elsewhere (a piece of this file parsed by a worker). */
+    resume(state: WriterState): void {
+        ({ prevTime: this.prevTime, prevA: this.prevA, prevB: this.prevB, prevC: this.prevC, prevD: this.prevD } = state);
+    }
+
+    /**
+     * Whether the accepted rows of a piece parsed on its own (from a fresh state) are exactly what validating it
+     * after this writer's rows gives, once `joinFirstRow` has run. True when every row up to the piece's first accepted
+     * one is later than the previous accepted row, or, for ticks kept as repeats, at the same time.
+     */
+    canJoin(headMin: number): boolean {
+        if (headMin === Infinity || headMin > this.prevTime) {
+            return true;
+        }
+        return headMin === this.prevTime && this.kind !== 'bars' && this.options.duplicates === 'keep';
+    }
+
+    /** Flags the first accepted row of a joined piece as a repeat when it repeats this writer's last row. */
+    joinFirstRow(columns: ParsedColumns, count: number): void {
+        if (count === 0 || columns.time[0] !== this.prevTime) {
+            return;
+        }
+        const repeat = this.kind === 'trades'
+            ? columns.a[0] === this.prevA && sameSize(columns.b[0], this.prevB) && columns.flags[0] === this.prevC
+            : columns.a[0] === this.prevA && columns.b[0] === this.prevB && sameSize(columns.c[0], this.prevC) && sameSize(columns.d[0], this.prevD);
+        if (repeat) {
+            columns.flags[0] |= TickFlags.REPEAT;
+            this.repeats++;
         }
     }
 
