@@ -104,6 +104,41 @@ describe('Chart view and walkback replay in Chromium', function () {
         expect(rows).to.deep.equal(engine[0].completed.slice(-count));
     });
 
+    it('mirrors the crosshair at the same instant in every panel, and links zoom/scroll on request', async () => {
+        const box = await page.locator('[data-testid="chart-grid"] .backtestr-chart-canvas').first().boundingBox();
+        if (!box) {
+            throw new Error('panel 0 has no box');
+        }
+        await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.4);
+        await page.waitForFunction(() => /** @type {any} */ (window).__backtestrCharts.sync().crosshair[1] !== undefined, undefined, { timeout: 10000 });
+        const { crosshair } = await page.evaluate(() => /** @type {any} */ (window).__backtestrCharts.sync());
+        // the 1m bar under the pointer lies inside the 5m, 15m, 1H, 4H and 1D bars the other panels show
+        const minutes = [1, 5, 15, 60, 240, 1440];
+        for (let i = 1; i < 6; i++) {
+            expect(crosshair[i], `panel ${i}`).to.be.a('number');
+            expect(crosshair[i] % (minutes[i] * 60e6), `panel ${i} bar start`).to.equal(0);
+        }
+        for (let i = 2; i < 6; i++) {
+            expect(crosshair[i], `panel ${i} starts before the 5m bar`).to.be.at.most(crosshair[1]);
+            expect(crosshair[i] + minutes[i] * 60e6, `panel ${i} ends after the 5m bar`).to.be.at.least(crosshair[1] + 5 * 60e6);
+        }
+        await page.mouse.move(5, 5);
+
+        const before = /** @type {{ ranges: { from: number, to: number }[] }} */ (await page.evaluate(() => /** @type {any} */ (window).__backtestrCharts.sync()));
+        await page.evaluate(() => /** @type {any} */ (window).__backtestrCharts.scrollBack(0, 30));
+        await page.waitForTimeout(300);
+        const unlinked = /** @type {{ ranges: { from: number, to: number }[] }} */ (await page.evaluate(() => /** @type {any} */ (window).__backtestrCharts.sync()));
+        expect(unlinked.ranges[0].to).to.be.lessThan(before.ranges[0].to);
+        expect(unlinked.ranges[2]).to.deep.equal(before.ranges[2]);
+        await page.locator('[data-testid="chart-link"]').check();
+        await page.evaluate(() => /** @type {any} */ (window).__backtestrCharts.scrollBack(0, 30));
+        await page.waitForFunction(() => {
+            const r = /** @type {any} */ (window).__backtestrCharts.sync().ranges;
+            return r[2] && Math.abs(r[2].to - r[0].to) < 15 * 60 && Math.abs(r[2].from - r[0].from) < 15 * 60;
+        }, undefined, { timeout: 10000 });
+        await page.locator('[data-testid="chart-link"]').uncheck();
+    });
+
     it('shows the same state at a tick reached stepping back and stepping forward', async () => {
         const k = tickIndexAt(ticks, Date.UTC(2013, 9, 10, 14, 0, 0) * 1000) + 1;
         /** @param {PanelSnapshot} p */

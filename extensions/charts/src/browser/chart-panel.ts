@@ -71,6 +71,8 @@ export class ChartPanel implements Disposable {
     protected bars: ChartBarColumns | undefined;
     protected partial: PanelBar | undefined;
     protected cursorTime: number | undefined;
+    /** Bar time (microseconds) where another panel last placed this panel's crosshair. */
+    crosshairBarTime: number | undefined;
     protected colors: ChartColors;
     protected readonly toDispose = new DisposableCollection();
 
@@ -166,6 +168,12 @@ export class ChartPanel implements Disposable {
         if (this.bars) {
             this.render(false);
         }
+    }
+
+    /** The visible time range in seconds, or undefined before data. */
+    visibleTimeRange(): { from: number; to: number } | undefined {
+        const r = this.chart?.timeScale().getVisibleRange();
+        return r ? { from: Number(r.from), to: Number(r.to) } : undefined;
     }
 
     /** Scrolls `bars` bars back in time (as a user dragging the chart to the right). */
@@ -397,6 +405,7 @@ export class ChartPanel implements Disposable {
         if (!this.chart || !this.candles || !this.bars) {
             return;
         }
+        this.crosshairBarTime = time === undefined ? undefined : this.barTimeOf(time);
         if (time === undefined) {
             this.chart.clearCrosshairPosition();
             return;

@@ -50,6 +50,8 @@ export interface ChartsTestHook {
     decisions(): string[];
     openRun(runId: string, time?: number): Promise<void>;
     scrollBack(panel: number, bars: number): void;
+    /** Per panel: where another panel's crosshair was mirrored (bar time, microseconds) and the visible time range (seconds). */
+    sync(): { crosshair: (number | undefined)[]; ranges: ({ from: number; to: number } | undefined)[] };
     /** Switches Theia's colour theme (`dark`, `light`) and reports the colours the panels draw with. */
     setTheme(id: string): void;
     colors(): { editorBackground: string; panels: (string | undefined)[] };
@@ -702,6 +704,7 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
             decisions: () => Array.from(this.decisionNode.children, c => c.textContent ?? ''),
             openRun: (runId, time) => this.openRun(runId, time),
             scrollBack: (panel, bars) => this.panels[panel]?.scrollBack(bars),
+            sync: () => ({ crosshair: this.panels.map(p => p.crosshairBarTime), ranges: this.panels.map(p => p.visibleTimeRange()) }),
             setTheme: id => this.themes.setCurrentTheme(id, false),
             colors: () => ({ editorBackground: readChartColors(this.node).background, panels: this.panels.map(p => p.background()) })
         };
