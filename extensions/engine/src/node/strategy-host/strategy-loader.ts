@@ -12,6 +12,7 @@ import * as path from 'path';
 import Module = require('module');
 import { isStrategyDefinition, ParamSpec, StrategyDefinition } from '@backtestr/plugins-sdk';
 import { StrategyRunError } from './strategy-run-protocol';
+import { loadPythonStrategy, PythonStrategyOptions } from './python/python-strategy';
 
 export interface LoadedStrategy {
     readonly definition: StrategyDefinition<Record<string, ParamSpec>>;
@@ -23,14 +24,20 @@ interface CompilingModule extends Module {
     _compile(code: string, filename: string): void;
 }
 
-/** Compiles and evaluates `file`; throws StrategyRunError('load' | 'invalid') with a message a user can act on. */
-export function loadStrategy(file: string): LoadedStrategy {
+/**
+ * Compiles and evaluates `file`; throws StrategyRunError('load' | 'invalid') with a message a user can act on.
+ * A `.py` file runs in a Python child process (python/python-strategy.ts; `options.python` picks the interpreter).
+ */
+export function loadStrategy(file: string, options: PythonStrategyOptions = {}): LoadedStrategy {
     const absolute = path.resolve(file);
     let source: string;
     try {
         source = fs.readFileSync(absolute, 'utf8');
     } catch (error) {
         throw new StrategyRunError('load', `Cannot read the strategy file ${absolute}: ${(error as Error).message}`);
+    }
+    if (absolute.endsWith('.py')) {
+        return { definition: loadPythonStrategy(absolute, options), file: absolute, sourceHash: crypto.createHash('sha256').update(source).digest('hex') };
     }
     let code: string;
     try {
