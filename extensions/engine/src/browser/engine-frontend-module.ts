@@ -3,6 +3,7 @@ import { bindViewContribution, FrontendApplicationContribution, WidgetFactory } 
 import { ServiceConnectionProvider } from '@theia/core/lib/browser/messaging/service-connection-provider';
 import { ENGINE_SERVICE_PATH, EngineService } from '../common/engine-protocol';
 import { EngineViewContribution } from './engine-view-contribution';
+import { RunConfigWidget } from './run-config-widget';
 import { RunsWidget } from './runs-widget';
 import '../../src/browser/style/engine.css';
 
@@ -14,6 +15,11 @@ export default new ContainerModule(bind => {
     bind(WidgetFactory).toDynamicValue(ctx => ({
         id: RunsWidget.ID,
         createWidget: () => ctx.container.get(RunsWidget)
+    })).inSingletonScope();
+    bind(RunConfigWidget).toSelf().inSingletonScope();
+    bind(WidgetFactory).toDynamicValue(ctx => ({
+        id: RunConfigWidget.ID,
+        createWidget: () => ctx.container.get(RunConfigWidget)
     })).inSingletonScope();
     bindViewContribution(bind, EngineViewContribution);
     bind(FrontendApplicationContribution).toService(EngineViewContribution);

@@ -2,9 +2,17 @@ import * as React from '@theia/core/shared/react';
 import { inject, injectable, postConstruct } from '@theia/core/shared/inversify';
 import { ReactWidget } from '@theia/core/lib/browser/widgets/react-widget';
 import { codicon } from '@theia/core/lib/browser/widgets/widget';
-import { EngineInfo, EngineService } from '../common/engine-protocol';
+import { CommandService } from '@theia/core/lib/common/command';
+import { RunRecord } from '@backtestr/data-import';
+import { ActiveRun, EngineInfo, EngineService } from '../common/engine-protocol';
 
-/** The Runs view: the native engine's state and the backtests of this workspace. */
+const POLL_ACTIVE_MS = 500;
+
+const money = (x: number | undefined): string => x === undefined ? '–' : x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const pct = (x: number | undefined, digits = 2): string => x === undefined ? '–' : `${x.toFixed(digits)} %`;
+const when = (micros: number): string => new Date(micros / 1000).toISOString().replace('T', ' ').slice(0, 16);
+
+/** The Runs view: the native engine's state, runs in progress (with pause, resume, cancel) and the stored runs with their headline figures. */
 @injectable()
 export class RunsWidget extends ReactWidget {
 
@@ -14,8 +22,14 @@ export class RunsWidget extends ReactWidget {
     @inject(EngineService)
     protected readonly engineService: EngineService;
 
+    @inject(CommandService)
+    protected readonly commands: CommandService;
+
     protected info: EngineInfo | undefined;
     protected loadError: string | undefined;
+    protected runs: RunRecord[] = [];
+    protected active: ActiveRun[] = [];
+    protected timer: ReturnType<typeof setTimeout> | undefined;
 
     @postConstruct()
     protected init(): void {
@@ -25,18 +39,34 @@ export class RunsWidget extends ReactWidget {
         this.title.iconClass = codicon('run-all');
         this.title.closable = true;
         this.addClass('backtestr-runs');
+        this.toDispose.push({ dispose: () => clearTimeout(this.timer) });
         this.update();
         this.refresh();
     }
 
+    /** Reloads the engine state and the runs; polls while runs are in progress. */
     async refresh(): Promise<void> {
+        clearTimeout(this.timer);
         try {
-            this.info = await this.engineService.getEngineInfo();
+            this.info ??= await this.engineService.getEngineInfo();
+            [this.active, this.runs] = await Promise.all([this.engineService.getActiveRuns(), this.engineService.listRuns()]);
             this.loadError = undefined;
         } catch (error) {
             this.loadError = error instanceof Error ? error.message : String(error);
         }
         this.update();
+        if (this.active.length > 0 && !this.isDisposed) {
+            this.timer = setTimeout(() => this.refresh(), POLL_ACTIVE_MS);
+        }
+    }
+
+    protected async act(action: () => Promise<void>): Promise<void> {
+        try {
+            await action();
+        } catch (error) {
+            this.loadError = error instanceof Error ? error.message : String(error);
+        }
+        await this.refresh();
     }
 
     protected render(): React.ReactNode {
@@ -45,11 +75,58 @@ export class RunsWidget extends ReactWidget {
                 <div className='backtestr-view-heading'>Engine</div>
                 {this.renderEngine()}
             </div>
+            {this.active.length > 0 && <div className='backtestr-view-section'>
+                <div className='backtestr-view-heading'>Running</div>
+                {this.active.map(a => this.renderActive(a))}
+            </div>}
             <div className='backtestr-view-section'>
-                <div className='backtestr-view-heading'>Runs</div>
-                <div className='backtestr-empty'>No runs in this workspace yet.</div>
+                <div className='backtestr-view-heading'>Runs
+                    <button className='theia-button secondary backtestr-inline-button' onClick={() => this.commands.executeCommand('backtestr.engine.run')}>Run Backtest…</button>
+                </div>
+                {this.renderRuns()}
             </div>
         </div>;
+    }
+
+    protected renderActive(a: ActiveRun): React.ReactNode {
+        const id = a.run.id;
+        return <div key={id} className='backtestr-run-active' data-testid='run-active' data-run-id={id}>
+            <div>{a.run.strategyLabel ?? a.run.strategyId} · {a.run.config.symbol} {a.paused ? '(paused)' : ''}</div>
+            <div className='backtestr-progress'><div className='backtestr-progress-bar' style={{ width: `${a.percent.toFixed(1)}%` }} /></div>
+            <div className='backtestr-muted'>{a.ticks.toLocaleString('en-US')} ticks · {a.time ? when(a.time) : '–'} · {(a.ticks / Math.max(a.elapsedMs, 1) / 1000).toFixed(2)}M ticks/s</div>
+            <div className='backtestr-form-actions'>
+                {a.paused
+                    ? <button className='theia-button secondary' onClick={() => this.act(() => this.engineService.resumeRun(id))}>Resume</button>
+                    : <button className='theia-button secondary' onClick={() => this.act(() => this.engineService.pauseRun(id))}>Pause</button>}
+                <button className='theia-button secondary' onClick={() => this.act(() => this.engineService.cancelRun(id))}>Cancel</button>
+            </div>
+        </div>;
+    }
+
+    protected renderRuns(): React.ReactNode {
+        if (this.runs.length === 0) {
+            return <div className='backtestr-empty'>No runs in this workspace yet: open a strategy and run BackTestr: Run Backtest.</div>;
+        }
+        return <table className='backtestr-table' data-testid='runs-table'>
+            <thead><tr><th>Run</th><th>Status</th><th>Trades</th><th>Net</th><th>Return</th><th>Max DD</th><th /></tr></thead>
+            <tbody>{this.runs.map(r => <tr key={r.id} data-testid='run-row' data-run-id={r.id} data-status={r.status}
+                title={r.message ?? `${r.strategyId} ${JSON.stringify(r.config.params)} · ${r.config.symbol} ${r.config.kind} · engine ${r.engineVersion}`}>
+                <td><div>{r.strategyLabel ?? r.strategyId}</div><div className='backtestr-muted'>{r.config.symbol} · {when(r.createdAt)}</div></td>
+                <td className={r.status === 'failed' ? 'backtestr-error' : ''}>{r.status}</td>
+                <td data-testid='run-trades'>{r.headline?.trades ?? '–'}</td>
+                <td data-testid='run-net'>{money(r.headline?.netProfit)}</td>
+                <td>{pct(r.headline?.totalReturnPercent, 3)}</td>
+                <td>{pct(r.headline?.maxDrawdownPercent, 3)}</td>
+                <td className='backtestr-row-actions'>
+                    <button className='theia-button secondary' title='Open in the Analysis view' disabled={r.status !== 'finished'}
+                        onClick={() => this.commands.executeCommand('backtestr.analysis.openRun', { runId: r.id })}>Analyse</button>
+                    <button className='theia-button secondary' title='Replay the run on the charts' disabled={r.status !== 'finished'}
+                        onClick={() => this.commands.executeCommand('backtestr.charts.openReplay', { runId: r.id })}>Replay</button>
+                    <button className='theia-button secondary' title='Delete the run and its results'
+                        onClick={() => this.act(() => this.engineService.deleteRun(r.id))}>Delete</button>
+                </td>
+            </tr>)}</tbody>
+        </table>;
     }
 
     protected renderEngine(): React.ReactNode {

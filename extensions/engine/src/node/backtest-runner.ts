@@ -10,7 +10,7 @@ import { flattenMetrics, runHeadline, runStatistics } from '@backtestr/analysis'
 import { BacktestData, BacktestDataset, DatasetKind, RunConfig, RunModels, RunOutput, RunRecord, RunStore, UnixMicros } from '@backtestr/data-import';
 import { ParamInput, TickBatch } from '@backtestr/plugins-sdk';
 import { ExecutionEngine } from './execution-engine';
-import { StrategyRunError, StrategyRunProgress, StrategyRunResult } from './strategy-host/strategy-run-protocol';
+import { RunControl, StrategyRunError, StrategyRunProgress, StrategyRunResult } from './strategy-host/strategy-run-protocol';
 import { runStrategy } from './strategy-host/strategy-runner';
 
 export interface BacktestRequest {
@@ -33,6 +33,7 @@ export interface BacktestRequest {
     readonly timeoutMs?: number;
     readonly stallTimeoutMs?: number;
     readonly signal?: AbortSignal;
+    readonly control?: RunControl;
     /** Called once the run is recorded, before its first tick. */
     onStart?(run: RunRecord): void;
     onProgress?(run: RunRecord, progress: StrategyRunProgress): void;
@@ -98,7 +99,9 @@ export async function runBacktest(request: BacktestRequest, services: BacktestSe
         id: newRunId(), createdAt, status: 'running', strategyId: '?', sourceHash: '', engineVersion: services.engineVersion,
         instrumentId: instrument.id,
         config: {
-            strategyFile: request.file, symbol: `${instrument.symbol}@${instrument.venue}`, kind: dataset.kind, from: request.from, to: request.to,
+            strategyFile: request.file, symbol: `${instrument.symbol}@${instrument.venue}`, kind: dataset.kind,
+            // The effective range: what was asked, within the dataset.
+            from: Math.max(request.from ?? dataset.firstTime, dataset.firstTime), to: Math.min(request.to ?? dataset.lastTime + 1, dataset.lastTime + 1),
             params: {}, timeframes: [], priceSource, session: request.session ?? '00:00 UTC', models, seed,
             tickSize: instrument.tickSize, multiplier: instrument.multiplier
         } as RunConfig
@@ -109,7 +112,7 @@ export async function runBacktest(request: BacktestRequest, services: BacktestSe
     try {
         const result = await runStrategy({
             file: request.file, params: request.params, source: runTicks(services.data, target, request.from, request.to),
-            priceSource, session: request.session, timeoutMs: request.timeoutMs, stallTimeoutMs: request.stallTimeoutMs, signal: request.signal,
+            priceSource, session: request.session, timeoutMs: request.timeoutMs, stallTimeoutMs: request.stallTimeoutMs, signal: request.signal, control: request.control,
             instrument: { symbol: instrument.symbol, tickSize: instrument.tickSize, lotSize: instrument.lotSize, multiplier: instrument.multiplier },
             execution: {
                 fill: models.fill, limitFill: models.limitFill, initialCash: models.initialCash, commission: models.commission,

@@ -1,6 +1,27 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { ILogger } from '@theia/core/lib/common/logger';
-import { inject, injectable, named } from '@theia/core/shared/inversify';
-import { EngineInfo, EngineService } from '../common/engine-protocol';
+import { FileUri } from '@theia/core/lib/common/file-uri';
+import { inject, injectable, named, optional } from '@theia/core/shared/inversify';
+import { WorkspaceServer } from '@theia/workspace/lib/common';
+import { RunProgressFeed } from '@backtestr/analysis';
+import { BacktestData, RunRecord, RunStore } from '@backtestr/data-import';
+import { ActiveRun, EngineErrors, EngineInfo, EngineService, RunRequest, StrategyDescription } from '../common/engine-protocol';
+import { runBacktest } from './backtest-runner';
+import { ENGINE_VERSION } from './engine-version';
+import { RunControl, StrategyRunError } from './strategy-host/strategy-run-protocol';
+import { runStrategy } from './strategy-host/strategy-runner';
+
+const STRATEGY_FILE = /\.(ts|js|py)$/;
+
+interface Active {
+    run: RunRecord;
+    ticks: number;
+    time?: number;
+    started: number;
+    abort: AbortController;
+    control: RunControl;
+}
 
 @injectable()
 export class EngineServiceImpl implements EngineService {
@@ -8,7 +29,20 @@ export class EngineServiceImpl implements EngineService {
     @inject(ILogger) @named('engine:EngineServiceImpl')
     protected readonly logger: ILogger;
 
+    @inject(RunStore)
+    protected readonly runStore: RunStore;
+
+    @inject(BacktestData)
+    protected readonly data: BacktestData;
+
+    @inject(WorkspaceServer) @optional()
+    protected readonly workspaceServer?: WorkspaceServer;
+
+    @inject(RunProgressFeed) @optional()
+    protected readonly progressFeed?: RunProgressFeed;
+
     protected info: EngineInfo | undefined;
+    protected readonly active = new Map<string, Active>();
 
     async getEngineInfo(): Promise<EngineInfo> {
         if (!this.info) {
@@ -22,12 +56,130 @@ export class EngineServiceImpl implements EngineService {
         try {
             const { MtfEngine } = require('./mtf-engine') as typeof import('./mtf-engine');
             const engine = new MtfEngine();
-            const { version } = require('@backtestr/native/package.json') as { version: string };
-            return { nativeVersion: version, defaultTimeframes: engine.timeframes };
+            return { nativeVersion: ENGINE_VERSION, defaultTimeframes: engine.timeframes };
         } catch (error) {
             const reason = error instanceof Error ? error.message : String(error);
             this.logger.error(`Native engine failed to load: ${reason}`);
             return { nativeError: reason, defaultTimeframes: [] };
         }
+    }
+
+    protected async workspaceRoot(): Promise<string | undefined> {
+        const uri = await this.workspaceServer?.getMostRecentlyUsedWorkspace();
+        if (!uri) {
+            return process.env.BACKTESTR_WORKSPACE;
+        }
+        const p = FileUri.fsPath(uri);
+        return fs.existsSync(p) && fs.statSync(p).isFile() ? path.dirname(p) : p;
+    }
+
+    async listStrategyFiles(): Promise<string[]> {
+        const root = await this.workspaceRoot();
+        const dir = root && path.join(root, 'strategies');
+        if (!dir || !fs.existsSync(dir)) {
+            return [];
+        }
+        return fs.readdirSync(dir).filter(f => STRATEGY_FILE.test(f) && !f.endsWith('.d.ts')).sort()
+            .map(f => FileUri.create(path.join(dir, f)).toString());
+    }
+
+    async describeStrategy(uri: string): Promise<StrategyDescription> {
+        try {
+            // Loading runs the user's module: do it in a strategy worker, over no ticks.
+            const result = await runStrategy({ file: FileUri.fsPath(uri), source: [], timeoutMs: 30_000, stallTimeoutMs: 10_000 });
+            const s = result.strategy;
+            return { uri, id: s.id, label: s.label, params: s.paramSpecs, timeframes: s.timeframes, subscribe: s.subscribe };
+        } catch (error) {
+            return { uri, error: error instanceof Error ? error.message : String(error) };
+        }
+    }
+
+    async startRun(request: RunRequest): Promise<RunRecord> {
+        const abort = new AbortController();
+        const control = new RunControl();
+        let entry: Active | undefined;
+        return new Promise<RunRecord>((resolve, reject) => {
+            const done = runBacktest({
+                file: FileUri.fsPath(request.strategy), symbol: request.symbol, kind: request.kind, from: request.from, to: request.to,
+                params: request.params, models: request.models, seed: request.seed, priceSource: request.priceSource, session: request.session,
+                signal: abort.signal, control,
+                onStart: run => {
+                    entry = { run, ticks: 0, started: Date.now(), abort, control };
+                    this.active.set(run.id, entry);
+                    this.logger.info(`Run ${run.id} of ${run.strategyId} on ${run.config.symbol} started.`);
+                    this.progressFeed?.runStarted(run);
+                    resolve(run);
+                },
+                onProgress: (run, progress) => {
+                    if (entry) {
+                        entry.ticks = progress.ticks;
+                        entry.time = progress.time;
+                    }
+                    this.progressFeed?.runProgress(run.id, { ticks: progress.ticks, lastTime: progress.time, equity: progress.equity, trades: progress.trades });
+                }
+            }, { data: this.data, runs: this.runStore, engineVersion: ENGINE_VERSION });
+            done.then(outcome => {
+                this.logger.info(`Run ${outcome.run.id} finished: ${outcome.result.ticks} ticks in ${Math.round(outcome.result.elapsedMs)} ms.`);
+                this.progressFeed?.runFinished(outcome.run.id, 'finished');
+            }, error => {
+                const message = error instanceof Error ? error.message : String(error);
+                if (entry) {
+                    this.logger.warn(`Run ${entry.run.id} ended: ${message}`);
+                    this.progressFeed?.runFinished(entry.run.id, error instanceof StrategyRunError && error.kind === 'cancelled' ? 'cancelled' : 'failed');
+                } else {
+                    reject(EngineErrors.RunFailedToStart(message));
+                }
+            }).finally(() => {
+                if (entry) {
+                    this.active.delete(entry.run.id);
+                }
+            });
+        });
+    }
+
+    async listRuns(): Promise<RunRecord[]> {
+        return this.runStore.listRuns();
+    }
+
+    async getActiveRuns(): Promise<ActiveRun[]> {
+        return [...this.active.values()].map(a => {
+            const from = a.run.config.from;
+            const to = a.run.config.to;
+            const first = from ?? a.run.firstTime;
+            let percent = 0;
+            if (a.time !== undefined && first !== undefined && to !== undefined && to > first) {
+                percent = Math.max(0, Math.min(100, (a.time - first) / (to - first) * 100));
+            }
+            return { run: a.run, ticks: a.ticks, time: a.time, percent, paused: a.control.paused, elapsedMs: Date.now() - a.started };
+        });
+    }
+
+    protected entry(id: string): Active {
+        const a = this.active.get(id);
+        if (!a) {
+            throw EngineErrors.NoSuchRun(id);
+        }
+        return a;
+    }
+
+    async pauseRun(id: string): Promise<void> {
+        this.entry(id).control.pause();
+    }
+
+    async resumeRun(id: string): Promise<void> {
+        this.entry(id).control.resume();
+    }
+
+    async cancelRun(id: string): Promise<void> {
+        const a = this.entry(id);
+        a.control.resume();
+        a.abort.abort();
+    }
+
+    async deleteRun(id: string): Promise<void> {
+        if (this.active.has(id)) {
+            await this.cancelRun(id);
+        }
+        await this.runStore.deleteRun(id);
     }
 }

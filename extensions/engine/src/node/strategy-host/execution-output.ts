@@ -37,8 +37,8 @@ export function eventColumns(events: readonly OrderEvent[]): RunEventColumns {
     return out;
 }
 
-export function tradeColumns(engine: ExecutionEngine): RunTradeColumns {
-    const trades = engine.trades();
+export function tradeColumns(engine: ExecutionEngine, from = 0): RunTradeColumns {
+    const trades = engine.trades(from);
     const n = trades.length;
     const col = (): Float64Array => new Float64Array(n);
     const out = {

@@ -27,8 +27,9 @@ export class GrowingColumns {
         this.length++;
     }
 
-    columns(): Float64Array[] {
-        return this.data.map(c => c.slice(0, this.length));
+    /** Copies of rows [from, length). */
+    columns(from = 0): Float64Array[] {
+        return this.data.map(c => c.slice(from, this.length));
     }
 }
 

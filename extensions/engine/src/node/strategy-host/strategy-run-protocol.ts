@@ -4,7 +4,7 @@
 // *****************************************************************************
 
 import { RunEquityColumns, RunEventColumns, RunOrderColumns, RunTradeColumns } from '@backtestr/data-import';
-import { ParamInput, TickSource } from '@backtestr/plugins-sdk';
+import { ParamInput, ParamSpec, TickSource } from '@backtestr/plugins-sdk';
 import { ExecutionOptions } from '../execution-engine';
 
 /** The run's instrument as the strategy sees it (`ctx.instrument`); its grid is the engine's order grid. */
@@ -44,14 +44,50 @@ export interface StrategyRunOptions extends StrategyEngineOptions {
     /** Called after each batch the worker has processed. */
     onProgress?(progress: StrategyRunProgress): void;
     signal?: AbortSignal;
+    /** Pause/resume; the stall timeout does not count while paused. */
+    control?: RunControl;
 }
 
-export interface StrategyRunProgress {
+/** What a run produced since the previous progress report: equity samples and closed trades. */
+export interface ProgressDelta {
+    readonly equity: RunEquityColumns;
+    readonly trades?: RunTradeColumns;
+}
+
+export interface StrategyRunProgress extends ProgressDelta {
     readonly ticks: number;
     readonly batches: number;
     /** Engine clock (UTC microseconds) after the batch. */
     readonly time: number;
     readonly elapsedMs: number;
+}
+
+/** Pause and resume of a run: the runner stops feeding batches while paused (the batch in the worker finishes). */
+export class RunControl {
+    protected pausedWith: Promise<void> | undefined;
+    protected release: (() => void) | undefined;
+
+    get paused(): boolean {
+        return this.pausedWith !== undefined;
+    }
+
+    pause(): void {
+        if (!this.pausedWith) {
+            this.pausedWith = new Promise(resolve => this.release = resolve);
+        }
+    }
+
+    resume(): void {
+        const release = this.release;
+        this.pausedWith = undefined;
+        this.release = undefined;
+        release?.();
+    }
+
+    /** Resolves at once when running, else when resumed. */
+    whenRunning(): Promise<void> {
+        return this.pausedWith ?? Promise.resolve();
+    }
 }
 
 /** A recorded series: columns of (time, value), in record order. */
@@ -72,6 +108,8 @@ export interface StrategyInfo {
     /** SHA-256 of the strategy's source text. */
     readonly sourceHash: string;
     readonly params: Readonly<Record<string, number | boolean | string>>;
+    /** The declared parameters (types, defaults, ranges, labels): what a run form is generated from. */
+    readonly paramSpecs: Readonly<Record<string, ParamSpec>>;
     readonly timeframes: readonly string[];
     readonly subscribe: { readonly barClose: readonly string[]; readonly tick: boolean };
 }
@@ -153,6 +191,6 @@ export interface SerializedError {
 
 export type FromWorker =
     | { readonly type: 'ready'; readonly strategy: StrategyInfo }
-    | { readonly type: 'progress'; readonly ticks: number; readonly batches: number; readonly time: number }
+    | { readonly type: 'progress'; readonly ticks: number; readonly batches: number; readonly time: number; readonly delta: ProgressDelta }
     | { readonly type: 'result'; readonly result: Omit<StrategyRunResult, 'elapsedMs' | 'ticksPerSecond'> }
     | { readonly type: 'error'; readonly error: SerializedError };

@@ -5,6 +5,7 @@
 // terminate a strategy stuck in a loop.
 // *****************************************************************************
 
+import * as fs from 'fs';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { TickBatch, TICK_COLUMNS } from '@backtestr/plugins-sdk';
@@ -32,13 +33,19 @@ export function batchMessage(batch: TickBatch): { message: BatchMessage; transfe
     return { message: message as unknown as BatchMessage, transfer };
 }
 
+/** The worker's script: beside this file, or (when this code is bundled into the app's backend) in the installed package. */
+function workerScript(): string {
+    const local = path.join(__dirname, 'strategy-worker.js');
+    return fs.existsSync(local) ? local : require.resolve('@backtestr/engine/lib/node/strategy-host/strategy-worker.js');
+}
+
 export function runStrategy(options: StrategyRunOptions): Promise<StrategyRunResult> {
     return new Promise<StrategyRunResult>((resolve, reject) => {
         const started = performance.now();
         const status = new SharedArrayBuffer(16);
         const hookWord = new Int32Array(status, 0, 1);
         const hookClock = new BigInt64Array(status, 8, 1);
-        const worker = new Worker(path.join(__dirname, 'strategy-worker.js'));
+        const worker = new Worker(workerScript());
         const timeoutMs = options.timeoutMs ?? 600_000;
         const stallMs = options.stallTimeoutMs ?? 30_000;
         let settled = false;
@@ -69,9 +76,17 @@ export function runStrategy(options: StrategyRunOptions): Promise<StrategyRunRes
             const doing = hook ? `${hook === 'loading' ? 'loading the strategy' : hook} did not return${when} (an infinite loop?)` : 'the run did not finish';
             return new StrategyRunError('timeout', `Strategy '${info?.id ?? path.basename(options.file)}' was terminated: ${doing}; ${why}.`);
         };
+        let pausedMs = 0;
+        let lastTick = performance.now();
         const watchdog = setInterval(() => {
             const now = performance.now();
-            if (now - started > timeoutMs) {
+            if (options.control?.paused && inFlight === 0) {
+                // Paused time counts against neither limit.
+                pausedMs += now - lastTick;
+                lastHeard = now;
+            }
+            lastTick = now;
+            if (now - started - pausedMs > timeoutMs) {
                 finish(stuck(`the run exceeded its time limit of ${timeoutMs / 1000} s`));
             } else if ((inFlight > 0 || waitingForResult || !info) && now - lastHeard > stallMs) {
                 finish(stuck(`no answer for ${stallMs / 1000} s`));
@@ -97,7 +112,9 @@ export function runStrategy(options: StrategyRunOptions): Promise<StrategyRunRes
                 case 'progress':
                     inFlight--;
                     wake?.();
-                    options.onProgress?.({ ticks: message.ticks, batches: message.batches, time: message.time, elapsedMs: performance.now() - started });
+                    options.onProgress?.({
+                        ticks: message.ticks, batches: message.batches, time: message.time, elapsedMs: performance.now() - started, ...message.delta
+                    });
                     break;
                 case 'result': {
                     const elapsedMs = performance.now() - started;
@@ -126,6 +143,13 @@ export function runStrategy(options: StrategyRunOptions): Promise<StrategyRunRes
                     }
                     if (batch.time.length === 0) {
                         continue;
+                    }
+                    if (options.control?.paused) {
+                        await options.control.whenRunning();
+                        lastHeard = performance.now();
+                        if (settled) {
+                            return;
+                        }
                     }
                     const { message, transfer } = batchMessage(batch);
                     if (inFlight === 0) {

@@ -9,10 +9,10 @@ import {
 } from '@backtestr/plugins-sdk';
 import { EXEC_LAYOUT } from '../execution-engine';
 import { MTF_LAYOUT } from '../mtf-engine';
-import { eventColumns, executionOutput, RunExecutionEngine } from './execution-output';
+import { eventColumns, executionOutput, RunExecutionEngine, tradeColumns } from './execution-output';
 import { OrderDesk } from './order-desk';
 import { GrowingColumns, RunRecorder } from './run-recorder';
-import { ExecutionOutput, HOOKS, RunInstrument, StrategyEngineOptions, StrategyInfo, StrategyRunError, StrategyRunResult } from './strategy-run-protocol';
+import { ExecutionOutput, HOOKS, ProgressDelta, RunInstrument, StrategyEngineOptions, StrategyInfo, StrategyRunError, StrategyRunResult } from './strategy-run-protocol';
 import { LoadedStrategy } from './strategy-loader';
 
 type Definition = StrategyDefinition<Record<string, ParamSpec>>;
@@ -137,6 +137,9 @@ export class StrategySession {
     protected eventsSeen = 0;
     protected readonly wantsEvents: boolean;
     protected readonly subscribedSample: boolean;
+    /** Equity samples and closed trades already reported in progress messages. */
+    protected equitySent = 0;
+    protected tradesSent = 0;
 
     constructor(loaded: LoadedStrategy, params: ParamInput, options: StrategyEngineOptions = {},
         protected readonly status: HookStatus = { hook: new Int32Array(1), clock: new Int32Array(2) }) {
@@ -171,6 +174,7 @@ export class StrategySession {
         this.closeCounts = this.closeIndex.map(() => 0);
         this.info = {
             id: this.definition.id, label: this.definition.label, file: loaded.file, sourceHash: loaded.sourceHash, params: values,
+            paramSpecs: JSON.parse(JSON.stringify(this.definition.params)) as Record<string, ParamSpec>,
             timeframes: this.engine.timeframes, subscribe: { barClose: this.closeIndex.map(i => this.engine.timeframes[i]), tick }
         };
     }
@@ -315,6 +319,17 @@ export class StrategySession {
             },
             transfer
         };
+    }
+
+    /** The equity samples and closed trades since the previous call (for live statistics), with the buffers to transfer. */
+    progressDelta(): { delta: ProgressDelta; transfer: ArrayBuffer[] } {
+        const [time, equity, position] = this.equity.columns(this.equitySent);
+        this.equitySent = this.equity.length;
+        const closed = this.ctx.accountSlots()[X.A_TRADES];
+        const trades = closed > this.tradesSent ? tradeColumns(this.engine, this.tradesSent) : undefined;
+        this.tradesSent = closed;
+        const transfer = [time.buffer, equity.buffer, position.buffer, ...trades ? Object.values(trades).map(c => (c as Float64Array).buffer) : []];
+        return { delta: { equity: { time, equity, position }, trades }, transfer: transfer as ArrayBuffer[] };
     }
 
     get batchesProcessed(): number {

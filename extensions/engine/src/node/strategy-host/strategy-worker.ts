@@ -63,7 +63,9 @@ port.on('message', (message: ToWorker) => {
             }
             case 'batch': {
                 session!.processBatch(message);
-                post({ type: 'progress', ticks: session!.engine.ticksProcessed, batches: session!.batchesProcessed, time: session!.state.clock });
+                const { delta, transfer } = session!.progressDelta();
+                post({ type: 'progress', ticks: session!.engine.ticksProcessed, batches: session!.batchesProcessed, time: session!.state.clock, delta },
+                    transfer);
                 break;
             }
             case 'end': {

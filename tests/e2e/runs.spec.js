@@ -1,0 +1,146 @@
+// @ts-check
+// Backtests from the IDE: the run configuration form generated from a strategy's parameters,
+// runs started from it, progress and results in the Runs view; each sample strategy gives the
+// same trades in the IDE as through the CLI on the same real data.
+'use strict';
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { expect } = require('chai');
+const { startWorkbench, launchBrowser, openWorkbench, runCommand, screenshot, repoRoot } = require('./workbench');
+
+const dataImport = path.join(repoRoot, 'extensions', 'data-import', 'lib', 'node');
+const { defaultDataDir, seedSampleWorkspace } = require(path.join(dataImport, 'sample-workspace'));
+const { WorkspaceDatabase, workspaceDatabasePath } = require(path.join(dataImport, 'workspace-database'));
+const { RunStoreImpl } = require(path.join(dataImport, 'run-store-impl'));
+const { main: cli } = require(path.join(repoRoot, 'cli', 'lib', 'backtestr-cli'));
+
+/** Each sample strategy and the dataset it is written for (as the run form lists it). */
+const SAMPLES = [
+    { file: 'sma-cross.ts', symbol: 'EURUSD@histdata', kind: 'bars' },
+    { file: 'sma-cross-1h-filter.ts', symbol: 'SPY@usa', kind: 'trades' },
+    { file: 'opening-range-breakout-spy.ts', symbol: 'SPY@usa', kind: 'trades' },
+    { file: 'rsi-reversion-eurusd.ts', symbol: 'EURUSD@oanda', kind: 'quotes' }
+];
+
+/** @param {string[]} argv */
+async function runCli(argv) {
+    let out = '';
+    let err = '';
+    const sink = (/** @type {(s: string) => void} */ add) => /** @type {NodeJS.WritableStream} */ (/** @type {unknown} */ ({ write: (/** @type {string} */ s) => { add(s); return true; } }));
+    const code = await cli(argv, { out: sink(s => out += s), err: sink(s => err += s) });
+    return { code, out, err };
+}
+
+describe('Backtests from the IDE (Chromium)', function () {
+    this.timeout(600000);
+    /** @type {string} */
+    let root;
+    /** @type {Awaited<ReturnType<typeof startWorkbench>> | undefined} */
+    let server;
+    /** @type {import('playwright-core').Browser | undefined} */
+    let browser;
+    /** @type {import('playwright-core').Page} */
+    let page;
+    /** @type {Error[]} */
+    let pageErrors;
+    /** CLI trades by sample file. @type {Record<string, unknown[]>} */
+    const cliTrades = {};
+
+    before(async function () {
+        const dataDir = defaultDataDir();
+        if (!dataDir || !fs.existsSync(path.join(dataDir, 'eurusd-m1-2017h1'))) {
+            this.skip();
+        }
+        root = fs.mkdtempSync(path.join(os.tmpdir(), 'backtestr-runs-e2e-'));
+        fs.cpSync(path.join(repoRoot, 'sample-workspace', 'strategies'), path.join(root, 'strategies'), { recursive: true });
+        await seedSampleWorkspace(workspaceDatabasePath(root), dataDir);
+        // The same runs through the CLI first (the workbench holds the database file while it runs).
+        for (const s of SAMPLES) {
+            const { code, out, err } = await runCli(['run', path.join(root, 'strategies', s.file), '--workspace', root, '--symbol', s.symbol, '--kind', s.kind, '--json', '--no-save']);
+            expect(err, s.file).to.equal('');
+            expect(code, s.file).to.equal(0);
+            cliTrades[s.file] = JSON.parse(out).trades;
+        }
+        server = await startWorkbench(root);
+        browser = await launchBrowser();
+        ({ page, pageErrors } = await openWorkbench(browser, server.url));
+        await page.locator('[data-testid="welcome-page"]').waitFor({ state: 'visible', timeout: 60000 });
+    });
+
+    after(async () => {
+        await browser?.close();
+        await server?.stop();
+        if (root) {
+            fs.rmSync(root, { recursive: true, force: true });
+        }
+    });
+
+    it('opens the run configuration with a form generated from the strategy\'s declared parameters', async () => {
+        await runCommand(page, 'BackTestr: Run Backtest…');
+        const form = page.locator('[data-testid="run-config"]');
+        await form.waitFor({ state: 'visible', timeout: 30000 });
+        await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="run-strategy"] option')].some(o => o.textContent === 'sma-cross.ts'),
+            undefined, { timeout: 30000 }).catch(() => screenshot(page, 'runs-01-config-failed'));
+        const strategies = await form.locator('[data-testid="run-strategy"] option').allInnerTexts();
+        expect(strategies).to.include.members(SAMPLES.map(s => s.file));
+        await form.locator('[data-testid="run-strategy"]').selectOption({ label: 'rsi-reversion-eurusd.ts' });
+        await form.locator('[data-testid="run-param-period"]').waitFor({ state: 'visible', timeout: 30000 });
+        expect(await form.locator('[data-testid="run-param-period"]').inputValue()).to.equal('14');
+        expect(await form.locator('[data-testid="run-param-takeProfitPips"]').inputValue()).to.equal('10');
+        await screenshot(page, 'runs-01-config');
+    });
+
+    it('runs each sample strategy from the IDE and shows it finished in the Runs view', async () => {
+        const form = page.locator('[data-testid="run-config"]');
+        for (const s of SAMPLES) {
+            await form.locator('[data-testid="run-strategy"]').selectOption({ label: s.file });
+            await form.locator('[data-testid="run-start"]:not([disabled])').waitFor({ timeout: 30000 });
+            const datasetLabel = await form.locator('[data-testid="run-dataset"] option').evaluateAll(
+                (options, prefix) => options.map(o => o.textContent ?? '').find(t => t.startsWith(prefix)), `${s.symbol} ${s.kind}`);
+            expect(datasetLabel, s.file).to.be.a('string');
+            await form.locator('[data-testid="run-dataset"]').selectOption({ label: /** @type {string} */ (datasetLabel) });
+            const before = await page.locator('[data-testid="run-row"]').count();
+            await form.locator('[data-testid="run-start"]').click();
+            await page.locator('[data-testid="run-message"]').filter({ hasText: 'started' }).waitFor({ timeout: 60000 });
+            await page.waitForFunction(n => document.querySelectorAll('[data-testid="run-row"]').length > n, before, { timeout: 60000 });
+            const newest = page.locator('[data-testid="run-row"]').first();
+            await page.waitForFunction(() => document.querySelector('[data-testid="run-row"]')?.getAttribute('data-status') !== 'running', undefined, { timeout: 120000 })
+                .catch(async () => {
+                    // The list refreshes while runs are active; refresh once more through the view if the last poll missed the end.
+                    await runCommand(page, 'BackTestr: Show Runs');
+                });
+            await page.waitForTimeout(600);
+            expect(await newest.getAttribute('data-status'), s.file).to.equal('finished');
+            expect(Number(await newest.locator('[data-testid="run-trades"]').innerText()), s.file).to.equal(cliTrades[s.file].length);
+        }
+        await screenshot(page, 'runs-02-runs-view');
+        expect(pageErrors.map(e => e.message)).to.deep.equal([]);
+    });
+
+    it('stored the IDE runs with exactly the trades the CLI computed', async () => {
+        await browser?.close();
+        browser = undefined;
+        await server?.stop();
+        server = undefined;
+        const db = await WorkspaceDatabase.open(workspaceDatabasePath(root));
+        try {
+            const store = new RunStoreImpl(db);
+            const runs = await store.listRuns();
+            expect(runs.length).to.equal(SAMPLES.length);
+            for (const s of SAMPLES) {
+                const run = runs.find((/** @type {{ config: { strategyFile: string } }} */ r) => r.config.strategyFile.endsWith(s.file));
+                expect(run, s.file).to.not.equal(undefined);
+                const t = await store.readTrades(run.id);
+                const ide = Array.from(t.pnl, (pnl, i) => ({
+                    side: t.side[i] > 0 ? 'long' : 'short', qty: t.qty[i], entryTime: t.entryTime[i], entryPrice: t.entryPrice[i],
+                    exitTime: t.exitTime[i], exitPrice: t.exitPrice[i], pnl, commission: t.commission[i]
+                }));
+                expect(ide.length, s.file).to.be.greaterThan(0);
+                expect(ide, s.file).to.deep.equal(cliTrades[s.file]);
+            }
+        } finally {
+            db.close();
+        }
+    });
+});
