@@ -15,7 +15,7 @@ const CLOSING_LINE = /^(\d+) passed, (\d+) failed\s*$/;
 
 /** The suites in the order they run; the e2e suite is last because it is the slowest. */
 function suites() {
-    const pkgs = ['plugins-sdk', 'native', ...fs.readdirSync(path.join(root, 'extensions')).sort().map(e => `extensions/${e}`), 'cli'];
+    const pkgs = ['plugins-sdk', 'native', ...fs.readdirSync(path.join(root, 'extensions')).sort().map(e => `extensions/${e}`), 'examples/firm-extension', 'cli'];
     const list = [
         { name: 'lint-rules', command: 'npx', args: ['mocha', '--config', 'eslint-rules/.mocharc.json'] },
         { name: 'lint', command: process.execPath, args: ['scripts/lint.js'] }

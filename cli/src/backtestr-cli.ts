@@ -11,6 +11,7 @@
 // *****************************************************************************
 
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { DatasetKind, RunModels, RunRecord } from '@backtestr/data-import';
 import { BacktestDataImpl } from '@backtestr/data-import/lib/node/backtest-data-impl';
@@ -44,14 +45,14 @@ const USAGE = `usage:
                 [--param name=value]... [--price last|bid|ask|mid] [--session "HH:MM ZONE"]
                 [--fill trade|quote|bar] [--limit-fill touch|through] [--slippage none|ticks:N|percent:P|random:N]
                 [--commission perUnit:X,perOrder:Y,percent:Z,minimum:M] [--latency micros] [--cash N] [--seed N]
-                [--timeout seconds] [--no-save] [--json]
+                [--plugins <plugin dir>] [--timeout seconds] [--no-save] [--json]
   backtestr runs [--workspace <dir>] [--json]
   backtestr report <runId|latest> --workspace <dir> --format pdf|json|csv|csv-trades|csv-orders|csv-events|csv-equity [--out <path>]
   backtestr ${DATA_COMMANDS.join('|')} ...   (see backtestr-data)
 T: an ISO date or date-time (UTC unless it has a zone) or integer microseconds since 1970 UTC.`;
 
 const RUN_FLAGS = new Set(['workspace', 'symbol', 'kind', 'from', 'to', 'param', 'price', 'session', 'timeout', 'json', 'no-save', 'fill', 'limit-fill',
-    'slippage', 'commission', 'latency', 'cash', 'seed']);
+    'slippage', 'commission', 'latency', 'cash', 'seed', 'plugins']);
 const SWITCHES = new Set(['json', 'no-save']);
 
 export interface RunArguments {
@@ -70,6 +71,8 @@ export interface RunArguments {
     save: boolean;
     models: Partial<RunModels>;
     seed?: number;
+    /** Folder of installed plugins whose indicators `ctx.indicator` finds (default: BACKTESTR_PLUGIN_DIR, else ~/.backtestr/plugins). */
+    pluginDir: string;
 }
 
 function numberFlag(flag: string, text: string | undefined, check: (n: number) => boolean = n => n >= 0): number | undefined {
@@ -218,7 +221,8 @@ export function parseRunArguments(argv: readonly string[]): RunArguments {
         file, workspace: path.resolve(flags.get('workspace') ?? defaultWorkspaceRoot()), symbol: symbol.toUpperCase(), venue,
         kind: kind as DatasetKind | undefined, from, to, params, price: price as RunArguments['price'], session: flags.get('session'),
         timeoutMs: timeoutSeconds === undefined ? undefined : timeoutSeconds * 1000, json, save: !flags.has('no-save'), models: parseModels(flags),
-        seed: numberFlag('seed', flags.get('seed'), n => Number.isInteger(n))
+        seed: numberFlag('seed', flags.get('seed'), n => Number.isInteger(n)),
+        pluginDir: path.resolve(flags.get('plugins') ?? process.env.BACKTESTR_PLUGIN_DIR ?? path.join(os.homedir(), '.backtestr', 'plugins'))
     };
 }
 
@@ -292,6 +296,7 @@ export async function runCommand(argv: readonly string[], io: CliStreams): Promi
             outcome = await runBacktest({
                 file: args.file, symbol: args.venue ? `${args.symbol}@${args.venue}` : args.symbol, kind: args.kind, from: args.from, to: args.to,
                 params: args.params, priceSource: args.price, session: args.session, models: args.models, seed: args.seed, timeoutMs: args.timeoutMs,
+                plugins: { loader: require.resolve('@backtestr/plugins/lib/node/load-enabled-indicators'), dir: args.pluginDir },
                 onProgress: tty ? (_run: RunRecord, p) => io.err.write(`\r${p.ticks.toLocaleString('en-US')} ticks, ${iso(p.time)}   `) : undefined
             }, { data, runs: args.save ? new RunStoreImpl(db) : undefined, engineVersion: ENGINE_VERSION });
         } catch (error) {

@@ -11,6 +11,8 @@ import { WorkspaceDatabase, workspaceDatabasePath } from '@backtestr/data-import
 import { ExecutionEngine } from '@backtestr/engine/lib/node/execution-engine';
 import { runStrategy } from '@backtestr/engine/lib/node/strategy-host/strategy-runner';
 import { TickBatch } from '@backtestr/plugins-sdk';
+import { PluginContributionRegistryImpl } from '@backtestr/plugins/lib/node/plugin-contribution-registry-impl';
+import { PluginManager } from '@backtestr/plugins/lib/node/plugin-manager';
 import { main } from './backtestr-cli';
 
 const STRATEGIES = path.resolve(__dirname, '../../sample-workspace/strategies');
@@ -221,5 +223,42 @@ export default defineStrategy({ id: 'test.decisions', params: {}, subscribe: { b
             expect(asBars.series[name].value[asBars.series[name].value.length - 1]).to.equal(fromTicks.series[name].last);
         }
         expect(asBars.series.buy.value.length + asBars.series.sell.value.length).to.be.greaterThan(10);
+    });
+
+    it('ctx.indicator gives built-in and enabled plugin indicators to a strategy, and names the known ones for an unknown id', async () => {
+        const pluginDir = path.join(root, 'plugins');
+        const manager = new PluginManager({ directory: pluginDir, registry: new PluginContributionRegistryImpl() });
+        try {
+            await manager.install({ kind: 'folder', location: path.resolve(__dirname, '../../examples/plugins/keltner-channels') });
+        } finally {
+            manager.dispose();
+        }
+        const file = path.join(root, 'indicators.ts');
+        fs.writeFileSync(file, `import { defineStrategy, IndicatorState, RsiCalculation } from '@backtestr/plugins-sdk';
+let rsi: IndicatorState<number>; let mine: RsiCalculation; let keltner: IndicatorState<{ upper: number; middle: number; lower: number }>;
+export default defineStrategy({ id: 'test.indicators', params: {}, subscribe: { barClose: ['5m'] },
+    onStart(ctx) { rsi = ctx.indicator('core.rsi', { period: 14 }); mine = new RsiCalculation(14); keltner = ctx.indicator('examples.keltner'); },
+    onBarClose(ctx, bar) {
+        const a = rsi.update(bar); const b = mine.update(bar.close);
+        if (a !== b) { throw new Error('core.rsi ' + a + ' differs from RsiCalculation ' + b); }
+        if (a !== undefined) { ctx.record('rsi', a); }
+        const k = keltner.update(bar);
+        if (k !== undefined) { ctx.record('width', k.upper - k.lower); }
+    } });
+`);
+        const { code, out, err } = await cli('run', file, '--workspace', root, '--symbol', 'SPY', '--plugins', pluginDir, '--json', '--no-save');
+        expect(err).to.equal('');
+        expect(code).to.equal(0);
+        const series = (JSON.parse(out) as { series: Record<string, { count: number; last: number }> }).series;
+        expect(series.rsi.count).to.be.greaterThan(100);
+        expect(series.width.count).to.be.greaterThan(100);
+        expect(series.width.last).to.be.greaterThan(0);
+        fs.writeFileSync(file, `import { defineStrategy } from '@backtestr/plugins-sdk';
+export default defineStrategy({ id: 'test.unknown', params: {}, subscribe: { barClose: ['1H'] }, onStart(ctx) { ctx.indicator('acme.nothing'); } });
+`);
+        const bad = await cli('run', file, '--workspace', root, '--symbol', 'SPY', '--plugins', pluginDir, '--no-save');
+        expect(bad.code).to.equal(1);
+        expect(bad.err).to.contain("ctx.indicator('acme.nothing'): no such indicator; known: core.sma");
+        expect(bad.err).to.contain('examples.keltner');
     });
 });

@@ -1,4 +1,5 @@
 import { MtfSeries } from './mtf-state';
+import { IndicatorState } from './indicator';
 import { Account, InstrumentInfo, OrderEvent, Orders, Position } from './orders';
 import { Bar, Timeframe, UnixMicros } from './types';
 
@@ -41,6 +42,12 @@ export interface StrategyContext<P extends Record<string, ParamSpec> = Record<st
     readonly position: Position;
     readonly account: Account;
     readonly instrument: InstrumentInfo;
+    /**
+     * A new state of an indicator by id: a built-in (`core.sma`, `core.rsi`, ... see CORE_INDICATORS) or one
+     * contributed by an enabled plugin, with `options` over its defaults. Feed it bars (`update(bar)`), e.g. in onBarClose.
+     * Throws, naming the known ids, for an unknown id.
+     */
+    indicator<Value = unknown>(id: string, options?: Readonly<Record<string, unknown>>): IndicatorState<Value>;
 }
 
 export interface StrategyDefinition<P extends Record<string, ParamSpec>> {

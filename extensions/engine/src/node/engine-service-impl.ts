@@ -6,6 +6,7 @@ import { inject, injectable, named, optional } from '@theia/core/shared/inversif
 import { WorkspaceServer } from '@theia/workspace/lib/common';
 import { RunProgressFeed } from '@backtestr/analysis';
 import { BacktestData, RunRecord, RunStore } from '@backtestr/data-import';
+import { PluginService } from '@backtestr/plugins';
 import { ActiveRun, EngineErrors, EngineInfo, EngineService, RunRequest, StrategyDescription } from '../common/engine-protocol';
 import { runBacktest } from './backtest-runner';
 import { ENGINE_VERSION } from './engine-version';
@@ -40,6 +41,9 @@ export class EngineServiceImpl implements EngineService {
 
     @inject(RunProgressFeed) @optional()
     protected readonly progressFeed?: RunProgressFeed;
+
+    @inject(PluginService) @optional()
+    protected readonly pluginService?: PluginService;
 
     protected info: EngineInfo | undefined;
     protected readonly active = new Map<string, Active>();
@@ -94,7 +98,21 @@ export class EngineServiceImpl implements EngineService {
         }
     }
 
+    /** The enabled plugins' indicators for `ctx.indicator`: the plugins extension's loader (by path) and folder. */
+    protected async plugins(): Promise<{ loader: string; dir: string } | undefined> {
+        if (!this.pluginService) {
+            return undefined;
+        }
+        try {
+            return { loader: require.resolve('@backtestr/plugins/lib/node/load-enabled-indicators'), dir: await this.pluginService.getPluginDirectory() };
+        } catch (error) {
+            this.logger.warn(`Plugin indicators are not available to strategies: ${(error as Error).message}`);
+            return undefined;
+        }
+    }
+
     async startRun(request: RunRequest): Promise<RunRecord> {
+        const plugins = await this.plugins();
         const abort = new AbortController();
         const control = new RunControl();
         let entry: Active | undefined;
@@ -102,7 +120,7 @@ export class EngineServiceImpl implements EngineService {
             const done = runBacktest({
                 file: FileUri.fsPath(request.strategy), symbol: request.symbol, kind: request.kind, from: request.from, to: request.to,
                 params: request.params, models: request.models, seed: request.seed, priceSource: request.priceSource, session: request.session,
-                signal: abort.signal, control,
+                signal: abort.signal, control, plugins,
                 onStart: run => {
                     entry = { run, ticks: 0, started: Date.now(), abort, control };
                     this.active.set(run.id, entry);

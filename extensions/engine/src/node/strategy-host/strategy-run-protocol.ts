@@ -26,6 +26,11 @@ export interface StrategyEngineOptions {
     execution?: Omit<ExecutionOptions, 'wake' | 'tickSize' | 'lotSize' | 'multiplier'>;
     /** Default: symbol '?', tick size 0.01, lot 1, multiplier 1. */
     instrument?: RunInstrument;
+    /**
+     * Plugin indicators for `ctx.indicator`: a module exporting `loadEnabledIndicators(dir)` (the plugins
+     * extension's loader, given by path so the engine does not depend on it) and the plugin folder.
+     */
+    plugins?: { readonly loader: string; readonly dir: string };
 }
 
 export interface StrategyRunOptions extends StrategyEngineOptions {

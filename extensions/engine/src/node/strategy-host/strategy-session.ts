@@ -4,7 +4,7 @@
 // *****************************************************************************
 
 import {
-    Account, Bar, InstrumentInfo, MtfSeries, MtfState, OrderEvent, OrderEventKind, ParamInput, ParamSpec, ParamValues, Position, resolveParams,
+    Account, Bar, CORE_INDICATORS, IndicatorDefinition, IndicatorState, InstrumentInfo, MtfSeries, MtfState, OrderEvent, OrderEventKind, ParamInput, ParamSpec, ParamValues, Position, resolveParams,
     StrategyContext, StrategyDefinition, strategyTimeframes, TickBatch
 } from '@backtestr/plugins-sdk';
 import { EXEC_LAYOUT } from '../execution-engine';
@@ -22,6 +22,8 @@ const L = MTF_LAYOUT;
 const EV_BAR_CLOSE = L.EV_BAR_CLOSE;
 const EV_TICK = L.EV_TICK;
 const EV_ORDER = 32;
+
+type AnyIndicator = IndicatorDefinition<Record<string, unknown>, unknown>;
 const X = EXEC_LAYOUT;
 const H_EVENT = L.H_EVENT;
 const H_CLOSED_MASK = L.H_CLOSED_MASK;
@@ -51,8 +53,28 @@ class StrategyContextImpl implements StrategyContext {
     protected accountReadAt = -1;
     protected readonly accountBuf = new Float64Array(X.ACCOUNT_SLOTS);
 
+    protected pluginIndicators: Map<string, { definition: AnyIndicator }> | undefined;
+
     constructor(readonly params: ParamValues<Record<string, ParamSpec>>, protected readonly state: MtfState, protected readonly recorder: RunRecorder,
-        readonly order: OrderDesk, protected readonly engine: RunExecutionEngine, readonly instrument: InstrumentInfo) { }
+        readonly order: OrderDesk, protected readonly engine: RunExecutionEngine, readonly instrument: InstrumentInfo,
+        protected readonly plugins?: { readonly loader: string; readonly dir: string }) { }
+
+    indicator<Value = unknown>(id: string, options: Readonly<Record<string, unknown>> = {}): IndicatorState<Value> {
+        let definition: AnyIndicator | undefined = (CORE_INDICATORS as readonly AnyIndicator[]).find(d => d.id === id);
+        if (!definition && this.plugins) {
+            if (!this.pluginIndicators) {
+                // Loaded once, in this (the run's worker) thread: a faulty plugin fails the run, never the workbench.
+                const loader = require(this.plugins.loader) as { loadEnabledIndicators(dir: string): { indicators: Map<string, { definition: AnyIndicator }> } };
+                this.pluginIndicators = loader.loadEnabledIndicators(this.plugins.dir).indicators;
+            }
+            definition = this.pluginIndicators.get(id)?.definition;
+        }
+        if (!definition) {
+            const known = [...CORE_INDICATORS.map(d => d.id), ...this.pluginIndicators?.keys() ?? []];
+            throw new Error(`ctx.indicator('${id}'): no such indicator; known: ${known.join(', ')}${this.plugins ? '' : ' (plugins are not loaded in this run)'}.`);
+        }
+        return definition.create({ ...definition.defaultOptions, ...options }) as IndicatorState<Value>;
+    }
 
     /** The engine's account slots, read at most once per engine stop. */
     accountSlots(): Float64Array {
@@ -168,7 +190,7 @@ export class StrategySession {
         this.state = new MtfState(this.engine.f64.buffer, L, this.engine.timeframes);
         this.clockWords = new Int32Array(this.engine.f64.buffer, L.H_CLOCK * 8, 2);
         this.orders = new OrderDesk(this.engine, () => this.state.clock, () => this.ctx.position.qty);
-        this.ctx = new StrategyContextImpl(values, this.state, this.recorder, this.orders, this.engine, instrumentInfo(instrument));
+        this.ctx = new StrategyContextImpl(values, this.state, this.recorder, this.orders, this.engine, instrumentInfo(instrument), options.plugins);
         this.closeIndex = barClose.map(tf => this.engine.indexOf(tf)).sort((a, b) => a - b);
         this.closePow = this.closeIndex.map(i => 2 ** i);
         this.closeCounts = this.closeIndex.map(() => 0);
