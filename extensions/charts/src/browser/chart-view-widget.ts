@@ -10,8 +10,8 @@ import { ThemeService } from '@theia/core/lib/browser/theming';
 import { MessageService } from '@theia/core/lib/common/message-service';
 import { DatasetKey, DatasetService, DatasetSummary } from '@backtestr/data-import';
 import { EMPTY_BARS, olderBarsToLoad, parseSpeed, prependBars, ticksToAdvance, upperBound } from '../common/bar-math';
-import { CHART_TIMEFRAMES, ChartLayoutKind, ChartViewState, DEFAULT_CHART_LAYOUT } from '../common/chart-protocol';
-import { ChartBarColumns, ReplayFrame, ReplayInfo, ReplayService } from '../common/replay-protocol';
+import { CHART_TIMEFRAMES, ChartLayoutKind, ChartViewState, DEFAULT_CHART_LAYOUT, panelTimeframesForRun } from '../common/chart-protocol';
+import { ChartBarColumns, DEFAULT_SESSION, ReplayEngineSettings, ReplayFrame, ReplayInfo, ReplayService, defaultPriceSource } from '../common/replay-protocol';
 import { RunOverlay, RunOverlayService, RunSummary } from '../common/run-overlay-protocol';
 import { eventsAtTick, eventsKnownAt, tradeSegmentsAt } from '../common/run-overlay-math';
 import { ChartPanel, FillMark, PanelBar, PanelSnapshot, loadLightweightCharts } from './chart-panel';
@@ -191,7 +191,7 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
 
     protected async refreshDatasets(): Promise<void> {
         try {
-            this.datasetList = (await this.datasets.listDatasets()).filter(d => d.kind !== 'bars');
+            this.datasetList = await this.datasets.listDatasets();
         } catch (e) {
             this.status(`Datasets unavailable: ${e instanceof Error ? e.message : String(e)}`);
             return;
@@ -204,7 +204,7 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
         for (const d of this.datasetList) {
             const o = document.createElement('option');
             o.value = `${d.instrumentId}:${d.kind}`;
-            o.textContent = `${d.symbol} ${d.kind} (${d.tickCount.toLocaleString()} ticks)`;
+            o.textContent = `${d.symbol} ${d.kind} (${d.tickCount.toLocaleString()} ${d.kind === 'bars' ? `${d.timeframe ?? ''} bars` : 'ticks'})`;
             this.datasetSelect.append(o);
         }
         const ds = this.viewState.dataset;
@@ -343,18 +343,44 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
         this.runSelect.value = this.overlay && this.runList.some(r => r.id === this.overlay!.run.id) ? this.overlay.run.id : '';
     }
 
+    /** The engine settings of the replay of `dataset`: the selected run's own when it is a run of that dataset. */
+    protected engineFor(dataset: DatasetKey): ReplayEngineSettings | undefined {
+        const r = this.overlay?.run;
+        return r && r.instrumentId === dataset.instrumentId && r.kind === dataset.kind
+            ? { priceSource: r.priceSource, session: r.session, timeframes: r.timeframes }
+            : undefined;
+    }
+
+    /** Whether an open replay runs the engine as `settings` ask (the defaults when undefined). */
+    protected runsAs(info: ReplayInfo, settings: ReplayEngineSettings | undefined): boolean {
+        return info.priceSource === (settings?.priceSource ?? defaultPriceSource(info.dataset.kind))
+            && info.session === (settings?.session ?? DEFAULT_SESSION)
+            && (settings?.timeframes ?? []).every(t => info.engineTimeframes.includes(t));
+    }
+
     async selectRun(runId: string | undefined): Promise<void> {
+        const hadRun = this.overlay !== undefined;
         this.overlay = undefined;
         this.runFirstTick = 0;
         if (runId && this.info) {
             try {
                 const overlay = await this.runs.readRun(runId);
+                this.overlay = overlay;
+                // the replay runs the engine as the run did: its price source, session and timeframes
+                if (!this.runsAs(this.info, this.engineFor(this.info.dataset))) {
+                    await this.openDataset(this.info.dataset, this.frame?.tickIndex);
+                }
+                if (!this.info) {
+                    return;
+                }
                 const first = overlay.run.firstTime;
                 this.runFirstTick = first === undefined ? 0 : (await this.replay.tickIndexAt(this.info.id, first - 1)) + 1;
-                this.overlay = overlay;
             } catch (e) {
+                this.overlay = undefined;
                 this.status(`Run: ${e instanceof Error ? e.message : String(e)}`);
             }
+        } else if (hadRun && this.info && !this.runsAs(this.info, undefined)) {
+            await this.openDataset(this.info.dataset, this.frame?.tickIndex);
         }
         this.runSelect.value = this.overlay?.run.id ?? '';
         if (this.frame) {
@@ -395,17 +421,18 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
         this.info = undefined;
         this.frame = undefined;
         this.loaded = this.panels.map(() => EMPTY_BARS);
+        if (this.overlay && (this.overlay.run.instrumentId !== dataset.instrumentId || this.overlay.run.kind !== dataset.kind)) {
+            this.overlay = undefined;
+            this.panels.forEach(p => p.setOverlay([], []));
+        }
         try {
-            const info = await this.replay.open({ dataset, timeframes: this.viewState.timeframes });
+            const info = await this.replay.open({ dataset, timeframes: this.viewState.timeframes, engine: this.engineFor(dataset) });
             this.info = info;
-            if (this.overlay && (this.overlay.run.instrumentId !== dataset.instrumentId || this.overlay.run.kind !== dataset.kind)) {
-                this.overlay = undefined;
-                this.panels.forEach(p => p.setOverlay([], []));
-            }
             await this.refreshRuns(dataset.instrumentId, dataset.kind);
             this.transport.setRange(info.tickCount);
             this.transport.setEnabled(true);
-            this.status(`${info.tickCount.toLocaleString()} ticks, ${info.sessions} sessions (indexed in ${info.prepareMs} ms)`);
+            const points = info.pointsPerBar ? ` (${info.pointsPerBar} path points per imported bar)` : '';
+            this.status(`${info.tickCount.toLocaleString()} ticks${points}, ${info.sessions} sessions, price ${info.priceSource}, session ${info.session} (indexed in ${info.prepareMs} ms)`);
             await this.goTo(cursor ?? info.tickCount - 1, true);
             return info;
         } catch (e) {
@@ -422,6 +449,16 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
             return;
         }
         await this.refreshDatasets();
+        const timeframes = panelTimeframesForRun(run.timeframes, this.viewState.timeframes, this.viewState.kind);
+        if (timeframes !== this.viewState.timeframes) {
+            this.viewState = { ...this.viewState, timeframes };
+            this.createPanels();
+        }
+        try {
+            this.overlay = await this.runs.readRun(runId);
+        } catch (e) {
+            this.status(`Run: ${e instanceof Error ? e.message : String(e)}`);
+        }
         const info = await this.openDataset({ instrumentId: run.instrumentId, kind: run.kind }, undefined);
         if (!info) {
             return;

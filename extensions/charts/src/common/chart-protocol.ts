@@ -45,3 +45,23 @@ export const ChartService = Symbol('ChartService');
 export interface ChartService {
     getDefaultLayout(): Promise<ChartLayout>;
 }
+
+/** Microseconds of a chart timeframe label, for ordering (`1m` < `5m` < ... < `1D`); unknown labels last. */
+function timeframeOrder(tf: string): number {
+    const m = /^(\d+)(s|m|H|h|D|d)$/.exec(tf);
+    return m ? Number(m[1]) * { s: 1, m: 60, H: 3600, h: 3600, D: 86400, d: 86400 }[m[2] as 's']! : Number.MAX_VALUE;
+}
+
+/**
+ * The six panel timeframes for opening a run: the run's own timeframes (those a panel can show,
+ * shortest first) in the first panels, then the current ones not among them. Unchanged when the
+ * first `shown` panels already show every timeframe of the run.
+ */
+export function panelTimeframesForRun(runTimeframes: readonly string[], current: readonly string[], shown: number): readonly string[] {
+    const own = [...new Set(runTimeframes.filter(t => CHART_TIMEFRAMES.includes(t)))].sort((a, b) => timeframeOrder(a) - timeframeOrder(b));
+    const visible = current.slice(0, shown);
+    if (own.every(t => visible.includes(t))) {
+        return current;
+    }
+    return [...own, ...current.filter(t => !own.includes(t))].slice(0, 6);
+}

@@ -21,11 +21,32 @@ export interface ChartBarColumns {
     readonly volume: Float64Array;
 }
 
+/** Which price builds the bars: `last` (trades, and the path points of bars) or `bid`/`ask`/`mid` (quotes). */
+export type PriceSource = 'last' | 'bid' | 'ask' | 'mid';
+
+/** The engine's settings of a replay; a run's own ones (RunRecord.config) replay exactly what the run saw. */
+export interface ReplayEngineSettings {
+    /** Default: `last` for trades and bars, `bid` for quotes (the engine's defaults). */
+    readonly priceSource?: PriceSource;
+    /** Session start "HH:MM ZONE"; default "00:00 UTC". */
+    readonly session?: string;
+    /** Further timeframes the engine keeps beside the panels' (a run's own set). */
+    readonly timeframes?: readonly string[];
+}
+
 export interface ReplayRequest {
     readonly dataset: DatasetKey;
     /** Timeframes of the panels (intraday or 1D); the engine always adds 1D for its session boundaries. */
     readonly timeframes: readonly string[];
+    readonly engine?: ReplayEngineSettings;
 }
+
+/** The engine's default price source for a dataset kind. */
+export function defaultPriceSource(kind: DatasetKey['kind']): PriceSource {
+    return kind === 'quotes' ? 'bid' : 'last';
+}
+
+export const DEFAULT_SESSION = '00:00 UTC';
 
 export interface ReplayInfo {
     readonly id: string;
@@ -36,7 +57,12 @@ export interface ReplayInfo {
     readonly firstTime: UnixMicros;
     readonly lastTime: UnixMicros;
     readonly tickSize: number;
-    readonly priceSource: 'last' | 'mid';
+    readonly priceSource: PriceSource;
+    readonly session: string;
+    /** Every timeframe the engine keeps (the panels', the run's and 1D). */
+    readonly engineTimeframes: readonly string[];
+    /** Bars datasets: imported bars replayed as 4 path points each (so `tickCount` is 4 x the bars). */
+    readonly pointsPerBar?: number;
     /** Engine sessions (1D periods) of the dataset: a replay step re-simulates at most one of them. */
     readonly sessions: number;
     /** Milliseconds the indexing pass took. */

@@ -3,7 +3,8 @@
 // from the workspace database (the data-import extension's RunStore) by the charts backend.
 // *****************************************************************************
 
-import type { DatasetKind, RunEventColumns, RunLogColumns, RunTradeColumns } from '@backtestr/data-import';
+import type { DatasetKind, RunEventColumns, RunLogColumns, RunOrderColumns, RunSeriesColumns, RunTradeColumns } from '@backtestr/data-import';
+import type { PriceSource } from './replay-protocol';
 
 export const RUN_OVERLAY_SERVICE_PATH = '/services/backtestr/charts-runs';
 
@@ -17,6 +18,10 @@ export interface RunSummary {
     readonly trades: number;
     /** First tick time the run processed (its replay starts there). */
     readonly firstTime?: number;
+    /** The engine settings of the run (RunRecord.config): the replay uses the same. */
+    readonly priceSource: PriceSource;
+    readonly session: string;
+    readonly timeframes: readonly string[];
 }
 
 /** What the charts draw and list for one run; order tags joined to the events. */
@@ -27,6 +32,10 @@ export interface RunOverlay {
     readonly eventTags: readonly string[];
     readonly trades: RunTradeColumns;
     readonly logs: RunLogColumns;
+    /** Orders as sent (their stop and limit prices give the levels of working orders). */
+    readonly orders: RunOrderColumns;
+    /** Values the strategy recorded with `ctx.record()`, by name. */
+    readonly series: Readonly<Record<string, RunSeriesColumns>>;
 }
 
 export const RunOverlayService = Symbol('RunOverlayService');

@@ -4,7 +4,7 @@
 // *****************************************************************************
 
 import * as native from '@backtestr/native';
-import { ChartBarColumns } from '../common/replay-protocol';
+import { ChartBarColumns, PriceSource } from '../common/replay-protocol';
 
 export const MTF_LAYOUT: native.NativeLayout = native.layout();
 const L = MTF_LAYOUT;
@@ -21,7 +21,7 @@ export interface EngineTicks {
 
 export interface ReplayEngineOptions {
     readonly timeframes: readonly string[];
-    readonly priceSource: 'last' | 'mid';
+    readonly priceSource: PriceSource;
     readonly depth?: number;
     readonly session?: string;
 }
@@ -222,6 +222,24 @@ export function ticksToPrices(ticks: Float64Array, tickSize: number): Float64Arr
         out[i] = ticks[i] * mantissa / divisor;
     }
     return out;
+}
+
+/**
+ * Bars (prices) as the engine replays a bars dataset (ExecutionEngine.barTicks): each bar as its
+ * intrabar path of four points (open, nearer extreme, farther extreme, close) at the bar's time,
+ * volume split evenly.
+ */
+export function barPathTicks(time: Float64Array, open: Float64Array, high: Float64Array, low: Float64Array, close: Float64Array,
+    volume: Float64Array): { time: Float64Array; price: Float64Array; size: Float64Array } {
+    const n = time.length;
+    const price = new Float64Array(4 * n);
+    const size = new Float64Array(4 * n);
+    native.barPath(open, high, low, close, volume, price, size);
+    const times = new Float64Array(4 * n);
+    for (let i = 0; i < n; i++) {
+        times.fill(time[i], 4 * i, 4 * i + 4);
+    }
+    return { time: times, price, size };
 }
 
 /** Float64 microseconds (exact integers) to int64. */

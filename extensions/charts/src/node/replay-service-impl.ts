@@ -1,7 +1,7 @@
 import { inject, injectable, named } from '@theia/core/shared/inversify';
 import { ILogger } from '@theia/core/lib/common/logger';
 import { DatasetKey, DatasetService } from '@backtestr/data-import';
-import { ChartBarColumns, ReplayFrame, ReplayInfo, ReplayRequest, ReplayService, UnixMicros } from '../common/replay-protocol';
+import { ChartBarColumns, DEFAULT_SESSION, defaultPriceSource, ReplayFrame, ReplayInfo, ReplayRequest, ReplayService, UnixMicros } from '../common/replay-protocol';
 import { ReplaySession } from './replay-session';
 
 interface OpenReplay {
@@ -23,7 +23,9 @@ export class ReplayServiceImpl implements ReplayService {
     protected readonly maxOpen = 4;
 
     async open(request: ReplayRequest): Promise<ReplayInfo> {
-        const id = `${request.dataset.instrumentId}:${request.dataset.kind}:${request.timeframes.join(',')}`;
+        const e = request.engine ?? {};
+        const id = `${request.dataset.instrumentId}:${request.dataset.kind}:${request.timeframes.join(',')}`
+            + `:${e.priceSource ?? defaultPriceSource(request.dataset.kind)}:${e.session ?? DEFAULT_SESSION}:${(e.timeframes ?? []).join(',')}`;
         let replay = this.replays.get(id);
         if (!replay) {
             replay = this.create(id, request);
@@ -38,19 +40,18 @@ export class ReplayServiceImpl implements ReplayService {
 
     protected async create(id: string, request: ReplayRequest): Promise<OpenReplay> {
         const key: DatasetKey = { instrumentId: request.dataset.instrumentId, kind: request.dataset.kind };
-        if (key.kind === 'bars') {
-            throw new Error('Replay needs a tick dataset (trades or quotes), not imported bars.');
-        }
         const summary = (await this.datasets.listDatasets()).find(d => d.instrumentId === key.instrumentId && d.kind === key.kind);
         const instrument = (await this.datasets.listInstruments()).find(i => i.id === key.instrumentId);
         if (!summary || !instrument) {
             throw new Error(`No ${key.kind} dataset for instrument ${key.instrumentId}.`);
         }
         const started = Date.now();
+        const barTimeframe = summary.timeframe ?? '1m';
         const session = new ReplaySession({
             kind: key.kind, tickSize: instrument.tickSize, firstTime: summary.firstTime, lastTime: summary.lastTime,
-            readTicks: (from: UnixMicros, to: UnixMicros) => this.datasets.readTicks(key, from, to)
-        }, { timeframes: request.timeframes });
+            readTicks: (from: UnixMicros, to: UnixMicros) => this.datasets.readTicks(key, from, to),
+            readBars: (from: UnixMicros, to: UnixMicros) => this.datasets.readBars(key, barTimeframe, from, to)
+        }, { timeframes: request.timeframes, priceSource: request.engine?.priceSource, session: request.engine?.session, engineTimeframes: request.engine?.timeframes });
         await session.prepare();
         const prepareMs = Date.now() - started;
         this.logger.info(`replay ${id}: ${session.tickCount} ticks, ${session.sessions} sessions indexed in ${prepareMs} ms`);
@@ -58,7 +59,8 @@ export class ReplayServiceImpl implements ReplayService {
             session,
             info: {
                 id, dataset: key, timeframes: session.timeframes, tickCount: session.tickCount, firstTime: summary.firstTime,
-                lastTime: summary.lastTime, tickSize: instrument.tickSize, priceSource: session.priceSource, sessions: session.sessions, prepareMs
+                lastTime: summary.lastTime, tickSize: instrument.tickSize, priceSource: session.priceSource, session: session.session,
+                engineTimeframes: session.engineTimeframes, pointsPerBar: key.kind === 'bars' ? 4 : undefined, sessions: session.sessions, prepareMs
             }
         };
     }

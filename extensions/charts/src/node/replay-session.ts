@@ -7,21 +7,23 @@
 // most one session of ticks; none starts from the beginning of the data.
 // *****************************************************************************
 
-import type { TickColumns } from '@backtestr/data-import';
+import type { BarColumns, TickColumns } from '@backtestr/data-import';
 import { sessionOfTick, stepBarCursor, upperBound } from '../common/bar-math';
-import { ChartBarColumns, ReplayFrame, UnixMicros } from '../common/replay-protocol';
-import { BarColumnsBuilder, EngineTicks, MTF_LAYOUT, ReplayEngine, ticksToPrices, toInt64Micros } from './replay-engine';
+import { ChartBarColumns, DEFAULT_SESSION, PriceSource, ReplayFrame, UnixMicros, defaultPriceSource } from '../common/replay-protocol';
+import { BarColumnsBuilder, EngineTicks, MTF_LAYOUT, ReplayEngine, barPathTicks, ticksToPrices, toInt64Micros } from './replay-engine';
 
 const DAY = 86_400_000_000;
 
 /** Where the replay reads ticks from (the workspace database through DatasetService, or a test database). */
 export interface ReplayTickSource {
-    readonly kind: 'trades' | 'quotes';
+    readonly kind: 'trades' | 'quotes' | 'bars';
     readonly tickSize: number;
     readonly firstTime: UnixMicros;
     readonly lastTime: UnixMicros;
-    /** Ticks with `from <= time < to`, in stored order, prices in tick counts. */
+    /** Ticks with `from <= time < to`, in stored order, prices in tick counts (trades and quotes). */
     readTicks(from: UnixMicros, to: UnixMicros): Promise<TickColumns>;
+    /** Imported bars with `from <= time < to`, prices in tick counts (kind `bars`). */
+    readBars?(from: UnixMicros, to: UnixMicros): Promise<BarColumns>;
 }
 
 export interface ReplaySessionOptions {
@@ -29,6 +31,10 @@ export interface ReplaySessionOptions {
     readonly timeframes: readonly string[];
     /** Session start "HH:MM ZONE" of the engine; default its own (UTC midnight). */
     readonly session?: string;
+    /** Price that builds the bars; default the engine's for the data kind (`last`, quotes `bid`). */
+    readonly priceSource?: PriceSource;
+    /** Further timeframes the engine keeps (a run's own set); frames list only `timeframes`. */
+    readonly engineTimeframes?: readonly string[];
     /** Completed bars the re-simulating engine keeps; the largest window a frame can ask for. */
     readonly depth?: number;
 }
@@ -41,7 +47,8 @@ interface SessionTicks extends EngineTicks {
 
 export class ReplaySession {
     readonly timeframes: readonly string[];
-    readonly priceSource: 'last' | 'mid';
+    readonly priceSource: PriceSource;
+    readonly session: string;
     readonly maxWindow: number;
     protected readonly engine: ReplayEngine;
     /** Engine timeframe index of each requested timeframe. */
@@ -64,11 +71,17 @@ export class ReplaySession {
             }
         }
         this.timeframes = [...options.timeframes];
-        this.priceSource = source.kind === 'quotes' ? 'mid' : 'last';
+        // bars are replayed along their path: one price per point, as the engine runs them
+        this.priceSource = source.kind === 'bars' ? 'last' : options.priceSource ?? defaultPriceSource(source.kind);
+        this.session = options.session ?? DEFAULT_SESSION;
         this.maxWindow = options.depth ?? 1000;
-        const engineTimeframes = [...new Set([...options.timeframes, '1D'])];
-        this.engine = new ReplayEngine({ timeframes: engineTimeframes, priceSource: this.priceSource, depth: this.maxWindow, session: options.session });
+        const engineTimeframes = [...new Set([...options.timeframes, ...options.engineTimeframes ?? [], '1D'])];
+        this.engine = new ReplayEngine({ timeframes: engineTimeframes, priceSource: this.priceSource, depth: this.maxWindow, session: this.session });
         this.engineIndex = this.timeframes.map(tf => this.engine.indexOf(tf));
+    }
+
+    get engineTimeframes(): readonly string[] {
+        return this.engine.timeframes;
     }
 
     get tickCount(): number {
@@ -81,8 +94,14 @@ export class ReplaySession {
 
     /** Engine-ready ticks of [from, to): int64 times, prices. */
     protected async read(from: number, to: number): Promise<SessionTicks> {
-        const t = await this.source.readTicks(from, to);
         const tickSize = this.source.tickSize;
+        if (this.source.kind === 'bars') {
+            const b = await this.source.readBars!(from, to);
+            const p = (a: Float64Array): Float64Array => ticksToPrices(a, tickSize);
+            const path = barPathTicks(b.time, p(b.open), p(b.high), p(b.low), p(b.close), b.volume);
+            return { count: path.time.length, times: path.time, time: toInt64Micros(path.time), price: path.price, size: path.size };
+        }
+        const t = await this.source.readTicks(from, to);
         return {
             count: t.count, times: t.time, time: toInt64Micros(t.time), size: t.size,
             price: t.price && ticksToPrices(t.price, tickSize),
@@ -93,7 +112,7 @@ export class ReplaySession {
 
     /** The indexing pass: the engine over every tick once, in windows of UTC days. */
     async prepare(): Promise<void> {
-        const e = new ReplayEngine({ timeframes: this.engine.timeframes, priceSource: this.priceSource, depth: this.maxWindow });
+        const e = new ReplayEngine({ timeframes: this.engine.timeframes, priceSource: this.priceSource, depth: this.maxWindow, session: this.session });
         e.subscribeAllBarCloses();
         const n = e.timeframes.length;
         const builders = e.timeframes.map(() => new BarColumnsBuilder());
@@ -203,11 +222,21 @@ export class ReplaySession {
             }
         }
         const r = k - s;
-        const price = ticks.price ? ticks.price[r] : (ticks.bid![r] + ticks.ask![r]) * 0.5;
+        const price = this.priceAt(ticks, r);
         return {
             tickIndex: k, time: ticks.times[r], price, timeframes: this.timeframes, completed, completedCount,
             partial: partial.build(), resimulatedTicks: r + 1, computeMs: performance.now() - started
         };
+    }
+
+    /** The price of tick `r` of a session that builds the bars. */
+    protected priceAt(ticks: SessionTicks, r: number): number {
+        switch (this.priceSource) {
+            case 'bid': return ticks.bid![r];
+            case 'ask': return ticks.ask![r];
+            case 'mid': return (ticks.bid![r] + ticks.ask![r]) * 0.5;
+            default: return ticks.price ? ticks.price[r] : (ticks.bid![r] + ticks.ask![r]) * 0.5;
+        }
     }
 
     /** Index of the last tick at or before `time`; -1 before the first tick. */

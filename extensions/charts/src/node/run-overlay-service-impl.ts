@@ -1,6 +1,7 @@
 import { inject, injectable, optional } from '@theia/core/shared/inversify';
 import { RunRecord, RunStore } from '@backtestr/data-import';
 import { RunOverlay, RunOverlayService, RunSummary } from '../common/run-overlay-protocol';
+import { DEFAULT_SESSION, defaultPriceSource } from '../common/replay-protocol';
 
 /** Reads stored runs for the chart overlay and the decision panel. */
 @injectable()
@@ -13,7 +14,9 @@ export class RunOverlayServiceImpl implements RunOverlayService {
         const created = new Date(r.createdAt / 1000).toISOString().slice(0, 16).replace('T', ' ');
         return {
             id: r.id, label: `${r.strategyLabel ?? r.strategyId} ${r.config.symbol} ${created}`, status: r.status, createdAt: r.createdAt,
-            instrumentId: r.instrumentId, kind: r.config.kind, trades: r.headline?.trades ?? 0, firstTime: r.firstTime
+            instrumentId: r.instrumentId, kind: r.config.kind, trades: r.headline?.trades ?? 0, firstTime: r.firstTime,
+            priceSource: r.config.priceSource ?? defaultPriceSource(r.config.kind), session: r.config.session ?? DEFAULT_SESSION,
+            timeframes: r.config.timeframes ?? []
         };
     }
 
@@ -32,10 +35,12 @@ export class RunOverlayServiceImpl implements RunOverlayService {
         if (!record) {
             throw new Error(`No run ${id} in the workspace database.`);
         }
-        const [events, orders, trades, logs] = await Promise.all([this.runs.readEvents(id), this.runs.readOrders(id), this.runs.readTrades(id), this.runs.readLogs(id)]);
+        const [events, orders, trades, logs, series] = await Promise.all([
+            this.runs.readEvents(id), this.runs.readOrders(id), this.runs.readTrades(id), this.runs.readLogs(id), this.runs.readSeries(id)
+        ]);
         const tagOf = new Map<number, string>();
         orders.id.forEach((orderId, i) => tagOf.set(orderId, orders.tag[i] ?? ''));
         const eventTags = Array.from(events.order, o => tagOf.get(o) ?? '');
-        return { run: this.summary(record), events, eventTags, trades, logs };
+        return { run: this.summary(record), events, eventTags, trades, logs, orders, series };
     }
 }
