@@ -18,6 +18,9 @@ const { WorkspaceDatabase, workspaceDatabasePath } = require('@backtestr/data-im
 const { TickRepository } = require('@backtestr/data-import/lib/node/tick-repository');
 const { BacktestDataImpl } = require('@backtestr/data-import/lib/node/backtest-data-impl');
 const { runStrategy } = require('../lib/node/strategy-host/strategy-runner');
+const { runBacktest } = require('../lib/node/backtest-runner');
+const { RunStoreImpl } = require('@backtestr/data-import/lib/node/run-store-impl');
+const { ExecutionEngine } = require('../lib/node/execution-engine');
 const { execFileSync } = require('child_process');
 const { loadStrategy } = require('../lib/node/strategy-host/strategy-loader');
 const { StrategySession } = require('../lib/node/strategy-host/strategy-session');
@@ -101,6 +104,45 @@ async function openSource(dir, instrumentId) {
     return { db, source: new BacktestDataImpl(db).streamTicks({ instrument, dataset: { instrumentId, kind: 'trades' } }) };
 }
 
+/** SMA cross on 1-minute bars (the real EURUSD 2017 H1 bars, repeated), each bar as its 4-point intrabar path. */
+async function barsBench() {
+    const dataDir = defaultDataDir();
+    const file = path.join(root, 'sample-workspace/strategies/sma-cross.ts');
+    const bars = { time: [], open: [], high: [], low: [], close: [] };
+    const csvDir = dataDir && path.join(dataDir, 'eurusd-m1-2017h1');
+    if (!csvDir || !fs.existsSync(csvDir)) {
+        console.log('bars benchmark skipped: ../shared/data/eurusd-m1-2017h1 is absent');
+        return;
+    }
+    for (const name of fs.readdirSync(csvDir).filter(f => f.endsWith('.csv')).sort()) {
+        for (const line of fs.readFileSync(path.join(csvDir, name), 'utf8').split('\n')) {
+            const f = line.split(';');
+            if (f.length < 5) {
+                continue;
+            }
+            const t = Date.UTC(+f[0].slice(0, 4), +f[0].slice(4, 6) - 1, +f[0].slice(6, 8), +f[0].slice(9, 11), +f[0].slice(11, 13)) * 1000;
+            bars.time.push(t); bars.open.push(+f[1]); bars.high.push(+f[2]); bars.low.push(+f[3]); bars.close.push(+f[4]);
+        }
+    }
+    const n = bars.time.length;
+    const reps = Math.max(1, Math.round(Number(process.env.BENCH_BARS ?? 5_000_000) / n));
+    const span = bars.time[n - 1] - bars.time[0] + 60_000_000;
+    const batches = [];
+    for (let r = 0; r < reps; r++) {
+        const time = new BigInt64Array(n);
+        for (let i = 0; i < n; i++) {
+            time[i] = BigInt(bars.time[i] + r * span);
+        }
+        batches.push(ExecutionEngine.barTicks({ time, open: Float64Array.from(bars.open), high: Float64Array.from(bars.high), low: Float64Array.from(bars.low),
+            close: Float64Array.from(bars.close) }));
+    }
+    const r = await runStrategy({ file, source: batches, execution: { fill: 'bar' }, instrument: { symbol: 'EURUSD', tickSize: 0.00001, lotSize: 1, multiplier: 1 },
+        timeoutMs: 3_600_000 });
+    const total = n * reps;
+    console.log(`SMA cross on 1m bars (EURUSD 2017 H1 x${reps} = ${(total / 1e6).toFixed(1)}M bars, 4 path points each, orders on): ` +
+        `${(total / r.elapsedMs / 1e3).toFixed(1)}M bars/s end to end, ${(total / r.workerMs / 1e3).toFixed(1)}M bars/s in the worker; ${r.execution.trades.pnl.length} trades`);
+}
+
 async function main() {
     if (process.argv[2] === '--build') {
         const { instrumentId } = await buildWorkspace(process.argv[3]);
@@ -126,6 +168,21 @@ async function main() {
             db.close();
             console.log(`DuckDB stream -> engine batches alone: ${(n / s / 1e6).toFixed(1)}M ticks/s (${(n / 1e6).toFixed(1)}M ticks in ${s.toFixed(2)} s)`);
         }
+        {
+            // The product path: dataset -> worker -> engine with orders -> statistics -> stored run (one transaction).
+            const db = await WorkspaceDatabase.open(workspaceDatabasePath(dir));
+            try {
+                const t0 = performance.now();
+                const { run, result } = await runBacktest({ file: SMA, symbol: 'SPY', timeoutMs: 3_600_000 },
+                    { data: new BacktestDataImpl(db), runs: new RunStoreImpl(db), engineVersion: 'bench' });
+                const s = (performance.now() - t0) / 1000;
+                console.log(`end-to-end SMA/1H strategy with orders, DuckDB file -> final statistics -> stored run: ${(result.ticks / s / 1e6).toFixed(1)}M ticks/s ` +
+                    `(${(result.ticks / 1e6).toFixed(1)}M ticks, ${run.headline.trades} trades, ${s.toFixed(2)} s); peak RSS so far ${mb(peakRss())}`);
+            } finally {
+                db.close();
+            }
+        }
+        await barsBench();
         for (const [name, file] of [['SMA cross, woken on 1m bar closes', SMA], ['woken on every tick', perTick]]) {
             const { db, source } = await openSource(dir, instrumentId);
             try {
