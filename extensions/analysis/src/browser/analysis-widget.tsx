@@ -135,17 +135,25 @@ export class AnalysisWidget extends ReactWidget {
             this.runs = [];
             this.error = error instanceof Error ? error.message : String(error);
         }
-        this.update();
         if (openFirst && this.selected === undefined && this.runs.length > 0) {
-            await this.openRun();
+            // Straight to the newest finished run (openRun shows its record's figures at once).
+            await this.openRun(this.runs.find(r => r.status !== 'running')?.id ?? this.runs[0].id);
+            return;
         }
+        this.update();
     }
 
     protected onRunChanged(event: RunChangeEvent): void {
         if (event.status === 'running') {
+            const isNew = !this.live.has(event.runId);
             this.live.set(event.runId, event);
-            if (!this.runs.some(r => r.id === event.runId)) {
-                this.refreshRuns(false);
+            if (isNew) {
+                // A run just started: follow it (its live figures now, its analysis when it ends).
+                this.refreshRuns(false).then(() => {
+                    this.selected = event.runId;
+                    this.analysis = undefined;
+                    this.update();
+                });
             }
             this.update();
             return;
@@ -213,7 +221,7 @@ export class AnalysisWidget extends ReactWidget {
             {this.error && <div className='bt-error'>{this.error}</div>}
             {this.runs.length === 0 && this.renderDefinitions()}
             {this.renderLive()}
-            {this.loading && <div className='backtestr-muted'>Loading the run…</div>}
+            {this.loading && this.renderRecordHeadline()}
             {this.analysis && this.renderAnalysis(this.analysis)}
             {this.renderComparison()}
         </div>;
@@ -251,6 +259,25 @@ export class AnalysisWidget extends ReactWidget {
         return <div className='bt-section' data-testid='live-run'>
             <div className='backtestr-view-heading'>Running: {(event.ticks ?? 0).toLocaleString('en-US')} ticks, up to {formatTime(event.lastTime)}</div>
             {event.headline && <Cards metrics={event.headline} testId='live-metrics' />}
+        </div>;
+    }
+
+    /** While the analysis loads: the figures the run record carries. */
+    protected renderRecordHeadline(): React.ReactNode {
+        const h = this.runs.find(r => r.id === this.selected)?.headline;
+        const pct = (x: number | undefined) => x === undefined ? undefined : x / 100;
+        const metrics: HeadlineMetric[] = h ? [
+            { id: 'netProfit', label: 'Net profit', unit: 'money', value: h.netProfit },
+            { id: 'returns.totalReturn', label: 'Total return', unit: 'fraction', value: pct(h.totalReturnPercent) },
+            { id: 'returns.sharpe', label: 'Sharpe ratio', unit: 'ratio', value: h.sharpe },
+            { id: 'drawdown.maxDrawdownPercent', label: 'Max drawdown %', unit: 'fraction', value: pct(h.maxDrawdownPercent) },
+            { id: 'trades.count', label: 'Trades', unit: 'count', value: h.trades },
+            { id: 'trades.winRate', label: 'Win rate', unit: 'fraction', value: pct(h.winRatePercent) },
+            { id: 'trades.profitFactor', label: 'Profit factor', unit: 'ratio', value: h.profitFactor }
+        ] : [];
+        return <div className='bt-section'>
+            <div className='backtestr-muted'>Loading the run…</div>
+            {metrics.length > 0 && <Cards metrics={metrics} testId='record-metrics' />}
         </div>;
     }
 
