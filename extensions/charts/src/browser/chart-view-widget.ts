@@ -13,7 +13,7 @@ import { EMPTY_BARS, olderBarsToLoad, parseSpeed, prependBars, ticksToAdvance, u
 import { CHART_TIMEFRAMES, ChartLayoutKind, ChartViewState, DEFAULT_CHART_LAYOUT, panelTimeframesForRun } from '../common/chart-protocol';
 import { ChartBarColumns, DEFAULT_SESSION, ReplayEngineSettings, ReplayFrame, ReplayInfo, ReplayService, defaultPriceSource } from '../common/replay-protocol';
 import { RunOverlay, RunOverlayService, RunSummary } from '../common/run-overlay-protocol';
-import { eventsAtTick, eventsKnownAt, tradeSegmentsAt } from '../common/run-overlay-math';
+import { adjacentEventTick, adjacentTick, eventsAtTick, eventsKnownAt, tradeEntryTicks, tradeSegmentsAt } from '../common/run-overlay-math';
 import { ChartPanel, FillMark, PanelBar, PanelSnapshot, loadLightweightCharts } from './chart-panel';
 import { readChartColors } from './chart-theme';
 import { TransportBar } from './transport-bar';
@@ -49,6 +49,8 @@ export interface ChartsTestHook {
     /** Lines of the decision panel. */
     decisions(): string[];
     openRun(runId: string, time?: number): Promise<void>;
+    jumpEvent(direction: 1 | -1): Promise<void>;
+    jumpTrade(direction: 1 | -1): Promise<void>;
     scrollBack(panel: number, bars: number): void;
     /** Per panel: where another panel's crosshair was mirrored (bar time, microseconds) and the visible time range (seconds). */
     sync(): { crosshair: (number | undefined)[]; ranges: ({ from: number; to: number } | undefined)[] };
@@ -91,6 +93,8 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
     /** Dataset tick index of the run's first tick: the run's own tick numbers (event `seq`) start there. */
     protected runFirstTick = 0;
     protected runSelect: HTMLSelectElement;
+    /** Run ticks of the selected run's trade entries. */
+    protected tradeEntries: number[] = [];
     protected readonly timingParts: { backend: number; rpc: number; draw: number }[] = [];
 
     protected toolbarNode: HTMLDivElement;
@@ -182,7 +186,9 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
             toStart: () => this.goTo(0),
             toEnd: () => this.goTo(Number.MAX_SAFE_INTEGER),
             setSpeed: s => this.viewState = { ...this.viewState, speed: s },
-            setStepTimeframe: tf => this.viewState = { ...this.viewState, stepTimeframe: tf }
+            setStepTimeframe: tf => this.viewState = { ...this.viewState, stepTimeframe: tf },
+            jumpEvent: d => this.jumpEvent(d),
+            jumpTrade: d => this.jumpTrade(d)
         }, this.viewState.speed, this.viewState.stepTimeframe);
         this.transport.setEnabled(false);
         this.node.append(this.toolbarNode, body, this.transport.node);
@@ -361,11 +367,13 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
     async selectRun(runId: string | undefined): Promise<void> {
         const hadRun = this.overlay !== undefined;
         this.overlay = undefined;
+        this.tradeEntries = [];
         this.runFirstTick = 0;
         if (runId && this.info) {
             try {
                 const overlay = await this.runs.readRun(runId);
                 this.overlay = overlay;
+                this.tradeEntries = tradeEntryTicks(overlay.events);
                 // the replay runs the engine as the run did: its price source, session and timeframes
                 if (!this.runsAs(this.info, this.engineFor(this.info.dataset))) {
                     await this.openDataset(this.info.dataset, this.frame?.tickIndex);
@@ -604,6 +612,36 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
         await this.goTo(k);
     }
 
+    /** To the selected run's next or previous order event (the tick it happened at). */
+    async jumpEvent(direction: 1 | -1): Promise<void> {
+        const o = this.overlay;
+        if (!o) {
+            this.status('Choose a run to jump between its order events.');
+            return;
+        }
+        const t = adjacentEventTick(o.events, this.currentCursor() - this.runFirstTick, direction);
+        if (t === undefined) {
+            this.status(`No ${direction > 0 ? 'later' : 'earlier'} order event in this run.`);
+            return;
+        }
+        await this.goTo(this.runFirstTick + t);
+    }
+
+    /** To the entry tick (the entry fill) of the selected run's next or previous trade. */
+    async jumpTrade(direction: 1 | -1): Promise<void> {
+        const o = this.overlay;
+        if (!o) {
+            this.status('Choose a run to jump between its trades.');
+            return;
+        }
+        const t = adjacentTick(this.tradeEntries, this.currentCursor() - this.runFirstTick, direction);
+        if (t === undefined) {
+            this.status(`No ${direction > 0 ? 'later' : 'earlier'} trade in this run.`);
+            return;
+        }
+        await this.goTo(this.runFirstTick + t);
+    }
+
     play(speed: string): void {
         if (!this.info || this.playing) {
             return;
@@ -681,6 +719,10 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
                 case 'ArrowLeft': e.shiftKey ? this.stepBar(this.viewState.stepTimeframe, -1) : this.stepTick(-1); return true;
                 case 'Home': this.goTo(0); return true;
                 case 'End': this.goTo(Number.MAX_SAFE_INTEGER); return true;
+                case ']': this.jumpEvent(1); return true;
+                case '[': this.jumpEvent(-1); return true;
+                case '}': this.jumpTrade(1); return true;
+                case '{': this.jumpTrade(-1); return true;
                 default: return false;
             }
         })();
@@ -740,6 +782,8 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
             renderSynthetic: count => this.renderSynthetic(count),
             decisions: () => Array.from(this.decisionNode.children, c => c.textContent ?? ''),
             openRun: (runId, time) => this.openRun(runId, time),
+            jumpEvent: d => this.jumpEvent(d),
+            jumpTrade: d => this.jumpTrade(d),
             scrollBack: (panel, bars) => this.panels[panel]?.scrollBack(bars),
             sync: () => ({ crosshair: this.panels.map(p => p.crosshairBarTime), ranges: this.panels.map(p => p.visibleTimeRange()) }),
             setTheme: id => this.themes.setCurrentTheme(id, false),

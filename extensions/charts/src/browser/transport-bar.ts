@@ -14,6 +14,10 @@ export interface TransportActions {
     toEnd(): void;
     setSpeed(speed: string): void;
     setStepTimeframe(timeframe: string): void;
+    /** To the run's next (1) or previous (-1) order event. */
+    jumpEvent(direction: 1 | -1): void;
+    /** To the entry tick of the run's next (1) or previous (-1) trade. */
+    jumpTrade(direction: 1 | -1): void;
 }
 
 function button(icon: string, title: string, testId: string, onClick: () => void): HTMLButtonElement {
@@ -76,6 +80,10 @@ export class TransportBar {
             button('chevron-right', 'One tick forward (Right)', 'transport-tick-forward', () => actions.stepTick(1)),
             button('arrow-right', 'One bar forward (Shift+Right)', 'transport-bar-forward', () => actions.stepBar(1)),
             button('debug-continue', 'Last tick (End)', 'transport-end', () => actions.toEnd()),
+            button('triangle-left', 'Previous order event of the run ([)', 'transport-event-back', () => actions.jumpEvent(-1)),
+            button('triangle-right', 'Next order event of the run (])', 'transport-event-forward', () => actions.jumpEvent(1)),
+            button('arrow-circle-left', 'Previous trade entry of the run (Shift+[)', 'transport-trade-back', () => actions.jumpTrade(-1)),
+            button('arrow-circle-right', 'Next trade entry of the run (Shift+])', 'transport-trade-forward', () => actions.jumpTrade(1)),
             this.stepSelect, this.speedSelect, this.slider, this.readout
         );
     }

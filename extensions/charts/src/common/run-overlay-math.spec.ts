@@ -1,6 +1,8 @@
 import { expect } from 'chai';
-import type { RunEventColumns, RunTradeColumns } from '@backtestr/data-import';
-import { eventsAtTick, eventsKnownAt, tradeSegmentsAt } from './run-overlay-math';
+import type { RunEventColumns, RunOrderColumns, RunTradeColumns } from '@backtestr/data-import';
+import {
+    adjacentEventTick, adjacentTick, eventsAtTick, eventsKnownAt, seriesKnownAt, tradeEntryTicks, tradeSegmentsAt, workingLevelsAt
+} from './run-overlay-math';
 
 const f = (xs: number[]): Float64Array => Float64Array.from(xs);
 
@@ -34,5 +36,46 @@ describe('run overlay at a replay cursor', () => {
         expect(tradeSegmentsAt(trades, 250, 400, 4.2)[0].pnl).to.equal(undefined);
         const later = tradeSegmentsAt(trades, 500, 600, 5.5);
         expect(later.map(s => [s.exitTime, s.pnl])).to.deep.equal([[400, -1], [600, undefined]]);
+    });
+
+    it('finds the next and previous order event tick, and trade entries (from flat and through zero)', () => {
+        expect(adjacentEventTick(events, 0, 1)).to.equal(9);
+        expect(adjacentEventTick(events, 9, 1)).to.equal(10);
+        expect(adjacentEventTick(events, 10, 1)).to.equal(19);
+        expect(adjacentEventTick(events, 30, 1)).to.equal(undefined);
+        expect(adjacentEventTick(events, 30, -1)).to.equal(19);
+        expect(adjacentEventTick(events, 19, -1)).to.equal(10);
+        expect(adjacentEventTick(events, 9, -1)).to.equal(undefined);
+        expect(tradeEntryTicks(events)).to.deep.equal([10]);
+        const reversal: RunEventColumns = { ...events, kind: ['filled', 'filled', 'filled', 'filled'], position: f([1, -1, 0, 2]) };
+        expect(tradeEntryTicks(reversal)).to.deep.equal([9, 10, 30]);
+        expect(adjacentTick([9, 10, 30], 10, 1)).to.equal(30);
+        expect(adjacentTick([9, 10, 30], 10, -1)).to.equal(9);
+        expect(adjacentTick([9, 10, 30], 9, -1)).to.equal(undefined);
+        expect(adjacentTick([9, 10, 30], 30, 1)).to.equal(undefined);
+    });
+
+    it('lists the stop and limit levels of orders working at the cursor, never before their acceptance or after their end', () => {
+        const orders: RunOrderColumns = {
+            id: f([1, 2, 3]), time: f([100, 100, 100]), type: ['market', 'stop', 'limit'], side: f([1, -1, -1]), qty: f([1, 1, 1]),
+            limit: f([NaN, NaN, 7]), stop: f([NaN, 4, NaN]), tif: ['GTC', 'GTC', 'GTC'], tag: ['entry', 'stop loss', 'target']
+        };
+        const ev: RunEventColumns = {
+            time: f([100, 100, 100, 100, 400, 400]), order: f([1, 1, 2, 3, 2, 3]), kind: ['accepted', 'filled', 'accepted', 'accepted', 'filled', 'cancelled'],
+            reason: ['OK', 'MARKET', 'OK', 'OK', 'STOP', 'OCO'], seq: f([10, 10, 11, 11, 31, 31]), price: f([NaN, 5, NaN, NaN, 4, NaN]),
+            qty: f([1, 1, 1, 1, 1, 1]), commission: f([0, 0, 0, 0, 0, 0]), reference: f([NaN, 5, NaN, NaN, 4, NaN]), position: f([0, 1, 1, 1, 0, 0]),
+            realised: f([0, 0, 0, 0, -1, -1])
+        };
+        expect(workingLevelsAt(orders, ev, 9)).to.deep.equal([]);
+        expect(workingLevelsAt(orders, ev, 10)).to.deep.equal([
+            { order: 2, side: -1, tag: 'stop loss', kind: 'stop', price: 4 }, { order: 3, side: -1, tag: 'target', kind: 'limit', price: 7 }
+        ]);
+        expect(workingLevelsAt(orders, ev, 29).length).to.equal(2);
+        expect(workingLevelsAt(orders, ev, 30)).to.deep.equal([]);
+    });
+
+    it('knows a recorded value from the time it was recorded', () => {
+        expect(seriesKnownAt(f([60, 120, 180]), 119)).to.equal(1);
+        expect(seriesKnownAt(f([60, 120, 180]), 120)).to.equal(2);
     });
 });

@@ -3,7 +3,7 @@
 // trade exit after the cursor's time.
 // *****************************************************************************
 
-import type { RunEventColumns, RunTradeColumns } from '@backtestr/data-import';
+import type { RunEventColumns, RunOrderColumns, RunTradeColumns } from '@backtestr/data-import';
 import { upperBound } from './bar-math';
 
 /**
@@ -57,4 +57,99 @@ export function tradeSegmentsAt(trades: RunTradeColumns, knownTime: number, time
         });
     }
     return out;
+}
+
+/**
+ * The run tick (0-based) of the nearest order event after (`direction` 1) or before (-1) the run
+ * tick `runTickIndex`; undefined when there is none. Events are placed by their `seq`.
+ */
+export function adjacentEventTick(events: RunEventColumns, runTickIndex: number, direction: 1 | -1): number | undefined {
+    const seq = events.seq;
+    if (direction > 0) {
+        const i = upperBound(seq, runTickIndex + 1);
+        return i < seq.length ? seq[i] - 1 : undefined;
+    }
+    const i = upperBound(seq, runTickIndex) - 1;
+    return i >= 0 ? seq[i] - 1 : undefined;
+}
+
+/**
+ * Run ticks (0-based, ascending) at which trades were entered: the fills that took the position
+ * from flat, or through zero (a reversal closes one trade and opens the next at the same fill).
+ */
+export function tradeEntryTicks(events: RunEventColumns): number[] {
+    const out: number[] = [];
+    let position = 0;
+    for (let i = 0; i < events.seq.length; i++) {
+        if (events.kind[i] === 'filled') {
+            const after = events.position[i];
+            if (after !== 0 && (position === 0 || Math.sign(after) !== Math.sign(position))) {
+                out.push(events.seq[i] - 1);
+            }
+        }
+        position = events.position[i];
+    }
+    return out;
+}
+
+/** The nearest of sorted `ticks` after (1) or before (-1) `tick`, undefined when there is none. */
+export function adjacentTick(ticks: readonly number[], tick: number, direction: 1 | -1): number | undefined {
+    if (direction > 0) {
+        const i = upperBound(ticks, tick);
+        return i < ticks.length ? ticks[i] : undefined;
+    }
+    const i = upperBound(ticks, tick - 1) - 1;
+    return i >= 0 ? ticks[i] : undefined;
+}
+
+/** A price level of an order working at the cursor: its stop (trigger) or limit price. */
+export interface WorkingLevel {
+    readonly order: number;
+    readonly kind: 'stop' | 'limit';
+    readonly price: number;
+    /** +1 buy, -1 sell. */
+    readonly side: number;
+    readonly tag: string;
+}
+
+/**
+ * Stop and limit levels of the orders working after run tick `runTickIndex`: accepted and not yet
+ * filled, cancelled, expired or rejected. A triggered stop-limit keeps only its limit. With a
+ * position open, a sell stop under a long is its stop loss and a sell limit above it its target.
+ */
+export function workingLevelsAt(orders: RunOrderColumns, events: RunEventColumns, runTickIndex: number): WorkingLevel[] {
+    const known = eventsKnownAt(events, runTickIndex);
+    const state = new Map<number, 'working' | 'triggered' | 'done'>();
+    for (let i = 0; i < known; i++) {
+        const id = events.order[i];
+        const kind = events.kind[i];
+        if (kind === 'accepted') {
+            state.set(id, 'working');
+        } else if (kind === 'triggered') {
+            state.set(id, 'triggered');
+        } else if (kind === 'filled' || kind === 'cancelled' || kind === 'expired' || kind === 'rejected') {
+            // a partial fill leaves the order working; the engine's fills here fill the whole quantity
+            state.set(id, 'done');
+        }
+    }
+    const out: WorkingLevel[] = [];
+    for (let i = 0; i < orders.id.length; i++) {
+        const s = state.get(orders.id[i]);
+        if (s !== 'working' && s !== 'triggered') {
+            continue;
+        }
+        const base = { order: orders.id[i], side: orders.side[i], tag: orders.tag[i] ?? '' };
+        if (s === 'working' && Number.isFinite(orders.stop[i])) {
+            out.push({ ...base, kind: 'stop', price: orders.stop[i] });
+        }
+        if (Number.isFinite(orders.limit[i])) {
+            out.push({ ...base, kind: 'limit', price: orders.limit[i] });
+        }
+    }
+    return out;
+}
+
+/** Number of a recorded series' points known at the cursor time: those recorded at or before it. */
+export function seriesKnownAt(time: Float64Array, cursorTime: number): number {
+    return upperBound(time, cursorTime);
 }
