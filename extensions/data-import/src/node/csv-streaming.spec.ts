@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import * as fs from 'fs';
 import * as path from 'path';
-import { CsvFormatOptions, ImportRequest } from '../common/dataset-protocol';
+import { CsvFormatOptions, DatasetErrors, ImportRequest } from '../common/dataset-protocol';
 import { DataImporter } from './data-importer';
 import { InstrumentCatalog } from './instrument-catalog';
-import { SHARED_DATA, tempDatabase, tempDir, unzipText } from './test-support/test-files';
+import { makeZip, SHARED_DATA, tempDatabase, tempDir, unzipText } from './test-support/test-files';
 import { WorkspaceDatabase } from './workspace-database';
 
 const SPY_DAY = path.join(SHARED_DATA, 'spy-trades-2013-10', '20131007_trade.zip');
@@ -82,6 +82,37 @@ describe('data import: a large CSV file streamed in pieces through the parse wor
         const stats = await bothWays({ paths: [file] }, 'trades', 65536);
         expect(stats.pieces).to.be.greaterThan(100);
         expect(stats.quarantined).to.equal(4);
+        // The same file zipped: the entry is inflated piece by piece, never whole.
+        const zip = path.join(dir, '20131007_trade.zip');
+        fs.writeFileSync(zip, makeZip({ '20131007_spy_Trade_Tick.csv': lines.join('\n') + '\n' }));
+        const zipped = await bothWays({ paths: [zip] }, 'trades', 65536);
+        expect(zipped.pieces).to.equal(stats.pieces);
+        expect(zipped.quarantined).to.equal(4);
+    });
+
+    it('fails a zip entry that does not pass its CRC check while streaming, and leaves the database as it was', async () => {
+        const text = unzipText(SPY_DAY);
+        const zip = makeZip({ '20131007_spy_Trade_Tick.csv': text });
+        // Flip the CRC-32 in the central directory (the stored crc the reader checks against).
+        const cd = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+        zip.writeUInt32LE((zip.readUInt32LE(cd + 16) ^ 1) >>> 0, cd + 16);
+        const file = path.join(dir, 'bad-crc', '20131007_trade.zip');
+        fs.mkdirSync(path.dirname(file));
+        fs.writeFileSync(file, zip);
+        process.env.BACKTESTR_IMPORT_CHUNK_BYTES = '65536';
+        const db = await tempDatabase(tempDir());
+        try {
+            const importer = new DataImporter(db, InstrumentCatalog.fromDataDir(SHARED_DATA));
+            const error = await importer.import({ paths: [file], computeDerived: false }).then(() => undefined, (e: Error) => e);
+            expect(error && DatasetErrors.CorruptFile.is(error)).to.equal(true);
+            expect(error?.message).to.contain('fails its CRC-32 check').and.to.contain(file);
+            expect(importer.streamStats.pieces).to.be.greaterThan(10);
+            expect(await db.scalar('SELECT count(*) FROM trades')).to.equal(0n);
+            expect((await importer.repo.listImports())[0].status).to.equal('failed');
+        } finally {
+            db.close();
+            process.env.BACKTESTR_IMPORT_CHUNK_BYTES = '';
+        }
     });
 
     it('re-parses in sequence a piece whose first rows are out of order with the previous piece, and quarantines duplicates across borders', async () => {

@@ -5,7 +5,6 @@
 // *****************************************************************************
 
 import * as crypto from 'crypto';
-import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
@@ -109,28 +108,25 @@ function streamChunkBytes(): number {
     return env >= 64 ? Math.trunc(env) : 8 << 20;
 }
 
-/** The first bytes of a file (format detection and presets need only its first line). */
-function readHead(file: string, bytes = 1 << 16): Buffer {
-    const fd = fs.openSync(file, 'r');
-    try {
-        const buf = Buffer.alloc(bytes);
-        return buf.subarray(0, fs.readSync(fd, buf, 0, bytes, 0));
-    } finally {
-        fs.closeSync(fd);
+/** The first bytes of a file or zip entry (format detection and presets need only its first line). */
+async function readHead(source: SourceFile, bytes = 1 << 16): Promise<Buffer> {
+    const pieces: Buffer[] = [];
+    let n = 0;
+    for await (const piece of source.stream()) {
+        pieces.push(piece);
+        n += piece.length;
+        if (n >= bytes) {
+            break;
+        }
     }
+    return Buffer.concat(pieces).subarray(0, bytes);
 }
 
-/** The content hash of a file, read in pieces. */
-function hashFile(file: string): string {
+/** The content hash of a file or zip entry, read in pieces. */
+async function hashSource(source: SourceFile): Promise<string> {
     const hash = crypto.createHash('sha1');
-    const fd = fs.openSync(file, 'r');
-    try {
-        const buf = Buffer.allocUnsafe(1 << 22);
-        for (let pos = 0, n = 0; (n = fs.readSync(fd, buf, 0, buf.length, pos)) > 0; pos += n) {
-            hash.update(buf.subarray(0, n));
-        }
-    } finally {
-        fs.closeSync(fd);
+    for await (const piece of source.stream()) {
+        hash.update(piece);
     }
     return hash.digest('hex');
 }
@@ -193,7 +189,7 @@ export class DataImporter {
                 session.startFile(source.label);
                 // A large plain CSV file is never read whole: only its head here, then pieces through the parse workers.
                 let streamed = this.streamable(source);
-                let data = streamed ? readHead(source.path) : source.load();
+                let data = streamed ? await readHead(source) : source.load();
                 const fileFormat = this.detectFormat(request, data);
                 if (format && fileFormat !== format) {
                     throw DatasetErrors.FormatMismatch(source.label, `is ${fileFormat}, the other files of this import are ${format}`);
@@ -301,9 +297,9 @@ export class DataImporter {
     }
 
     /** Imports one CSV file on this thread; returns its dataset's writer, or undefined when the file was skipped. */
-    /** Whether a file is read and parsed in pieces: a plain (not zipped) file above two pieces, when parse workers are on. */
+    /** Whether a file (or zip entry) is read and parsed in pieces: above two pieces, when parse workers are on. */
     protected streamable(source: SourceFile): boolean {
-        return !source.entryName && source.size > 2 * streamChunkBytes() && process.env.BACKTESTR_IMPORT_WORKERS !== '0';
+        return source.size > 2 * streamChunkBytes() && process.env.BACKTESTR_IMPORT_WORKERS !== '0';
     }
 
     /**
@@ -353,7 +349,7 @@ export class DataImporter {
         const sameSize = await this.db.scalar('SELECT count(*) FROM import_files WHERE instrument_id = $1 AND kind = $2 AND bytes = $3',
             [writer.instrument.id, writer.kind, source.size]);
         if (Number(sameSize) > 0) {
-            const known = hashFile(source.path);
+            const known = await hashSource(source);
             const previous = await session.alreadyImported(writer.instrument, writer.kind, known);
             if (previous !== undefined) {
                 session.endFile(label, known, source.size, `skipped: already imported by import #${previous}`);
@@ -364,27 +360,31 @@ export class DataImporter {
         const pool = Array.from({ length: CsvParseWorker.poolSize }, (_, i) => CsvParseWorker.get(i));
         const chunkBytes = streamChunkBytes();
         const hash = crypto.createHash('sha1');
-        const fd = fs.openSync(source.path, 'r');
-        const fileSize = fs.fstatSync(fd).size;
-        let filePos = 0;
+        const input = source.stream()[Symbol.asyncIterator]();
+        let rest: Buffer | undefined;
         let carry = Buffer.alloc(0);
         let eof = false;
         let submitted = 0;
         let nextOffset = 0;
         /** The next piece: whole lines in a buffer of its own (transferred to a worker). */
-        const readPiece = (): Buffer => {
+        const readPiece = async (): Promise<Buffer> => {
             let buf = Buffer.allocUnsafeSlow(carry.length + chunkBytes);
             carry.copy(buf, 0);
             let filled = carry.length;
             for (;;) {
-                const n = fs.readSync(fd, buf, filled, buf.length - filled, filePos);
-                filePos += n;
-                filled += n;
-                if (n === 0 || filePos >= fileSize) {
-                    eof = true;
-                    carry = Buffer.alloc(0);
-                    return buf.subarray(0, filled);
+                if (!rest || rest.length === 0) {
+                    const next = await input.next();
+                    if (next.done) {
+                        eof = true;
+                        carry = Buffer.alloc(0);
+                        return buf.subarray(0, filled);
+                    }
+                    rest = next.value;
                 }
+                const n = Math.min(rest.length, buf.length - filled);
+                rest.copy(buf, filled, 0, n);
+                rest = rest.subarray(n);
+                filled += n;
                 if (filled < buf.length) {
                     continue;
                 }
@@ -400,9 +400,12 @@ export class DataImporter {
             }
         };
         const pending: { result: Promise<ParseResult>; offset: number; length: number; first: boolean; last: boolean }[] = [];
-        const submit = (): void => {
+        const submit = async (): Promise<void> => {
             while (!eof && pending.length < pool.length + 1) {
-                const piece = readPiece();
+                const piece = await readPiece();
+                if (piece.length === 0 && submitted > 0) {
+                    break;
+                }
                 hash.update(piece);
                 const first = submitted === 0;
                 // Read before the transfer detaches the piece's buffer.
@@ -420,10 +423,10 @@ export class DataImporter {
         let lineBase = 0, dataRows = 0, parseFailures = 0;
         let firstFailure: { line: number; text: string } | undefined;
         try {
-            submit();
+            await submit();
             while (pending.length > 0) {
                 const piece = pending.shift()!;
-                submit();
+                await submit();
                 const result = await piece.result;
                 this.streamStats.pieces++;
                 if (result.error) {
@@ -459,9 +462,8 @@ export class DataImporter {
             }
         } catch (error) {
             pool.forEach(p => p.abandon());
+            await input.return?.();
             throw error;
-        } finally {
-            fs.closeSync(fd);
         }
         importer.checkNotAllFailed(label, { dataRows, parseFailures, firstFailure });
         session.endFile(label, hash.digest('hex'), source.size);
@@ -495,7 +497,7 @@ export class DataImporter {
                 submit(j + ahead);
                 session.startFile(source.label);
                 if (this.streamable(source)) {
-                    await this.importCsvSource(session, request, source, readHead(source.path), undefined, state);
+                    await this.importCsvSource(session, request, source, await readHead(source), undefined, state);
                     continue;
                 }
                 const result = await jobs[j];

@@ -7,7 +7,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { DatasetErrors } from '../common/dataset-protocol';
-import { isZip, listZipEntries, readZipEntry, ZipFormatError } from './zip-reader';
+import { isZip, listZipFileEntries, readZipFileEntry, streamZipEntry, ZipFormatError } from './zip-reader';
 
 export interface SourceFile {
     /** What messages and the quarantine call the file: its path, or `archive.zip/entry.csv`. */
@@ -17,6 +17,37 @@ export interface SourceFile {
     /** Uncompressed bytes. */
     readonly size: number;
     load(): Buffer;
+    /** The (uncompressed) bytes in pieces of any size, for files too large to load whole. */
+    stream(): AsyncIterable<Buffer>;
+}
+
+async function* streamFile(file: string): AsyncGenerator<Buffer> {
+    const fd = fs.openSync(file, 'r');
+    try {
+        for (let pos = 0; ;) {
+            const buf = Buffer.allocUnsafeSlow(1 << 22);
+            const n = fs.readSync(fd, buf, 0, buf.length, pos);
+            if (n === 0) {
+                return;
+            }
+            pos += n;
+            yield buf.subarray(0, n);
+        }
+    } finally {
+        fs.closeSync(fd);
+    }
+}
+
+/** Zip format errors as the import's error naming the archive. */
+async function* asCorruptFile(file: string, pieces: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+    try {
+        yield* pieces;
+    } catch (error) {
+        if (error instanceof ZipFormatError) {
+            throw DatasetErrors.CorruptFile(file, error.message);
+        }
+        throw error;
+    }
 }
 
 /** A short stable hash of file contents, to recognise a file imported before. */
@@ -52,12 +83,11 @@ function expandFile(file: string, size: number): SourceFile[] {
         fs.closeSync(fd);
     }
     if (!isZip(head) && !/\.zip$/i.test(file)) {
-        return [{ label: file, path: file, size, load: () => fs.readFileSync(file) }];
+        return [{ label: file, path: file, size, load: () => fs.readFileSync(file), stream: () => streamFile(file) }];
     }
-    const zip = fs.readFileSync(file);
     let entries;
     try {
-        entries = listZipEntries(zip).filter(e => !e.name.endsWith('/') && !e.name.startsWith('__MACOSX'));
+        entries = listZipFileEntries(file).filter(e => !e.name.endsWith('/') && !e.name.startsWith('__MACOSX'));
     } catch (error) {
         if (error instanceof ZipFormatError) {
             throw DatasetErrors.CorruptFile(file, error.message);
@@ -72,13 +102,14 @@ function expandFile(file: string, size: number): SourceFile[] {
         size: entry.size,
         load: () => {
             try {
-                return readZipEntry(fs.readFileSync(file), entry);
+                return readZipFileEntry(file, entry);
             } catch (error) {
                 if (error instanceof ZipFormatError) {
                     throw DatasetErrors.CorruptFile(file, error.message);
                 }
                 throw error;
             }
-        }
+        },
+        stream: () => asCorruptFile(file, streamZipEntry(file, entry))
     }));
 }

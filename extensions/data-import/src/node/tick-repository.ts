@@ -318,9 +318,18 @@ export class TickRepository {
                     }
                 }
                 if (validity && validity.byteLength > 0) {
-                    for (let i = 0; i < n; i++) {
-                        if (!(validity[i >> 3] & (1 << (i & 7)))) {
-                            target[count + i] = type === 'INTEGER' ? 0 : NaN;
+                    // A byte of the mask per 8 rows; nearly all are 0xff (no NULL among them).
+                    const bytes = (n + 7) >> 3;
+                    const none = type === 'INTEGER' ? 0 : NaN;
+                    for (let b = 0; b < bytes; b++) {
+                        const mask = validity[b];
+                        if (mask === 0xff) {
+                            continue;
+                        }
+                        for (let i = b << 3, end = Math.min(n, i + 8); i < end; i++) {
+                            if (!(mask & (1 << (i & 7)))) {
+                                target[count + i] = none;
+                            }
                         }
                     }
                 }

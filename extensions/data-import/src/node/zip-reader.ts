@@ -4,6 +4,7 @@
 // A truncated or corrupt archive raises one error naming the file.
 // *****************************************************************************
 
+import * as fs from 'fs';
 import * as zlib from 'zlib';
 
 export interface ZipEntry {
@@ -116,4 +117,117 @@ export function readZipEntry(zip: Buffer, entry: ZipEntry): Buffer {
         throw new ZipFormatError(`corrupt zip archive: ${entry.name} fails its CRC-32 check`);
     }
     return out;
+}
+
+function readRange(fd: number, position: number, length: number): Buffer {
+    const buf = Buffer.alloc(length);
+    return buf.subarray(0, fs.readSync(fd, buf, 0, length, position));
+}
+
+/** The entries of a zip file, reading only its central directory (not the whole archive). */
+export function listZipFileEntries(file: string): ZipEntry[] {
+    const fd = fs.openSync(file, 'r');
+    try {
+        const size = fs.fstatSync(fd).size;
+        const tailStart = Math.max(0, size - 65557);
+        const tail = readRange(fd, tailStart, size - tailStart);
+        let eocd = -1;
+        for (let i = tail.length - 22; i >= 0; i--) {
+            if (tail.readUInt32LE(i) === 0x06054b50) {
+                eocd = i;
+                break;
+            }
+        }
+        if (eocd < 0) {
+            // listZipEntries words the error for a file without one.
+            return listZipEntries(tail);
+        }
+        const cdOffset = tail.readUInt32LE(eocd + 16);
+        if (cdOffset >= tailStart || cdOffset === 0xffffffff) {
+            return listZipEntries(readRange(fd, 0, size));
+        }
+        // The directory and its end record, as a buffer whose offsets are shifted by cdOffset.
+        const directory = readRange(fd, cdOffset, size - cdOffset);
+        const shifted = Buffer.from(directory);
+        const at = shifted.length - (tail.length - eocd);
+        shifted.writeUInt32LE(0, at + 16);
+        return listZipEntries(shifted);
+    } finally {
+        fs.closeSync(fd);
+    }
+}
+
+/** Where an entry's compressed bytes start in the archive. */
+function entryDataStart(fd: number, entry: ZipEntry): number {
+    const header = readRange(fd, entry.localHeaderOffset, 30);
+    if (header.length < 30 || header.readUInt32LE(0) !== 0x04034b50) {
+        throw new ZipFormatError(`corrupt zip archive: the local header of ${entry.name} is damaged`);
+    }
+    return entry.localHeaderOffset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
+}
+
+/** One entry of a zip file, reading only its bytes. */
+export function readZipFileEntry(file: string, entry: ZipEntry): Buffer {
+    const fd = fs.openSync(file, 'r');
+    try {
+        const start = entryDataStart(fd, entry);
+        const size = fs.fstatSync(fd).size;
+        const length = Math.min(entry.compressedSize, Math.max(0, size - start));
+        // A small local header in front of the data, so readZipEntry checks sizes and the CRC as for a whole archive.
+        const local = Buffer.alloc(30);
+        local.writeUInt32LE(0x04034b50, 0);
+        return readZipEntry(Buffer.concat([local, readRange(fd, start, length)]), { ...entry, localHeaderOffset: 0, compressedSize: entry.compressedSize });
+    } finally {
+        fs.closeSync(fd);
+    }
+}
+
+/**
+ * The inflated bytes of one entry as they come (pieces of any size), for entries too large to hold whole.
+ * Checks the size and the CRC-32 at the end, like readZipEntry.
+ */
+export async function* streamZipEntry(file: string, entry: ZipEntry): AsyncGenerator<Buffer> {
+    if (entry.method !== 0 && entry.method !== 8) {
+        throw new ZipFormatError(`${entry.name} uses zip compression method ${entry.method}; only stored and deflate are supported`);
+    }
+    const fd = fs.openSync(file, 'r');
+    let start: number;
+    let size: number;
+    try {
+        start = entryDataStart(fd, entry);
+        size = fs.fstatSync(fd).size;
+    } finally {
+        fs.closeSync(fd);
+    }
+    if (start + entry.compressedSize > size) {
+        throw new ZipFormatError(`truncated zip archive: ${entry.name} needs ${start + entry.compressedSize} bytes, the file has ${size}`);
+    }
+    const raw = fs.createReadStream(file, { start, end: start + entry.compressedSize - 1, highWaterMark: 1 << 20 });
+    const source: AsyncIterable<Buffer> = entry.method === 0 ? raw : raw.pipe(zlib.createInflateRaw({ chunkSize: 1 << 20 }));
+    const crc32 = (zlib as unknown as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
+    let crc = 0;
+    let length = 0;
+    try {
+        for await (const piece of source) {
+            length += piece.length;
+            if (crc32) {
+                crc = crc32(piece, crc);
+            }
+            yield piece;
+        }
+    } catch (error) {
+        if (error instanceof ZipFormatError) {
+            throw error;
+        }
+        throw new ZipFormatError(`corrupt zip archive: ${entry.name} does not inflate (${(error as Error).message})`);
+    } finally {
+        // Also when the reader stops early (only the head was wanted).
+        raw.destroy();
+    }
+    if (length !== entry.size) {
+        throw new ZipFormatError(`corrupt zip archive: ${entry.name} inflated to ${length} bytes, expected ${entry.size}`);
+    }
+    if (crc32 && (crc >>> 0) !== entry.crc32) {
+        throw new ZipFormatError(`corrupt zip archive: ${entry.name} fails its CRC-32 check`);
+    }
 }
