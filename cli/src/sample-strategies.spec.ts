@@ -261,4 +261,39 @@ export default defineStrategy({ id: 'test.unknown', params: {}, subscribe: { bar
         expect(bad.err).to.contain("ctx.indicator('acme.nothing'): no such indicator; known: core.sma");
         expect(bad.err).to.contain('examples.keltner');
     });
+
+    it('garbage orders are rejected with a reason each, recorded, and the run goes on', async () => {
+        const file = path.join(root, 'garbage.ts');
+        fs.writeFileSync(file, `import { defineStrategy } from '@backtestr/plugins-sdk';
+let sent = false;
+export default defineStrategy({ id: 'test.garbage', params: {}, subscribe: { barClose: ['1m'] },
+    onBarClose(ctx) {
+        if (sent) { return; }
+        sent = true;
+        ctx.order.market('buy', NaN, { tag: 'nan qty' });
+        ctx.order.market('buy', 0, { tag: 'zero qty' });
+        ctx.order.market('sideways' as 'buy', 1, { tag: 'bad side' });
+        ctx.order.limit('buy', 1, 100.004, { tag: 'off grid' });
+        ctx.order.cancel(12345);
+        ctx.order.market('buy', 1, { tag: 'good' });
+    } });
+`);
+        const { code, out, err } = await cli('run', file, '--workspace', root, '--symbol', 'SPY', '--json');
+        expect(err).to.equal('');
+        expect(code).to.equal(0);
+        const summary = JSON.parse(out) as { run: { id: string } };
+        const runs = await store();
+        const events = await runs.readEvents(summary.run.id);
+        const orders = await runs.readOrders(summary.run.id);
+        const byTag = (tag: string): string[] => {
+            const id = orders.id[orders.tag.indexOf(tag)];
+            return events.kind.map((k, i) => events.order[i] === id ? `${k} ${events.reason[i]}` : '').filter(x => x);
+        };
+        expect(byTag('nan qty')).to.deep.equal(['rejected BAD_QTY']);
+        expect(byTag('zero qty')).to.deep.equal(['rejected BAD_QTY']);
+        expect(byTag('bad side')).to.deep.equal(['rejected BAD_SIDE']);
+        expect(byTag('off grid')).to.deep.equal(['rejected OFF_GRID']);
+        expect(events.kind.map((k, i) => `${k} ${events.reason[i]} ${events.order[i]}`)).to.include('rejected UNKNOWN_ORDER 12345');
+        expect(byTag('good')).to.include('filled MARKET');
+    });
 });

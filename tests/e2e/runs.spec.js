@@ -54,6 +54,10 @@ describe('Backtests from the IDE (Chromium)', function () {
         }
         root = fs.mkdtempSync(path.join(os.tmpdir(), 'backtestr-runs-e2e-'));
         fs.cpSync(path.join(repoRoot, 'sample-workspace', 'strategies'), path.join(root, 'strategies'), { recursive: true });
+        fs.writeFileSync(path.join(root, 'strategies', 'broken.ts'), `import { defineStrategy } from '@backtestr/plugins-sdk';
+export default defineStrategy({ id: 'test.broken', params: {}, subscribe: { barClose: ['1H'] },
+    onBarClose(ctx) { if (ctx.mtf('1H').completedCount > 3) { throw new Error('broken on purpose'); } } });
+`);
         await seedSampleWorkspace(workspaceDatabasePath(root), dataDir);
         // The same runs through the CLI first (the workbench holds the database file while it runs).
         for (const s of SAMPLES) {
@@ -118,6 +122,24 @@ describe('Backtests from the IDE (Chromium)', function () {
         expect(pageErrors.map(e => e.message)).to.deep.equal([]);
     });
 
+    it('a strategy that throws fails with its message and source line; the next run still works', async () => {
+        const form = page.locator('[data-testid="run-config"]');
+        await form.locator('[data-testid="run-strategy"]').selectOption({ label: 'broken.ts' });
+        await form.locator('[data-testid="run-start"]:not([disabled])').waitFor({ timeout: 30000 });
+        await form.locator('[data-testid="run-start"]').click();
+        const failed = page.locator('[data-testid="run-row"][data-status="failed"]');
+        await failed.waitFor({ timeout: 120000 }).catch(() => runCommand(page, 'BackTestr: Show Runs'));
+        await failed.waitFor({ timeout: 30000 });
+        expect(await failed.getAttribute('title')).to.match(/Strategy 'test\.broken' threw in onBarClose at .*broken\.ts:3:.*broken on purpose/);
+        await form.locator('[data-testid="run-strategy"]').selectOption({ label: 'sma-cross-1h-filter.ts' });
+        await form.locator('[data-testid="run-start"]:not([disabled])').waitFor({ timeout: 30000 });
+        const finishedBefore = await page.locator('[data-testid="run-row"][data-status="finished"]').count();
+        await form.locator('[data-testid="run-start"]').click();
+        await page.waitForFunction(n => document.querySelectorAll('[data-testid="run-row"][data-status="finished"]').length > n, finishedBefore, { timeout: 120000 });
+        await screenshot(page, 'runs-03-failed-and-next');
+        expect(pageErrors.map(e => e.message)).to.deep.equal([]);
+    });
+
     it('stored the IDE runs with exactly the trades the CLI computed', async () => {
         await browser?.close();
         browser = undefined;
@@ -127,9 +149,11 @@ describe('Backtests from the IDE (Chromium)', function () {
         try {
             const store = new RunStoreImpl(db);
             const runs = await store.listRuns();
-            expect(runs.length).to.equal(SAMPLES.length);
+            expect(runs.filter((/** @type {{ status: string }} */ r) => r.status === 'finished').length).to.equal(SAMPLES.length + 1);
+            expect(runs.filter((/** @type {{ status: string }} */ r) => r.status === 'failed').length).to.equal(1);
             for (const s of SAMPLES) {
-                const run = runs.find((/** @type {{ config: { strategyFile: string } }} */ r) => r.config.strategyFile.endsWith(s.file));
+                // The oldest run of the file: the one started in the loop above.
+                const run = [...runs].reverse().find((/** @type {{ config: { strategyFile: string } }} */ r) => r.config.strategyFile.endsWith(s.file));
                 expect(run, s.file).to.not.equal(undefined);
                 const t = await store.readTrades(run.id);
                 const ide = Array.from(t.pnl, (pnl, i) => ({
