@@ -1,7 +1,7 @@
 // @ts-check
-// The Analysis view as a user drives it, on a workspace whose DuckDB holds two finished runs of
-// the SMA cross on the real HistData EURUSD M1 2017 H1 bars (stored through the real RunStoreImpl
-// before the workbench starts): open the newest run, see its metrics (and why an undefined one is
+// The Analysis view as a user drives it, on a workspace seeded with the real data whose DuckDB holds
+// two finished engine runs of sample-workspace/strategies/sma-cross.ts (10/30 and 5/20) on the real
+// HistData EURUSD M1 2017 H1 bars (run and stored before the workbench starts): open the newest run, see its metrics (and why an undefined one is
 // undefined), the charts and heatmaps, sort the trade table by P&L both ways, filter it, open a
 // trade in replay when the charts extension offers it, compare the two runs, and export the PDF
 // tearsheet, which opens, has its three pages, and renders to PNG.
@@ -13,7 +13,6 @@ const path = require('path');
 const { expect } = require('chai');
 const { startWorkbench, launchBrowser, openWorkbench, runCommand, screenshot, repoRoot, outputDir } = require('./workbench');
 
-const analysisLib = path.join(repoRoot, 'extensions', 'analysis', 'lib');
 const dataImportLib = path.join(repoRoot, 'extensions', 'data-import', 'lib');
 
 describe('Analysis view in Chromium', function () {
@@ -29,22 +28,35 @@ describe('Analysis view in Chromium', function () {
     let pageErrors;
     /** @type {any} */
     let newest;
+    /** @type {any} */
+    let older;
 
     before(async function () {
-        const { EURUSD_M1_DIR, eurusdRunFixture, storeFixture } = require(path.join(analysisLib, 'node', 'test-support', 'eurusd-run-fixture'));
-        if (!fs.existsSync(EURUSD_M1_DIR)) {
+        const { defaultDataDir, seedSampleWorkspace } = require(path.join(dataImportLib, 'node', 'sample-workspace'));
+        const dataDir = defaultDataDir();
+        if (!dataDir || !fs.existsSync(path.join(dataDir, 'eurusd-m1-2017h1'))) {
             this.skip();
         }
         const { RunStoreImpl } = require(path.join(dataImportLib, 'node', 'run-store-impl'));
+        const { BacktestDataImpl } = require(path.join(dataImportLib, 'node', 'backtest-data-impl'));
         const { WorkspaceDatabase, workspaceDatabasePath } = require(path.join(dataImportLib, 'node', 'workspace-database'));
+        const { runBacktest } = require(path.join(repoRoot, 'extensions', 'engine', 'lib', 'node', 'backtest-runner'));
         workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'backtestr-analysis-'));
+        await seedSampleWorkspace(workspaceDatabasePath(workspace), dataDir);
         const db = await WorkspaceDatabase.open(workspaceDatabasePath(workspace));
-        const store = new RunStoreImpl(db);
-        const older = eurusdRunFixture('sma-5-20', 5, 20);
-        newest = eurusdRunFixture('sma-10-30', 10, 30);
-        await storeFixture(store, { ...older, record: { ...older.record, createdAt: older.record.createdAt - 1_000_000 } });
-        await storeFixture(store, newest);
-        db.close();
+        try {
+            // Two real engine runs of the sample strategy on the real EURUSD M1 2017 H1 bars, stored as the IDE stores them.
+            const services = { data: new BacktestDataImpl(db), runs: new RunStoreImpl(db), engineVersion: 'e2e' };
+            const run = (/** @type {Record<string, number>} */ params) => runBacktest({
+                file: path.join(repoRoot, 'sample-workspace', 'strategies', 'sma-cross.ts'), symbol: 'EURUSD@histdata', kind: 'bars', params,
+                models: { commission: { perOrder: 0.5 } }
+            }, services);
+            older = await run({ fast: 5, slow: 20 });
+            const outcome = await run({ fast: 10, slow: 30 });
+            newest = { run: outcome.run, trades: await services.runs.readTrades(outcome.run.id), equity: await services.runs.readEquity(outcome.run.id) };
+        } finally {
+            db.close();
+        }
         server = await startWorkbench(workspace);
         browser = await launchBrowser();
         ({ page, pageErrors } = await openWorkbench(browser, server.url));
@@ -63,12 +75,14 @@ describe('Analysis view in Chromium', function () {
         const view = page.locator('[data-testid="analysis-view"]');
         const metrics = view.locator('[data-testid="headline-metrics"]');
         await metrics.waitFor({ state: 'visible', timeout: 60000 });
-        expect(await view.locator('[data-testid="run-picker"]').inputValue()).to.equal('sma-10-30');
-        const net = newest.source.trades.reduce((/** @type {number} */ s, /** @type {{ pnl: number }} */ t) => s + t.pnl, 0);
+        expect(await view.locator('[data-testid="run-picker"]').inputValue()).to.equal(newest.run.id);
+        const pnl = Array.from(newest.trades.pnl);
+        const net = newest.equity.equity[newest.equity.equity.length - 1] - newest.run.config.models.initialCash;
         const netText = await metrics.locator('[data-metric="netProfit"] .bt-card-value').innerText();
         expect(Number(netText.replace(/,/g, ''))).to.be.closeTo(net, 0.01);
         expect(await metrics.locator('[data-metric="trades.count"] .bt-card-value').innerText())
-            .to.equal(newest.source.trades.length.toLocaleString('en-US'));
+            .to.equal(pnl.length.toLocaleString('en-US'));
+        expect(pnl.length).to.be.greaterThan(1000);
         // No benchmark in this run: the figure says why it is missing.
         expect(await metrics.locator('[data-metric="benchmark.totalReturn"]').innerText()).to.contain('undefined because');
         for (const id of ['equity-chart', 'drawdown-chart']) {
@@ -76,7 +90,7 @@ describe('Analysis view in Chromium', function () {
             expect((d ?? '').split('L').length, id).to.be.greaterThan(1000);
         }
         expect(await view.locator('[data-testid="return-histogram"] svg rect').count()).to.be.greaterThan(10);
-        expect(await view.locator('[data-testid="mae-mfe-scatter"] svg circle').count()).to.equal(newest.source.trades.length);
+        expect(await view.locator('[data-testid="mae-mfe-scatter"] svg circle').count()).to.equal(pnl.length);
         expect(await view.locator('[data-testid="monthly-heatmap"] td[style]').count()).to.equal(7); // Jan..Jun and the year
         expect(await view.locator('[data-testid="hour-weekday-heatmap"] td[style]').count()).to.be.greaterThan(50);
         await screenshot(page, 'analysis-1-metrics');
@@ -85,7 +99,7 @@ describe('Analysis view in Chromium', function () {
     it('sorts the trade table by P&L both ways and filters it', async () => {
         const table = page.locator('[data-testid="trade-table"]');
         await table.scrollIntoViewIfNeeded();
-        const pnl = Array.from(newest.output.trades.pnl);
+        const pnl = Array.from(newest.trades.pnl);
         const firstTrade = async () => Number(await table.locator('tbody tr').first().getAttribute('data-trade'));
         expect(await firstTrade()).to.equal(1);
         await table.locator('th[data-sort="pnl"]').click();
@@ -109,12 +123,16 @@ describe('Analysis view in Chromium', function () {
             this.skip();
         }
         const tabsBefore = await page.locator('.lm-TabBar-tab').count();
+        const errorsBefore = pageErrors.length;
         await button.click();
         await page.waitForFunction(n => document.querySelectorAll('.lm-TabBar-tab').length > n, tabsBefore, { timeout: 30000 });
         // The charts extension's replay view is now the current tab (this workspace holds runs, not the bars they ran on).
         expect(await page.locator('#theia-main-content-panel .lm-TabBar-tab.lm-mod-current').first().innerText()).to.contain('Charts');
         await screenshot(page, 'analysis-3-replay');
+        // Errors raised by the replay view are its own: reported here, not by the export below.
+        const replayErrors = pageErrors.splice(errorsBefore).map(e => `${e.message}\n${e.stack}`);
         await runCommand(page, 'BackTestr: Open Analysis');
+        expect(replayErrors, 'the charts replay view raised page errors').to.deep.equal([]);
     });
 
     it('compares the two runs side by side', async () => {
@@ -125,7 +143,7 @@ describe('Analysis view in Chromium', function () {
         const comparison = page.locator('[data-testid="comparison"]');
         await comparison.waitFor({ state: 'visible', timeout: 30000 });
         const headers = await comparison.locator('thead th').allInnerTexts();
-        expect(headers.join(' ')).to.contain('sma-10-30').and.to.contain('sma-5-20');
+        expect(headers.join(' ')).to.contain(newest.run.id).and.to.contain(older.run.id);
         const tradeRow = await comparison.locator('tr', { hasText: 'Trades' }).first().locator('td').allInnerTexts();
         expect(tradeRow).to.have.length(2);
         expect(tradeRow[0]).to.not.equal(tradeRow[1]);
@@ -139,7 +157,7 @@ describe('Analysis view in Chromium', function () {
             page.waitForEvent('download', { timeout: 120000 }),
             view.locator('button[data-export="pdf"]').click()
         ]);
-        expect(download.suggestedFilename()).to.equal('run-sma-10-30-tearsheet.pdf');
+        expect(download.suggestedFilename()).to.equal(`run-${newest.run.id.replace(/[^A-Za-z0-9._-]/g, '_')}-tearsheet.pdf`);
         const pdf = path.join(workspace, 'tearsheet.pdf');
         await download.saveAs(pdf);
         expect(fs.readFileSync(pdf).subarray(0, 5).toString()).to.equal('%PDF-');
@@ -147,7 +165,7 @@ describe('Analysis view in Chromium', function () {
         fs.mkdirSync(outputDir, { recursive: true });
         execFileSync('pdftoppm', ['-png', '-r', '50', pdf, path.join(outputDir, 'analysis-e2e-tearsheet')]);
         expect(fs.readdirSync(outputDir).filter(f => /^analysis-e2e-tearsheet-\d+\.png$/.test(f))).to.have.length(3);
-        expect(execFileSync('pdftotext', [pdf, '-'], { encoding: 'utf8' })).to.contain('SMA cross 10/30 on EURUSD');
-        expect(pageErrors.map(e => e.message)).to.deep.equal([]);
+        expect(execFileSync('pdftotext', [pdf, '-'], { encoding: 'utf8' })).to.contain(`${newest.run.strategyLabel} on EURUSD`).and.to.contain('fast=10, slow=30');
+        expect(pageErrors.map(e => `${e.message}\n${e.stack}`)).to.deep.equal([]);
     });
 });
