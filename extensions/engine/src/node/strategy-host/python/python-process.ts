@@ -50,6 +50,9 @@ export class PythonProcess {
     protected outBuf = Buffer.allocUnsafe(1 << 16);
     protected readonly sleeper = new Int32Array(new SharedArrayBuffer(4));
     protected closed = false;
+    /** Reads tried before the first sleep, and the growth of the sleeps (ms). */
+    static spins = 200;
+    static sliceMs = 0.02;
 
     /** Starts `python -B -m <module> ...args`; throws PythonProcessError when the interpreter cannot be started. */
     constructor(readonly interpreter: string, module: string, args: readonly string[]) {
@@ -146,9 +149,9 @@ export class PythonProcess {
                     throw this.died(`reading from Python failed (${code})`);
                 }
                 tries++;
-                // Spin first (an answer usually takes tens of microseconds), then sleep in slices up to 1 ms.
-                if (tries > 200) {
-                    Atomics.wait(this.sleeper, 0, 0, Math.min(1, (tries - 200) * 0.02));
+                // Spin first (an answer usually takes tens of microseconds), then sleep in growing slices up to 1 ms.
+                if (tries > PythonProcess.spins) {
+                    Atomics.wait(this.sleeper, 0, 0, Math.min(1, (tries - PythonProcess.spins) * PythonProcess.sliceMs));
                 }
                 continue;
             }
