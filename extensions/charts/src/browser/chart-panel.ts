@@ -4,7 +4,7 @@
 // *****************************************************************************
 
 import type {
-    CandlestickData, HistogramData, IChartApi, ISeriesApi, ISeriesMarkersPluginApi, LineData, LogicalRange, MouseEventParams, SeriesMarker, Time,
+    CandlestickData, HistogramData, IChartApi, IPriceLine, ISeriesApi, ISeriesMarkersPluginApi, LineData, LogicalRange, MouseEventParams, SeriesMarker, Time,
     UTCTimestamp, WhitespaceData
 } from 'lightweight-charts' with { 'resolution-mode': 'import' };
 import type { TradeSegment } from '../common/run-overlay-math';
@@ -50,6 +50,36 @@ export interface FillMark {
     readonly text: string;
 }
 
+/** A line drawn over a panel: a recorded series or an indicator output; points at bar times, ascending, one per bar. */
+export interface PanelLine {
+    readonly key: string;
+    readonly title: string;
+    readonly color: string;
+    readonly kind: 'line' | 'histogram' | 'band';
+    /** `price`: on the candles' scale; otherwise an own scale of that name under the candles (oscillators). */
+    readonly scale: string;
+    readonly time: Float64Array;
+    /** NaN where there is no value (warm-up). */
+    readonly value: Float64Array;
+}
+
+/** A horizontal price level (a working order's stop or limit). */
+export interface PanelLevel {
+    readonly price: number;
+    readonly title: string;
+    readonly color: string;
+}
+
+/** What a panel draws of a line, for the test hook. */
+export interface PanelLineSnapshot {
+    readonly key: string;
+    readonly title: string;
+    readonly points: number;
+    readonly firstTime: number | undefined;
+    readonly lastTime: number | undefined;
+    readonly lastValue: number | undefined;
+}
+
 export interface CrosshairMove {
     readonly panel: ChartPanel;
     /** Microseconds, or undefined when the pointer left the panel. */
@@ -66,6 +96,12 @@ export class ChartPanel implements Disposable {
     protected volume: ISeriesApi<'Histogram'> | undefined;
     protected tradeLines: ISeriesApi<'Line'> | undefined;
     protected markers: ISeriesMarkersPluginApi<Time> | undefined;
+    protected lc: LightweightCharts | undefined;
+    protected lines: readonly PanelLine[] = [];
+    protected readonly lineSeries = new Map<string, { series: ISeriesApi<'Line'> | ISeriesApi<'Histogram'>; signature: string; shown: PanelLineSnapshot }>();
+    protected levels: readonly PanelLevel[] = [];
+    protected priceLines: IPriceLine[] = [];
+    protected levelSignature = '';
     protected fills: readonly FillMark[] = [];
     protected segments: readonly TradeSegment[] = [];
     protected bars: ChartBarColumns | undefined;
@@ -115,6 +151,10 @@ export class ChartPanel implements Disposable {
             localization: { dateFormat: 'yyyy-MM-dd' }
         });
         this.chart = chart;
+        this.lc = lc;
+        this.lineSeries.clear();
+        this.priceLines = [];
+        this.levelSignature = '';
         this.candles = chart.addSeries(lc.CandlestickSeries, { priceLineVisible: false });
         this.candles.priceScale().applyOptions({ scaleMargins: { top: 0.05, bottom: 0.25 } });
         this.volume = chart.addSeries(lc.HistogramSeries, { priceFormat: { type: 'volume' }, priceScaleId: 'volume', lastValueVisible: false, priceLineVisible: false });
@@ -153,6 +193,98 @@ export class ChartPanel implements Disposable {
         if (this.bars) {
             this.render(true);
         }
+        this.renderLines();
+        this.renderLevels();
+    }
+
+    /** Lines over the panel (recorded series, indicators); a line keeps its series while its key stays. */
+    setLines(lines: readonly PanelLine[]): void {
+        this.lines = lines;
+        this.renderLines();
+    }
+
+    protected renderLines(): void {
+        const chart = this.chart;
+        const lc = this.lc;
+        if (!chart || !lc) {
+            return;
+        }
+        const keys = new Set(this.lines.map(l => l.key));
+        for (const [key, entry] of this.lineSeries) {
+            if (!keys.has(key)) {
+                chart.removeSeries(entry.series);
+                this.lineSeries.delete(key);
+            }
+        }
+        for (const line of this.lines) {
+            let entry = this.lineSeries.get(line.key);
+            if (!entry) {
+                const common = { priceScaleId: line.scale === 'price' ? 'right' : line.scale, lastValueVisible: false, priceLineVisible: false, title: line.title, color: line.color };
+                const series = line.kind === 'histogram'
+                    ? chart.addSeries(lc.HistogramSeries, common)
+                    : chart.addSeries(lc.LineSeries, { ...common, lineWidth: line.kind === 'band' ? 1 : 2, crosshairMarkerVisible: false });
+                if (line.scale !== 'price') {
+                    chart.priceScale(line.scale).applyOptions({ scaleMargins: { top: 0.55, bottom: 0.22 } });
+                }
+                entry = { series, signature: '', shown: { key: line.key, title: line.title, points: 0, firstTime: undefined, lastTime: undefined, lastValue: undefined } };
+                this.lineSeries.set(line.key, entry);
+            }
+            const n = line.time.length;
+            // a replay step usually leaves a line as it was: redraw only when its points changed
+            const signature = `${n}:${line.time[0]}:${line.time[n - 1]}:${line.value[n - 1]}`;
+            if (signature === entry.signature) {
+                continue;
+            }
+            entry.signature = signature;
+            const data: (LineData<Time> | WhitespaceData<Time>)[] = new Array(n);
+            let points = 0, first: number | undefined, last: number | undefined, lastValue: number | undefined;
+            for (let i = 0; i < n; i++) {
+                const time = (line.time[i] / 1e6) as UTCTimestamp;
+                const v = line.value[i];
+                if (Number.isFinite(v)) {
+                    data[i] = { time, value: v };
+                    points++;
+                    first ??= line.time[i];
+                    last = line.time[i];
+                    lastValue = v;
+                } else {
+                    data[i] = { time };
+                }
+            }
+            entry.series.setData(data);
+            entry.shown = { key: line.key, title: line.title, points, firstTime: first, lastTime: last, lastValue };
+        }
+    }
+
+    /** What the panel draws of its lines. */
+    lineSnapshot(): PanelLineSnapshot[] {
+        return this.lines.map(l => this.lineSeries.get(l.key)?.shown).filter((x): x is PanelLineSnapshot => x !== undefined);
+    }
+
+    /** Horizontal levels (working orders' stops and limits at the cursor). */
+    setLevels(levels: readonly PanelLevel[]): void {
+        this.levels = levels;
+        this.renderLevels();
+    }
+
+    get shownLevels(): readonly PanelLevel[] {
+        return this.levels;
+    }
+
+    protected renderLevels(): void {
+        const candles = this.candles;
+        if (!candles || !this.lc) {
+            return;
+        }
+        const signature = this.levels.map(l => `${l.price}:${l.title}:${l.color}`).join('|');
+        if (signature === this.levelSignature) {
+            return;
+        }
+        this.levelSignature = signature;
+        this.priceLines.forEach(l => candles.removePriceLine(l));
+        this.priceLines = this.levels.map(l => candles.createPriceLine({
+            price: l.price, color: l.color, title: l.title, lineWidth: 1, lineStyle: this.lc!.LineStyle.Dashed, axisLabelVisible: true
+        }));
     }
 
     applyColors(colors: ChartColors): void {
@@ -301,7 +433,7 @@ export class ChartPanel implements Disposable {
     }
 
     /** The time of the bar (completed or forming) that holds `time`, or undefined before the first bar. */
-    protected barTimeOf(time: number): number | undefined {
+    barTimeOf(time: number): number | undefined {
         const p = this.partial;
         if (p && time >= p.time) {
             return p.time;

@@ -4,7 +4,8 @@
 // cursor: completed bars up to it (never later ones) and the forming bar.
 // *****************************************************************************
 
-import { inject, injectable, postConstruct } from '@theia/core/shared/inversify';
+import { inject, injectable, optional, postConstruct } from '@theia/core/shared/inversify';
+import { PluginService } from '@backtestr/plugins';
 import { BaseWidget, Message, StatefulWidget, codicon } from '@theia/core/lib/browser';
 import { ThemeService } from '@theia/core/lib/browser/theming';
 import { MessageService } from '@theia/core/lib/common/message-service';
@@ -13,8 +14,10 @@ import { EMPTY_BARS, olderBarsToLoad, parseSpeed, prependBars, ticksToAdvance, u
 import { CHART_TIMEFRAMES, ChartLayoutKind, ChartViewState, DEFAULT_CHART_LAYOUT, panelTimeframesForRun } from '../common/chart-protocol';
 import { ChartBarColumns, DEFAULT_SESSION, ReplayEngineSettings, ReplayFrame, ReplayInfo, ReplayService, defaultPriceSource } from '../common/replay-protocol';
 import { RunOverlay, RunOverlayService, RunSummary } from '../common/run-overlay-protocol';
-import { adjacentEventTick, adjacentTick, eventsAtTick, eventsKnownAt, tradeEntryTicks, tradeSegmentsAt } from '../common/run-overlay-math';
-import { ChartPanel, FillMark, PanelBar, PanelSnapshot, loadLightweightCharts } from './chart-panel';
+import { adjacentEventTick, adjacentTick, eventsAtTick, eventsKnownAt, tradeEntryTicks, tradeSegmentsAt, workingLevelsAt } from '../common/run-overlay-math';
+import { PanelIndicator, formatIndicatorOptions, parseIndicatorOptions } from '../common/indicator-math';
+import { ChartPanel, FillMark, PanelBar, PanelLevel, PanelLineSnapshot, PanelSnapshot, loadLightweightCharts } from './chart-panel';
+import { IndicatorChoice, PanelOverlays } from './panel-overlays';
 import { readChartColors } from './chart-theme';
 import { TransportBar } from './transport-bar';
 
@@ -51,6 +54,11 @@ export interface ChartsTestHook {
     openRun(runId: string, time?: number): Promise<void>;
     jumpEvent(direction: 1 | -1): Promise<void>;
     jumpTrade(direction: 1 | -1): Promise<void>;
+    /** Indicators that can be added (built-in and plugins'). */
+    indicatorChoices(): Promise<{ id: string; label: string; plugin: boolean }[]>;
+    addIndicator(panel: number, id: string, options?: Record<string, unknown>): Promise<void>;
+    /** Per panel: the lines drawn (recorded series, indicators), the price levels, and indicator errors. */
+    overlays(): { lines: PanelLineSnapshot[]; levels: PanelLevel[]; errors: string[] }[];
     scrollBack(panel: number, bars: number): void;
     /** Per panel: where another panel's crosshair was mirrored (bar time, microseconds) and the visible time range (seconds). */
     sync(): { crosshair: (number | undefined)[]; ranges: ({ from: number; to: number } | undefined)[] };
@@ -72,6 +80,11 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
     @inject(RunOverlayService) protected readonly runs: RunOverlayService;
     @inject(ThemeService) protected readonly themes: ThemeService;
     @inject(MessageService) protected readonly messages: MessageService;
+    /** The plugins extension's proxy (bound by its frontend module; one proxy per service path). */
+    @inject(PluginService) @optional() protected readonly plugins: PluginService | undefined;
+
+    protected overlays: PanelOverlays;
+    protected indicatorChoices: IndicatorChoice[] = [];
 
     protected viewState: ChartViewState = DEFAULT_CHART_VIEW_STATE;
     protected datasetList: DatasetSummary[] = [];
@@ -114,6 +127,7 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
         this.title.closable = true;
         this.addClass('backtestr-charts');
         this.node.tabIndex = 0;
+        this.overlays = new PanelOverlays(this.plugins, () => this.frame && this.renderLines(this.frame));
         this.buildDom();
         this.toDispose.push(this.themes.onDidColorThemeChange(() => setTimeout(() => {
             const colors = readChartColors(this.node);
@@ -124,6 +138,7 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
         this.toDispose.push({ dispose: () => this.node.removeEventListener('keydown', onKey) });
         this.installTestHook();
         this.refreshDatasets();
+        this.refreshIndicatorChoices().then(() => this.panels.forEach((_, i) => this.refreshChips(i)));
     }
 
     // ------------------------------------------------------------------ DOM
@@ -239,7 +254,10 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
             }
             pick.value = tf;
             pick.addEventListener('change', () => this.setPanelTimeframe(i, pick.value));
-            panel.node.prepend(pick);
+            const header = document.createElement('div');
+            header.className = 'backtestr-chart-panel-header';
+            header.append(pick, this.indicatorPicker(i), this.indicatorChips(i));
+            panel.node.prepend(header);
             panel.onCrosshair(({ time }) => this.panels.forEach(other => other !== panel && other.showCrosshairAt(time)));
             panel.onTimeRange(({ from, to }) => this.syncRange(panel, from, to));
             panel.onRange(({ range }) => this.loadOlder(i, range.from, range.to));
@@ -416,6 +434,143 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
         return { fills, segments: tradeSegmentsAt(o.trades, knownTime, frame.time, frame.price) };
     }
 
+    // ------------------------------------------------------------------ overlays: recorded series, indicators, order levels
+
+    protected panelIndicators(i: number): readonly PanelIndicator[] {
+        return this.viewState.indicators?.[i] ?? [];
+    }
+
+    protected setPanelIndicators(i: number, list: readonly PanelIndicator[]): void {
+        const all = Array.from({ length: 6 }, (_, k) => this.viewState.indicators?.[k] ?? []);
+        all[i] = list;
+        this.viewState = { ...this.viewState, indicators: all };
+        this.overlays.reset();
+        this.refreshChips(i);
+        if (this.frame) {
+            this.renderLines(this.frame);
+        }
+    }
+
+    async refreshIndicatorChoices(): Promise<IndicatorChoice[]> {
+        this.indicatorChoices = await this.overlays.choices();
+        return this.indicatorChoices;
+    }
+
+    async addIndicator(panel: number, id: string, options?: Record<string, unknown>): Promise<void> {
+        if (!this.indicatorChoices.some(c => c.id === id)) {
+            await this.refreshIndicatorChoices();
+        }
+        const choice = this.indicatorChoices.find(c => c.id === id);
+        if (!choice) {
+            this.status(`No indicator '${id}': install and enable the plugin that contributes it.`);
+            return;
+        }
+        this.setPanelIndicators(panel, [...this.panelIndicators(panel), { id, options: options ?? { ...choice.defaultOptions } }]);
+    }
+
+    protected indicatorPicker(i: number): HTMLSelectElement {
+        const select = document.createElement('select');
+        select.className = 'theia-select backtestr-chart-panel-indicator';
+        select.dataset.testid = `panel-indicator-${i}`;
+        select.title = 'Add an indicator (built-in or from a plugin) to this panel';
+        const fill = (): void => {
+            const value = select.value;
+            select.textContent = '';
+            const head = document.createElement('option');
+            head.value = '';
+            head.textContent = '+ indicator';
+            select.append(head);
+            for (const c of this.indicatorChoices) {
+                const o = document.createElement('option');
+                o.value = c.id;
+                o.textContent = c.plugin ? `${c.label} (plugin)` : c.label;
+                select.append(o);
+            }
+            select.value = value;
+        };
+        fill();
+        // the plugins' indicators change while the view is open: listed afresh when the user opens the list
+        select.addEventListener('mousedown', () => this.refreshIndicatorChoices().then(fill));
+        select.addEventListener('focus', () => this.refreshIndicatorChoices().then(fill));
+        select.addEventListener('change', () => {
+            const id = select.value;
+            select.value = '';
+            if (id) {
+                this.addIndicator(i, id);
+            }
+        });
+        return select;
+    }
+
+    protected indicatorChips(i: number): HTMLSpanElement {
+        const chips = document.createElement('span');
+        chips.className = 'backtestr-chart-indicators';
+        chips.dataset.panel = String(i);
+        this.fillChips(i, chips);
+        return chips;
+    }
+
+    protected refreshChips(i: number): void {
+        const chips = this.panels[i]?.node.querySelector('.backtestr-chart-indicators');
+        if (chips) {
+            this.fillChips(i, chips as HTMLSpanElement);
+        }
+    }
+
+    protected fillChips(i: number, chips: HTMLSpanElement): void {
+        chips.textContent = '';
+        this.panelIndicators(i).forEach((ind, k) => {
+            const chip = document.createElement('span');
+            chip.className = 'backtestr-chart-indicator-chip';
+            chip.dataset.testid = 'indicator-chip';
+            const label = this.indicatorChoices.find(c => c.id === ind.id)?.label ?? ind.id;
+            const options = document.createElement('input');
+            options.className = 'theia-input backtestr-chart-indicator-options';
+            options.value = formatIndicatorOptions(ind.options);
+            options.title = `${label}: options as name=value, Enter to apply`;
+            options.dataset.testid = 'indicator-options';
+            options.addEventListener('keydown', e => {
+                if (e.key === 'Enter') {
+                    try {
+                        const list = [...this.panelIndicators(i)];
+                        list[k] = { id: ind.id, options: parseIndicatorOptions(options.value) };
+                        this.setPanelIndicators(i, list);
+                    } catch (error) {
+                        this.status(error instanceof Error ? error.message : String(error));
+                    }
+                }
+                e.stopPropagation();
+            });
+            const remove = document.createElement('span');
+            remove.className = 'codicon codicon-close backtestr-chart-indicator-remove';
+            remove.title = `Remove ${label}`;
+            remove.addEventListener('click', () => this.setPanelIndicators(i, this.panelIndicators(i).filter((_, j) => j !== k)));
+            const name = document.createElement('span');
+            name.textContent = label;
+            chip.append(name, options, remove);
+            chips.append(chip);
+        });
+    }
+
+    /** Recorded series up to the cursor, the panels' indicators and the working orders' levels. */
+    protected renderLines(frame: ReplayFrame): void {
+        const o = this.overlay;
+        const levels: PanelLevel[] = o ? workingLevelsAt(o.orders, o.events, frame.tickIndex - this.runFirstTick).map(l => ({
+            price: l.price,
+            title: `${l.kind === 'stop' ? 'stop' : 'limit'} ${l.side > 0 ? 'buy' : 'sell'} #${l.order}${l.tag ? ` ${l.tag}` : ''}`,
+            color: l.kind === 'stop' ? '#d16969' : '#4ec9b0'
+        })) : [];
+        this.panels.forEach((panel, i) => {
+            const bars = this.loaded[i] ?? EMPTY_BARS;
+            const partial = panel.forming;
+            panel.setLines([
+                ...this.overlays.recordedLines(panel, bars, partial, o, frame.time),
+                ...this.overlays.indicatorLines(i, bars, partial, this.panelIndicators(i), this.indicatorChoices)
+            ]);
+            panel.setLevels(levels);
+        });
+    }
+
     // ------------------------------------------------------------------ replay
 
     async openDataset(dataset: DatasetKey, cursor: number | undefined): Promise<ReplayInfo | undefined> {
@@ -554,6 +709,7 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
             const { fills, segments } = this.overlayAt(frame);
             this.panels.forEach(p => p.setOverlay(fills, segments));
         }
+        this.renderLines(frame);
         if (this.info) {
             this.transport.show(frame.tickIndex, this.info.tickCount, frame.time, frame.price);
         }
@@ -581,6 +737,9 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
             if (older.count > 0) {
                 this.loaded[i] = prependBars(older, have);
                 panel.setBars(this.loaded[i], panel.forming, false);
+                if (this.frame) {
+                    this.renderLines(this.frame);
+                }
             }
         } finally {
             this.loadingOlder[i] = false;
@@ -703,6 +862,7 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
         this.viewState = { ...this.viewState, timeframes };
         this.panels[i].setTimeframe(timeframe);
         this.loaded[i] = EMPTY_BARS;
+        this.overlays.reset();
         if (this.viewState.dataset) {
             this.openDataset(this.viewState.dataset, this.frame?.tickIndex);
         }
@@ -748,7 +908,10 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
             linkTimeScales: s.linkTimeScales === true,
             stepTimeframe: CHART_TIMEFRAMES.includes(s.stepTimeframe ?? '') ? s.stepTimeframe! : DEFAULT_CHART_VIEW_STATE.stepTimeframe,
             speed: typeof s.speed === 'string' ? s.speed : DEFAULT_CHART_VIEW_STATE.speed,
-            dataset: s.dataset, cursor: typeof s.cursor === 'number' ? s.cursor : undefined
+            dataset: s.dataset, cursor: typeof s.cursor === 'number' ? s.cursor : undefined,
+            indicators: Array.isArray(s.indicators) ? s.indicators.map(list => Array.isArray(list)
+                ? list.filter(x => typeof x?.id === 'string').map(x => ({ id: x.id, options: typeof x.options === 'object' && x.options ? x.options : {} }))
+                : []) : undefined
         };
         this.linkBox.checked = this.viewState.linkTimeScales;
         this.createPanels();
@@ -784,6 +947,12 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
             openRun: (runId, time) => this.openRun(runId, time),
             jumpEvent: d => this.jumpEvent(d),
             jumpTrade: d => this.jumpTrade(d),
+            indicatorChoices: async () => (await this.refreshIndicatorChoices()).map(c => ({ id: c.id, label: c.label, plugin: c.plugin })),
+            addIndicator: (panel, id, options) => this.addIndicator(panel, id, options),
+            overlays: () => this.panels.map((p, i) => ({
+                lines: p.lineSnapshot(), levels: [...p.shownLevels],
+                errors: this.panelIndicators(i).map((_, k) => this.overlays.errors.get(`${i}:${k}`)).filter((e): e is string => e !== undefined)
+            })),
             scrollBack: (panel, bars) => this.panels[panel]?.scrollBack(bars),
             sync: () => ({ crosshair: this.panels.map(p => p.crosshairBarTime), ranges: this.panels.map(p => p.visibleTimeRange()) }),
             setTheme: id => this.themes.setCurrentTheme(id, false),

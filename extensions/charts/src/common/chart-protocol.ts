@@ -2,6 +2,8 @@
 // Charts protocol: the panel layout of the chart view and the backend that serves it.
 // *****************************************************************************
 
+import type { PanelIndicator } from './indicator-math';
+
 export const CHART_SERVICE_PATH = '/services/backtestr/charts';
 
 /** How many panels the chart view shows at once. */
@@ -39,6 +41,8 @@ export interface ChartViewState {
     /** Timeframe of the bar step buttons. */
     readonly stepTimeframe: string;
     readonly speed: string;
+    /** Per panel (six), the indicators drawn on it with their options. */
+    readonly indicators?: readonly (readonly PanelIndicator[])[];
 }
 
 export const ChartService = Symbol('ChartService');

@@ -3,3 +3,4 @@ export * from './replay-protocol';
 export * from './bar-math';
 export * from './run-overlay-protocol';
 export * from './run-overlay-math';
+export * from './indicator-math';

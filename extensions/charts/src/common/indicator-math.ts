@@ -1,0 +1,100 @@
+// *****************************************************************************
+// Indicators over a panel's bars: the SDK's built-in definitions run bar by bar over the
+// completed bars, the forming bar read with `peek` (its value if it closed now; no state change).
+// Results as columns, the shape the plugin host returns for plugin indicators.
+// *****************************************************************************
+
+import { CORE_INDICATORS, IndicatorDefinition, IndicatorOutput } from '@backtestr/plugins-sdk';
+import { ChartBarColumns, UnixMicros } from './replay-protocol';
+
+/** One indicator on a panel: a built-in one (`core.*`) or a plugin's, with its options. */
+export interface PanelIndicator {
+    readonly id: string;
+    readonly options: Readonly<Record<string, unknown>>;
+}
+
+/** What an indicator computed over bars: one column per output; `defined[i]` is 0 while it warms up. */
+export interface IndicatorColumns {
+    readonly time: Float64Array;
+    readonly values: Readonly<Record<string, Float64Array>>;
+    readonly defined: Uint8Array;
+}
+
+/** The forming bar of a panel, if any. */
+export interface FormingBar {
+    readonly time: UnixMicros;
+    readonly open: number;
+    readonly high: number;
+    readonly low: number;
+    readonly close: number;
+    readonly volume: number;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyIndicator = IndicatorDefinition<any, unknown>;
+
+/** The built-in indicators of the SDK by id. */
+export function coreIndicator(id: string): AnyIndicator | undefined {
+    return (CORE_INDICATORS as readonly AnyIndicator[]).find(d => d.id === id);
+}
+
+export const CORE_INDICATOR_IDS: readonly string[] = (CORE_INDICATORS as readonly AnyIndicator[]).map(d => d.id);
+
+/** Output values of one indicator value: a number is the first output's; an object holds one number per output id. */
+function outputValues(outputs: readonly IndicatorOutput[], value: unknown): number[] | undefined {
+    if (value === undefined) {
+        return undefined;
+    }
+    if (typeof value === 'number') {
+        return outputs.map((_, k) => k === 0 ? value : NaN);
+    }
+    const v = value as Record<string, unknown>;
+    return outputs.map(o => typeof v[o.id] === 'number' ? v[o.id] as number : NaN);
+}
+
+/**
+ * Runs `definition` with `options` (over its defaults) over the completed bars, then peeks at the
+ * forming bar. Throws the indicator's own error for bad options.
+ */
+export function computeIndicator(definition: AnyIndicator, options: Readonly<Record<string, unknown>>, bars: ChartBarColumns, forming?: FormingBar): IndicatorColumns {
+    const state = definition.create({ ...definition.defaultOptions, ...options });
+    const n = bars.count + (forming ? 1 : 0);
+    const time = new Float64Array(n);
+    const values: Record<string, Float64Array> = {};
+    definition.outputs.forEach(o => values[o.id] = new Float64Array(n));
+    const defined = new Uint8Array(n);
+    const put = (i: number, value: unknown): void => {
+        const row = outputValues(definition.outputs, value);
+        if (row) {
+            defined[i] = 1;
+            definition.outputs.forEach((o, k) => values[o.id][i] = row[k]);
+        }
+    };
+    for (let i = 0; i < bars.count; i++) {
+        time[i] = bars.time[i];
+        put(i, state.update({ time: bars.time[i], open: bars.open[i], high: bars.high[i], low: bars.low[i], close: bars.close[i], volume: bars.volume[i], ticks: 0 }));
+    }
+    if (forming) {
+        time[n - 1] = forming.time;
+        put(n - 1, state.peek?.({ ...forming, ticks: 0 }));
+    }
+    return { time, values, defined };
+}
+
+/** Options as the user types them: `period=20, source=close` (numbers and booleans parsed). */
+export function parseIndicatorOptions(text: string): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const part of text.split(',').map(p => p.trim()).filter(p => p.length > 0)) {
+        const m = /^([A-Za-z_][\w]*)\s*=\s*(.*)$/.exec(part);
+        if (!m) {
+            throw new Error(`'${part}': write options as name=value, separated by commas (e.g. period=20, source=close).`);
+        }
+        const raw = m[2].trim();
+        out[m[1]] = raw === 'true' ? true : raw === 'false' ? false : raw !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
+    }
+    return out;
+}
+
+export function formatIndicatorOptions(options: Readonly<Record<string, unknown>>): string {
+    return Object.entries(options).map(([k, v]) => `${k}=${String(v)}`).join(', ');
+}
