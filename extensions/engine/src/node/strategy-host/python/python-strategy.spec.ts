@@ -263,7 +263,8 @@ def on_bar_close(ctx, bar, tf):
 
 strategy = define_strategy(id='test.loop', subscribe={'bar_close': ['1m']}, on_bar_close=on_bar_close)
 `);
-        const error = await rejection(run(file, bars(), { stallTimeoutMs: 1500 }));
+        // Long enough for Python to start on a busy machine (the limit covers loading too).
+        const error = await rejection(run(file, bars(), { stallTimeoutMs: 5000 }));
         expect(error.kind).to.equal('timeout');
         expect(error.message).to.include("Strategy 'test.loop' was terminated: onBarClose did not return at strategy time 2017-01-02T02:51:00.000Z");
         const pid = Number(fs.readFileSync(pidFile, 'utf8'));
