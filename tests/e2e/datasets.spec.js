@@ -174,6 +174,36 @@ describe('Datasets view in Chromium', function () {
         await screenshot(page, 'datasets-07-deleted');
     });
 
+    it('imports a CSV file larger than two pieces through the wizard (streamed through the parse workers)', async () => {
+        const big = path.join(workspace, 'big-ticks.csv');
+        const rows = 700000;
+        const t0 = Date.UTC(2024, 0, 3, 14, 30);
+        const lines = ['time,price,size'];
+        for (let i = 0; i < rows; i++) {
+            lines.push(`${new Date(t0 + i * 10).toISOString()},${(100 + (i % 50) / 100).toFixed(2)},${1 + (i % 9)}`);
+        }
+        fs.writeFileSync(big, lines.join('\n') + '\n');
+        expect(fs.statSync(big).size).to.be.greaterThan(2 * 8 * 1048576);
+        await runCommand(page, 'BackTestr: Import Data…');
+        const wizard = page.locator('[data-testid="import-wizard"]');
+        await wizard.waitFor({ state: 'visible', timeout: 30000 });
+        await wizard.locator('[data-testid="wizard-path"]').fill(big);
+        await wizard.locator('[data-testid="wizard-preview-row"]').first().waitFor({ state: 'visible', timeout: 30000 });
+        await wizard.locator('[data-testid="wizard-symbol"]').fill('BIGCSV');
+        await wizard.locator('[data-testid="wizard-tick-size"]').fill('0.01');
+        await wizard.locator('[data-testid="wizard-import"]').click();
+        await page.waitForFunction(() => document.querySelector('[data-testid="wizard-import-error"]')
+            || document.querySelector('[data-testid="wizard-result"]'), undefined, { timeout: 120000 });
+        expect(await wizard.locator('[data-testid="wizard-import-error"]').allInnerTexts()).to.deep.equal([]);
+        expect(await wizard.locator('[data-testid="wizard-result-rows"]').innerText()).to.equal(rows.toLocaleString('en-US'));
+        expect(await wizard.locator('[data-testid="wizard-result-quarantined"]').getAttribute('data-count')).to.equal('0');
+        await screenshot(page, 'datasets-08-large-import');
+        await runCommand(page, 'BackTestr: Show Datasets');
+        await page.locator('[data-testid="datasets-refresh"]').click();
+        await row('BIGCSV').waitFor({ state: 'visible', timeout: 30000 });
+        expect(await ticksOf('BIGCSV')).to.equal(rows);
+    });
+
     it('raised no uncaught page error', async () => {
         expect(pageErrors.map(e => e.message)).to.deep.equal([]);
     });

@@ -5,6 +5,7 @@
 // *****************************************************************************
 
 import * as crypto from 'crypto';
+import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
@@ -43,9 +44,18 @@ interface CsvState {
  */
 class CsvParseWorker {
     protected static shared: (CsvParseWorker | undefined)[] = [];
-    protected readonly worker = new Worker(path.join(__dirname, 'csv-parse-worker.js'));
+    protected readonly worker = new Worker(CsvParseWorker.script());
     protected readonly pending = new Map<number, { resolve: (r: ParseResult) => void; reject: (e: Error) => void }>();
     protected nextId = 0;
+
+    /**
+     * The worker's script: beside this module when it runs from lib/, else (this module bundled into an
+     * application's backend) the package's own copy.
+     */
+    static script(): string {
+        const beside = path.join(__dirname, 'csv-parse-worker.js');
+        return fs.existsSync(beside) ? beside : require.resolve('@backtestr/data-import/lib/node/csv-parse-worker.js');
+    }
 
     static get(index: number): CsvParseWorker {
         let w = CsvParseWorker.shared[index];
