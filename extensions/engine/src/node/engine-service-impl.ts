@@ -30,11 +30,12 @@ export class EngineServiceImpl implements EngineService {
     @inject(ILogger) @named('engine:EngineServiceImpl')
     protected readonly logger: ILogger;
 
-    @inject(RunStore)
-    protected readonly runStore: RunStore;
+    /** Bound by the data-import extension (the workspace database); without it there are no runs. */
+    @inject(RunStore) @optional()
+    protected readonly runStoreService?: RunStore;
 
-    @inject(BacktestData)
-    protected readonly data: BacktestData;
+    @inject(BacktestData) @optional()
+    protected readonly dataService?: BacktestData;
 
     @inject(WorkspaceServer) @optional()
     protected readonly workspaceServer?: WorkspaceServer;
@@ -111,7 +112,22 @@ export class EngineServiceImpl implements EngineService {
         }
     }
 
+    protected get runStore(): RunStore {
+        if (!this.runStoreService) {
+            throw EngineErrors.RunFailedToStart('No workspace database: the data-import extension (@backtestr/data-import) is not part of this application.');
+        }
+        return this.runStoreService;
+    }
+
+    protected get data(): BacktestData {
+        if (!this.dataService) {
+            throw EngineErrors.RunFailedToStart('No market data: the data-import extension (@backtestr/data-import) is not part of this application.');
+        }
+        return this.dataService;
+    }
+
     async startRun(request: RunRequest): Promise<RunRecord> {
+        const services = { data: this.data, runs: this.runStore, engineVersion: ENGINE_VERSION };
         const plugins = await this.plugins();
         const abort = new AbortController();
         const control = new RunControl();
@@ -135,7 +151,7 @@ export class EngineServiceImpl implements EngineService {
                     }
                     this.progressFeed?.runProgress(run.id, { ticks: progress.ticks, lastTime: progress.time, equity: progress.equity, trades: progress.trades });
                 }
-            }, { data: this.data, runs: this.runStore, engineVersion: ENGINE_VERSION });
+            }, services);
             done.then(outcome => {
                 this.logger.info(`Run ${outcome.run.id} finished: ${outcome.result.ticks} ticks in ${Math.round(outcome.result.elapsedMs)} ms.`);
                 this.progressFeed?.runFinished(outcome.run.id, 'finished');
