@@ -1,12 +1,35 @@
 """Length-prefixed MessagePack frames (4-byte big-endian length, then the body) over two file descriptors."""
 
+import glob
 import os
 import select
 import struct
+import sys
 from typing import Any
 
+# Debian's python3-msgpack is built for the system Python; another interpreter of the same
+# minor version (e.g. a pyenv 3.11 before /usr/bin in PATH) can load its C codec too.
+_DEBIAN = '/usr/lib/python3/dist-packages'
+
+
+def _import_msgpack() -> Any:
+    try:
+        import msgpack
+        return msgpack
+    except ImportError:
+        tag = f'cpython-{sys.version_info[0]}{sys.version_info[1]}-'
+        if not glob.glob(os.path.join(_DEBIAN, 'msgpack', f'*{tag}*.so')):
+            raise
+        sys.path.append(_DEBIAN)
+        try:
+            import msgpack
+            return msgpack
+        finally:
+            sys.path.remove(_DEBIAN)
+
+
 try:
-    import msgpack as _mp
+    _mp = _import_msgpack()
 
     def packb(obj: Any) -> bytes:
         return _mp.packb(obj, use_bin_type=True)
