@@ -1,1 +1,2 @@
 export * from './engine-protocol';
+export * from './strategy-language-protocol';

@@ -2,11 +2,24 @@ import { ConnectionHandler, RpcConnectionHandler } from '@theia/core/lib/common/
 import { ContainerModule } from '@theia/core/shared/inversify';
 import { ENGINE_SERVICE_PATH, EngineService } from '../common/engine-protocol';
 import { EngineServiceImpl } from './engine-service-impl';
+import { STRATEGY_LANGUAGE_SERVICE_PATH, StrategyLanguageService } from '../common/strategy-language-protocol';
+import { StrategyLanguageRuntime } from './strategy-language/strategy-language-runtime';
+import { StrategyLanguageServiceImpl } from './strategy-language/strategy-language-service-impl';
 
 export default new ContainerModule(bind => {
     bind(EngineServiceImpl).toSelf().inSingletonScope();
     bind(EngineService).toService(EngineServiceImpl);
     bind(ConnectionHandler).toDynamicValue(ctx =>
         new RpcConnectionHandler(ENGINE_SERVICE_PATH, () => ctx.container.get<EngineService>(EngineService))
+    ).inSingletonScope();
+    // One strategy language service per frontend connection (its own open documents), disposed with the connection.
+    bind(StrategyLanguageRuntime).toSelf().inSingletonScope();
+    bind(StrategyLanguageServiceImpl).toSelf();
+    bind(ConnectionHandler).toDynamicValue(ctx =>
+        new RpcConnectionHandler<object>(STRATEGY_LANGUAGE_SERVICE_PATH, client => {
+            const service: StrategyLanguageService & StrategyLanguageServiceImpl = ctx.container.get(StrategyLanguageServiceImpl);
+            client.onDidCloseConnection(() => service.dispose());
+            return service;
+        })
     ).inSingletonScope();
 });
