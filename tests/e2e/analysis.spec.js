@@ -122,17 +122,26 @@ describe('Analysis view in Chromium', function () {
             expect(await button.getAttribute('title')).to.contain('not available');
             this.skip();
         }
+        const entry = await page.locator('[data-testid="trade-table"] tbody tr').first().locator('td').nth(2).innerText();
         const tabsBefore = await page.locator('.lm-TabBar-tab').count();
         const errorsBefore = pageErrors.length;
         await button.click();
         await page.waitForFunction(n => document.querySelectorAll('.lm-TabBar-tab').length > n, tabsBefore, { timeout: 30000 });
         // The charts extension's replay view is now the current tab (this workspace holds runs, not the bars they ran on).
         expect(await page.locator('#theia-main-content-panel .lm-TabBar-tab.lm-mod-current').first().innerText()).to.contain('Charts');
+        // The replay cursor lands on the trade's entry: the transport shows the cursor's time.
+        const main = page.locator('#theia-main-content-panel');
+        await page.waitForFunction(at => (document.querySelector('#theia-main-content-panel')?.textContent ?? '').includes(at), `${entry}.000 UTC`,
+            { timeout: 60000 }).catch(() => undefined);
+        const replayText = await main.innerText();
         await screenshot(page, 'analysis-3-replay');
         // Errors raised by the replay view are its own: reported here, not by the export below.
         const replayErrors = pageErrors.splice(errorsBefore).map(e => `${e.message}\n${e.stack}`);
         await runCommand(page, 'BackTestr: Open Analysis');
         expect(replayErrors, 'the charts replay view raised page errors').to.deep.equal([]);
+        expect(replayText, 'the replay view shows the run at the trade').to.not.contain('No cursor yet');
+        // The cursor is at the trade's entry (the transport shows the cursor's time).
+        expect(replayText, 'the replay cursor is at the trade\'s entry').to.contain(`${entry}.000 UTC`);
     });
 
     it('compares the two runs side by side', async () => {
