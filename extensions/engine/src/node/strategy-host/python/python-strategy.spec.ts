@@ -1,4 +1,6 @@
+import { decode, encode } from '@msgpack/msgpack';
 import { expect } from 'chai';
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -7,6 +9,7 @@ import { BarBatch, ExecutionEngine } from '../../execution-engine';
 import { DATA_DIR, hasData } from '../../test-support/lean-data';
 import { StrategyRunError, StrategyRunOptions, StrategyRunResult } from '../strategy-run-protocol';
 import { runStrategy } from '../strategy-runner';
+import { PYTHON_SDK_DIR, pythonInterpreter } from './python-process';
 
 const STRATEGIES = path.resolve(__dirname, '../../../../../../sample-workspace/strategies');
 const EURUSD = { symbol: 'EURUSD', tickSize: 0.00001, lotSize: 1, multiplier: 1 };
@@ -298,5 +301,28 @@ strategy = define_strategy(id='test.bad-orders', subscribe={'bar_close': ['1m']}
         const events = result.execution.events;
         const filled = events.kind.map((k, i) => [k, events.order[i]]).filter(([k]) => k === 'filled');
         expect(filled).to.deep.equal([['filled', 6]]);
+    });
+});
+
+describe('Python strategies: the bundled MessagePack codec (for interpreters without python3-msgpack)', () => {
+    it('decodes what @msgpack/msgpack encodes and encodes what it decodes back to the same values', () => {
+        const values = [null, true, false, 0, 1, 127, 128, 255, 65_535, 65_536, 2 ** 32, 1_483_322_400_000_000, -1, -32, -33, -129, -40_000, -(2 ** 40),
+            1.05123, -0.5, NaN, Infinity, '', 'é'.repeat(40), 'x'.repeat(300), 'y'.repeat(70_000), new Uint8Array([1, 2, 3]), new Uint8Array(300),
+            Array.from({ length: 20 }, (_, i) => i), { e: 'bar', pre: { 'p:1H': [1, 2.5] } }, Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${i}`, i]))];
+        const input = Buffer.from(encode(values)).toString('base64');
+        const script = 'import base64, sys\nfrom backtestr import _msgpack\n' +
+            'v = _msgpack.unpackb(base64.b64decode(sys.stdin.read()))\nsys.stdout.write(base64.b64encode(_msgpack.packb(v)).decode())';
+        const out = execFileSync(pythonInterpreter(), ['-B', '-c', script], { input, env: { ...process.env, PYTHONPATH: PYTHON_SDK_DIR }, encoding: 'utf8' });
+        const back = decode(Buffer.from(out, 'base64')) as unknown[];
+        expect(back.length).to.equal(values.length);
+        values.forEach((v, i) => {
+            if (v instanceof Uint8Array) {
+                expect(Array.from(back[i] as Uint8Array), `value ${i}`).to.deep.equal(Array.from(v));
+            } else if (typeof v === 'number' && Number.isNaN(v)) {
+                expect(back[i], `value ${i}`).to.be.NaN;
+            } else {
+                expect(back[i], `value ${i}`).to.deep.equal(v);
+            }
+        });
     });
 });
