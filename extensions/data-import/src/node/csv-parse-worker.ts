@@ -45,9 +45,15 @@ export interface ParseResult {
 /** Collects a writer's flushed rows into growing columns and the quarantine into arrays. */
 class Collector implements ImportSink {
     count = 0;
-    /** Value columns the dataset kind uses (a, b for trades; a-d for quotes; a-e for bars). */
-    constructor(readonly used: number) { }
-    cols = { time: new Float64Array(1 << 18), a: new Float64Array(1 << 18), b: new Float64Array(1 << 18), c: new Float64Array(1 << 18), d: new Float64Array(1 << 18), e: new Float64Array(1 << 18), flags: new Int32Array(1 << 18) };
+    /** Value columns the dataset kind uses (a, b for trades; a-d for quotes; a-e for bars); the others stay empty. */
+    constructor(readonly used: number) {
+        const n = 1 << 18;
+        this.cols = {
+            time: new Float64Array(n), a: new Float64Array(n), b: new Float64Array(n), c: new Float64Array(used > 2 ? n : 0),
+            d: new Float64Array(used > 2 ? n : 0), e: new Float64Array(used > 4 ? n : 0), flags: new Int32Array(n)
+        };
+    }
+    cols: { time: Float64Array; a: Float64Array; b: Float64Array; c: Float64Array; d: Float64Array; e: Float64Array; flags: Int32Array };
     readonly q = { line: [] as number[], offset: [] as number[], raw: [] as string[], reason: [] as string[], time: [] as number[] };
 
     flushWriter(w: DatasetWriter): void {
@@ -55,6 +61,9 @@ class Collector implements ImportSink {
         if (this.count + n > this.cols.time.length) {
             const size = Math.max(this.cols.time.length * 2, this.count + n);
             const grow = <T extends Float64Array | Int32Array>(a: T): T => {
+                if (a.length === 0) {
+                    return a;
+                }
                 const b = new (a.constructor as { new(n: number): T })(size);
                 b.set(a.subarray(0, this.count));
                 return b;
