@@ -194,6 +194,92 @@ strategy = define_strategy(
     });
 });
 
+realData('Python strategies: tick hooks and every order type', function (): void {
+    this.timeout(120_000);
+
+    it('a tick strategy using stop, stop-limit, MIT, trailing stops, modify, cancel and cancel-all does exactly what its TypeScript twin does', async () => {
+        const ts = strategyFile('orders.ts', `import { defineStrategy } from '@backtestr/plugins-sdk';
+let n = 0;
+export default defineStrategy({
+    id: 'test.orders', params: {}, subscribe: { tick: true }, timeframes: ['1m', '5m'],
+    onStart() { n = 0; },
+    onTick(ctx) {
+        n++;
+        const p = ctx.mtf('1m').partial!;
+        const r = (x: number) => ctx.instrument.roundToTick(x);
+        if (n % 97 === 0) { ctx.record('t', ctx.time); ctx.record('p', p.close); ctx.record('pos', ctx.position.qty + 0); }
+        const k = n % 400;
+        if (k === 1) { ctx.order.stop('buy', 1, r(p.high + 0.0002), { tag: 'stop' }); }
+        if (k === 50) { ctx.order.stopLimit('sell', 1, r(p.low - 0.0002), r(p.low - 0.0003), { tag: 'stop-limit', tif: 'DAY' }); }
+        if (k === 100) { const id = ctx.order.mit('buy', 2, r(p.low - 0.0001), { tag: 'mit' }); ctx.order.modify(id, { stop: r(p.low - 0.0002), qty: 3 }); }
+        if (k === 150) { ctx.order.trailingStop('sell', 1, { distance: 0.0005 }, { tag: 'trail' }); ctx.order.trailingStop('sell', 1, { percent: 0.1 }); }
+        if (k === 200) { const id = ctx.order.limit('buy', 1, r(p.close - 0.001), { tag: 'cancelled' }); ctx.order.cancel(id); }
+        if (k === 300) { ctx.order.cancelAll(); ctx.order.close({ tag: 'flat' }); }
+    },
+    onOrderEvent(ctx, ev) { ctx.log(ev.order + ' ' + ev.kind + ' ' + ev.reason); }
+});
+`);
+        const py = strategyFile('orders.py', `from backtestr import Strategy
+
+class Orders(Strategy):
+    id = 'test.orders'
+    subscribe = {'tick': True}
+    timeframes = ['1m', '5m']
+
+    def on_start(self, ctx):
+        self.n = 0
+
+    def on_tick(self, ctx):
+        self.n += 1
+        n = self.n
+        p = ctx.mtf('1m').partial
+        r = ctx.instrument.round_to_tick
+        if n % 97 == 0:
+            ctx.record('t', ctx.time)
+            ctx.record('p', p.close)
+            ctx.record('pos', ctx.position.qty)
+        k = n % 400
+        if k == 1:
+            ctx.order.stop('buy', 1, r(p.high + 0.0002), tag='stop')
+        if k == 50:
+            ctx.order.stop_limit('sell', 1, r(p.low - 0.0002), r(p.low - 0.0003), tag='stop-limit', tif='DAY')
+        if k == 100:
+            i = ctx.order.mit('buy', 2, r(p.low - 0.0001), tag='mit')
+            ctx.order.modify(i, stop=r(p.low - 0.0002), qty=3)
+        if k == 150:
+            ctx.order.trailing_stop('sell', 1, distance=0.0005, tag='trail')
+            ctx.order.trailing_stop('sell', 1, percent=0.1)
+        if k == 200:
+            i = ctx.order.limit('buy', 1, r(p.close - 0.001), tag='cancelled')
+            ctx.order.cancel(i)
+        if k == 300:
+            ctx.order.cancel_all()
+            ctx.order.close(tag='flat')
+
+    def on_order_event(self, ctx, ev):
+        ctx.log(f'{ev.order} {ev.kind} {ev.reason}')
+`);
+        const bars = histdataBars(4000);
+        const a = await run(ts, bars);
+        const b = await run(py, bars);
+        expect(a.tickWakeups).to.be.greaterThan(15_000);
+        expect(b.tickWakeups).to.equal(a.tickWakeups);
+        for (const name of ['t', 'p', 'pos']) {
+            expect(Array.from(b.series[name].value, v => v + 0), name).to.deep.equal(Array.from(a.series[name].value, v => v + 0));
+        }
+        const kinds = new Set(a.execution.events.kind);
+        for (const kind of ['accepted', 'filled', 'cancelled', 'modified', 'triggered']) {
+            expect(kinds.has(kind as never), kind).to.equal(true);
+        }
+        expect(b.logs.message).to.deep.equal(a.logs.message);
+        expect(b.execution.orders.type).to.deep.equal(a.execution.orders.type);
+        expect(b.execution.orders.tif).to.deep.equal(a.execution.orders.tif);
+        expect(b.execution.orders.tag).to.deep.equal(a.execution.orders.tag);
+        expect(Array.from(b.execution.events.price)).to.deep.equal(Array.from(a.execution.events.price));
+        expect(Array.from(b.execution.trades.pnl)).to.deep.equal(Array.from(a.execution.trades.pnl));
+    });
+});
+
 describe('Python strategies: errors', function (): void {
     this.timeout(120_000);
     const bars = (): BarBatch => {
