@@ -95,42 +95,39 @@ function tickIndexAt(ticks, timeMicros) {
 }
 
 /**
- * Writes a small run of SPY into a workspace database (already migrated to the run tables by a
- * workbench start): a long entry filled at tick `entry` and its exit at tick `exit`, with the
- * strategy's reasons as order tags, as the RunStore lays runs out.
+ * Runs a sample strategy for real through the CLI (`backtestr run`, a child process) on a workspace
+ * and returns the stored run: its record and outputs read back through the data-import RunStore.
+ * Call it while no workbench holds the database (DuckDB allows one writer process).
  * @param {string} workspace
- * @param {{ time: BigInt64Array, price: Float64Array }} ticks
- * @param {number} entry
- * @param {number} exit
+ * @param {string} strategy file name under sample-workspace/strategies
+ * @param {string} symbol
+ * @param {string} kind
  */
-async function writeSpyRun(workspace, ticks, entry, exit) {
-    const { DuckDBInstance } = require('@duckdb/node-api');
-    const instance = await DuckDBInstance.create(path.join(workspace, '.backtestr', 'workspace.duckdb'));
-    const con = await instance.connect();
+async function runStrategy(workspace, strategy, symbol, kind) {
+    const { execFileSync } = require('child_process');
+    const out = execFileSync(process.execPath, [path.join(repoRoot, 'cli', 'bin', 'backtestr.js'), 'run', path.join(workspace, 'strategies', strategy),
+        '--workspace', workspace, '--symbol', symbol, '--kind', kind, '--json'], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+    const id = JSON.parse(out).run.id;
+    const dataImport = path.join(repoRoot, 'extensions', 'data-import', 'lib', 'node');
+    const { WorkspaceDatabase, workspaceDatabasePath } = require(path.join(dataImport, 'workspace-database'));
+    const { RunStoreImpl } = require(path.join(dataImport, 'run-store-impl'));
+    const db = await WorkspaceDatabase.open(workspaceDatabasePath(workspace));
     try {
-        const id = (await con.runAndReadAll("SELECT id FROM instruments WHERE symbol = 'SPY'")).getRows()[0][0];
-        const t = (/** @type {number} */ k) => ticks.time[k].toString();
-        const p1 = ticks.price[entry], p2 = ticks.price[exit];
-        const config = {
-            strategyFile: 'sma-cross.ts', symbol: 'SPY', kind: 'trades', params: {}, timeframes: TIMEFRAMES, priceSource: 'last', session: '00:00 UTC',
-            models: { fill: 'trade', limitFill: 'touch', slippage: { kind: 'none' }, commission: {}, latencyMicros: 0, initialCash: 100000 },
-            seed: 1, tickSize: 0.01, multiplier: 1
-        };
-        const headline = { netProfit: (p2 - p1) * 100, totalReturnPercent: 0, maxDrawdownPercent: 0, trades: 1, finalEquity: 100000 };
-        await con.run(`INSERT INTO runs VALUES ('e2e-run', ${t(0)}, ${t(ticks.time.length - 1)}, 'finished', NULL, 'e2e.sma', 'E2E SMA', 'x', '0.1.0', ${id},
-            '${JSON.stringify(config)}', ${ticks.time.length}, 1, ${t(0)}, ${t(ticks.time.length - 1)}, '${JSON.stringify(headline)}')`);
-        await con.run(`INSERT INTO run_orders VALUES ('e2e-run', 0, 1, ${t(entry)}, 'market', 1, 100, NULL, NULL, 'GTC', 'fast SMA crossed above slow'),
-            ('e2e-run', 1, 2, ${t(exit)}, 'market', -1, 100, NULL, NULL, 'GTC', 'stop level hit')`);
-        await con.run(`INSERT INTO run_events VALUES
-            ('e2e-run', 0, ${t(entry)}, 1, 'accepted', 'OK', ${entry + 1}, NULL, 100, 0, NULL, 0, 0),
-            ('e2e-run', 1, ${t(entry)}, 1, 'filled', 'MARKET', ${entry + 1}, ${p1}, 100, 0, ${p1}, 100, 0),
-            ('e2e-run', 2, ${t(exit)}, 2, 'accepted', 'OK', ${exit + 1}, NULL, 100, 0, NULL, 100, 0),
-            ('e2e-run', 3, ${t(exit)}, 2, 'filled', 'MARKET', ${exit + 1}, ${p2}, 100, 0, ${p2}, 0, ${(p2 - p1) * 100})`);
-        await con.run(`INSERT INTO run_trades VALUES ('e2e-run', 0, 1, 100, ${t(entry)}, ${t(exit)}, ${p1}, ${p2}, ${(p2 - p1) * 100}, 0, 0, 0, 0, 10)`);
+        const store = new RunStoreImpl(db);
+        const [run, orders, events, trades, series] = await Promise.all([store.getRun(id), store.readOrders(id), store.readEvents(id), store.readTrades(id), store.readSeries(id)]);
+        return { id, run, orders, events, trades, series };
     } finally {
-        con.closeSync();
-        instance.closeSync();
+        await db.close();
     }
 }
 
-module.exports = { copySampleWorkspace, readSpyTicks, engineStateAt, tickIndexAt, writeSpyRun, TIMEFRAMES };
+/** Builds the example Keltner Channels plugin and packs it as its publisher would; returns the .tgz path. @param {string} dir */
+function packKeltner(dir) {
+    const { execFileSync } = require('child_process');
+    const keltner = path.join(repoRoot, 'examples', 'plugins', 'keltner-channels');
+    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc', { paths: [repoRoot] }), '-p', keltner], { stdio: 'pipe' });
+    const packed = execFileSync('npm', ['pack', keltner, '--json', '--ignore-scripts', '--pack-destination', dir], { cwd: dir, encoding: 'utf8' });
+    return path.join(dir, JSON.parse(packed)[0].filename);
+}
+
+module.exports = { copySampleWorkspace, readSpyTicks, engineStateAt, tickIndexAt, runStrategy, packKeltner, TIMEFRAMES };

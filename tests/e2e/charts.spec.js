@@ -5,9 +5,11 @@
 // whether the cursor is reached stepping forward or back, layouts and the transport bar.
 'use strict';
 const fs = require('fs');
+const os = require('os');
+const path = require('path');
 const { expect } = require('chai');
 const { startWorkbench, launchBrowser, openWorkbench, runCommand, screenshot } = require('./workbench');
-const { copySampleWorkspace, readSpyTicks, engineStateAt, tickIndexAt, writeSpyRun, TIMEFRAMES } = require('./charts-support');
+const { copySampleWorkspace, readSpyTicks, engineStateAt, tickIndexAt, runStrategy, packKeltner, TIMEFRAMES } = require('./charts-support');
 
 /** @typedef {{ time: number, open: number, high: number, low: number, close: number, volume: number }} Bar */
 /** @typedef {{ timeframe: string, bars: number, firstTime?: number, lastCompleted?: Bar, partial?: Bar }} PanelSnapshot */
@@ -227,82 +229,205 @@ describe('Chart view and walkback replay in Chromium', function () {
         expect(after.panels.map(p => [p.timeframe, p.partial])).to.deep.equal(before.panels.map(p => [p.timeframe, p.partial]));
         expect(pageErrors.map(e => e.message)).to.deep.equal([]);
     });
+
+    it('opens an imported bars dataset (EURUSD 1m), replayed as the engine runs bars: 4 path points per bar', async () => {
+        const info = await page.evaluate(() => /** @type {any} */ (window).__backtestrCharts.openDataset('EURUSD', 'bars'));
+        expect(info, 'the bars dataset opens').to.not.equal(undefined);
+        expect(info.pointsPerBar).to.equal(4);
+        expect(info.priceSource).to.equal('last');
+        expect(info.tickCount % 4).to.equal(0);
+        const state = await chartState();
+        expect(state.cursor).to.equal(info.tickCount - 1);
+        expect(state.panels.every(p => p.bars > 0 && p.partial !== undefined)).to.equal(true);
+        // one imported 1m bar is 4 points: 4 ticks back is the previous 1m bar, complete
+        await seek(info.tickCount - 5);
+        const back = await chartState();
+        expect(/** @type {Bar} */ (back.panels[0].partial).time).to.be.below(/** @type {Bar} */ (state.panels[0].partial).time);
+        expect(await page.locator('[data-testid="chart-status"]').innerText()).to.contain('4 path points per imported bar');
+        await screenshot(page, 'charts-07-bars-dataset');
+        expect(pageErrors.map(e => e.message)).to.deep.equal([]);
+    });
 });
 
-describe('Run overlay and decision panel in Chromium', function () {
+describe('A real strategy run in replay: overlay, decisions, jumps, recorded series and indicators in Chromium', function () {
     /** @type {Awaited<ReturnType<typeof startWorkbench>> | undefined} */
     let server;
     /** @type {import('playwright-core').Browser} */
     let browser;
     /** @type {import('playwright-core').Page} */
     let page;
+    /** @type {Error[]} */
+    let pageErrors;
     /** @type {string} */
     let workspace;
+    /** @type {string} */
+    let work;
+    /** @type {string} */
+    let tgz;
+    /** @type {string | undefined} */
+    let savedPluginDir;
     /** @type {Awaited<ReturnType<typeof readSpyTicks>>} */
     let ticks;
-    let entry = 0, exit = 0;
+    /** @type {Awaited<ReturnType<typeof runStrategy>>} */
+    let run;
+    /** Dataset ticks (0-based) of the run's trade entries: the fills that took the position from flat. */
+    /** @type {number[]} */
+    let entries = [];
+    const hook = () => /** @type {any} */ (window).__backtestrCharts;
     const decisions = () => page.evaluate(() => /** @type {string[]} */ (/** @type {any} */ (window).__backtestrCharts.decisions()));
+    /** @returns {Promise<{ cursor?: number, time?: number, panels: PanelSnapshot[] }>} */
+    const chartState = () => page.evaluate(() => /** @type {any} */ (window).__backtestrCharts.state());
+    /** @returns {Promise<{ lines: { key: string, title: string, points: number, firstTime?: number, lastTime?: number, lastValue?: number }[], levels: unknown[], errors: string[] }[]>} */
+    const overlays = () => page.evaluate(() => /** @type {any} */ (window).__backtestrCharts.overlays());
 
     before(async () => {
         workspace = copySampleWorkspace();
+        work = fs.mkdtempSync(path.join(os.tmpdir(), 'backtestr-charts-plugin-'));
         ticks = await readSpyTicks(workspace);
-        // a tick whose successor is later (the cursor at its time lands on it), one trading hour apart
-        entry = tickIndexAt(ticks, Date.UTC(2013, 9, 8, 14, 2, 0) * 1000);
-        exit = tickIndexAt(ticks, Date.UTC(2013, 9, 8, 15, 2, 0) * 1000);
-        // a first start migrates the copied database to the run tables; the run is written while no workbench holds it
+        // the sample strategy runs for real through the CLI before the workbench holds the database
+        run = await runStrategy(workspace, 'sma-cross-1h-filter.ts', 'SPY@usa', 'trades');
+        expect(run.run.status).to.equal('finished');
+        expect(run.trades.entryTime.length, 'the run has trades').to.be.greaterThan(1);
+        expect(run.run.firstTime, 'the run covers the whole dataset').to.equal(Number(ticks.time[0]));
+        let position = 0;
+        for (let i = 0; i < run.events.seq.length; i++) {
+            if (run.events.kind[i] === 'filled' && position === 0 && run.events.position[i] !== 0) {
+                entries.push(run.events.seq[i] - 1);
+            }
+            position = run.events.position[i];
+        }
+        expect(entries.length).to.equal(run.trades.entryTime.length);
+        tgz = packKeltner(work);
+        savedPluginDir = process.env.BACKTESTR_PLUGIN_DIR;
+        process.env.BACKTESTR_PLUGIN_DIR = path.join(work, 'plugins');
         browser = await launchBrowser();
         server = await startWorkbench(workspace);
-        ({ page } = await openWorkbench(browser, server.url));
-        await runCommand(page, 'BackTestr: Open Charts');
-        await page.waitForFunction(() => /** @type {any} */ (window).__backtestrCharts !== undefined);
-        await page.evaluate(() => /** @type {any} */ (window).__backtestrCharts.openDataset('SPY', 'trades'));
-        await page.close();
-        await server.stop();
-        await writeSpyRun(workspace, ticks, entry, exit);
-        server = await startWorkbench(workspace);
-        ({ page } = await openWorkbench(browser, server.url));
+        ({ page, pageErrors } = await openWorkbench(browser, server.url));
         await runCommand(page, 'BackTestr: Open Charts');
         await page.waitForFunction(() => /** @type {any} */ (window).__backtestrCharts !== undefined);
     });
 
     after(async () => {
+        if (savedPluginDir === undefined) {
+            delete process.env.BACKTESTR_PLUGIN_DIR;
+        } else {
+            process.env.BACKTESTR_PLUGIN_DIR = savedPluginDir;
+        }
         await browser?.close();
         await server?.stop();
-        if (workspace) {
-            fs.rmSync(workspace, { recursive: true, force: true });
+        for (const dir of [workspace, work]) {
+            if (dir) {
+                fs.rmSync(dir, { recursive: true, force: true });
+            }
         }
     });
 
-    it('opens a run at a fill (as the analysis trade table does) and lists that fill with its reason', async () => {
-        await page.evaluate(([id, t]) => /** @type {any} */ (window).__backtestrCharts.openRun(id, t), ['e2e-run', Number(ticks.time[entry])]);
+    it('opens the run; "next trade" lands on the entry fill\'s tick, where the panels equal the engine\'s MTF state and the decision panel lists the MARKET fill with the strategy\'s tag', async () => {
+        await page.evaluate(id => /** @type {any} */ (window).__backtestrCharts.openRun(id), run.id);
+        await page.evaluate(() => /** @type {any} */ (window).__backtestrCharts.seek(0));
+        await page.evaluate(() => /** @type {any} */ (window).__backtestrCharts.jumpTrade(1));
         const state = await chartState();
-        expect(state.cursor).to.equal(entry);
+        const k = entries[0];
+        expect(state.cursor).to.equal(k);
+        const engine = engineStateAt(ticks, k, 50);
+        expect(state.panels.map(p => p.timeframe)).to.deep.equal(TIMEFRAMES);
+        for (let i = 0; i < TIMEFRAMES.length; i++) {
+            expect(state.panels[i].partial, `forming ${TIMEFRAMES[i]}`).to.deep.equal(engine[i].partial);
+            expect(state.panels[i].lastCompleted, `last completed ${TIMEFRAMES[i]}`).to.deep.equal(engine[i].completed[engine[i].completed.length - 1]);
+            const rows = await page.evaluate(([p, n]) => /** @type {any} */ (window).__backtestrCharts.rows(p, n), [i, 50]);
+            expect(rows, `completed ${TIMEFRAMES[i]}`).to.deep.equal(engine[i].completed.slice(-rows.length));
+        }
+        const fill = run.events.kind.findIndex((/** @type {string} */ kind, /** @type {number} */ i) => kind === 'filled' && run.events.seq[i] - 1 === k);
+        const order = run.events.order[fill];
+        const tag = run.orders.tag[Array.from(run.orders.id).indexOf(order)];
+        expect(tag).to.match(/^fast .* crossed above slow .*; 1H bar up/);
         const lines = await decisions();
         const at = lines.indexOf('At this tick');
         expect(at, lines.join('\n')).to.be.greaterThan(-1);
-        expect(lines[at + 1]).to.match(/order 1 accepted OK/);
-        expect(lines[at + 2]).to.match(/order 1 filled MARKET @ [\d.]+ qty 100 \(fast SMA crossed above slow\)/);
-        expect(lines.join('\n')).not.to.contain('order 2');
+        const here = lines.slice(at + 1).join('\n');
+        expect(here).to.contain(`order ${order} filled MARKET @ ${Number(run.events.price[fill].toPrecision(10))} qty 100 (${tag})`);
         await screenshot(page, 'charts-04-run-entry');
+        expect(pageErrors.map(e => e.message)).to.deep.equal([]);
     });
 
-    it('shows no fill one tick before it, and the exit only once the cursor reaches it', async () => {
-        await page.evaluate(() => /** @type {any} */ (window).__backtestrCharts.stepTick(-1));
-        let lines = await decisions();
-        expect(lines).to.include('No order event at this tick');
-        expect(lines.join('\n')).not.to.contain('filled');
-        await page.evaluate(k => /** @type {any} */ (window).__backtestrCharts.seek(k), exit - 1);
-        lines = await decisions();
-        expect(lines.join('\n')).to.contain('order 1 filled MARKET');
-        expect(lines.join('\n')).not.to.contain('order 2');
-        await page.evaluate(() => /** @type {any} */ (window).__backtestrCharts.stepTick(1));
-        lines = await decisions();
-        expect(lines[lines.indexOf('At this tick') + 2]).to.match(/order 2 filled MARKET .*\(stop level hit\)/);
-        await screenshot(page, 'charts-05-run-exit');
+    it('draws the recorded fast/slow SMAs only up to the cursor, and more of them after the next trade', async () => {
+        const state = await chartState();
+        const cursorTime = /** @type {number} */ (state.time);
+        const partial1m = /** @type {Bar} */ (state.panels[0].partial);
+        const shown = (await overlays())[0].lines;
+        for (const name of ['fast', 'slow']) {
+            const line = shown.find(l => l.key === `record:${name}`);
+            expect(line, name).to.not.equal(undefined);
+            const s = run.series[name];
+            const known = Array.from(s.time).filter(t => t <= cursorTime).length;
+            expect(known).to.be.greaterThan(0);
+            expect(s.time[known] > cursorTime || known === s.time.length, 'the next value is later').to.equal(true);
+            // the newest value drawn is the newest recorded at or before the cursor, on the forming 1m bar at the latest
+            expect(/** @type {any} */ (line).lastValue).to.equal(s.value[known - 1]);
+            expect(/** @type {any} */ (line).lastTime).to.be.at.most(partial1m.time);
+        }
+        const before = /** @type {any} */ (shown.find(l => l.key === 'record:fast')).lastTime;
+        await page.evaluate(() => /** @type {any} */ (window).__backtestrCharts.jumpTrade(1));
+        expect((await chartState()).cursor).to.equal(entries[1]);
+        const after = /** @type {any} */ ((await overlays())[0].lines.find(l => l.key === 'record:fast'));
+        expect(after.lastTime).to.be.greaterThan(before);
+        await page.evaluate(() => /** @type {any} */ (window).__backtestrCharts.jumpTrade(-1));
+        expect((await chartState()).cursor).to.equal(entries[0]);
     });
 
-    /** @returns {Promise<{ cursor?: number }>} */
-    function chartState() {
-        return page.evaluate(() => /** @type {any} */ (window).__backtestrCharts.state());
-    }
+    it('jumps to the next and previous order event with the keyboard', async () => {
+        const k = entries[0];
+        const next = Array.from(run.events.seq).map(s => s - 1).find(t => t > k);
+        await page.locator('.backtestr-charts').focus();
+        await page.keyboard.press(']');
+        await page.waitForFunction(n => /** @type {any} */ (window).__backtestrCharts.state().cursor === n, next, { timeout: 10000 });
+        await page.keyboard.press('[');
+        await page.waitForFunction(n => /** @type {any} */ (window).__backtestrCharts.state().cursor === n, k, { timeout: 10000 });
+        await page.keyboard.press('Shift+BracketRight');
+        await page.waitForFunction(n => /** @type {any} */ (window).__backtestrCharts.state().cursor === n, entries[1], { timeout: 10000 });
+        await page.evaluate(n => /** @type {any} */ (window).__backtestrCharts.seek(n), k);
+    });
+
+    it('adds a built-in EMA and the Keltner plugin installed from its .tgz to a panel, and draws their lines up to the cursor', async () => {
+        await runCommand(page, 'BackTestr: Show Plugins');
+        const view = page.locator('[data-testid="plugins-view"]');
+        await view.waitFor({ state: 'visible', timeout: 30000 });
+        await view.locator('[data-testid="plugins-source-kind"]').selectOption('tgz');
+        await view.locator('[data-testid="plugins-source-location"]').fill(tgz);
+        await view.locator('[data-testid="plugins-install-button"]').click();
+        await view.locator('[data-testid="plugin-item"][data-plugin-id="examples.keltner-channels"]').waitFor({ state: 'visible', timeout: 60000 });
+        await runCommand(page, 'BackTestr: Open Charts');
+        await page.evaluate(id => /** @type {any} */ (window).__backtestrCharts.openRun(id), run.id);
+        await page.evaluate(n => /** @type {any} */ (window).__backtestrCharts.seek(n), entries[0]);
+        const choices = await page.evaluate(() => /** @type {any} */ (window).__backtestrCharts.indicatorChoices());
+        expect(choices.map((/** @type {{ id: string }} */ c) => c.id)).to.include.members(['core.sma', 'core.ema', 'examples.keltner']);
+        // as a user does: the panel's "+ indicator" list, then the options typed into the chip
+        await page.locator('[data-testid="panel-indicator-0"]').selectOption('examples.keltner');
+        await page.locator('[data-testid="panel-indicator-0"]').selectOption('core.ema');
+        const options = page.locator('[data-testid="chart-grid"] .backtestr-chart-panel').first().locator('[data-testid="indicator-options"]').nth(1);
+        await options.fill('period=10, source=close');
+        await options.press('Enter');
+        await page.waitForFunction(() => {
+            const lines = /** @type {any} */ (window).__backtestrCharts.overlays()[0].lines;
+            return ['upper', 'middle', 'lower'].every(o => lines.some((/** @type {any} */ l) => l.key === `indicator:0:examples.keltner:${o}` && l.points > 0))
+                && lines.some((/** @type {any} */ l) => l.key === 'indicator:1:core.ema:value' && l.points > 0);
+        }, undefined, { timeout: 60000 }).catch(async e => {
+            throw new Error(`${e.message}\npanel 0 draws ${JSON.stringify((await overlays())[0])}`);
+        });
+        const panel = (await overlays())[0];
+        expect(panel.errors).to.deep.equal([]);
+        const state = await chartState();
+        const partial = /** @type {Bar} */ (state.panels[0].partial);
+        const keltner = panel.lines.filter(l => l.key.startsWith('indicator:0:examples.keltner'));
+        const ema = /** @type {any} */ (panel.lines.find(l => l.key === 'indicator:1:core.ema:value'));
+        // computed over the completed bars at the cursor: never past the forming bar
+        keltner.forEach(l => expect(/** @type {number} */ (l.lastTime)).to.be.below(partial.time));
+        expect(ema.lastTime).to.equal(partial.time);
+        const [upper, middle, lower] = ['upper', 'middle', 'lower'].map(o => /** @type {any} */ (keltner.find(l => l.key.endsWith(o))).lastValue);
+        expect(upper).to.be.greaterThan(middle);
+        expect(middle).to.be.greaterThan(lower);
+        expect(ema.title).to.contain('period=10');
+        await screenshot(page, 'charts-05-indicators');
+        expect(pageErrors.map(e => e.message)).to.deep.equal([]);
+    });
 });

@@ -8,7 +8,7 @@ const fs = require('fs');
 const path = require('path');
 const e2e = path.join(__dirname, '..', '..', '..', 'tests', 'e2e');
 const { startWorkbench, launchBrowser, openWorkbench, runCommand } = require(path.join(e2e, 'workbench'));
-const { copySampleWorkspace } = require(path.join(e2e, 'charts-support'));
+const { copySampleWorkspace, runStrategy } = require(path.join(e2e, 'charts-support'));
 
 /** @param {number[]} xs @param {number} q */
 function quantile(xs, q) {
@@ -18,6 +18,8 @@ function quantile(xs, q) {
 
 async function main() {
     const workspace = copySampleWorkspace();
+    // a real run to overlay (recorded fast/slow SMAs, fills, trades), made before the workbench holds the database
+    const run = await runStrategy(workspace, 'sma-cross-1h-filter.ts', 'SPY@usa', 'trades');
     const server = await startWorkbench(workspace);
     const browser = await launchBrowser();
     try {
@@ -76,7 +78,30 @@ async function main() {
             console.log(`replay ${name.padEnd(10)}: median ${quantile(xs, 0.5).toFixed(1)} ms, p95 ${quantile(xs, 0.95).toFixed(1)} ms (n=${xs.length}${name === 'inner' ? ', RPC + re-simulation + setData, without waiting for paint' : ', until the next frame is painted'})`);
         }
 
-        // frames per second while the replay streams updates into all six panels
+        // the same steps with the run's overlay (fills, trades, recorded fast/slow SMAs, levels) and two built-in indicators per panel
+        const overlaid = await page.evaluate(async id => {
+            const h = /** @type {any} */ (window).__backtestrCharts;
+            await h.openRun(id);
+            for (let p = 0; p < 6; p++) {
+                await h.addIndicator(p, 'core.ema', { period: 20, source: 'close' });
+                await h.addIndicator(p, 'core.bollinger');
+            }
+            await h.seek(Math.floor(h.state().tickCount * 0.55));
+            const out = [];
+            for (let i = 0; i < 200; i++) {
+                const t0 = performance.now();
+                await h.stepTick(i < 100 ? 1 : -1);
+                await new Promise(r => requestAnimationFrame(r));
+                out.push(performance.now() - t0);
+            }
+            const lines = h.overlays().map((/** @type {any} */ o) => o.lines.length);
+            return { out, parts: h.timingParts.slice(-200), lines };
+        }, run.id);
+        console.log(`replay step with run overlay + EMA + Bollinger on all six panels (${overlaid.lines.join('/')} lines): median ${quantile(overlaid.out, 0.5).toFixed(1)} ms, `
+            + `p95 ${quantile(overlaid.out, 0.95).toFixed(1)} ms (n=200, until painted); draw part median ${quantile(overlaid.parts.map((/** @type {any} */ p) => p.draw), 0.5).toFixed(1)} ms, `
+            + `p95 ${quantile(overlaid.parts.map((/** @type {any} */ p) => p.draw), 0.95).toFixed(1)} ms`);
+
+        // frames per second while the replay streams updates into all six panels (with the overlays above)
         for (const speed of ['1000/s', '100000/s']) {
             const fps = await page.evaluate(async sp => {
                 const h = /** @type {any} */ (window).__backtestrCharts;

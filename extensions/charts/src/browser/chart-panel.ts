@@ -102,6 +102,7 @@ export class ChartPanel implements Disposable {
     protected levels: readonly PanelLevel[] = [];
     protected priceLines: IPriceLine[] = [];
     protected levelSignature = '';
+    protected tickSize: number | undefined;
     protected fills: readonly FillMark[] = [];
     protected segments: readonly TradeSegment[] = [];
     protected bars: ChartBarColumns | undefined;
@@ -161,6 +162,9 @@ export class ChartPanel implements Disposable {
         chart.priceScale('volume').applyOptions({ scaleMargins: { top: 0.8, bottom: 0 } });
         this.tradeLines = chart.addSeries(lc.LineSeries, { lineWidth: 2, lineStyle: lc.LineStyle.Dashed, lastValueVisible: false, priceLineVisible: false, crosshairMarkerVisible: false });
         this.markers = lc.createSeriesMarkers(this.candles, []);
+        if (this.tickSize) {
+            this.setTickSize(this.tickSize);
+        }
         this.applyColors(this.colors);
         const onMove = (p: MouseEventParams<Time>): void => {
             if (p.sourceEvent === undefined && p.point !== undefined) {
@@ -195,6 +199,13 @@ export class ChartPanel implements Disposable {
         }
         this.renderLines();
         this.renderLevels();
+    }
+
+    /** Prices shown with the instrument's decimals (EURUSD 0.00001: five). */
+    setTickSize(tickSize: number): void {
+        this.tickSize = tickSize;
+        const precision = Math.max(0, Math.min(10, Math.round(-Math.log10(tickSize))));
+        this.candles?.applyOptions({ priceFormat: { type: 'price', precision, minMove: tickSize } });
     }
 
     /** Lines over the panel (recorded series, indicators); a line keeps its series while its key stays. */

@@ -15,7 +15,8 @@ import { CHART_TIMEFRAMES, ChartLayoutKind, ChartViewState, DEFAULT_CHART_LAYOUT
 import { ChartBarColumns, DEFAULT_SESSION, ReplayEngineSettings, ReplayFrame, ReplayInfo, ReplayService, defaultPriceSource } from '../common/replay-protocol';
 import { RunOverlay, RunOverlayService, RunSummary } from '../common/run-overlay-protocol';
 import { adjacentEventTick, adjacentTick, eventsAtTick, eventsKnownAt, tradeEntryTicks, tradeSegmentsAt, workingLevelsAt } from '../common/run-overlay-math';
-import { PanelIndicator, formatIndicatorOptions, parseIndicatorOptions } from '../common/indicator-math';
+import { PanelIndicator } from '../common/indicator-math';
+import { createIndicatorPicker, fillIndicatorPicker, renderIndicatorChips } from './indicator-controls';
 import { ChartPanel, FillMark, PanelBar, PanelLevel, PanelLineSnapshot, PanelSnapshot, loadLightweightCharts } from './chart-panel';
 import { IndicatorChoice, PanelOverlays } from './panel-overlays';
 import { readChartColors } from './chart-theme';
@@ -36,7 +37,7 @@ export const DEFAULT_CHART_VIEW_STATE: ChartViewState = {
 
 /** What the e2e tests and the bench script read and drive (`window.__backtestrCharts`). */
 export interface ChartsTestHook {
-    openDataset(symbol: string, kind: 'trades' | 'quotes'): Promise<ReplayInfo | undefined>;
+    openDataset(symbol: string, kind: 'trades' | 'quotes' | 'bars'): Promise<ReplayInfo | undefined>;
     seek(tickIndex: number): Promise<void>;
     stepTick(direction: 1 | -1): Promise<void>;
     stepBar(timeframe: string, direction: 1 | -1): Promise<void>;
@@ -138,7 +139,7 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
         this.toDispose.push({ dispose: () => this.node.removeEventListener('keydown', onKey) });
         this.installTestHook();
         this.refreshDatasets();
-        this.refreshIndicatorChoices().then(() => this.panels.forEach((_, i) => this.refreshChips(i)));
+        this.refreshIndicatorChoices();
     }
 
     // ------------------------------------------------------------------ DOM
@@ -273,7 +274,11 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
     }
 
     protected attachPanels(): void {
+        const tickSize = this.info?.tickSize;
         Promise.all(this.panels.map(p => p.attach())).then(() => {
+            if (tickSize) {
+                this.panels.forEach(p => p.setTickSize(tickSize));
+            }
             if (this.frame) {
                 // new panels hold no bars yet: a full window at the same cursor
                 this.goTo(this.frame.tickIndex, true);
@@ -453,6 +458,8 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
 
     async refreshIndicatorChoices(): Promise<IndicatorChoice[]> {
         this.indicatorChoices = await this.overlays.choices();
+        this.gridNode.querySelectorAll('.backtestr-chart-panel-indicator').forEach(select => fillIndicatorPicker(select as HTMLSelectElement, this.indicatorChoices));
+        this.panels.forEach((_, i) => this.refreshChips(i));
         return this.indicatorChoices;
     }
 
@@ -469,43 +476,14 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
     }
 
     protected indicatorPicker(i: number): HTMLSelectElement {
-        const select = document.createElement('select');
-        select.className = 'theia-select backtestr-chart-panel-indicator';
-        select.dataset.testid = `panel-indicator-${i}`;
-        select.title = 'Add an indicator (built-in or from a plugin) to this panel';
-        const fill = (): void => {
-            const value = select.value;
-            select.textContent = '';
-            const head = document.createElement('option');
-            head.value = '';
-            head.textContent = '+ indicator';
-            select.append(head);
-            for (const c of this.indicatorChoices) {
-                const o = document.createElement('option');
-                o.value = c.id;
-                o.textContent = c.plugin ? `${c.label} (plugin)` : c.label;
-                select.append(o);
-            }
-            select.value = value;
-        };
-        fill();
-        // the plugins' indicators change while the view is open: listed afresh when the user opens the list
-        select.addEventListener('mousedown', () => this.refreshIndicatorChoices().then(fill));
-        select.addEventListener('focus', () => this.refreshIndicatorChoices().then(fill));
-        select.addEventListener('change', () => {
-            const id = select.value;
-            select.value = '';
-            if (id) {
-                this.addIndicator(i, id);
-            }
-        });
+        const select = createIndicatorPicker(i, () => this.refreshIndicatorChoices(), id => this.addIndicator(i, id));
+        fillIndicatorPicker(select, this.indicatorChoices);
         return select;
     }
 
     protected indicatorChips(i: number): HTMLSpanElement {
         const chips = document.createElement('span');
         chips.className = 'backtestr-chart-indicators';
-        chips.dataset.panel = String(i);
         this.fillChips(i, chips);
         return chips;
     }
@@ -513,42 +491,15 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
     protected refreshChips(i: number): void {
         const chips = this.panels[i]?.node.querySelector('.backtestr-chart-indicators');
         if (chips) {
-            this.fillChips(i, chips as HTMLSpanElement);
+            this.fillChips(i, chips as HTMLElement);
         }
     }
 
-    protected fillChips(i: number, chips: HTMLSpanElement): void {
-        chips.textContent = '';
-        this.panelIndicators(i).forEach((ind, k) => {
-            const chip = document.createElement('span');
-            chip.className = 'backtestr-chart-indicator-chip';
-            chip.dataset.testid = 'indicator-chip';
-            const label = this.indicatorChoices.find(c => c.id === ind.id)?.label ?? ind.id;
-            const options = document.createElement('input');
-            options.className = 'theia-input backtestr-chart-indicator-options';
-            options.value = formatIndicatorOptions(ind.options);
-            options.title = `${label}: options as name=value, Enter to apply`;
-            options.dataset.testid = 'indicator-options';
-            options.addEventListener('keydown', e => {
-                if (e.key === 'Enter') {
-                    try {
-                        const list = [...this.panelIndicators(i)];
-                        list[k] = { id: ind.id, options: parseIndicatorOptions(options.value) };
-                        this.setPanelIndicators(i, list);
-                    } catch (error) {
-                        this.status(error instanceof Error ? error.message : String(error));
-                    }
-                }
-                e.stopPropagation();
-            });
-            const remove = document.createElement('span');
-            remove.className = 'codicon codicon-close backtestr-chart-indicator-remove';
-            remove.title = `Remove ${label}`;
-            remove.addEventListener('click', () => this.setPanelIndicators(i, this.panelIndicators(i).filter((_, j) => j !== k)));
-            const name = document.createElement('span');
-            name.textContent = label;
-            chip.append(name, options, remove);
-            chips.append(chip);
+    protected fillChips(i: number, chips: HTMLElement): void {
+        renderIndicatorChips(chips, this.panelIndicators(i), this.indicatorChoices, {
+            change: (k, indicator) => this.setPanelIndicators(i, this.panelIndicators(i).map((x, j) => j === k ? indicator : x)),
+            remove: k => this.setPanelIndicators(i, this.panelIndicators(i).filter((_, j) => j !== k)),
+            error: message => this.status(message)
         });
     }
 
@@ -591,6 +542,7 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
         try {
             const info = await this.replay.open({ dataset, timeframes: this.viewState.timeframes, engine: this.engineFor(dataset) });
             this.info = info;
+            this.panels.forEach(p => p.setTickSize(info.tickSize));
             await this.refreshRuns(dataset.instrumentId, dataset.kind);
             this.transport.setRange(info.tickCount);
             this.transport.setEnabled(true);

@@ -66,7 +66,7 @@ export class PanelOverlays {
                 }
             }
             return {
-                key: `record:${name}`, title: name, color: PALETTE[(k + 4) % PALETTE.length], kind: 'line', scale: 'price',
+                key: `record:${name}`, title: name, color: PALETTE[(2 * k + 1) % PALETTE.length], kind: 'line', scale: 'price',
                 time: Float64Array.from(time), value: Float64Array.from(value)
             };
         });
