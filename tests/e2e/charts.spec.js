@@ -426,7 +426,7 @@ describe('A real strategy run in replay: overlay, decisions, jumps, recorded ser
         const [upper, middle, lower] = ['upper', 'middle', 'lower'].map(o => /** @type {any} */ (keltner.find(l => l.key.endsWith(o))).lastValue);
         expect(upper).to.be.greaterThan(middle);
         expect(middle).to.be.greaterThan(lower);
-        expect(ema.title).to.contain('period=10');
+        expect(ema.title).to.equal('ema(10,close)');
         await screenshot(page, 'charts-05-indicators');
         expect(pageErrors.map(e => e.message)).to.deep.equal([]);
     });

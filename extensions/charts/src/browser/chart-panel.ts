@@ -98,7 +98,7 @@ export class ChartPanel implements Disposable {
     protected markers: ISeriesMarkersPluginApi<Time> | undefined;
     protected lc: LightweightCharts | undefined;
     protected lines: readonly PanelLine[] = [];
-    protected readonly lineSeries = new Map<string, { series: ISeriesApi<'Line'> | ISeriesApi<'Histogram'>; signature: string; shown: PanelLineSnapshot }>();
+    protected readonly lineSeries = new Map<string, { series: ISeriesApi<'Line'> | ISeriesApi<'Histogram'>; signature: string; style: string; shown: PanelLineSnapshot }>();
     protected levels: readonly PanelLevel[] = [];
     protected priceLines: IPriceLine[] = [];
     protected levelSignature = '';
@@ -237,14 +237,19 @@ export class ChartPanel implements Disposable {
                 if (line.scale !== 'price') {
                     chart.priceScale(line.scale).applyOptions({ scaleMargins: { top: 0.55, bottom: 0.22 } });
                 }
-                entry = { series, signature: '', shown: { key: line.key, title: line.title, points: 0, firstTime: undefined, lastTime: undefined, lastValue: undefined } };
+                entry = { series, signature: '', style: `${line.title}:${line.color}`, shown: { key: line.key, title: line.title, points: 0, firstTime: undefined, lastTime: undefined, lastValue: undefined } };
                 this.lineSeries.set(line.key, entry);
             }
             const n = line.time.length;
             // a replay step usually leaves a line as it was: redraw only when its points changed
-            const signature = `${n}:${line.time[0]}:${line.time[n - 1]}:${line.value[n - 1]}`;
+            const signature = `${n}:${line.time[0]}:${line.time[n - 1]}:${line.value[n - 1]}:${line.title}:${line.color}`;
+            // (title and colour change with the options: the series is restyled, not recreated)
             if (signature === entry.signature) {
                 continue;
+            }
+            if (entry.style !== `${line.title}:${line.color}`) {
+                entry.style = `${line.title}:${line.color}`;
+                entry.series.applyOptions({ title: line.title, color: line.color });
             }
             entry.signature = signature;
             const data: (LineData<Time> | WhitespaceData<Time>)[] = new Array(n);

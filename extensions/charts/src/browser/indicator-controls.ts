@@ -77,7 +77,8 @@ export function renderIndicatorChips(chips: HTMLElement, indicators: readonly Pa
         remove.title = `Remove ${label}`;
         remove.addEventListener('click', () => actions.remove(k));
         const name = document.createElement('span');
-        name.textContent = label;
+        name.textContent = ind.id.slice(ind.id.lastIndexOf('.') + 1);
+        name.title = label;
         chip.append(name, options, remove);
         chips.append(chip);
     });

@@ -10,7 +10,7 @@ import { CORE_INDICATORS } from '@backtestr/plugins-sdk';
 import { ChartBarColumns } from '../common/replay-protocol';
 import { RunOverlay } from '../common/run-overlay-protocol';
 import { seriesKnownAt } from '../common/run-overlay-math';
-import { IndicatorColumns, PanelIndicator, computeIndicator, coreIndicator, formatIndicatorOptions } from '../common/indicator-math';
+import { IndicatorColumns, PanelIndicator, computeIndicator, coreIndicator, indicatorShortLabel } from '../common/indicator-math';
 import { ChartPanel, PanelBar, PanelLine } from './chart-panel';
 
 const PALETTE = ['#f0b429', '#4098ff', '#c586c0', '#4ec9b0', '#ce9178', '#d16969', '#b5cea8', '#9cdcfe'];
@@ -94,7 +94,7 @@ export class PanelOverlays {
             if (!columns) {
                 return;
             }
-            const label = `${choice?.label ?? ind.id}${Object.keys(ind.options).length ? ` (${formatIndicatorOptions(ind.options)})` : ''}`;
+            const label = indicatorShortLabel(ind);
             const outputs = choice?.outputs ?? Object.keys(columns.values).map(id => ({ id, kind: 'line' as const }));
             outputs.forEach((o, j) => {
                 const v = columns!.values[o.id];

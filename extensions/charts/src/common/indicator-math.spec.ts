@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { SmaCalculation } from '@backtestr/plugins-sdk';
-import { CORE_INDICATOR_IDS, computeIndicator, coreIndicator, formatIndicatorOptions, parseIndicatorOptions } from './indicator-math';
+import { CORE_INDICATOR_IDS, computeIndicator, coreIndicator, formatIndicatorOptions, indicatorShortLabel, parseIndicatorOptions } from './indicator-math';
 import { ChartBarColumns } from './replay-protocol';
 
 const closes = [10, 11, 12, 13, 14, 15, 16, 17];
@@ -35,5 +35,7 @@ describe('indicators over a panel\'s bars', () => {
         expect(parseIndicatorOptions('period=20, source=close, flag=true')).to.deep.equal({ period: 20, source: 'close', flag: true });
         expect(formatIndicatorOptions({ period: 20, source: 'close' })).to.equal('period=20, source=close');
         expect(() => parseIndicatorOptions('period 20')).to.throw(/name=value/);
+        expect(indicatorShortLabel({ id: 'core.ema', options: { period: 10, source: 'close' } })).to.equal('ema(10,close)');
+        expect(indicatorShortLabel({ id: 'examples.keltner', options: {} })).to.equal('keltner');
     });
 });

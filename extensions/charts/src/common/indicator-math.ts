@@ -98,3 +98,10 @@ export function parseIndicatorOptions(text: string): Record<string, unknown> {
 export function formatIndicatorOptions(options: Readonly<Record<string, unknown>>): string {
     return Object.entries(options).map(([k, v]) => `${k}=${String(v)}`).join(', ');
 }
+
+/** A short label for a chart legend: the id's last part and the option values, `ema(10,close)`. */
+export function indicatorShortLabel(indicator: PanelIndicator): string {
+    const name = indicator.id.slice(indicator.id.lastIndexOf('.') + 1);
+    const values = Object.values(indicator.options).map(v => String(v));
+    return values.length ? `${name}(${values.join(',')})` : name;
+}
