@@ -5,6 +5,10 @@ import { ENGINE_SERVICE_PATH, EngineService } from '../common/engine-protocol';
 import { EngineViewContribution } from './engine-view-contribution';
 import { RunConfigWidget } from './run-config-widget';
 import { RunsWidget } from './runs-widget';
+import { STRATEGY_LANGUAGE_SERVICE_PATH, StrategyLanguageService } from '../common/strategy-language-protocol';
+import { StrategyDocumentSync } from './strategy-language/strategy-document-sync';
+import { StrategyLanguageContribution } from './strategy-language/strategy-language-contribution';
+import { StrategyLanguageProviders } from './strategy-language/strategy-language-providers';
 import '../../src/browser/style/engine.css';
 
 export default new ContainerModule(bind => {
@@ -23,4 +27,11 @@ export default new ContainerModule(bind => {
     })).inSingletonScope();
     bindViewContribution(bind, EngineViewContribution);
     bind(FrontendApplicationContribution).toService(EngineViewContribution);
+    bind(StrategyLanguageService).toDynamicValue(ctx =>
+        ServiceConnectionProvider.createProxy<StrategyLanguageService>(ctx.container, STRATEGY_LANGUAGE_SERVICE_PATH)
+    ).inSingletonScope();
+    bind(StrategyDocumentSync).toSelf().inSingletonScope();
+    bind(StrategyLanguageProviders).toSelf().inSingletonScope();
+    bind(StrategyLanguageContribution).toSelf().inSingletonScope();
+    bind(FrontendApplicationContribution).toService(StrategyLanguageContribution);
 });
