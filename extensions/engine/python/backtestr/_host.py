@@ -3,7 +3,7 @@ The Python side of a strategy run: `python3 -m backtestr._host <strategy.py>`, s
 engine's strategy worker. It loads the strategy, answers with its declaration, then runs one
 hook per event frame and answers each with the orders, logs and records the hook produced
 (asking the engine for state it did not send along, e.g. `bars(n)`). Frames are
-length-prefixed MessagePack on stdin/stdout; print() goes to the run's log.
+length-prefixed MessagePack both ways on fd 3 (a socket); print() goes to the run's log.
 """
 
 import importlib.util
@@ -96,12 +96,11 @@ def _load(file: str) -> StrategyDefinition:
 
 
 def main() -> None:
-    rfd = 0
-    wfd = os.dup(1)
-    os.dup2(2, 1)  # output written to fd 1 by C code goes to stderr, never into the frames
+    fd = 3  # the engine's socket, both ways
+    os.dup2(2, 1)  # output written to fd 1 (by C code too) goes to stderr
     if hasattr(select, 'poll'):
-        threading.Thread(target=_watch_engine, args=(rfd,), daemon=True, name='backtestr-watch').start()
-    wire = Wire(rfd, wfd)
+        threading.Thread(target=_watch_engine, args=(fd,), daemon=True, name='backtestr-watch').start()
+    wire = Wire(fd, fd)
     out = _LogWriter()
     sys.stdout = out  # type: ignore[assignment]
     file = os.path.abspath(sys.argv[1])
@@ -128,6 +127,8 @@ def main() -> None:
         except EOFError:
             return
         event = msg['e']
+        if event == 'bye':
+            return
         ctx.time = msg['t']
         ctx.position = Position(*msg['pos'])
         ctx._cache = msg['pre']

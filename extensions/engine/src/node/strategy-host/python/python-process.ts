@@ -1,9 +1,9 @@
 // *****************************************************************************
 // A Python child process spoken to synchronously: length-prefixed MessagePack frames (4-byte
-// big-endian length, then the body) on its stdin and stdout. The strategy session calls hooks
-// synchronously, so a request blocks this thread until the answer is there: the pipe ends
-// are non-blocking sockets (libuv's), read with fs.readSync and, while nothing is there, a
-// short spin then Atomics.wait in growing slices. The wait stays interruptible: a worker
+// big-endian length, then the body) both ways on one socket, the child's fd 3. The strategy
+// session calls hooks synchronously, so a request blocks this thread until the answer is
+// there: our end is a non-blocking socket (libuv's), read with fs.readSync and, while nothing
+// is there, a short spin then Atomics.wait in growing slices. The wait stays interruptible: a worker
 // terminated by the stall timeout stops here, its handles close, and the child's watchdog
 // thread sees the hang-up and exits (even while the strategy's hook loops forever).
 // *****************************************************************************
@@ -31,15 +31,15 @@ export class PythonProcessError extends Error {
 }
 
 interface StreamWithHandle {
-    _handle?: { fd?: number };
+    _handle?: { fd?: number; readStop?(): number };
 }
 
 const HEADER = 4;
 
 export class PythonProcess {
     readonly child: ChildProcess;
-    protected readonly readFd: number;
-    protected readonly writeFd: number;
+    protected readonly channel: { destroy(): void };
+    protected readonly fd: number;
     protected readonly errFd: number;
     protected readonly encoder = new Encoder({ ignoreUndefined: true });
     protected readonly decoder = new Decoder();
@@ -61,26 +61,26 @@ export class PythonProcess {
         this.errFd = fs.openSync(errFile, 'w+');
         fs.rmSync(path.dirname(errFile), { recursive: true, force: true });
         const pythonPath = [PYTHON_SDK_DIR, process.env.PYTHONPATH].filter(Boolean).join(path.delimiter);
+        // The frames go both ways on one socket, the child's fd 3 (not its stdin, which Node closes when the started process exits).
         this.child = spawn(interpreter, ['-B', '-m', module, ...args], {
-            stdio: ['pipe', 'pipe', this.errFd], env: { ...process.env, PYTHONPATH: pythonPath, PYTHONUNBUFFERED: '1', PYTHONIOENCODING: 'utf-8' },
-            windowsHide: true
+            stdio: ['ignore', 'ignore', this.errFd, 'pipe'],
+            env: { ...process.env, PYTHONPATH: pythonPath, PYTHONUNBUFFERED: '1', PYTHONIOENCODING: 'utf-8' }, windowsHide: true
         });
-        this.child.on('error', () => { /* reported synchronously below, or by the pipe's end */ });
-        const readFd = (this.child.stdout as unknown as StreamWithHandle | null)?._handle?.fd;
-        const writeFd = (this.child.stdin as unknown as StreamWithHandle | null)?._handle?.fd;
-        if (this.child.pid === undefined || readFd === undefined || writeFd === undefined || readFd < 0 || writeFd < 0) {
+        this.child.on('error', () => { /* reported synchronously below, or by the channel's end */ });
+        const channel = this.child.stdio[3] as unknown as (StreamWithHandle & { unref?(): void; pause(): void; destroy(): void }) | undefined;
+        const fd = channel?._handle?.fd;
+        if (this.child.pid === undefined || channel === undefined || fd === undefined || fd < 0) {
             this.closeErr();
             throw new PythonProcessError(`cannot start '${interpreter}'`, '');
         }
-        this.readFd = readFd;
-        this.writeFd = writeFd;
-        // Neither the child nor its pipes keep the thread's event loop alive.
-        this.child.unref();
-        (this.child.stdin as unknown as { unref?(): void }).unref?.();
-        (this.child.stdout as unknown as { unref?(): void }).unref?.();
-        // Node must not read the child's stdout itself: we read it synchronously.
-        this.child.stdout!.pause();
-        (this.child.stdout as unknown as { _handle?: { readStop?(): number } })._handle?.readStop?.();
+        this.channel = channel;
+        this.fd = fd;
+        // The channel does not keep the thread's event loop alive. The child does, until it ends:
+        // an unref'd child is not reaped by a worker thread's loop (it would stay a zombie).
+        channel.unref?.();
+        // Node must not read the channel itself: we read it synchronously.
+        channel.pause();
+        channel._handle?.readStop?.();
     }
 
     /** Sends one frame. */
@@ -95,7 +95,7 @@ export class PythonProcess {
         let offset = 0;
         while (offset < total) {
             try {
-                offset += fs.writeSync(this.writeFd, this.outBuf, offset, total - offset);
+                offset += fs.writeSync(this.fd, this.outBuf, offset, total - offset);
             } catch (error) {
                 const code = (error as NodeJS.ErrnoException).code;
                 if (code === 'EAGAIN') {
@@ -142,7 +142,7 @@ export class PythonProcess {
         for (;;) {
             let n: number;
             try {
-                n = fs.readSync(this.readFd, this.inBuf, this.end, this.inBuf.length - this.end, null);
+                n = fs.readSync(this.fd, this.inBuf, this.end, this.inBuf.length - this.end, null);
             } catch (error) {
                 const code = (error as NodeJS.ErrnoException).code;
                 if (code !== 'EAGAIN') {
@@ -166,7 +166,7 @@ export class PythonProcess {
     /** An error for a child that is gone, with the end of its stderr. */
     protected died(what: string): PythonProcessError {
         const detail = this.stderrTail();
-        this.close();
+        this.close(0);
         return new PythonProcessError(what, detail);
     }
 
@@ -183,18 +183,45 @@ export class PythonProcess {
         }
     }
 
-    /** Closes the child's stdin (it exits at end of input) and kills it if it is still there. */
-    close(): void {
+    /** Tells the child to exit ('bye'); kills it if it still holds the channel after `graceMs` (a hook that does not return). */
+    close(graceMs = 200): void {
         if (this.closed) {
             return;
         }
         this.closed = true;
-        this.child.stdin?.destroy();
-        this.child.stdout?.destroy();
-        if (this.child.exitCode === null && this.child.signalCode === null) {
-            this.child.kill('SIGKILL');
+        try {
+            this.send({ e: 'bye' });
+        } catch {
+            // gone already
         }
+        if (!this.waitForEnd(graceMs)) {
+            try {
+                this.child.kill('SIGKILL');
+            } catch {
+                // gone meanwhile
+            }
+        }
+        this.channel.destroy();
         this.closeErr();
+    }
+
+    /** Whether the child closed the channel (exited) within `ms`; what it still wrote is dropped. */
+    protected waitForEnd(ms: number): boolean {
+        const until = performance.now() + ms;
+        const scratch = Buffer.allocUnsafe(4096);
+        while (performance.now() < until) {
+            try {
+                if (fs.readSync(this.fd, scratch, 0, scratch.length, null) === 0) {
+                    return true;
+                }
+            } catch (error) {
+                if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') {
+                    return true;
+                }
+                Atomics.wait(this.sleeper, 0, 0, 1);
+            }
+        }
+        return false;
     }
 
     protected closeErr(): void {

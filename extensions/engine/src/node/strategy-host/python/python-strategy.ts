@@ -73,6 +73,11 @@ class PythonBridge {
 
     constructor(readonly proc: PythonProcess, readonly file: string) { }
 
+    /** Ends the Python process (it exits at the end of its input; killed if a hook is still running). */
+    close(): void {
+        this.proc.close();
+    }
+
     call(ctx: StrategyContext, event: Record<string, unknown>): void {
         const pos = ctx.position;
         event.t = ctx.time;
@@ -99,7 +104,7 @@ class PythonBridge {
             }
         } catch (error) {
             // The run ends here: the process goes now, not when the worker does.
-            this.proc.close();
+            this.close();
             if (error instanceof PythonProcessError) {
                 throw new StrategyRunError('strategy', `Python strategy '${this.id}' (${path.basename(this.file)}) failed: ${error.message}` +
                     (error.detail ? `:\n${error.detail}` : '.'), error.detail || undefined);
@@ -275,7 +280,7 @@ export function loadPythonStrategy(file: string, opts: PythonStrategyOptions = {
             try {
                 bridge.call(ctx, { e: 'stop' });
             } finally {
-                proc.close();
+                bridge.close();
             }
         }
     };
