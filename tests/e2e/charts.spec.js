@@ -270,6 +270,8 @@ describe('A real strategy run in replay: overlay, decisions, jumps, recorded ser
     let ticks;
     /** @type {Awaited<ReturnType<typeof runStrategy>>} */
     let run;
+    /** The opening range breakout: entry stops (OCO) and protective stops. @type {Awaited<ReturnType<typeof runStrategy>>} */
+    let orb;
     /** Dataset ticks (0-based) of the run's trade entries: the fills that took the position from flat. */
     /** @type {number[]} */
     let entries = [];
@@ -286,6 +288,7 @@ describe('A real strategy run in replay: overlay, decisions, jumps, recorded ser
         ticks = await readSpyTicks(workspace);
         // the sample strategy runs for real through the CLI before the workbench holds the database
         run = await runStrategy(workspace, 'sma-cross-1h-filter.ts', 'SPY@usa', 'trades');
+        orb = await runStrategy(workspace, 'opening-range-breakout-spy.ts', 'SPY@usa', 'trades');
         expect(run.run.status).to.equal('finished');
         expect(run.trades.entryTime.length, 'the run has trades').to.be.greaterThan(1);
         expect(run.run.firstTime, 'the run covers the whole dataset').to.equal(Number(ticks.time[0]));
@@ -428,6 +431,48 @@ describe('A real strategy run in replay: overlay, decisions, jumps, recorded ser
         expect(middle).to.be.greaterThan(lower);
         expect(ema.title).to.equal('ema(10,close)');
         await screenshot(page, 'charts-05-indicators');
+        expect(pageErrors.map(e => e.message)).to.deep.equal([]);
+    });
+
+    it('draws the stop levels of the orders working at the cursor (the breakout\'s OCO stops once accepted, the protective stop after the fill)', async () => {
+        const ev = orb.events;
+        const ids = Array.from(orb.orders.id);
+        const stopOf = (/** @type {number} */ id) => orb.orders.stop[ids.indexOf(id)];
+        /** Stop prices of the orders working after run tick t: accepted and not yet filled, cancelled, expired or rejected. @param {number} t */
+        const working = t => {
+            /** @type {Map<number, boolean>} */
+            const live = new Map();
+            for (let i = 0; i < ev.seq.length && ev.seq[i] - 1 <= t; i++) {
+                if (ev.kind[i] === 'accepted') {
+                    live.set(ev.order[i], true);
+                } else if (['filled', 'cancelled', 'expired', 'rejected', 'triggered'].includes(ev.kind[i])) {
+                    live.delete(ev.order[i]);
+                }
+            }
+            return [...live.keys()].map(stopOf).filter(Number.isFinite).sort((a, b) => a - b);
+        };
+        const first = ev.kind.findIndex((/** @type {string} */ kind, /** @type {number} */ i) => kind === 'accepted' && Number.isFinite(stopOf(ev.order[i])));
+        expect(first).to.be.greaterThan(-1);
+        const k = ev.seq[first] - 1;
+        const levels = async () => /** @type {{ price: number, title: string }[]} */ ((await overlays())[0].levels).map(l => l.price).sort((a, b) => a - b);
+        await page.evaluate(id => /** @type {any} */ (window).__backtestrCharts.openRun(id), orb.id);
+        await page.evaluate(n => /** @type {any} */ (window).__backtestrCharts.seek(n), k - 1);
+        expect(await levels()).to.deep.equal(working(k - 1));
+        await page.evaluate(n => /** @type {any} */ (window).__backtestrCharts.seek(n), k);
+        const atK = await levels();
+        expect(atK).to.deep.equal(working(k));
+        expect(atK.length).to.equal(2);
+        const titles = (await overlays())[0].levels.map(l => /** @type {{ title: string }} */ (l).title).join('\n');
+        expect(titles).to.contain('break above the').and.to.contain('break below the');
+        // the entry fill cancels its OCO partner; the protective stop follows
+        const fill = ev.kind.findIndex((/** @type {string} */ kind, /** @type {number} */ i) => kind === 'filled' && i > first);
+        const protect = ev.kind.findIndex((/** @type {string} */ kind, /** @type {number} */ i) => kind === 'accepted' && i > fill);
+        await page.evaluate(n => /** @type {any} */ (window).__backtestrCharts.seek(n), ev.seq[protect] - 1);
+        const after = await levels();
+        expect(after).to.deep.equal(working(ev.seq[protect] - 1));
+        expect(after).to.not.deep.equal(atK);
+        expect((await overlays())[0].levels.map(l => /** @type {{ title: string }} */ (l).title).join('\n')).to.contain('protective stop');
+        await screenshot(page, 'charts-08-stop-levels');
         expect(pageErrors.map(e => e.message)).to.deep.equal([]);
     });
 });
