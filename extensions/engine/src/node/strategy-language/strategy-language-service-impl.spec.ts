@@ -102,6 +102,26 @@ describe('StrategyLanguageServiceImpl on the sample strategies', function () {
         await removeInserted();
     });
 
+    it('answers completions keystroke by keystroke (latency printed)', async () => {
+        // Type `ctx.order.` one character at a time, as the editor sends it: one small edit, then a completion request.
+        let offset = await insertBefore('const f = fast.update', '');
+        const times: number[] = [];
+        for (const char of 'ctx.order.') {
+            const started = process.hrtime.bigint();
+            smaText = smaText.slice(0, offset) + char + smaText.slice(offset);
+            await service.change(smaUri, version, version + 1, [{ offset, length: 0, text: char }]);
+            version++;
+            offset++;
+            const list = await service.completions(smaUri, version, offset, char === '.' ? '.' : undefined);
+            times.push(Number(process.hrtime.bigint() - started) / 1e6);
+            expect(list.entries.length).to.be.greaterThan(0);
+        }
+        const sorted = [...times].sort((a, b) => a - b);
+        console.log(`      edit + completion per keystroke: median ${sorted[sorted.length >> 1].toFixed(1)} ms, max ${sorted[sorted.length - 1].toFixed(1)} ms (${times.length} keystrokes)`);
+        inserted = { offset: inserted!.offset, length: inserted!.length + 'ctx.order.'.length };
+        await removeInserted();
+    });
+
     it('completes the order methods after `ctx.order.`', async () => {
         const offset = await insertBefore('const f = fast.update', 'ctx.order.');
         const list = await service.completions(smaUri, version, offset, '.');
