@@ -33,7 +33,14 @@ export class StrategyLanguageServiceImpl implements StrategyLanguageService {
 
     /** Created on the first request: loading TypeScript takes a few hundred milliseconds. */
     protected get project(): StrategyProject {
-        this.projectInstance ??= this.runtime.createProject();
+        if (!this.projectInstance) {
+            try {
+                this.projectInstance = this.runtime.createProject();
+            } catch (error) {
+                this.logger.error(`TypeScript language features for strategies are unavailable: ${error instanceof Error ? error.message : String(error)}`);
+                throw error;
+            }
+        }
         return this.projectInstance;
     }
 
