@@ -180,6 +180,13 @@ describe('sample strategies end to end (CLI, real data, stored runs)', function 
         const a = await exportOf(first.run.id);
         expect(a.length).to.be.greaterThan(10_000);
         expect(await exportOf(second.run.id)).to.equal(a);
+        // Trade P&L is net of commission and slippage: over a run that ends flat it adds up to the net profit.
+        const trades = await runs.readTrades(first.run.id);
+        const equity = await runs.readEquity(first.run.id);
+        expect(equity.position[equity.position.length - 1]).to.equal(0);
+        const run = (await runs.getRun(first.run.id))!;
+        expect(trades.pnl.reduce((a, b) => a + b, 0)).to.be.closeTo(run.headline!.netProfit, 1e-6);
+        expect(trades.commission.reduce((a, b) => a + b, 0)).to.be.greaterThan(0);
         const events = await runs.readEvents(first.run.id);
         // The random slippage really moved fills (else the test would not test the seed).
         const slipped = events.kind.filter((k, i) => k === 'filled' && events.price[i] !== events.reference[i]).length;

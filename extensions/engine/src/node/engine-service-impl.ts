@@ -154,7 +154,7 @@ export class EngineServiceImpl implements EngineService {
             }, services);
             done.then(outcome => {
                 this.logger.info(`Run ${outcome.run.id} finished: ${outcome.result.ticks} ticks in ${Math.round(outcome.result.elapsedMs)} ms.`);
-                this.progressFeed?.runFinished(outcome.run.id, 'finished');
+                this.progressFeed?.runFinished(outcome.run.id, 'finished', outcome.output);
             }, error => {
                 const message = error instanceof Error ? error.message : String(error);
                 if (entry) {

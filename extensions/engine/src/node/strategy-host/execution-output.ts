@@ -52,7 +52,8 @@ export function tradeColumns(engine: ExecutionEngine, from = 0): RunTradeColumns
         out.exitTime[i] = Number(t.exitTime);
         out.entryPrice[i] = t.entryPrice;
         out.exitPrice[i] = t.exitPrice;
-        out.pnl[i] = t.pnl;
+        // The engine's trade P&L is before commission (slippage is in the fill prices); the run's is net of both.
+        out.pnl[i] = t.pnl - t.commission;
         out.commission[i] = t.commission;
         out.slippage[i] = t.slippage;
         out.mae[i] = t.mae;
