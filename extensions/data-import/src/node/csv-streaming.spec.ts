@@ -100,7 +100,7 @@ describe('data import: a large CSV file streamed in pieces through the parse wor
         fs.mkdirSync(path.dirname(file));
         fs.writeFileSync(file, zip);
         process.env.BACKTESTR_IMPORT_CHUNK_BYTES = '65536';
-        const db = await tempDatabase(tempDir());
+        const db = await tempDatabase(path.join(dir, `db-${Date.now()}`));
         try {
             const importer = new DataImporter(db, InstrumentCatalog.fromDataDir(SHARED_DATA));
             const error = await importer.import({ paths: [file], computeDerived: false }).then(() => undefined, (e: Error) => e);
@@ -145,7 +145,7 @@ describe('data import: a large CSV file streamed in pieces through the parse wor
         fs.writeFileSync(file, 'time;bid;ask\n' + Array.from({ length: 5000 }, (_, i) => `${1704186000000 + i};1.10;1.11`).join('\n'));
         process.env.BACKTESTR_IMPORT_CHUNK_BYTES = '4096';
         try {
-            const db = await tempDatabase(tempDir());
+            const db = await tempDatabase(path.join(dir, `db-${Date.now()}`));
             try {
                 const importer = new DataImporter(db);
                 const error = await importer.import({ paths: [file], csv: { ...QUOTES, columns: { time: 0, bid: 1, ask: 2 } }, instrument: { symbol: 'TESTQ', venue: 'test', tickSize: 0.01 } })
