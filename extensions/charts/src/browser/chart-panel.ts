@@ -9,7 +9,7 @@ import type {
 } from 'lightweight-charts' with { 'resolution-mode': 'import' };
 import type { TradeSegment } from '../common/run-overlay-math';
 import { Disposable, DisposableCollection, Emitter, Event } from '@theia/core/lib/common';
-import { barIndexAt } from '../common/bar-math';
+import { barIndexAt, tailChange } from '../common/bar-math';
 import { ChartBarColumns } from '../common/replay-protocol';
 import { ChartColors } from './chart-theme';
 
@@ -98,7 +98,9 @@ export class ChartPanel implements Disposable {
     protected markers: ISeriesMarkersPluginApi<Time> | undefined;
     protected lc: LightweightCharts | undefined;
     protected lines: readonly PanelLine[] = [];
-    protected readonly lineSeries = new Map<string, { series: ISeriesApi<'Line'> | ISeriesApi<'Histogram'>; signature: string; style: string; shown: PanelLineSnapshot }>();
+    protected readonly lineSeries = new Map<string, {
+        series: ISeriesApi<'Line'> | ISeriesApi<'Histogram'>; signature: string; style: string; shown: PanelLineSnapshot; time: Float64Array; value: Float64Array
+    }>();
     protected levels: readonly PanelLevel[] = [];
     protected priceLines: IPriceLine[] = [];
     protected levelSignature = '';
@@ -237,7 +239,7 @@ export class ChartPanel implements Disposable {
                 if (line.scale !== 'price') {
                     chart.priceScale(line.scale).applyOptions({ scaleMargins: { top: 0.55, bottom: 0.22 } });
                 }
-                entry = { series, signature: '', style: `${line.title}:${line.color}`, shown: { key: line.key, title: line.title, points: 0, firstTime: undefined, lastTime: undefined, lastValue: undefined } };
+                entry = { series, signature: '', style: `${line.title}:${line.color}`, time: new Float64Array(0), value: new Float64Array(0), shown: { key: line.key, title: line.title, points: 0, firstTime: undefined, lastTime: undefined, lastValue: undefined } };
                 this.lineSeries.set(line.key, entry);
             }
             const n = line.time.length;
@@ -252,22 +254,34 @@ export class ChartPanel implements Disposable {
                 entry.series.applyOptions({ title: line.title, color: line.color });
             }
             entry.signature = signature;
-            const data: (LineData<Time> | WhitespaceData<Time>)[] = new Array(n);
+            const item = (i: number): LineData<Time> | WhitespaceData<Time> => {
+                const time = (line.time[i] / 1e6) as UTCTimestamp;
+                return Number.isFinite(line.value[i]) ? { time, value: line.value[i] } : { time };
+            };
+            // a step usually changes only the newest point or two (the forming bar's value, a new bar): update those in place
+            const from = tailChange(entry.time, entry.value, line.time, line.value);
+            if (from !== undefined) {
+                for (let i = from; i < n; i++) {
+                    entry.series.update(item(i));
+                }
+            } else {
+                const data: (LineData<Time> | WhitespaceData<Time>)[] = new Array(n);
+                for (let i = 0; i < n; i++) {
+                    data[i] = item(i);
+                }
+                entry.series.setData(data);
+            }
+            entry.time = line.time;
+            entry.value = line.value;
             let points = 0, first: number | undefined, last: number | undefined, lastValue: number | undefined;
             for (let i = 0; i < n; i++) {
-                const time = (line.time[i] / 1e6) as UTCTimestamp;
-                const v = line.value[i];
-                if (Number.isFinite(v)) {
-                    data[i] = { time, value: v };
+                if (Number.isFinite(line.value[i])) {
                     points++;
                     first ??= line.time[i];
                     last = line.time[i];
-                    lastValue = v;
-                } else {
-                    data[i] = { time };
+                    lastValue = line.value[i];
                 }
             }
-            entry.series.setData(data);
             entry.shown = { key: line.key, title: line.title, points, firstTime: first, lastTime: last, lastValue };
         }
     }

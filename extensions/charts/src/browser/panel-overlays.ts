@@ -7,6 +7,7 @@
 
 import type { IndicatorDescriptor, PluginService } from '@backtestr/plugins';
 import { CORE_INDICATORS } from '@backtestr/plugins-sdk';
+import { upperBound } from '../common/bar-math';
 import { ChartBarColumns } from '../common/replay-protocol';
 import { RunOverlay } from '../common/run-overlay-protocol';
 import { seriesKnownAt } from '../common/run-overlay-math';
@@ -50,10 +51,8 @@ export class PanelOverlays {
             const known = seriesKnownAt(s.time, cursorTime);
             const time: number[] = [];
             const value: number[] = [];
-            for (let i = 0; i < known; i++) {
-                if (s.time[i] < from) {
-                    continue;
-                }
+            // only the points from the panel's first loaded bar on: a step costs the window, not the run
+            for (let i = upperBound(s.time, from - 1); i < known; i++) {
                 const t = panel.barTimeOf(s.time[i]);
                 if (t === undefined) {
                     continue;

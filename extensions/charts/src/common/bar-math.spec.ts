@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import {
-    barIndexAt, initialBarCount, olderBarsToLoad, parseSpeed, prependBars, sessionOfTick, sliceBars, stepBarCursor, ticksToAdvance, timeframeMicros, upperBound
+    barIndexAt, initialBarCount, tailChange, olderBarsToLoad, parseSpeed, prependBars, sessionOfTick, sliceBars, stepBarCursor, ticksToAdvance, timeframeMicros, upperBound
 } from './bar-math';
 import { ChartBarColumns } from './replay-protocol';
 
@@ -74,5 +74,18 @@ describe('replay speed', () => {
         }
         expect(total).to.be.within(9, 10);
         expect(ticksToAdvance(100000, 16, 0).ticks).to.equal(1600);
+    });
+});
+
+describe('line tail updates', () => {
+    const f = (xs: number[]): Float64Array => Float64Array.from(xs);
+    it('updates in place only the newest point or appended ones, otherwise redraws', () => {
+        expect(tailChange(f([1, 2, 3]), f([5, 6, 7]), f([1, 2, 3]), f([5, 6, 8]))).to.equal(2);
+        expect(tailChange(f([1, 2, 3]), f([5, 6, 7]), f([1, 2, 3, 4]), f([5, 6, 7.5, 9]))).to.equal(2);
+        expect(tailChange(f([1, 2, 3]), f([5, NaN, 7]), f([1, 2, 3, 4]), f([5, NaN, 7, 9]))).to.equal(3);
+        expect(tailChange(f([1, 2, 3]), f([5, 6, 7]), f([1, 2, 3]), f([5, 6.5, 7]))).to.equal(undefined);
+        expect(tailChange(f([1, 2, 3]), f([5, 6, 7]), f([0, 1, 2, 3]), f([4, 5, 6, 7]))).to.equal(undefined);
+        expect(tailChange(f([]), f([]), f([1]), f([1]))).to.equal(undefined);
+        expect(tailChange(f([1, 2, 3]), f([5, 6, 7]), f([1, 2, 3, 4, 5, 6]), f([5, 6, 7, 8, 9, 10]))).to.equal(undefined);
     });
 });

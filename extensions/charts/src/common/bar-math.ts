@@ -132,3 +132,24 @@ export function ticksToAdvance(ticksPerSecond: number, elapsedMs: number, carry:
     const ticks = Math.floor(exact);
     return { ticks, carry: exact - ticks };
 }
+
+/**
+ * Where a line's new points differ from the drawn ones when only its tail changed: the same
+ * points up to an index, then at most two changed or added points. Undefined when it must be redrawn.
+ */
+export function tailChange(oldTime: Float64Array, oldValue: Float64Array, time: Float64Array, value: Float64Array): number | undefined {
+    const m = oldTime.length, n = time.length;
+    if (m === 0 || n < m || n - m > 2) {
+        return undefined;
+    }
+    let i = 0;
+    const same = (a: number, b: number): boolean => a === b || (Number.isNaN(a) && Number.isNaN(b));
+    while (i < m && oldTime[i] === time[i] && same(oldValue[i], value[i])) {
+        i++;
+    }
+    // only the newest drawn point may change in place (lightweight-charts updates the last point or appends)
+    if (n - i > 2 || i < m - 1) {
+        return undefined;
+    }
+    return i;
+}
