@@ -11,7 +11,7 @@ import { upperBound } from '../common/bar-math';
 import { ChartBarColumns } from '../common/replay-protocol';
 import { RunOverlay } from '../common/run-overlay-protocol';
 import { seriesKnownAt } from '../common/run-overlay-math';
-import { IndicatorColumns, PanelIndicator, computeIndicator, coreIndicator, indicatorShortLabel } from '../common/indicator-math';
+import { IndicatorColumns, IndicatorRun, PanelIndicator, coreIndicator, indicatorShortLabel } from '../common/indicator-math';
 import { ChartPanel, PanelBar, PanelLine } from './chart-panel';
 
 const PALETTE = ['#f0b429', '#4098ff', '#c586c0', '#4ec9b0', '#ce9178', '#d16969', '#b5cea8', '#9cdcfe'];
@@ -35,6 +35,7 @@ interface PluginResult {
 
 export class PanelOverlays {
     protected readonly pluginResults = new Map<string, PluginResult>();
+    protected readonly coreRuns = new Map<string, IndicatorRun>();
     /** Why an indicator of a panel cannot be drawn, by `panel:index`. */
     readonly errors = new Map<string, string>();
 
@@ -82,7 +83,14 @@ export class PanelOverlays {
             try {
                 const core = coreIndicator(ind.id);
                 if (core) {
-                    columns = computeIndicator(core, ind.options, bars, partial);
+                    // completed bars run once per change of the panel's bars; a step only peeks at the forming bar
+                    const key = `${panelIndex}:${k}:${ind.id}:${JSON.stringify(ind.options)}`;
+                    let run = this.coreRuns.get(key);
+                    if (!run || run.bars !== bars) {
+                        run = new IndicatorRun(core, ind.options, bars);
+                        this.coreRuns.set(key, run);
+                    }
+                    columns = run.withForming(partial);
                 } else {
                     columns = this.pluginColumns(`${panelIndex}:${k}:${ind.id}:${JSON.stringify(ind.options)}`, ind, bars);
                 }
@@ -143,6 +151,7 @@ export class PanelOverlays {
     /** Forgets plugin results (a panel's timeframe or indicators changed). */
     reset(): void {
         this.pluginResults.clear();
+        this.coreRuns.clear();
         this.errors.clear();
     }
 

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { SmaCalculation } from '@backtestr/plugins-sdk';
-import { CORE_INDICATOR_IDS, computeIndicator, coreIndicator, formatIndicatorOptions, indicatorShortLabel, parseIndicatorOptions } from './indicator-math';
+import { CORE_INDICATOR_IDS, IndicatorRun, computeIndicator, coreIndicator, formatIndicatorOptions, indicatorShortLabel, parseIndicatorOptions } from './indicator-math';
 import { ChartBarColumns } from './replay-protocol';
 
 const closes = [10, 11, 12, 13, 14, 15, 16, 17];
@@ -19,6 +19,16 @@ describe('indicators over a panel\'s bars', () => {
         expect(Array.from(out.values.value.subarray(2, 8))).to.deep.equal(expected.slice(2));
         expect(out.values.value[8]).to.be.closeTo((16 + 17 + 21) / 3, 1e-12);
         expect(out.time[8]).to.equal(8 * 60e6);
+    });
+
+    it('peeks at a changing forming bar without running the completed bars again: the same values as a fresh run', () => {
+        const sma = coreIndicator('core.sma')!;
+        const run = new IndicatorRun(sma, { period: 3 }, bars);
+        for (const close of [18, 15, 21]) {
+            const forming = { time: 8 * 60e6, open: 17, high: 22, low: 14, close, volume: 5 };
+            expect(run.withForming(forming)).to.deep.equal(computeIndicator(sma, { period: 3 }, bars, forming));
+        }
+        expect(run.withForming(undefined).time.length).to.equal(bars.count);
     });
 
     it('maps multi-output values (Bollinger upper/middle/lower) and rejects unknown options', () => {

@@ -4,7 +4,7 @@
 // Results as columns, the shape the plugin host returns for plugin indicators.
 // *****************************************************************************
 
-import { CORE_INDICATORS, IndicatorDefinition, IndicatorOutput } from '@backtestr/plugins-sdk';
+import { CORE_INDICATORS, IndicatorDefinition, IndicatorOutput, IndicatorState } from '@backtestr/plugins-sdk';
 import { ChartBarColumns, UnixMicros } from './replay-protocol';
 
 /** One indicator on a panel: a built-in one (`core.*`) or a plugin's, with its options. */
@@ -53,32 +53,60 @@ function outputValues(outputs: readonly IndicatorOutput[], value: unknown): numb
 }
 
 /**
- * Runs `definition` with `options` (over its defaults) over the completed bars, then peeks at the
- * forming bar. Throws the indicator's own error for bad options.
+ * `definition` with `options` (over its defaults) run over completed bars once; the forming bar is
+ * then read with `peek` as often as it changes, without running the completed bars again.
+ * Throws the indicator's own error for bad options.
  */
-export function computeIndicator(definition: AnyIndicator, options: Readonly<Record<string, unknown>>, bars: ChartBarColumns, forming?: FormingBar): IndicatorColumns {
-    const state = definition.create({ ...definition.defaultOptions, ...options });
-    const n = bars.count + (forming ? 1 : 0);
-    const time = new Float64Array(n);
-    const values: Record<string, Float64Array> = {};
-    definition.outputs.forEach(o => values[o.id] = new Float64Array(n));
-    const defined = new Uint8Array(n);
-    const put = (i: number, value: unknown): void => {
-        const row = outputValues(definition.outputs, value);
-        if (row) {
-            defined[i] = 1;
-            definition.outputs.forEach((o, k) => values[o.id][i] = row[k]);
+export class IndicatorRun {
+    protected readonly state: IndicatorState<unknown>;
+    protected readonly columns: IndicatorColumns;
+
+    constructor(protected readonly definition: AnyIndicator, options: Readonly<Record<string, unknown>>, readonly bars: ChartBarColumns) {
+        this.state = definition.create({ ...definition.defaultOptions, ...options });
+        const n = bars.count;
+        const values: Record<string, Float64Array> = {};
+        definition.outputs.forEach(o => values[o.id] = new Float64Array(n));
+        this.columns = { time: bars.time.slice(0, n), values, defined: new Uint8Array(n) };
+        for (let i = 0; i < n; i++) {
+            this.put(this.columns, i, this.state.update({
+                time: bars.time[i], open: bars.open[i], high: bars.high[i], low: bars.low[i], close: bars.close[i], volume: bars.volume[i], ticks: 0
+            }));
         }
-    };
-    for (let i = 0; i < bars.count; i++) {
-        time[i] = bars.time[i];
-        put(i, state.update({ time: bars.time[i], open: bars.open[i], high: bars.high[i], low: bars.low[i], close: bars.close[i], volume: bars.volume[i], ticks: 0 }));
     }
-    if (forming) {
-        time[n - 1] = forming.time;
-        put(n - 1, state.peek?.({ ...forming, ticks: 0 }));
+
+    protected put(columns: IndicatorColumns, i: number, value: unknown): void {
+        const row = outputValues(this.definition.outputs, value);
+        if (row) {
+            (columns.defined as Uint8Array)[i] = 1;
+            this.definition.outputs.forEach((o, k) => columns.values[o.id][i] = row[k]);
+        }
     }
-    return { time, values, defined };
+
+    /** The completed bars' values, and the forming bar's (peeked) after them. */
+    withForming(forming: FormingBar | undefined): IndicatorColumns {
+        if (!forming) {
+            return this.columns;
+        }
+        const n = this.bars.count;
+        const grow = <T extends Float64Array | Uint8Array>(a: T, make: (k: number) => T): T => {
+            const b = make(n + 1);
+            b.set(a);
+            return b;
+        };
+        const values: Record<string, Float64Array> = {};
+        for (const [id, v] of Object.entries(this.columns.values)) {
+            values[id] = grow(v, k => new Float64Array(k));
+        }
+        const out: IndicatorColumns = { time: grow(this.columns.time, k => new Float64Array(k)), values, defined: grow(this.columns.defined, k => new Uint8Array(k)) };
+        (out.time as Float64Array)[n] = forming.time;
+        this.put(out, n, this.state.peek?.({ ...forming, ticks: 0 }));
+        return out;
+    }
+}
+
+/** Runs `definition` over the completed bars, then peeks at the forming bar. */
+export function computeIndicator(definition: AnyIndicator, options: Readonly<Record<string, unknown>>, bars: ChartBarColumns, forming?: FormingBar): IndicatorColumns {
+    return new IndicatorRun(definition, options, bars).withForming(forming);
 }
 
 /** Options as the user types them: `period=20, source=close` (numbers and booleans parsed). */
