@@ -111,14 +111,19 @@ export class RunConfigWidget extends ReactWidget {
         this.describing = true;
         this.update();
         try {
-            this.description = await this.engine.describeStrategy(uri);
+            const description = await this.engine.describeStrategy(uri);
+            if (this.form.strategy !== uri) {
+                // Another strategy was chosen meanwhile: its description wins.
+                return;
+            }
+            this.description = description;
             const params: Record<string, string> = {};
             for (const [name, spec] of Object.entries(this.description.params ?? {})) {
                 params[name] = String(spec.default);
             }
             this.form = { ...this.form, params };
         } finally {
-            this.describing = false;
+            this.describing = this.form.strategy !== uri && this.describing;
             this.update();
         }
     }

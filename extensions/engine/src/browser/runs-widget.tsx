@@ -107,26 +107,32 @@ export class RunsWidget extends ReactWidget {
         if (this.runs.length === 0) {
             return <div className='backtestr-empty'>No runs in this workspace yet: open a strategy and run BackTestr: Run Backtest.</div>;
         }
-        return <table className='backtestr-table' data-testid='runs-table'>
-            <thead><tr><th>Run</th><th>Status</th><th>Trades</th><th>Net</th><th>Return</th><th>Max DD</th><th /></tr></thead>
-            <tbody>{this.runs.map(r => <tr key={r.id} data-testid='run-row' data-run-id={r.id} data-status={r.status}
-                title={r.message ?? `${r.strategyId} ${JSON.stringify(r.config.params)} · ${r.config.symbol} ${r.config.kind} · engine ${r.engineVersion}`}>
-                <td><div>{r.strategyLabel ?? r.strategyId}</div><div className='backtestr-muted'>{r.config.symbol} · {when(r.createdAt)}</div></td>
-                <td className={r.status === 'failed' ? 'backtestr-error' : ''}>{r.status}</td>
-                <td data-testid='run-trades'>{r.headline?.trades ?? '–'}</td>
-                <td data-testid='run-net'>{money(r.headline?.netProfit)}</td>
-                <td>{pct(r.headline?.totalReturnPercent, 3)}</td>
-                <td>{pct(r.headline?.maxDrawdownPercent, 3)}</td>
-                <td className='backtestr-row-actions'>
-                    <button className='theia-button secondary' title='Open in the Analysis view' disabled={r.status !== 'finished'}
-                        onClick={() => this.commands.executeCommand('backtestr.analysis.openRun', { runId: r.id })}>Analyse</button>
-                    <button className='theia-button secondary' title='Replay the run on the charts' disabled={r.status !== 'finished'}
-                        onClick={() => this.commands.executeCommand('backtestr.charts.openReplay', { runId: r.id })}>Replay</button>
-                    <button className='theia-button secondary' title='Delete the run and its results'
-                        onClick={() => this.act(() => this.engineService.deleteRun(r.id))}>Delete</button>
-                </td>
-            </tr>)}</tbody>
-        </table>;
+        return <div className='backtestr-run-list' data-testid='runs-table'>{this.runs.map(r => <div key={r.id} className='backtestr-run-item' data-testid='run-row'
+            data-run-id={r.id} data-status={r.status}
+            title={r.message ?? `${r.strategyId} ${JSON.stringify(r.config.params)} · ${r.config.symbol} ${r.config.kind} · engine ${r.engineVersion}`}>
+            <div className='backtestr-run-line'>
+                <span className='backtestr-run-name'>{r.strategyLabel ?? r.strategyId}</span>
+                <span className={`backtestr-run-status backtestr-run-${r.status}`}>{r.status}</span>
+            </div>
+            <div className='backtestr-run-line backtestr-muted'>
+                <span>{r.config.symbol} · {when(r.createdAt)}</span>
+            </div>
+            {r.headline && <div className='backtestr-run-line'>
+                <span><span data-testid='run-trades'>{r.headline.trades}</span> trades</span>
+                <span data-testid='run-net' className={r.headline.netProfit < 0 ? 'backtestr-negative' : 'backtestr-positive'}>{money(r.headline.netProfit)}</span>
+                <span>{pct(r.headline.totalReturnPercent, 2)}</span>
+                <span title='Max drawdown'>DD {pct(r.headline.maxDrawdownPercent, 2)}</span>
+            </div>}
+            {r.status === 'failed' && <div className='backtestr-error backtestr-run-message'>{r.message}</div>}
+            <div className='backtestr-row-actions'>
+                <button className='theia-button secondary' title='Open in the Analysis view' disabled={r.status !== 'finished'}
+                    onClick={() => this.commands.executeCommand('backtestr.analysis.openRun', { runId: r.id })}>Analyse</button>
+                <button className='theia-button secondary' title='Replay the run on the charts' disabled={r.status !== 'finished'}
+                    onClick={() => this.commands.executeCommand('backtestr.charts.openReplay', { runId: r.id })}>Replay</button>
+                <button className='theia-button secondary' title='Delete the run and its results'
+                    onClick={() => this.act(() => this.engineService.deleteRun(r.id))}>Delete</button>
+            </div>
+        </div>)}</div>;
     }
 
     protected renderEngine(): React.ReactNode {

@@ -5,6 +5,7 @@
 
 import * as path from 'path';
 import { parentPort } from 'worker_threads';
+import { pythonChildrenExited } from './python/python-process';
 import { loadStrategy } from './strategy-loader';
 import { FromWorker, HOOKS, SerializedError, StrategyRunError, ToWorker } from './strategy-run-protocol';
 import { StrategySession } from './strategy-session';
@@ -70,11 +71,13 @@ port.on('message', (message: ToWorker) => {
             }
             case 'end': {
                 const { result, transfer } = session!.stop();
-                post({ type: 'result', result }, transfer);
+                // A Python strategy's process is reaped before the runner terminates this thread.
+                void pythonChildrenExited().then(() => post({ type: 'result', result }, transfer));
                 break;
             }
         }
     } catch (error) {
-        post({ type: 'error', error: serialize(error) });
+        const serialized = serialize(error);
+        void pythonChildrenExited().then(() => post({ type: 'error', error: serialized }));
     }
 });

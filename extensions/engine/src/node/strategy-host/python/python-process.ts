@@ -36,6 +36,23 @@ interface StreamWithHandle {
 
 const HEADER = 4;
 
+/** Exits of the children this thread started that have not been reaped yet. */
+const unreaped = new Set<Promise<void>>();
+
+/**
+ * Resolves when every Python child this thread started has exited and been reaped (or after
+ * `timeoutMs`): a worker awaits it before it reports its result, since the runner terminates the
+ * worker then, and a child not reaped by its thread's event loop would stay a zombie.
+ */
+export async function pythonChildrenExited(timeoutMs = 1000): Promise<void> {
+    if (unreaped.size === 0) {
+        return;
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([Promise.all([...unreaped]), new Promise<void>(resolve => timer = setTimeout(resolve, timeoutMs))]);
+    clearTimeout(timer);
+}
+
 export class PythonProcess {
     readonly child: ChildProcess;
     protected readonly channel: { destroy(): void };
@@ -67,6 +84,9 @@ export class PythonProcess {
             env: { ...process.env, PYTHONPATH: pythonPath, PYTHONUNBUFFERED: '1', PYTHONIOENCODING: 'utf-8' }, windowsHide: true
         });
         this.child.on('error', () => { /* reported synchronously below, or by the channel's end */ });
+        const exited = new Promise<void>(resolve => this.child.once('exit', () => resolve()));
+        unreaped.add(exited);
+        void exited.then(() => unreaped.delete(exited));
         const channel = this.child.stdio[3] as unknown as (StreamWithHandle & { unref?(): void; pause(): void; destroy(): void }) | undefined;
         const fd = channel?._handle?.fd;
         if (this.child.pid === undefined || channel === undefined || fd === undefined || fd < 0) {
