@@ -15,6 +15,8 @@ import { IndicatorColumns, IndicatorRun, PanelIndicator, coreIndicator, indicato
 import { ChartPanel, PanelBar, PanelLine } from './chart-panel';
 
 const PALETTE = ['#f0b429', '#4098ff', '#c586c0', '#4ec9b0', '#ce9178', '#d16969', '#b5cea8', '#9cdcfe'];
+/** Recorded series: colours apart from the indicators'. */
+const RECORD_PALETTE = ['#ff8c00', '#00b7c3', '#b180d7', '#8fbc8f'];
 /** Built-in indicators whose values are not prices: drawn on their own scale under the candles. */
 const OSCILLATORS = new Set(['core.rsi', 'core.atr', 'core.macd', 'core.stochastic', 'core.adx']);
 
@@ -66,7 +68,7 @@ export class PanelOverlays {
                 }
             }
             return {
-                key: `record:${name}`, title: name, color: PALETTE[(2 * k + 1) % PALETTE.length], kind: 'line', scale: 'price',
+                key: `record:${name}`, title: name, color: RECORD_PALETTE[k % RECORD_PALETTE.length], kind: 'line', scale: 'price',
                 time: Float64Array.from(time), value: Float64Array.from(value)
             };
         });
