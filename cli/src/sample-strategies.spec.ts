@@ -163,6 +163,11 @@ describe('sample strategies end to end (CLI, real data, stored runs)', function 
             expect(orders.tag.filter(t => t !== '').length).to.be.greaterThan(0);
             const equity = await runs.readEquity(run.id);
             expect(equity.equity[equity.equity.length - 1]).to.be.closeTo(run.headline!.finalEquity, 1e-6);
+            // The buy-and-hold benchmark is the instrument's price at the same samples.
+            const metrics = await runs.readMetrics(run.id);
+            expect(equity.price).to.not.equal(undefined);
+            expect(metrics['benchmark.firstClose']).to.equal(equity.price![0]);
+            expect(metrics['benchmark.lastClose']).to.equal(equity.price![equity.price!.length - 1]);
         });
     }
 

@@ -84,6 +84,8 @@ export function runStatistics(run: RunRecord, output: Pick<RunOutput, 'equity' |
         initialCapital: run.config.models.initialCash,
         equity: { time: output.equity.time, equity: output.equity.equity, exposure: output.equity.position },
         trades: toTradeColumns(output.trades),
+        // Buy and hold of the run's instrument over the same samples.
+        benchmark: output.equity.price ? { time: output.equity.time, close: output.equity.price } : undefined,
         config
     });
 }

@@ -80,6 +80,9 @@ export class RunProgressFeedImpl implements RunProgressFeed {
         if (equity) {
             for (let i = fromSample; i < equity.time.length; i++) {
                 live.accumulator.addEquity(equity.time[i], equity.equity[i], equity.position[i]);
+                if (equity.price) {
+                    live.accumulator.addBenchmark(equity.time[i], equity.price[i]);
+                }
             }
             live.samples += Math.max(0, equity.time.length - fromSample);
         }

@@ -137,6 +137,11 @@ export interface RunEquityColumns {
     readonly equity: Float64Array;
     /** Signed position held from this sample to the next. */
     readonly position: Float64Array;
+    /**
+     * The instrument's price at each sample (the close of the shortest timeframe's bar, by the run's price
+     * source; the last price at the end): the buy-and-hold benchmark. Absent in runs stored before schema 3.
+     */
+    readonly price?: Float64Array;
 }
 
 export interface RunSeriesColumns {

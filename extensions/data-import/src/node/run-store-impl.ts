@@ -93,7 +93,8 @@ export class RunStoreImpl implements RunStore {
             [id, sequence(t.side.length), Int32Array.from(t.side), t.qty, t.entryTime, t.exitTime, t.entryPrice, t.exitPrice, t.pnl, t.commission, t.slippage,
                 t.mae, t.mfe, t.barsHeld], t.side.length);
         const q = output.equity;
-        await append('run_equity', ['VARCHAR', 'INTEGER', 'BIGINT', 'DOUBLE', 'DOUBLE'], [id, sequence(q.time.length), q.time, q.equity, q.position], q.time.length);
+        await append('run_equity', ['VARCHAR', 'INTEGER', 'BIGINT', 'DOUBLE', 'DOUBLE', 'DOUBLE'],
+            [id, sequence(q.time.length), q.time, q.equity, q.position, q.price ?? null], q.time.length);
         for (const [name, s] of Object.entries(output.series)) {
             await append('run_series', ['VARCHAR', 'VARCHAR', 'INTEGER', 'BIGINT', 'DOUBLE'], [id, name, sequence(s.time.length), s.time, s.value], s.time.length);
         }
@@ -176,8 +177,9 @@ export class RunStoreImpl implements RunStore {
     }
 
     async readEquity(id: string): Promise<RunEquityColumns> {
-        const [time, equity, position] = await this.numbersBySeq('run_equity', id, ['time_us', 'equity', 'position']);
-        return { time, equity, position };
+        const [time, equity, position, price] = await this.numbersBySeq('run_equity', id, ['time_us', 'equity', 'position', 'coalesce(price, \'NaN\'::DOUBLE)']);
+        // Runs stored without prices (schema 2) read as no benchmark.
+        return price.length > 0 && price.every(Number.isNaN) ? { time, equity, position } : { time, equity, position, price };
     }
 
     async readSeries(id: string): Promise<Record<string, RunSeriesColumns>> {

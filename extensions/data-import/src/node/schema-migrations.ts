@@ -249,6 +249,11 @@ export const MIGRATIONS: readonly Migration[] = [
             )`,
             `CREATE TABLE run_logs (run_id VARCHAR NOT NULL, seq INTEGER NOT NULL, time_us BIGINT NOT NULL, message VARCHAR NOT NULL)`
         ]
+    },
+    {
+        version: 3,
+        description: 'run equity samples carry the instrument price (the buy-and-hold benchmark)',
+        sql: ['ALTER TABLE run_equity ADD COLUMN price DOUBLE']
     }
 ];
 

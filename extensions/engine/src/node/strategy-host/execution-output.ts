@@ -67,7 +67,7 @@ export function executionOutput(engine: ExecutionEngine, orders: OrderJournal, e
     const account = engine.account();
     return {
         orders, events: eventColumns(engine.events(0)), trades: tradeColumns(engine),
-        equity: { time: equity[0], equity: equity[1], position: equity[2] },
+        equity: { time: equity[0], equity: equity[1], position: equity[2], price: equity[3] },
         initialCash: account.initialCash, finalEquity: account.equity, commission: account.commission, slippage: account.slippage
     };
 }

@@ -153,7 +153,7 @@ export class StrategySession {
     protected readonly clockWords: Int32Array;
     protected readonly orders: OrderDesk;
     /** Equity (time, equity, position) at every close of the shortest timeframe. */
-    protected readonly equity = new GrowingColumns(3);
+    protected readonly equity = new GrowingColumns(4);
     protected readonly sampleTimeframe = 0;
     /** Events delivered to the strategy so far. */
     protected eventsSeen = 0;
@@ -250,7 +250,8 @@ export class StrategySession {
             if (mask % 2 === 1) {
                 // The closing tick is not applied yet: this is the equity at the bar's last tick.
                 const a = this.ctx.accountSlots();
-                this.equity.push(this.state.barTime(this.state.completedOffset(this.sampleTimeframe, 0)), a[X.A_EQUITY], a[X.A_POSITION]);
+                const o = this.state.completedOffset(this.sampleTimeframe, 0);
+                this.equity.push(this.state.barTime(o), a[X.A_EQUITY], a[X.A_POSITION], this.state.f64[o + L.R_CLOSE]);
             }
             if (!def.onBarClose) {
                 return;
@@ -326,7 +327,7 @@ export class StrategySession {
         this.ctx.invalidate();
         if (this.ticks > 0) {
             const a = this.ctx.accountSlots();
-            this.equity.push(this.state.clock, a[X.A_EQUITY], a[X.A_POSITION]);
+            this.equity.push(this.state.clock, a[X.A_EQUITY], a[X.A_POSITION], this.state.f64[L.H_LAST_PRICE]);
         }
         const execution: ExecutionOutput = executionOutput(this.engine, this.orders.journal(), this.equity.columns());
         const { series, logs, transfer } = this.recorder.finish();
@@ -345,13 +346,13 @@ export class StrategySession {
 
     /** The equity samples and closed trades since the previous call (for live statistics), with the buffers to transfer. */
     progressDelta(): { delta: ProgressDelta; transfer: ArrayBuffer[] } {
-        const [time, equity, position] = this.equity.columns(this.equitySent);
+        const [time, equity, position, price] = this.equity.columns(this.equitySent);
         this.equitySent = this.equity.length;
         const closed = this.ctx.accountSlots()[X.A_TRADES];
         const trades = closed > this.tradesSent ? tradeColumns(this.engine, this.tradesSent) : undefined;
         this.tradesSent = closed;
-        const transfer = [time.buffer, equity.buffer, position.buffer, ...trades ? Object.values(trades).map(c => (c as Float64Array).buffer) : []];
-        return { delta: { equity: { time, equity, position }, trades }, transfer: transfer as ArrayBuffer[] };
+        const transfer = [time.buffer, equity.buffer, position.buffer, price.buffer, ...trades ? Object.values(trades).map(c => (c as Float64Array).buffer) : []];
+        return { delta: { equity: { time, equity, position, price }, trades }, transfer: transfer as ArrayBuffer[] };
     }
 
     get batchesProcessed(): number {
