@@ -10,6 +10,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { RUN_EXPORT_FORMATS, RunExportFormat } from '@backtestr/analysis';
+import { BacktestDataImpl } from '@backtestr/data-import/lib/node/backtest-data-impl';
 import { exportRunFile, RunNotFoundError } from '@backtestr/analysis/lib/node/run-reports';
 import { defaultWorkspaceRoot } from '@backtestr/data-import/lib/node/workspace-database';
 import { RunStoreImpl } from '@backtestr/data-import/lib/node/run-store-impl';
@@ -21,11 +22,12 @@ export interface ReportStreams {
     readonly err: NodeJS.WritableStream;
 }
 
+/** What `--format csv` writes; `csv-bars` (the instrument's bars over the run) is separate: it needs the market data in the workspace. */
 const CSV_TABLES: readonly RunExportFormat[] = ['csv-trades', 'csv-orders', 'csv-events', 'csv-equity'];
 const FLAGS = new Set(['workspace', 'format', 'out']);
 
 export const REPORT_USAGE = `usage:
-  backtestr report <runId|latest> --workspace <dir> --format pdf|json|csv|${CSV_TABLES.join('|')} [--out <path>]
+  backtestr report <runId|latest> --workspace <dir> --format pdf|json|csv|${CSV_TABLES.join('|')}|csv-bars [--out <path>]
   --format csv writes the trades, orders, events (fills) and equity tables into the folder --out.`;
 
 export interface ReportArguments {
@@ -105,7 +107,7 @@ export async function runReportCommand(argv: readonly string[], io: ReportStream
         const formats = args.format === 'csv' ? CSV_TABLES : [args.format];
         const written: string[] = [];
         for (const format of formats) {
-            const file = await exportRunFile(store, runId, format);
+            const file = await exportRunFile(store, runId, format, new BacktestDataImpl(db));
             const target = args.format === 'csv'
                 ? path.join(args.out ?? '.', file.fileName)
                 : args.out ?? file.fileName;

@@ -163,6 +163,20 @@ describe('sample strategies end to end (CLI, real data, stored runs)', function 
             expect(orders.tag.filter(t => t !== '').length).to.be.greaterThan(0);
             const equity = await runs.readEquity(run.id);
             expect(equity.equity[equity.equity.length - 1]).to.be.closeTo(run.headline!.finalEquity, 1e-6);
+            if (file === 'sma-cross-1h-filter.ts') {
+                // The bars export: the instrument's 1-minute bars over the run's range, as the bar cache holds them.
+                const out = path.join(root, 'bars.csv');
+                const written = await cli('report', run.id, '--workspace', root, '--format', 'csv-bars', '--out', out);
+                expect(written.err).to.equal('');
+                const rows = fs.readFileSync(out, 'utf8').trim().split('\n');
+                expect(rows[0]).to.equal('time_us,time,open,high,low,close,volume');
+                const repo = new TickRepository(db!);
+                const spy = (await repo.findInstrument('SPY'))!;
+                const cached = await repo.readBars({ instrumentId: spy.id, kind: 'trades' }, '1m', run.config.from, run.config.to);
+                expect(rows.length - 1).to.equal(cached.count);
+                const volume = rows.slice(1).reduce((sum, r) => sum + Number(r.split(',')[6]), 0);
+                expect(volume).to.equal(cached.volume.reduce((a, b) => a + b, 0));
+            }
             // The buy-and-hold benchmark is the instrument's price at the same samples.
             const metrics = await runs.readMetrics(run.id);
             expect(equity.price).to.not.equal(undefined);

@@ -19,7 +19,7 @@ export const OPEN_REPLAY_COMMAND = 'backtestr.charts.openReplay';
 
 const EXPORTS: readonly { format: RunExportFormat; label: string }[] = [
     { format: 'pdf', label: 'PDF tearsheet' }, { format: 'json', label: 'JSON' }, { format: 'csv-trades', label: 'Trades CSV' },
-    { format: 'csv-orders', label: 'Orders CSV' }, { format: 'csv-events', label: 'Fills CSV' }, { format: 'csv-equity', label: 'Equity CSV' }
+    { format: 'csv-orders', label: 'Orders CSV' }, { format: 'csv-events', label: 'Fills CSV' }, { format: 'csv-equity', label: 'Equity CSV' }, { format: 'csv-bars', label: 'Bars CSV' }
 ];
 
 const money = (v: number) => formatStatistic(v, 'money');

@@ -13,8 +13,8 @@ import { RunEquityColumns, RunOutput, RunRecord, RunStatus, RunTradeColumns } fr
 export const ANALYSIS_SERVICE_PATH = '/services/backtestr/analysis';
 
 /** What a run can be exported as: the PDF tearsheet, the whole run as JSON, or one table as CSV. */
-export type RunExportFormat = 'pdf' | 'json' | 'csv-trades' | 'csv-orders' | 'csv-events' | 'csv-equity';
-export const RUN_EXPORT_FORMATS: readonly RunExportFormat[] = ['pdf', 'json', 'csv-trades', 'csv-orders', 'csv-events', 'csv-equity'];
+export type RunExportFormat = 'pdf' | 'json' | 'csv-trades' | 'csv-orders' | 'csv-events' | 'csv-equity' | 'csv-bars';
+export const RUN_EXPORT_FORMATS: readonly RunExportFormat[] = ['pdf', 'json', 'csv-trades', 'csv-orders', 'csv-events', 'csv-equity', 'csv-bars'];
 
 export interface ExportedFile {
     /** A suggested file name, e.g. `run-<id>-trades.csv`. */

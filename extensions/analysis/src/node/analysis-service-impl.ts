@@ -4,6 +4,7 @@ import {
     AnalysisClient, AnalysisErrors, AnalysisService, ExportedFile, RunComparison, RunExportFormat, RUN_EXPORT_FORMATS
 } from '../common/analysis-protocol';
 import { RunAnalysis } from '../common/run-analysis';
+import { BacktestData } from '@backtestr/data-import';
 import { RunRecord, RunStore } from '../common/run-store';
 import { STATISTIC_DEFINITIONS, StatisticDefinition } from '../common/statistics/statistic-definitions';
 import { exportRunFile, readRunAnalysis, RunNotFoundError } from './run-reports';
@@ -18,6 +19,10 @@ export class AnalysisServiceImpl implements AnalysisService {
 
     @inject(RunProgressFeedImpl)
     protected readonly feed: RunProgressFeedImpl;
+
+    /** The workspace's market data, for the bars export. */
+    @inject(BacktestData) @optional()
+    protected readonly data: BacktestData | undefined;
 
     protected readonly toDispose = new DisposableCollection();
     protected clientRegistration: Disposable | undefined;
@@ -54,7 +59,7 @@ export class AnalysisServiceImpl implements AnalysisService {
             throw AnalysisErrors.ReportFailed(String(format), `unknown format; one of ${RUN_EXPORT_FORMATS.join(', ')}`);
         }
         try {
-            return await this.withRun(runId, () => exportRunFile(this.store(), runId, format));
+            return await this.withRun(runId, () => exportRunFile(this.store(), runId, format, this.data));
         } catch (error) {
             if (error instanceof Error && AnalysisErrors.RunNotFound.is(error)) {
                 throw error;

@@ -6,7 +6,8 @@
 import { ExportedFile, RunExportFormat } from '../common/analysis-protocol';
 import { buildRunAnalysis, RunAnalysisOptions, runStatistics } from '../common/run-analysis';
 import { RunOutput, RunRecord, RunStore } from '../common/run-store';
-import { equityCsv, eventsCsv, ordersCsv, tradesCsv } from '../common/report/report-csv';
+import { BacktestData } from '@backtestr/data-import';
+import { barsCsv, equityCsv, eventsCsv, ordersCsv, tradesCsv } from '../common/report/report-csv';
 import { tearsheetHtml } from '../common/report/report-html';
 import { runExportJson } from '../common/report/run-export';
 import { htmlToPdf } from './report-pdf';
@@ -42,7 +43,7 @@ export async function readRunAnalysis(store: RunStore, runId: string, options?: 
 
 const MIME: Record<RunExportFormat, string> = {
     'pdf': 'application/pdf', 'json': 'application/json', 'csv-trades': 'text/csv', 'csv-orders': 'text/csv',
-    'csv-events': 'text/csv', 'csv-equity': 'text/csv'
+    'csv-events': 'text/csv', 'csv-equity': 'text/csv', 'csv-bars': 'text/csv'
 };
 
 export function exportFileName(runId: string, format: RunExportFormat): string {
@@ -51,26 +52,35 @@ export function exportFileName(runId: string, format: RunExportFormat): string {
 }
 
 /** The bytes of one report of a run. */
-export async function exportRunFile(store: RunStore, runId: string, format: RunExportFormat): Promise<ExportedFile> {
+export async function exportRunFile(store: RunStore, runId: string, format: RunExportFormat, data?: BacktestData): Promise<ExportedFile> {
     const run = await readRunRecord(store, runId);
     const encode = (text: string) => new Uint8Array(Buffer.from(text, 'utf8'));
-    let data: Uint8Array;
+    let content: Uint8Array;
     switch (format) {
         case 'pdf': {
             const [trades, equity] = await Promise.all([store.readTrades(runId), store.readEquity(runId)]);
-            data = await htmlToPdf(tearsheetHtml(buildRunAnalysis(run, { trades, equity })));
+            content = await htmlToPdf(tearsheetHtml(buildRunAnalysis(run, { trades, equity })));
             break;
         }
         case 'json': {
             const output = await readRunOutput(store, runId);
-            data = encode(runExportJson(run, output, runStatistics(run, output)));
+            content = encode(runExportJson(run, output, runStatistics(run, output)));
             break;
         }
-        case 'csv-trades': data = encode(tradesCsv(await store.readTrades(runId))); break;
-        case 'csv-orders': data = encode(ordersCsv(await store.readOrders(runId))); break;
-        case 'csv-events': data = encode(eventsCsv(await store.readEvents(runId))); break;
-        case 'csv-equity': data = encode(equityCsv(await store.readEquity(runId))); break;
+        case 'csv-trades': content = encode(tradesCsv(await store.readTrades(runId))); break;
+        case 'csv-orders': content = encode(ordersCsv(await store.readOrders(runId))); break;
+        case 'csv-events': content = encode(eventsCsv(await store.readEvents(runId))); break;
+        case 'csv-equity': content = encode(equityCsv(await store.readEquity(runId))); break;
+        case 'csv-bars': {
+            // The run's instrument over the run's range at its shortest timeframe.
+            if (!data) {
+                throw new Error('bars need the workspace\'s market data, which this report writer was not given');
+            }
+            const dataset = await data.resolve(run.config.symbol, run.config.kind);
+            content = encode(barsCsv(await data.readBars(dataset, run.config.timeframes[0] ?? '1m', run.config.from, run.config.to)));
+            break;
+        }
         default: throw new Error(`unknown report format '${format as string}'`);
     }
-    return { fileName: exportFileName(runId, format), mimeType: MIME[format], data };
+    return { fileName: exportFileName(runId, format), mimeType: MIME[format], data: content };
 }

@@ -40,6 +40,8 @@ export interface BacktestData {
     resolve(symbol: string, kind?: DatasetKind): Promise<BacktestDataset>;
     /** The dataset's ticks in [from, to), in time order. */
     streamTicks(dataset: BacktestDataset, options?: { from?: UnixMicros; to?: UnixMicros; batchRows?: number }): AsyncIterable<PriceBatch>;
+    /** Bars of `timeframe` (1m..1D) of any dataset in [from, to): imported bars, or the bar cache of its ticks. */
+    readBars(dataset: BacktestDataset, timeframe: string, from?: UnixMicros, to?: UnixMicros): Promise<OhlcBatch>;
     /** The bars of a `bars` dataset in [from, to), in batches of whole 30-day windows. */
     streamBars(dataset: BacktestDataset, options?: { from?: UnixMicros; to?: UnixMicros }): AsyncIterable<OhlcBatch>;
 }

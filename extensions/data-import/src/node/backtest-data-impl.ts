@@ -53,6 +53,16 @@ export class BacktestDataImpl implements BacktestData {
         }
     }
 
+    async readBars(target: BacktestDataset, timeframe: string, from?: UnixMicros, to?: UnixMicros): Promise<OhlcBatch> {
+        const repo = new TickRepository(await this.database());
+        const scale = tickScale(target.instrument.tickSize);
+        const bars = await repo.readBars({ instrumentId: target.instrument.id, kind: target.dataset.kind }, timeframe, from, to);
+        return {
+            time: toInt64Micros(bars.time), open: ticksToPricesInPlace(bars.open, scale), high: ticksToPricesInPlace(bars.high, scale),
+            low: ticksToPricesInPlace(bars.low, scale), close: ticksToPricesInPlace(bars.close, scale), volume: bars.volume
+        };
+    }
+
     async *streamBars(target: BacktestDataset, options: { from?: UnixMicros; to?: UnixMicros } = {}): AsyncGenerator<OhlcBatch> {
         if (target.dataset.kind !== 'bars') {
             throw new Error(`${target.instrument.symbol}: the ${target.dataset.kind} dataset holds ticks, not bars.`);

@@ -85,6 +85,20 @@ export function eventsCsv(e: RunEventColumns): string {
     ]);
 }
 
+/** OHLCV bars (bar start times), e.g. the run's instrument at its shortest timeframe. */
+export function barsCsv(b: { readonly time: BigInt64Array; readonly open: Float64Array; readonly high: Float64Array; readonly low: Float64Array;
+    readonly close: Float64Array; readonly volume: Float64Array }): string {
+    return table(b.time.length, [
+        ['time_us', i => String(b.time[i])],
+        ['time', i => formatTime(Number(b.time[i]))],
+        ['open', i => num(b.open[i])],
+        ['high', i => num(b.high[i])],
+        ['low', i => num(b.low[i])],
+        ['close', i => num(b.close[i])],
+        ['volume', i => num(b.volume[i])]
+    ]);
+}
+
 export function equityCsv(q: RunEquityColumns): string {
     return table(q.time.length, [
         ['time_us', i => num(q.time[i])],
