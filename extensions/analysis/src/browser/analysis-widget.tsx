@@ -12,6 +12,7 @@ import { formatPercent, formatStatistic, formatTime } from '../common/report/rep
 import { monthlyReturnsHeatmap, tradeStatisticsTable, weekdayHourHeatmap } from '../common/report/report-html';
 import { histogramSvg, lineChartSvg, scatterSvg } from '../common/report/report-svg';
 import { AnalysisClientImpl } from './analysis-client-impl';
+import { ReportSectionsView } from './report-sections-view';
 import { TradeTable } from './trade-table';
 
 /** The charts extension's walkback replay: `{ runId, time }` opens the run at that time. */
@@ -301,6 +302,7 @@ export class AnalysisWidget extends ReactWidget {
             </div>
             <div className='backtestr-view-heading'>P&amp;L by weekday and hour of entry (UTC)</div>
             <Svg markup={m.weekdayHour} />
+            <ReportSectionsView sections={a.sections ?? []} />
             <div className='backtestr-view-heading'>Trades</div>
             <TradeTable key={a.run.id} trades={a.trades} priceDigits={priceDigits(a.run.config.tickSize)} onOpenInReplay={canReplay ? i => this.openInReplay(i) : undefined} />
             {this.renderComparePicker(a.run.id)}

@@ -1,3 +1,4 @@
 export * from './analysis-protocol';
 export * from './statistics';
 export * from './run-analysis';
+export * from './report-sections';

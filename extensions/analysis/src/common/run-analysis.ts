@@ -10,6 +10,7 @@ import { statisticDefinition, statisticValue, STATISTIC_DEFINITIONS, StatisticUn
 import { drawdownSeries, histogram, Histogram } from './statistics/statistics-series';
 import { MonthlyReturnsRow, PnlBuckets, StatisticsConfig, StatisticsReport, TradeColumns } from './statistics/statistics-types';
 import { RunHeadline, RunOutput, RunRecord, RunTradeColumns } from './run-store';
+import { RunReportSection } from './report-sections';
 
 /** One figure of the dashboard: its value, or why it has none. */
 export interface HeadlineMetric {
@@ -55,6 +56,8 @@ export interface RunAnalysis {
     readonly returnDistribution: Histogram;
     /** MAE/MFE scatter: one point per trade (magnitudes in money) and its P&L for the colour. */
     readonly maeMfe: { readonly mae: Float64Array; readonly mfe: Float64Array; readonly pnl: Float64Array };
+    /** Sections contributed by plugins, ordered by section id (absent without a plugin host). */
+    readonly sections?: readonly RunReportSection[];
 }
 
 export interface RunAnalysisOptions {

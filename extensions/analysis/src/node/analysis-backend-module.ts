@@ -2,11 +2,13 @@ import { ConnectionHandler, RpcConnectionHandler } from '@theia/core/lib/common/
 import { ContainerModule } from '@theia/core/shared/inversify';
 import { AnalysisClient, ANALYSIS_SERVICE_PATH, AnalysisService, RunProgressFeed } from '../common/analysis-protocol';
 import { AnalysisServiceImpl } from './analysis-service-impl';
+import { ReportSectionCollector } from './report-section-collector';
 import { RunProgressFeedImpl } from './run-progress-feed-impl';
 
 export default new ContainerModule(bind => {
     bind(RunProgressFeedImpl).toSelf().inSingletonScope();
     bind(RunProgressFeed).toService(RunProgressFeedImpl);
+    bind(ReportSectionCollector).toSelf().inSingletonScope();
     // One service per frontend connection, each with its own client.
     bind(AnalysisServiceImpl).toSelf();
     bind(AnalysisService).toService(AnalysisServiceImpl);

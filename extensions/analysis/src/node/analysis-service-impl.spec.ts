@@ -18,6 +18,7 @@ import { buildRunAnalysis, runStatistics } from '../common/run-analysis';
 import { RunStore } from '../common/run-store';
 import { tradesCsv, eventsCsv } from '../common/report/report-csv';
 import { AnalysisServiceImpl } from './analysis-service-impl';
+import { ReportSectionCollector } from './report-section-collector';
 import { RunProgressFeedImpl } from './run-progress-feed-impl';
 import { EURUSD_M1_DIR, eurusdRunFixture, RunFixture, storeFixture } from './test-support/eurusd-run-fixture';
 import { runExportValidator } from './test-support/run-export-validator';
@@ -46,6 +47,7 @@ describe('AnalysisService on runs stored in DuckDB', function (): void {
         container.bind(ILogger).to(MockLogger).inSingletonScope();
         container.bind(RunStore).toConstantValue(store);
         container.bind(RunProgressFeedImpl).toSelf().inSingletonScope();
+        container.bind(ReportSectionCollector).toSelf().inSingletonScope();
         container.bind(AnalysisServiceImpl).toSelf();
         container.bind(AnalysisService).toService(AnalysisServiceImpl);
         service = container.get<AnalysisService>(AnalysisService);

@@ -8,6 +8,7 @@ import { BacktestData } from '@backtestr/data-import';
 import { RunRecord, RunStore } from '../common/run-store';
 import { STATISTIC_DEFINITIONS, StatisticDefinition } from '../common/statistics/statistic-definitions';
 import { exportRunFile, readRunAnalysis, RunNotFoundError } from './run-reports';
+import { ReportSectionCollector } from './report-section-collector';
 import { RunProgressFeedImpl } from './run-progress-feed-impl';
 
 /** One per frontend connection: it registers its client with the shared RunProgressFeedImpl. */
@@ -23,6 +24,10 @@ export class AnalysisServiceImpl implements AnalysisService {
     /** The workspace's market data, for the bars export. */
     @inject(BacktestData) @optional()
     protected readonly data: BacktestData | undefined;
+
+    /** Report sections of plugins (none when the application has no plugin host). */
+    @inject(ReportSectionCollector)
+    protected readonly sections: ReportSectionCollector;
 
     protected readonly toDispose = new DisposableCollection();
     protected clientRegistration: Disposable | undefined;
@@ -46,7 +51,7 @@ export class AnalysisServiceImpl implements AnalysisService {
     }
 
     async getRunAnalysis(runId: string): Promise<RunAnalysis> {
-        return this.withRun(runId, () => readRunAnalysis(this.store(), runId));
+        return this.withRun(runId, () => readRunAnalysis(this.store(), runId, undefined, this.sections.source));
     }
 
     async compareRuns(runIds: readonly string[]): Promise<RunComparison> {
@@ -59,7 +64,7 @@ export class AnalysisServiceImpl implements AnalysisService {
             throw AnalysisErrors.ReportFailed(String(format), `unknown format; one of ${RUN_EXPORT_FORMATS.join(', ')}`);
         }
         try {
-            return await this.withRun(runId, () => exportRunFile(this.store(), runId, format, this.data));
+            return await this.withRun(runId, () => exportRunFile(this.store(), runId, format, this.data, this.sections.source));
         } catch (error) {
             if (error instanceof Error && AnalysisErrors.RunNotFound.is(error)) {
                 throw error;

@@ -4,12 +4,13 @@
 // *****************************************************************************
 
 import { ExportedFile, RunExportFormat } from '../common/analysis-protocol';
-import { buildRunAnalysis, RunAnalysisOptions, runStatistics } from '../common/run-analysis';
+import { buildRunAnalysis, RunAnalysis, RunAnalysisOptions, runStatistics } from '../common/run-analysis';
 import { RunOutput, RunRecord, RunStore } from '../common/run-store';
 import { BacktestData } from '@backtestr/data-import';
 import { barsCsv, equityCsv, eventsCsv, ordersCsv, tradesCsv } from '../common/report/report-csv';
 import { tearsheetHtml } from '../common/report/report-html';
 import { runExportJson } from '../common/report/run-export';
+import { reportSectionInput, ReportSectionSource, RunReportSection } from '../common/report-sections';
 import { htmlToPdf } from './report-pdf';
 
 export class RunNotFoundError extends Error {
@@ -35,10 +36,12 @@ export async function readRunOutput(store: RunStore, runId: string): Promise<Run
     return { orders, events, trades, equity, series, logs, metrics };
 }
 
-export async function readRunAnalysis(store: RunStore, runId: string, options?: RunAnalysisOptions) {
+/** The analysis of a stored run; with `sections`, the plugins' report sections of it too. */
+export async function readRunAnalysis(store: RunStore, runId: string, options?: RunAnalysisOptions, sections?: ReportSectionSource): Promise<RunAnalysis> {
     const run = await readRunRecord(store, runId);
     const [trades, equity] = await Promise.all([store.readTrades(runId), store.readEquity(runId)]);
-    return buildRunAnalysis(run, { trades, equity }, options);
+    const analysis = buildRunAnalysis(run, { trades, equity }, options);
+    return sections ? { ...analysis, sections: await sections(reportSectionInput(trades, equity)) } : analysis;
 }
 
 const MIME: Record<RunExportFormat, string> = {
@@ -51,20 +54,22 @@ export function exportFileName(runId: string, format: RunExportFormat): string {
     return format === 'pdf' ? `run-${safe}-tearsheet.pdf` : format === 'json' ? `run-${safe}.json` : `run-${safe}-${format.slice(4)}.csv`;
 }
 
-/** The bytes of one report of a run. */
-export async function exportRunFile(store: RunStore, runId: string, format: RunExportFormat, data?: BacktestData): Promise<ExportedFile> {
+/** The bytes of one report of a run; the PDF and the JSON carry the plugins' report sections when `sections` is given. */
+export async function exportRunFile(store: RunStore, runId: string, format: RunExportFormat, data?: BacktestData, sections?: ReportSectionSource): Promise<ExportedFile> {
     const run = await readRunRecord(store, runId);
     const encode = (text: string) => new Uint8Array(Buffer.from(text, 'utf8'));
     let content: Uint8Array;
     switch (format) {
         case 'pdf': {
             const [trades, equity] = await Promise.all([store.readTrades(runId), store.readEquity(runId)]);
-            content = await htmlToPdf(tearsheetHtml(buildRunAnalysis(run, { trades, equity })));
+            const found: readonly RunReportSection[] = sections ? await sections(reportSectionInput(trades, equity)) : [];
+            content = await htmlToPdf(tearsheetHtml(buildRunAnalysis(run, { trades, equity }), found));
             break;
         }
         case 'json': {
             const output = await readRunOutput(store, runId);
-            content = encode(runExportJson(run, output, runStatistics(run, output)));
+            const found = sections ? await sections(reportSectionInput(output.trades, output.equity)) : undefined;
+            content = encode(runExportJson(run, output, runStatistics(run, output), found));
             break;
         }
         case 'csv-trades': content = encode(tradesCsv(await store.readTrades(runId))); break;

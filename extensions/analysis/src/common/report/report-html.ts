@@ -2,17 +2,34 @@
 // The tearsheet: a self-contained HTML page (inline SVG, no scripts, no external files)
 // printed to PDF by headless Chromium. Three A4 pages: 1 summary (run, headline figures,
 // equity and drawdown), 2 monthly returns, P&L by weekday x hour, trade statistics by side,
-// return distribution and MAE/MFE, 3 every statistic and the run configuration.
+// return distribution and MAE/MFE, 3 every statistic and the run configuration; and, when plugins
+// contributed report sections, 4 those sections (each under its plugin's name, or its error).
 // *****************************************************************************
 
 import { STATISTIC_DEFINITIONS, statisticValue } from '../statistics/statistic-definitions';
 import { MonthlyReturnsRow, PnlBuckets, StatisticsReport } from '../statistics/statistics-types';
 import { RunAnalysis } from '../run-analysis';
 import { RunRecord } from '../run-store';
+import { reportSectionHeading, reportSectionValue, RunReportSection } from '../report-sections';
 import { escapeHtml, formatPercent, formatStatistic, formatTime } from './report-format';
 import { heatmapHtml, histogramSvg, lineChartSvg, MONTH_LABELS, scatterSvg, WEEKDAY_LABELS } from './report-svg';
 
 export const TEARSHEET_PAGES = 3;
+
+/** Pages of a tearsheet: a fourth one when there are report sections (which flow onto more pages when they need them). */
+export function tearsheetPageCount(sections: readonly RunReportSection[] = []): number {
+    return TEARSHEET_PAGES + (sections.length > 0 ? 1 : 0);
+}
+
+/** Report sections as HTML: a heading naming the plugin, then its rows or an error box; every plugin string escaped. */
+export function reportSectionsHtml(sections: readonly RunReportSection[]): string {
+    return sections.map(section => {
+        const body = section.data
+            ? keyValueTable(section.data.rows.map((r): [string, string] => [r.label, reportSectionValue(r.value)]))
+            : `<div class="section-error">${escapeHtml(`${section.origin.name} (${section.sectionId}) failed: ${section.error ?? 'no data'}`)}</div>`;
+        return `<div class="report-section" data-section="${escapeHtml(section.sectionId)}"><h2>${escapeHtml(reportSectionHeading(section))}</h2>${body}</div>`;
+    }).join('\n');
+}
 
 const money = (v: number) => formatStatistic(v, 'money');
 
@@ -91,9 +108,10 @@ table { border-collapse: collapse; } th, td { padding: 0.6mm 1.5mm; text-align: 
 .cols { display: flex; gap: 4mm; }
 .all-stats { columns: 2; font-size: 8pt; } .all-stats div { break-inside: avoid; display: flex; justify-content: space-between; border-bottom: 1px solid #f0f0f0; }
 .all-stats .why { color: #999; }
+.page.flow { height: auto; overflow: visible; } .report-section { break-inside: avoid; } .section-error { border: 1px solid #d0453a; background: #fdf0ef; color: #8a1f17; padding: 2mm; white-space: pre-wrap; }
 `;
 
-export function tearsheetHtml(a: RunAnalysis): string {
+export function tearsheetHtml(a: RunAnalysis, sections: readonly RunReportSection[] = a.sections ?? []): string {
     const s = a.statistics;
     const run = a.run;
     const title = `${run.strategyLabel ?? run.strategyId} on ${run.config.symbol}`;
@@ -121,5 +139,5 @@ ${scatterSvg(a.maeMfe.mae, a.maeMfe.mfe, a.maeMfe.pnl, 330, 210, money, { x: 'MA
 <section class="page" data-page="3"><h1>Statistics and configuration</h1>
 <div class="all-stats">${allStats}</div>
 <h2>Run configuration</h2>${keyValueTable(runConfigurationRows(run))}</section>
-</body></html>`;
+${sections.length > 0 ? `<section class="page flow" data-page="4"><h1>Plugin report sections</h1>\n${reportSectionsHtml(sections)}</section>\n` : ''}</body></html>`;
 }

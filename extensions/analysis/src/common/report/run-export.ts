@@ -3,11 +3,13 @@
 // produced as columns (arrays of equal length), its series and logs. Published schema:
 // extensions/analysis/schema/run-export.v1.schema.json (documented in schema/README.md).
 // Absent prices (NaN in the store) are `null`; times are integer microseconds since 1970 UTC.
-// The same run gives byte-identical JSON (no export time inside).
+// The same run gives byte-identical JSON (no export time inside). `sections` (optional, added
+// within version 1): the report sections plugins contributed, each with its rows or its error.
 // *****************************************************************************
 
 import { StatisticsReport } from '../statistics/statistics-types';
 import { RunOutput, RunRecord } from '../run-store';
+import { RunReportSection } from '../report-sections';
 
 export const RUN_EXPORT_FORMAT = 'backtestr-run-export';
 export const RUN_EXPORT_VERSION = 1;
@@ -29,6 +31,8 @@ export interface RunExportV1 {
     readonly equity: JsonColumns;
     readonly series: Record<string, JsonColumns>;
     readonly logs: JsonColumns;
+    /** Report sections of plugins (absent when the writer had no plugin host or no section was enabled). */
+    readonly sections?: readonly RunReportSection[];
 }
 
 function columns(source: object): JsonColumns {
@@ -47,7 +51,7 @@ function columns(source: object): JsonColumns {
     return out;
 }
 
-export function runExport(run: RunRecord, output: RunOutput, statistics: StatisticsReport): RunExportV1 {
+export function runExport(run: RunRecord, output: RunOutput, statistics: StatisticsReport, sections?: readonly RunReportSection[]): RunExportV1 {
     const series: Record<string, JsonColumns> = {};
     for (const name of Object.keys(output.series).sort()) {
         series[name] = columns(output.series[name]);
@@ -64,11 +68,12 @@ export function runExport(run: RunRecord, output: RunOutput, statistics: Statist
         trades: columns(output.trades),
         equity: columns(output.equity),
         series,
-        logs: columns(output.logs)
+        logs: columns(output.logs),
+        ...(sections && sections.length > 0 ? { sections } : {})
     };
 }
 
 /** The export as compact JSON text. */
-export function runExportJson(run: RunRecord, output: RunOutput, statistics: StatisticsReport): string {
-    return JSON.stringify(runExport(run, output, statistics));
+export function runExportJson(run: RunRecord, output: RunOutput, statistics: StatisticsReport, sections?: readonly RunReportSection[]): string {
+    return JSON.stringify(runExport(run, output, statistics, sections));
 }
