@@ -61,7 +61,10 @@ export class FixMessage {
     }
 }
 
-interface Book { bid: number; ask: number; bidSize: number; askSize: number; changed: boolean; time: number }
+/** A resolved instrument with its grids and, once prepared, its writers. */
+interface Target { instrument: Instrument; grid: PriceGrid; size: PriceGrid; trades?: DatasetWriter; quotes?: DatasetWriter }
+
+interface Book { bid: number; ask: number; bidSize: number; askSize: number; changed: boolean; time: number; target: Target }
 
 export class FixImporter {
     definitions = 0;
@@ -70,12 +73,9 @@ export class FixImporter {
     variableTick = 0;
     marketDataMessages = 0;
     skippedMessages = 0;
-    protected readonly bySymbol = new Map<string, { instrument: Instrument; grid: PriceGrid; size: PriceGrid } | null>();
+    protected readonly bySymbol = new Map<string, Target | null>();
     protected readonly books = new Map<number, Book>();
-    protected readonly targets = new Map<number, { instrument: Instrument; grid: PriceGrid; size: PriceGrid }>();
     protected readonly writers = new Map<string, DatasetWriter>();
-    protected readonly tradeWriters = new Map<number, DatasetWriter>();
-    protected readonly quoteWriters = new Map<number, DatasetWriter>();
 
     /** The writer of an instrument's trades or quotes, without an await once known. */
     protected writerFor(instrument: Instrument, kind: 'trades' | 'quotes'): DatasetWriter | Promise<DatasetWriter> {
@@ -86,7 +86,6 @@ export class FixImporter {
         }
         return this.session.writer(instrument, kind).then(w => {
             this.writers.set(key, w);
-            (kind === 'trades' ? this.tradeWriters : this.quoteWriters).set(instrument.id, w);
             return w;
         });
     }
@@ -131,22 +130,23 @@ export class FixImporter {
                 continue;
             }
             const typeAt = msg.find(35);
-            const type = typeAt < 0 || msg.ends[typeAt] - msg.starts[typeAt] !== 1 ? '' : String.fromCharCode(buf[msg.starts[typeAt]]);
-            if (type === 'd') {
+            // 'd' 100, 'W' 87, 'X' 88
+            const type = typeAt < 0 || msg.ends[typeAt] - msg.starts[typeAt] !== 1 ? 0 : buf[msg.starts[typeAt]];
+            if (type === 100) {
                 const def = this.definition(msg);
                 if (def) {
                     definitions.push(def);
                 } else {
                     this.session.quarantine(undefined, label, this.lineAt(start), start, this.raw(buf, start, msg.end), 'SecurityDefinition without a symbol (55 or 107)');
                 }
-            } else if (type === 'W' || type === 'X') {
+            } else if (type === 87 || type === 88) {
                 this.marketDataMessages++;
                 if (definitions.length > 0) {
                     await this.storeDefinitions(label, definitions.splice(0));
                 }
-                if (!this.marketData(msg, type === 'W', label, start)) {
+                if (!this.marketData(msg, type === 87, label, start)) {
                     await this.prepare(msg);
-                    this.marketData(msg, type === 'W', label, start);
+                    this.marketData(msg, type === 87, label, start);
                 }
             } else {
                 this.skippedMessages++;
@@ -208,8 +208,8 @@ export class FixImporter {
                 const symbol = msg.text(i);
                 const target = this.bySymbol.get(symbol) ?? await this.instrumentFor(symbol);
                 if (target) {
-                    await this.writerFor(target.instrument, 'trades');
-                    await this.writerFor(target.instrument, 'quotes');
+                    target.trades = await this.writerFor(target.instrument, 'trades');
+                    target.quotes = await this.writerFor(target.instrument, 'quotes');
                 }
             }
         }
@@ -232,9 +232,12 @@ export class FixImporter {
         while (pos < len) {
             const fieldStart = pos;
             let tag = 0;
+            // Sum the tag, '=' and value bytes while scanning (one pass for the checksum).
+            let fieldSum = 61;
             let c = buf[pos];
             while (c >= 48 && c <= 57 && pos < len) {
                 tag = tag * 10 + (c - 48);
+                fieldSum += c;
                 c = buf[++pos];
             }
             if (c !== 61 || pos === fieldStart) {
@@ -247,11 +250,6 @@ export class FixImporter {
                 return error || `malformed field at byte ${fieldStart}: expected tag=value`;
             }
             const valueStart = ++pos;
-            // Sum the tag, '=' and value bytes while scanning (one pass for the checksum).
-            let fieldSum = 61;
-            for (let k = fieldStart; k < valueStart - 1; k++) {
-                fieldSum += buf[k];
-            }
             c = buf[pos];
             while (pos < len && c !== delimiter && c !== 10) {
                 fieldSum += c;
@@ -312,7 +310,14 @@ export class FixImporter {
             return `BodyLength (9) says ${bodyLength}, the body has ${checksumAt - bodyStart} bytes`;
         }
         const i = msg.count - 1;
-        const stated = msg.ends[i] - msg.starts[i] === 3 ? Number(msg.text(i)) : NaN;
+        let stated = NaN;
+        if (msg.ends[i] - msg.starts[i] === 3) {
+            const s = msg.starts[i];
+            const d0 = buf[s] - 48, d1 = buf[s + 1] - 48, d2 = buf[s + 2] - 48;
+            if (d0 >= 0 && d0 <= 9 && d1 >= 0 && d1 <= 9 && d2 >= 0 && d2 <= 9) {
+                stated = d0 * 100 + d1 * 10 + d2;
+            }
+        }
         if (stated !== (sum & 0xff)) {
             return `CheckSum (10) says ${msg.text(i)}, computed ${String(sum & 0xff).padStart(3, '0')}`;
         }
@@ -358,7 +363,7 @@ export class FixImporter {
         };
     }
 
-    protected async instrumentFor(symbol: string): Promise<{ instrument: Instrument; grid: PriceGrid; size: PriceGrid } | null> {
+    protected async instrumentFor(symbol: string): Promise<Target | null> {
         let entry = this.bySymbol.get(symbol);
         if (entry !== undefined) {
             return entry;
@@ -401,8 +406,20 @@ export class FixImporter {
         }
         m = (b[s + 4] - 48) * 10 + b[s + 5] - 48;
         d = (b[s + 6] - 48) * 10 + b[s + 7] - 48;
-        return m >= 1 && m <= 12 && d >= 1 && d <= 31 && y > 1900 ? daysFromCivil(y, m, d) : NaN;
+        if (!(m >= 1 && m <= 12 && d >= 1 && d <= 31 && y > 1900)) {
+            return NaN;
+        }
+        // Consecutive messages nearly always share their date.
+        const key = (y * 100 + m) * 100 + d;
+        if (key !== this.lastDateKey) {
+            this.lastDateKey = key;
+            this.lastDay = daysFromCivil(y, m, d);
+        }
+        return this.lastDay;
     }
+
+    protected lastDateKey = -1;
+    protected lastDay = NaN;
 
     /** `HH:MM:SS[.f…]` -> micros. */
     protected timeAt(b: Buffer, s: number, e: number): number {
@@ -440,7 +457,7 @@ export class FixImporter {
                     continue;
                 }
                 const target = this.symbolTarget(msg, at);
-                if (target === undefined || (target && (!this.tradeWriters.has(target.instrument.id) || !this.quoteWriters.has(target.instrument.id)))) {
+                if (target === undefined || (target && (!target.trades || !target.quotes))) {
                     return false;
                 }
             }
@@ -448,9 +465,7 @@ export class FixImporter {
         // Entries start at each 269 (W) or 279 (X) tag after 268.
         const startTag = snapshot ? 269 : (msg.find(279, groupAt) >= 0 ? 279 : 269);
         const touched = this.touched;
-        const touchedIds = this.touchedIds;
-        touched.length = 0;
-        touchedIds.length = 0;
+        let touchedCount = 0;
         let i = msg.find(startTag, groupAt);
         while (i >= 0 && i < msg.count) {
             const next = msg.find(startTag, i + 1);
@@ -489,13 +504,13 @@ export class FixImporter {
             const price = target.grid.parse(msg.buf, msg.starts[priceAt], msg.ends[priceAt]);
             const size = sizeAt >= 0 ? target.size.parse(msg.buf, msg.starts[sizeAt], msg.ends[sizeAt]) : NaN;
             if (price !== price || time !== time) {
-                const writer = (type === 2 ? this.tradeWriters : this.quoteWriters).get(target.instrument.id)!;
+                const writer = type === 2 ? target.trades! : target.quotes!;
                 this.session.quarantine(writer, label, this.lineAt(offset), offset, this.raw(msg.buf, msg.start, msg.end),
                     price !== price ? `price: ${target.grid.error}` : 'unparseable time');
                 continue;
             }
             if (type === 2) {
-                const writer = this.tradeWriters.get(target.instrument.id)!;
+                const writer = target.trades!;
                 const reason = writer.addTrade(time, price, size, snapshot ? TickFlags.SNAPSHOT : 0);
                 if (reason) {
                     this.session.quarantine(writer, label, this.lineAt(offset), offset, this.raw(msg.buf, msg.start, msg.end), reason, time);
@@ -507,7 +522,7 @@ export class FixImporter {
             }
             let book = this.books.get(target.instrument.id);
             if (!book) {
-                book = { bid: NaN, ask: NaN, bidSize: NaN, askSize: NaN, changed: false, time: NaN };
+                book = { bid: NaN, ask: NaN, bidSize: NaN, askSize: NaN, changed: false, time: NaN, target };
                 this.books.set(target.instrument.id, book);
             }
             if (type === 0) {
@@ -520,19 +535,17 @@ export class FixImporter {
             book.time = time;
             if (!book.changed) {
                 book.changed = true;
-                touched.push(book);
-                touchedIds.push(target.instrument.id);
-                this.targets.set(target.instrument.id, target);
+                book.target = target;
+                touched[touchedCount++] = book;
             }
         }
-        for (let k = 0; k < touched.length; k++) {
+        for (let k = 0; k < touchedCount; k++) {
             const book = touched[k];
             book.changed = false;
             if (book.bid !== book.bid || book.ask !== book.ask) {
                 continue;
             }
-            const target = this.targets.get(touchedIds[k])!;
-            const writer = this.quoteWriters.get(target.instrument.id)!;
+            const writer = book.target.quotes!;
             const reason = writer.addQuote(book.time, book.bid, book.ask, book.bidSize, book.askSize, snapshot ? TickFlags.SNAPSHOT : 0);
             if (reason) {
                 this.session.quarantine(writer, label, this.lineAt(offset), offset, this.raw(msg.buf, msg.start, msg.end), reason, book.time);
@@ -541,8 +554,8 @@ export class FixImporter {
         return true;
     }
 
+    /** Books changed by the current message (the first `touchedCount` entries). */
     protected readonly touched: Book[] = [];
-    protected readonly touchedIds: number[] = [];
     /** TransactTime, else SendingTime, of the current message: parsed only when an entry has no time of its own (-1 = not yet). */
     protected messageTime = -1;
 
@@ -558,10 +571,10 @@ export class FixImporter {
     protected lastSymbolStart = -1;
     protected lastSymbolEnd = -1;
     protected lastSymbolBuf?: Buffer;
-    protected lastTarget: { instrument: Instrument; grid: PriceGrid; size: PriceGrid } | null | undefined;
+    protected lastTarget: Target | null | undefined;
 
     /** The instrument of the symbol field at index `at`: cached by bytes, undefined when not resolved yet, null when unknown. */
-    protected symbolTarget(msg: FixMessage, at: number): { instrument: Instrument; grid: PriceGrid; size: PriceGrid } | null | undefined {
+    protected symbolTarget(msg: FixMessage, at: number): Target | null | undefined {
         const s = msg.starts[at], e = msg.ends[at];
         const last = this.lastSymbolBuf;
         if (last && this.lastTarget !== undefined && e - s === this.lastSymbolEnd - this.lastSymbolStart) {
