@@ -383,19 +383,28 @@ export class ChartPanel implements Disposable {
     protected updateTail(prev: ChartBarColumns, prevPartial: PanelBar | undefined): boolean {
         const bars = this.bars!;
         const p = this.partial;
-        if (!p || bars.count === 0 || prev.count === 0 || bars.time[0] !== prev.time[0]) {
+        if (!p || bars.count === 0 || prev.count === 0 || bars.time[0] !== prev.time[0] || bars.count < prev.count
+            || bars.time[prev.count - 1] !== prev.time[prev.count - 1]) {
             return false;
         }
-        const last = bars.count - 1;
-        if (bars.count === prev.count && bars.time[last] === prev.time[prev.count - 1]) {
+        if (bars.count === prev.count) {
             if (!prevPartial || prevPartial.time !== p.time) {
                 return false;
             }
-        } else if (bars.count === prev.count + 1 && prevPartial && bars.time[last] === prevPartial.time && p.time > prevPartial.time) {
-            this.candles!.update(this.candleItem(bars.time[last], bars.open[last], bars.high[last], bars.low[last], bars.close[last], false));
-            this.volume!.update(this.volumeItem(bars.time[last], bars.open[last], bars.close[last], bars.volume[last], false));
         } else {
-            return false;
+            // bars completed since (one per replay step, several in a live push): each new one in place, oldest first;
+            // the first of them may replace the forming bar drawn before (same time)
+            const first = bars.time[prev.count];
+            if (first <= prev.time[prev.count - 1] || (prevPartial && first !== prevPartial.time) || p.time <= bars.time[bars.count - 1]) {
+                return false;
+            }
+            if (bars.count - prev.count > 500) {
+                return false; // a long run of new bars: one setData is cheaper
+            }
+            for (let i = prev.count; i < bars.count; i++) {
+                this.candles!.update(this.candleItem(bars.time[i], bars.open[i], bars.high[i], bars.low[i], bars.close[i], false));
+                this.volume!.update(this.volumeItem(bars.time[i], bars.open[i], bars.close[i], bars.volume[i], false));
+            }
         }
         this.candles!.update(this.candleItem(p.time, p.open, p.high, p.low, p.close, true));
         this.volume!.update(this.volumeItem(p.time, p.open, p.close, p.volume, true));

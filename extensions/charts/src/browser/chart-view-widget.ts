@@ -21,6 +21,9 @@ import { ChartPanel, FillMark, PanelBar, PanelLevel, PanelLineSnapshot, PanelSna
 import { IndicatorChoice, PanelOverlays } from './panel-overlays';
 import { readChartColors } from './chart-theme';
 import { TransportBar } from './transport-bar';
+import { LiveChartService, LiveChartUpdate, LiveRun, LiveRunStatus } from '../common/live-chart-protocol';
+import { LiveChartClientImpl } from './live-chart-client';
+import { LiveFollow } from '../common/live-follow';
 
 /** Completed bars a frame carries per timeframe; older ones load when the user scrolls back. */
 const FRAME_WINDOW = 300;
@@ -68,6 +71,24 @@ export interface ChartsTestHook {
     colors(): { editorBackground: string; panels: (string | undefined)[] };
     /** Draws `count` synthetic 1m bars into panel 0 and returns the milliseconds until painted. */
     renderSynthetic(count: number): Promise<number>;
+    /** Follows a run in progress (as opening the chart on its instrument does). */
+    followRun(runId: string): Promise<boolean>;
+    /** The run followed live: pushes received, frames drawn, per frame the clock and each panel's newest bar time; its last state when it ended. */
+    live(): LiveHookState | undefined;
+}
+
+export interface LiveHookState {
+    runId: string;
+    status: LiveRunStatus;
+    ticks: number;
+    time: number;
+    pushes: number;
+    frames: number;
+    skipped: number;
+    fills: number;
+    trades: number;
+    history: { time: number; last: (number | undefined)[] }[];
+    final?: { time: number; ticks: number; panels: PanelSnapshot[] };
 }
 
 @injectable()
@@ -83,6 +104,13 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
     @inject(MessageService) protected readonly messages: MessageService;
     /** The plugins extension's proxy (bound by its frontend module; one proxy per service path). */
     @inject(PluginService) @optional() protected readonly plugins: PluginService | undefined;
+    @inject(LiveChartService) protected readonly liveService: LiveChartService;
+    @inject(LiveChartClientImpl) protected readonly liveClient: LiveChartClientImpl;
+
+    /** The run followed live (until it ends and its replay opens). */
+    protected live: LiveFollow | undefined;
+    protected liveHook: LiveHookState | undefined;
+    protected liveFrameRequested = false;
 
     protected overlays: PanelOverlays;
     protected indicatorChoices: IndicatorChoice[] = [];
@@ -138,6 +166,9 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
         this.node.addEventListener('keydown', onKey);
         this.toDispose.push({ dispose: () => this.node.removeEventListener('keydown', onKey) });
         this.installTestHook();
+        this.toDispose.push(this.liveClient.onDidStartRun(run => this.onRunStarted(run)));
+        this.toDispose.push(this.liveClient.onDidUpdate(update => this.onLiveUpdate(update)));
+        this.toDispose.push(this.liveClient.onDidEndRun(({ runId, status }) => this.onRunEnded(runId, status)));
         this.refreshDatasets();
         this.refreshIndicatorChoices();
     }
@@ -279,7 +310,10 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
             if (tickSize) {
                 this.panels.forEach(p => p.setTickSize(tickSize));
             }
-            if (this.frame) {
+            if (this.live) {
+                this.live.timeframes.forEach(tf => this.live!.redraw.add(tf));
+                this.drawLive(true);
+            } else if (this.frame) {
                 // new panels hold no bars yet: a full window at the same cursor
                 this.goTo(this.frame.tickIndex, true);
             }
@@ -524,8 +558,11 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
 
     // ------------------------------------------------------------------ replay
 
-    async openDataset(dataset: DatasetKey, cursor: number | undefined): Promise<ReplayInfo | undefined> {
+    async openDataset(dataset: DatasetKey, cursor: number | undefined, follow = true): Promise<ReplayInfo | undefined> {
         this.pause();
+        if (this.live && (this.live.run.run.instrumentId !== dataset.instrumentId || this.live.run.run.kind !== dataset.kind)) {
+            this.stopFollowing();
+        }
         this.viewState = { ...this.viewState, dataset: { instrumentId: dataset.instrumentId, kind: dataset.kind }, cursor };
         const summary = this.datasetList.find(d => d.instrumentId === dataset.instrumentId && d.kind === dataset.kind);
         this.title.label = summary ? `${ChartViewWidget.LABEL}: ${summary.symbol}` : ChartViewWidget.LABEL;
@@ -548,6 +585,13 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
             this.transport.setEnabled(true);
             const points = info.pointsPerBar ? ` (${info.pointsPerBar} path points per imported bar)` : '';
             this.status(`${info.tickCount.toLocaleString()} ticks${points}, ${info.sessions} sessions, price ${info.priceSource}, session ${info.session} (indexed in ${info.prepareMs} ms)`);
+            if (follow && !this.live) {
+                // a run of this instrument in progress: follow it
+                const running = (await this.liveService.activeRuns()).find(r => r.run.instrumentId === dataset.instrumentId && r.run.kind === dataset.kind);
+                if (running && await this.followRun(running)) {
+                    return info;
+                }
+            }
             await this.goTo(cursor ?? info.tickCount - 1, true);
             return info;
         } catch (e) {
@@ -558,6 +602,10 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
 
     /** Opens a run's dataset with the run's overlay, the cursor at the last tick at or before `time` (its first tick when absent). */
     async openRun(runId: string, time: number | undefined): Promise<void> {
+        const active = (await this.liveService.activeRuns()).find(r => r.run.id === runId);
+        if (active && await this.followRun(active)) {
+            return;
+        }
         const run = (await this.runs.listRuns()).find(r => r.id === runId);
         if (!run) {
             this.status(`No run ${runId} in the workspace database.`);
@@ -596,6 +644,9 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
             return;
         }
         const k = Math.max(0, Math.min(info.tickCount - 1, Math.trunc(tickIndex)));
+        if (this.live) {
+            return; // the panels follow the run; its replay opens when it ends
+        }
         if (this.inflight) {
             this.pendingCursor = k;
             return this.inflight;
@@ -895,6 +946,11 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
             timings: this.timings,
             timingParts: this.timingParts,
             renderSynthetic: count => this.renderSynthetic(count),
+            followRun: async runId => {
+                const run = (await this.liveService.activeRuns()).find(r => r.run.id === runId);
+                return run ? this.followRun(run) : false;
+            },
+            live: () => this.liveHook,
             decisions: () => Array.from(this.decisionNode.children, c => c.textContent ?? ''),
             openRun: (runId, time) => this.openRun(runId, time),
             jumpEvent: d => this.jumpEvent(d),
@@ -938,7 +994,152 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
         return performance.now() - started;
     }
 
+    // ------------------------------------------------------------------ live run
+
+    protected onRunStarted(run: LiveRun): void {
+        const ds = this.viewState.dataset;
+        if (!this.live && ds && ds.instrumentId === run.run.instrumentId && ds.kind === run.run.kind && this.isAttached) {
+            this.followRun(run);
+        }
+    }
+
+    /** Shows a run in progress: the bars as its strategy has seen them, its fills and trades, the cursor at its clock. */
+    async followRun(run: LiveRun): Promise<boolean> {
+        if (this.live?.runId === run.run.id) {
+            return true;
+        }
+        this.stopFollowing();
+        this.pause();
+        const live = new LiveFollow(run);
+        this.live = live;
+        this.liveHook = { runId: live.runId, status: 'running', ticks: 0, time: 0, pushes: 0, frames: 0, skipped: 0, fills: 0, trades: 0, history: [] };
+        this.overlay = undefined;
+        this.runSelect.value = '';
+        this.transport.setEnabled(false);
+        const ds = this.viewState.dataset;
+        if (!ds || ds.instrumentId !== run.run.instrumentId || ds.kind !== run.run.kind) {
+            await this.refreshDatasets();
+            await this.openDataset({ instrumentId: run.run.instrumentId, kind: run.run.kind }, undefined, false);
+            this.live = live;
+            this.transport.setEnabled(false);
+        }
+        const snapshot = await this.liveService.follow(run.run.id);
+        if (this.live !== live) {
+            return false;
+        }
+        if (!snapshot) {
+            this.live = undefined;
+            this.liveHook = undefined;
+            this.transport.setEnabled(this.info !== undefined);
+            return false;
+        }
+        live.merge(snapshot);
+        const timeframes = panelTimeframesForRun(live.timeframes, this.viewState.timeframes, this.viewState.kind);
+        if (timeframes !== this.viewState.timeframes) {
+            this.viewState = { ...this.viewState, timeframes };
+            this.createPanels();
+        }
+        live.timeframes.forEach(tf => live.redraw.add(tf));
+        this.drawLive(true);
+        return true;
+    }
+
+    protected stopFollowing(): void {
+        if (this.live) {
+            const runId = this.live.runId;
+            this.live = undefined;
+            this.liveService.unfollow(runId).catch(() => undefined);
+            this.transport.setEnabled(this.info !== undefined);
+        }
+    }
+
+    protected onLiveUpdate(update: LiveChartUpdate): void {
+        const live = this.live;
+        if (!live || live.runId !== update.runId) {
+            return;
+        }
+        live.pending.push(update);
+        if (!this.liveFrameRequested) {
+            // at most one draw per animation frame, whatever the push rate
+            this.liveFrameRequested = true;
+            requestAnimationFrame(() => {
+                this.liveFrameRequested = false;
+                if (this.live === live && live.mergePending()) {
+                    this.drawLive(false);
+                }
+            });
+        }
+    }
+
+    protected async onRunEnded(runId: string, status: LiveRunStatus): Promise<void> {
+        const live = this.live;
+        if (!live || live.runId !== runId) {
+            return;
+        }
+        if (live.mergePending()) {
+            this.drawLive(false);
+        }
+        live.status = status;
+        const hook = this.liveHook;
+        if (hook) {
+            hook.status = status;
+            hook.final = { time: live.time, ticks: live.ticks, panels: this.panels.map(p => p.snapshot()) };
+        }
+        this.live = undefined;
+        if (status === 'finished') {
+            // the run is stored: its replay at its last tick (the state the panels show now)
+            await this.openRun(runId, live.time);
+        } else {
+            this.transport.setEnabled(this.info !== undefined);
+            this.status(`Run ${status}: the panels show its state at its last report (${live.ticks.toLocaleString()} ticks).`);
+        }
+    }
+
+    /** Draws the followed run: new bars and the forming ones in place (`update`), the cursor at the engine's clock. */
+    protected drawLive(fit: boolean): void {
+        const live = this.live;
+        if (!live) {
+            return;
+        }
+        const fills: FillMark[] = [];
+        if (live.overlayChanged || fit) {
+            const f = live.fills;
+            for (let i = 0; i < f.time.length; i++) {
+                const side = f.position[i] > (i > 0 ? f.position[i - 1] : 0) ? 1 : -1;
+                fills.push({ time: f.time[i], price: f.price[i], side, text: `${side > 0 ? 'B' : 'S'} ${f.qty[i]}` });
+            }
+        }
+        this.panels.forEach((panel, i) => {
+            const bars = live.bars.get(panel.timeframe);
+            if (!bars) {
+                panel.setBars(EMPTY_BARS, undefined, fit);
+                return;
+            }
+            const view = bars.view();
+            this.loaded[i] = view;
+            panel.setBars(view, live.partial.get(panel.timeframe), fit || live.redraw.has(panel.timeframe));
+            panel.setCursor(live.time);
+            if (live.overlayChanged || fit) {
+                panel.setOverlay(fills, tradeSegmentsAt(live.trades, live.time, live.time, NaN));
+            }
+        });
+        live.redraw.clear();
+        live.overlayChanged = false;
+        this.node.dataset.live = live.runId;
+        this.status(`Live: ${live.run.run.label}: ${live.ticks.toLocaleString()} ticks, ${new Date(live.time / 1000).toISOString().replace('T', ' ').slice(0, 19)}`
+            + `, ${live.fills.time.length} fills, ${live.trades.side.length} trades${live.skipped ? `, ${live.skipped} bars not shown (more per push than the engine reports)` : ''}`);
+        const hook = this.liveHook;
+        if (hook && hook.runId === live.runId) {
+            Object.assign(hook, { ticks: live.ticks, time: live.time, pushes: live.pushes, skipped: live.skipped, fills: live.fills.time.length, trades: live.trades.side.length });
+            hook.frames++;
+            if (hook.history.length < 2000) {
+                hook.history.push({ time: live.time, last: this.panels.map(p => p.forming?.time ?? p.snapshot().lastCompleted?.time) });
+            }
+        }
+    }
+
     override dispose(): void {
+        this.stopFollowing();
         this.pause();
         this.panels.forEach(p => p.dispose());
         super.dispose();

@@ -3,6 +3,17 @@ import { RunRecord, RunStore } from '@backtestr/data-import';
 import { RunOverlay, RunOverlayService, RunSummary } from '../common/run-overlay-protocol';
 import { DEFAULT_SESSION, defaultPriceSource } from '../common/replay-protocol';
 
+/** What the chart view lists of a run. */
+export function runSummary(r: RunRecord): RunSummary {
+    const created = new Date(r.createdAt / 1000).toISOString().slice(0, 16).replace('T', ' ');
+    return {
+        id: r.id, label: `${r.strategyLabel ?? r.strategyId} ${r.config.symbol} ${created}`, status: r.status, createdAt: r.createdAt,
+        instrumentId: r.instrumentId, kind: r.config.kind, trades: r.headline?.trades ?? 0, firstTime: r.firstTime,
+        priceSource: r.config.priceSource ?? defaultPriceSource(r.config.kind), session: r.config.session ?? DEFAULT_SESSION,
+        timeframes: r.config.timeframes ?? []
+    };
+}
+
 /** Reads stored runs for the chart overlay and the decision panel. */
 @injectable()
 export class RunOverlayServiceImpl implements RunOverlayService {
@@ -11,13 +22,7 @@ export class RunOverlayServiceImpl implements RunOverlayService {
     protected readonly runs: RunStore | undefined;
 
     protected summary(r: RunRecord): RunSummary {
-        const created = new Date(r.createdAt / 1000).toISOString().slice(0, 16).replace('T', ' ');
-        return {
-            id: r.id, label: `${r.strategyLabel ?? r.strategyId} ${r.config.symbol} ${created}`, status: r.status, createdAt: r.createdAt,
-            instrumentId: r.instrumentId, kind: r.config.kind, trades: r.headline?.trades ?? 0, firstTime: r.firstTime,
-            priceSource: r.config.priceSource ?? defaultPriceSource(r.config.kind), session: r.config.session ?? DEFAULT_SESSION,
-            timeframes: r.config.timeframes ?? []
-        };
+        return runSummary(r);
     }
 
     async listRuns(instrumentId?: number): Promise<RunSummary[]> {

@@ -1,2 +1,3 @@
 export * from './engine-protocol';
 export * from './strategy-language-protocol';
+export * from './run-live-feed';

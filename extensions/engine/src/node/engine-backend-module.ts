@@ -1,5 +1,7 @@
 import { ConnectionHandler, RpcConnectionHandler } from '@theia/core/lib/common/messaging';
+import { bindContributionProvider } from '@theia/core/lib/common/contribution-provider';
 import { ContainerModule } from '@theia/core/shared/inversify';
+import { RunLiveFeed } from '../common/run-live-feed';
 import { ENGINE_SERVICE_PATH, EngineService } from '../common/engine-protocol';
 import { EngineServiceImpl } from './engine-service-impl';
 import { STRATEGY_LANGUAGE_SERVICE_PATH, StrategyLanguageService } from '../common/strategy-language-protocol';
@@ -8,6 +10,8 @@ import { StrategyLanguageServiceImpl } from './strategy-language/strategy-langua
 
 export default new ContainerModule(bind => {
     bind(EngineServiceImpl).toSelf().inSingletonScope();
+    // Charts following a run bind `RunLiveFeed` (the charts extension's backend).
+    bindContributionProvider(bind, RunLiveFeed);
     bind(EngineService).toService(EngineServiceImpl);
     bind(ConnectionHandler).toDynamicValue(ctx =>
         new RpcConnectionHandler(ENGINE_SERVICE_PATH, () => ctx.container.get<EngineService>(EngineService))

@@ -7,6 +7,8 @@ import { WorkspaceServer } from '@theia/workspace/lib/common';
 import { RunProgressFeed } from '@backtestr/analysis';
 import { BacktestData, RunRecord, RunStore } from '@backtestr/data-import';
 import { PluginService } from '@backtestr/plugins';
+import { ContributionProvider } from '@theia/core/lib/common/contribution-provider';
+import { RunLiveFeed } from '../common/run-live-feed';
 import { ActiveRun, EngineErrors, EngineInfo, EngineService, RunRequest, StrategyDescription } from '../common/engine-protocol';
 import { runBacktest } from './backtest-runner';
 import { ENGINE_VERSION } from './engine-version';
@@ -45,6 +47,25 @@ export class EngineServiceImpl implements EngineService {
 
     @inject(PluginService) @optional()
     protected readonly pluginService?: PluginService;
+
+    /** Charts following a run (the charts extension binds one); called once per batch of ticks. */
+    @inject(ContributionProvider) @named(RunLiveFeed) @optional()
+    protected readonly liveFeedProvider?: ContributionProvider<RunLiveFeed>;
+
+    protected get liveFeeds(): RunLiveFeed[] {
+        return this.liveFeedProvider?.getContributions() ?? [];
+    }
+
+    /** Calls every live feed; a failing one is logged, never fails the run. */
+    protected toLiveFeeds(call: (feed: RunLiveFeed) => void): void {
+        for (const feed of this.liveFeeds) {
+            try {
+                call(feed);
+            } catch (error) {
+                this.logger.warn(`A run live feed failed: ${error instanceof Error ? error.message : String(error)}`);
+            }
+        }
+    }
 
     protected info: EngineInfo | undefined;
     protected readonly active = new Map<string, Active>();
@@ -142,6 +163,7 @@ export class EngineServiceImpl implements EngineService {
                     this.active.set(run.id, entry);
                     this.logger.info(`Run ${run.id} of ${run.strategyId} on ${run.config.symbol} started.`);
                     this.progressFeed?.runStarted(run);
+                    this.toLiveFeeds(f => f.runStarted?.(run));
                     resolve(run);
                 },
                 onProgress: (run, progress) => {
@@ -150,16 +172,24 @@ export class EngineServiceImpl implements EngineService {
                         entry.time = progress.time;
                     }
                     this.progressFeed?.runProgress(run.id, { ticks: progress.ticks, lastTime: progress.time, equity: progress.equity, trades: progress.trades });
+                    const live = progress.live;
+                    if (live) {
+                        this.toLiveFeeds(f => f.runUpdate?.(run.id, { ticks: progress.ticks, time: progress.time, live, trades: progress.trades }));
+                    }
                 }
             }, services);
             done.then(outcome => {
                 this.logger.info(`Run ${outcome.run.id} finished: ${outcome.result.ticks} ticks in ${Math.round(outcome.result.elapsedMs)} ms.`);
                 this.progressFeed?.runFinished(outcome.run.id, 'finished', outcome.output);
+                this.toLiveFeeds(f => f.runFinished?.(outcome.run.id, 'finished'));
             }, error => {
                 const message = error instanceof Error ? error.message : String(error);
                 if (entry) {
                     this.logger.warn(`Run ${entry.run.id} ended: ${message}`);
-                    this.progressFeed?.runFinished(entry.run.id, error instanceof StrategyRunError && error.kind === 'cancelled' ? 'cancelled' : 'failed');
+                    const status = error instanceof StrategyRunError && error.kind === 'cancelled' ? 'cancelled' : 'failed';
+                    const runId = entry.run.id;
+                    this.progressFeed?.runFinished(runId, status);
+                    this.toLiveFeeds(f => f.runFinished?.(runId, status));
                 } else {
                     reject(EngineErrors.RunFailedToStart(message));
                 }

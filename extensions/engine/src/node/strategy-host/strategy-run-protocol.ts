@@ -6,6 +6,7 @@
 import { RunEquityColumns, RunEventColumns, RunOrderColumns, RunTradeColumns } from '@backtestr/data-import';
 import { ParamInput, ParamSpec, TickSource } from '@backtestr/plugins-sdk';
 import { ExecutionOptions } from '../execution-engine';
+import { RunLiveBars } from '../../common/run-live-feed';
 
 /** The run's instrument as the strategy sees it (`ctx.instrument`); its grid is the engine's order grid. */
 export interface RunInstrument {
@@ -57,6 +58,8 @@ export interface StrategyRunOptions extends StrategyEngineOptions {
 export interface ProgressDelta {
     readonly equity: RunEquityColumns;
     readonly trades?: RunTradeColumns;
+    /** The bars and fills the strategy has seen since the previous report (for charts following the run). */
+    readonly live?: RunLiveBars;
 }
 
 export interface StrategyRunProgress extends ProgressDelta {

@@ -12,6 +12,7 @@ import { MTF_LAYOUT } from '../mtf-engine';
 import { eventColumns, executionOutput, RunExecutionEngine, tradeColumns } from './execution-output';
 import { OrderDesk } from './order-desk';
 import { GrowingColumns, RunRecorder } from './run-recorder';
+import { LIVE_BARS_CAP, LiveBarColumns, LiveFillColumns, RunLiveBars } from '../../common/run-live-feed';
 import { ExecutionOutput, HOOKS, ProgressDelta, RunInstrument, StrategyEngineOptions, StrategyInfo, StrategyRunError, StrategyRunResult } from './strategy-run-protocol';
 import { LoadedStrategy } from './strategy-loader';
 
@@ -33,6 +34,22 @@ const HOOK_TICK = HOOKS.indexOf('onTick');
 const HOOK_STOP = HOOKS.indexOf('onStop');
 const HOOK_FILL = HOOKS.indexOf('onFill');
 const HOOK_ORDER_EVENT = HOOKS.indexOf('onOrderEvent');
+
+/** Kind code of a fill in the engine's event records. */
+const FILLED_KIND = EXEC_LAYOUT.KIND_FILLED;
+
+function barColumns(n: number): LiveBarColumns {
+    return { time: new Float64Array(n), open: new Float64Array(n), high: new Float64Array(n), low: new Float64Array(n), close: new Float64Array(n), volume: new Float64Array(n) };
+}
+
+function fillColumns(n: number): LiveFillColumns {
+    return { time: new Float64Array(n), seq: new Float64Array(n), order: new Float64Array(n), price: new Float64Array(n), qty: new Float64Array(n), position: new Float64Array(n) };
+}
+
+function liveBuffers(live: RunLiveBars): ArrayBuffer[] {
+    const columns = [...live.completed, live.partial, live.fills].flatMap(c => Object.values(c) as Float64Array[]);
+    return [...columns, live.completedCount].map(c => c.buffer as ArrayBuffer);
+}
 
 function instrumentInfo(spec: RunInstrument): InstrumentInfo {
     const { tickSize } = spec;
@@ -162,6 +179,9 @@ export class StrategySession {
     /** Equity samples and closed trades already reported in progress messages. */
     protected equitySent = 0;
     protected tradesSent = 0;
+    /** Per timeframe, completed bars already reported; order events already scanned for fills. */
+    protected barsSent: number[] = [];
+    protected eventsSent = 0;
 
     constructor(loaded: LoadedStrategy, params: ParamInput, options: StrategyEngineOptions = {},
         protected readonly status: HookStatus = { hook: new Int32Array(1), clock: new Int32Array(2) }) {
@@ -351,8 +371,73 @@ export class StrategySession {
         const closed = this.ctx.accountSlots()[X.A_TRADES];
         const trades = closed > this.tradesSent ? tradeColumns(this.engine, this.tradesSent) : undefined;
         this.tradesSent = closed;
-        const transfer = [time.buffer, equity.buffer, position.buffer, price.buffer, ...trades ? Object.values(trades).map(c => (c as Float64Array).buffer) : []];
-        return { delta: { equity: { time, equity, position, price }, trades }, transfer: transfer as ArrayBuffer[] };
+        const live = this.liveBars();
+        const transfer = [time.buffer, equity.buffer, position.buffer, price.buffer, ...trades ? Object.values(trades).map(c => (c as Float64Array).buffer) : [],
+            ...liveBuffers(live)];
+        return { delta: { equity: { time, equity, position, price }, trades, live }, transfer: transfer as ArrayBuffer[] };
+    }
+
+    /**
+     * The bars completed since the previous report (the newest LIVE_BARS_CAP per timeframe), the forming
+     * bars and the new fills, copied from the engine's state memory: O(new bars + new events).
+     */
+    protected liveBars(): RunLiveBars {
+        const e = this.engine;
+        const f = e.f64;
+        const i64 = e.i64;
+        const n = e.timeframes.length;
+        const depth = e.depth;
+        const completed: LiveBarColumns[] = [];
+        const completedCount = new Float64Array(n);
+        const partial = barColumns(n);
+        const copy = (into: LiveBarColumns, row: number, o: number): void => {
+            into.time[row] = Number(i64[o + L.R_TIME]);
+            into.open[row] = f[o + L.R_OPEN];
+            into.high[row] = f[o + L.R_HIGH];
+            into.low[row] = f[o + L.R_LOW];
+            into.close[row] = f[o + L.R_CLOSE];
+            into.volume[row] = f[o + L.R_VOLUME];
+        };
+        for (let tf = 0; tf < n; tf++) {
+            const count = e.completedCount(tf);
+            completedCount[tf] = count;
+            const fresh = Math.min(count - (this.barsSent[tf] ?? 0), depth, LIVE_BARS_CAP);
+            this.barsSent[tf] = count;
+            const bars = barColumns(fresh);
+            for (let r = 0; r < fresh; r++) {
+                copy(bars, r, e.completedOffset(tf, fresh - 1 - r));
+            }
+            completed.push(bars);
+            const o = e.partialOffset(tf);
+            if (o < 0) {
+                partial.time[tf] = NaN;
+            } else {
+                copy(partial, tf, o);
+            }
+        }
+        const events = this.ctx.accountSlots()[X.A_EVENTS];
+        let fills: LiveFillColumns = fillColumns(0);
+        if (events > this.eventsSent) {
+            const records = e.eventRecords(this.eventsSent);
+            const times = new BigInt64Array(records.buffer);
+            const rows: number[] = [];
+            for (let b = 0; b < records.length; b += X.EVENT_SLOTS) {
+                if (records[b + X.E_KIND] === FILLED_KIND) {
+                    rows.push(b);
+                }
+            }
+            fills = fillColumns(rows.length);
+            rows.forEach((b, r) => {
+                fills.time[r] = Number(times[b + X.E_TIME]);
+                fills.seq[r] = records[b + X.E_SEQ];
+                fills.order[r] = records[b + X.E_ORDER];
+                fills.price[r] = records[b + X.E_PRICE];
+                fills.qty[r] = records[b + X.E_QTY];
+                fills.position[r] = records[b + X.E_POSITION];
+            });
+            this.eventsSent = events;
+        }
+        return { timeframes: e.timeframes, completed, completedCount, partial, fills };
     }
 
     get batchesProcessed(): number {
