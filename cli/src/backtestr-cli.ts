@@ -16,6 +16,7 @@ import * as path from 'path';
 import { DatasetKind, RunModels, RunRecord } from '@backtestr/data-import';
 import { BacktestDataImpl } from '@backtestr/data-import/lib/node/backtest-data-impl';
 import { DATA_COMMANDS, runDataCommand } from '@backtestr/data-import/lib/node/data-cli';
+import { createPluginImportSources } from '@backtestr/plugins/lib/node/plugin-import-sources';
 import { RunStoreImpl } from '@backtestr/data-import/lib/node/run-store-impl';
 import { defaultWorkspaceRoot, WorkspaceDatabase, workspaceDatabasePath } from '@backtestr/data-import/lib/node/workspace-database';
 import { BacktestOutcome, runBacktest } from '@backtestr/engine/lib/node/backtest-runner';
@@ -48,6 +49,7 @@ const USAGE = `usage:
                 [--plugins <plugin dir>] [--timeout seconds] [--no-save] [--json]
   backtestr runs [--workspace <dir>] [--json]
   backtestr report <runId|latest> --workspace <dir> --format pdf|json|csv|csv-trades|csv-orders|csv-events|csv-equity [--out <path>]
+  backtestr import <file|folder...> [--symbol S] [--preset id | --source id] [--plugins <plugin dir>] ...   (backtestr import --help)
   backtestr ${DATA_COMMANDS.join('|')} ...   (see backtestr-data)
 T: an ISO date or date-time (UTC unless it has a zone) or integer microseconds since 1970 UTC.`;
 
@@ -351,6 +353,30 @@ export async function runsCommand(argv: readonly string[], io: CliStreams): Prom
     }
 }
 
+/** The plugin directory of a command line: --plugins, else BACKTESTR_PLUGIN_DIR, else ~/.backtestr/plugins. */
+function pluginDirectory(argv: readonly string[]): string {
+    const at = argv.findIndex(a => a === '--plugins' || a.startsWith('--plugins='));
+    const value = at < 0 ? undefined : argv[at].includes('=') ? argv[at].slice(argv[at].indexOf('=') + 1) : argv[at + 1];
+    if (at >= 0 && (value === undefined || value.startsWith('--'))) {
+        throw new UsageError('--plugins', 'needs the plugin directory');
+    }
+    return path.resolve(value ?? process.env.BACKTESTR_PLUGIN_DIR ?? path.join(os.homedir(), '.backtestr', 'plugins'));
+}
+
+/**
+ * `backtestr import`: the data layer's import, with the data sources of the plugins enabled in the plugin
+ * directory as import sources (started on the first import: only the plugins that contribute data sources).
+ */
+export async function importCommand(argv: readonly string[], io: CliStreams): Promise<number> {
+    const plugins = createPluginImportSources(pluginDirectory(argv));
+    try {
+        const rest = argv.filter((a, i) => !(a === '--plugins' || a.startsWith('--plugins=') || (argv[i - 1] === '--plugins' && i > 0)));
+        return await runDataCommand(rest, io.out, { importSources: [plugins] });
+    } finally {
+        plugins.dispose();
+    }
+}
+
 /** Runs one command line; returns the exit code (errors are reported on `err`). */
 export async function main(argv: readonly string[], io: CliStreams = { out: process.stdout, err: process.stderr }): Promise<number> {
     const [command, ...rest] = argv;
@@ -363,6 +389,9 @@ export async function main(argv: readonly string[], io: CliStreams = { out: proc
         }
         if (command === 'report') {
             return await runReportCommand(rest, io);
+        }
+        if (command === 'import') {
+            return await importCommand(argv, io);
         }
         if ((DATA_COMMANDS as readonly string[]).includes(command)) {
             return await runDataCommand(argv, io.out);

@@ -5,7 +5,9 @@
 // `time` is an ISO-8601 string with a zone (Z or ±hh:mm, up to microsecond digits) or an integer
 // of microseconds since the Unix epoch. A file holds trades (`price`, optional `size`) or quotes
 // (`bid` and `ask`, optional `size`), decided by its first good line. Lines that cannot be read
-// are returned in `rejected` with their number and the reason; blank lines are skipped.
+// are returned in `rejected` with their number, the reason and the text; blank lines are skipped.
+// `line` gives the line number of every row. Rows stay in file order: BackTestr quarantines the
+// ones out of time order, like those of a CSV file.
 'use strict';
 
 const ISO = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/;
@@ -36,11 +38,12 @@ function price(row, key) {
 /**
  * @param {string} text the whole file
  * @returns {{ time: Float64Array, price?: Float64Array, size?: Float64Array, bid?: Float64Array, ask?: Float64Array,
- *            rejected: { line: number, reason: string }[] }}
+ *            line: Float64Array, rejected: { line: number, reason: string, raw: string }[] }}
  */
 function parseJsonLines(text) {
-    /** @type {{ line: number, reason: string }[]} */
+    /** @type {{ line: number, reason: string, raw: string }[]} */
     const rejected = [];
+    /** @type {number[]} */ const lineNumbers = [];
     /** @type {number[]} */ const time = [];
     /** @type {number[]} */ const a = [];
     /** @type {number[]} */ const b = [];
@@ -54,7 +57,7 @@ function parseJsonLines(text) {
         if (line === '') {
             continue;
         }
-        const reject = (/** @type {string} */ reason) => { rejected.push({ line: i + 1, reason }); };
+        const reject = (/** @type {string} */ reason) => { rejected.push({ line: i + 1, reason, raw: line.slice(0, 500) }); };
         /** @type {unknown} */
         let row;
         try {
@@ -71,10 +74,6 @@ function parseJsonLines(text) {
         const t = parseTime(r.time);
         if (typeof t === 'string') {
             reject(t);
-            continue;
-        }
-        if (time.length > 0 && t < time[time.length - 1]) {
-            reject('out of time order: ticks must be sorted by time');
             continue;
         }
         const rowKind = r.price !== undefined ? 'trades' : r.bid !== undefined || r.ask !== undefined ? 'quotes' : undefined;
@@ -100,14 +99,15 @@ function parseJsonLines(text) {
         }
         hasSize = hasSize || r.size !== undefined;
         time.push(t);
+        lineNumbers.push(i + 1);
         a.push(first);
         b.push(second);
         size.push(s);
     }
-    const sizeColumn = hasSize ? { size: Float64Array.from(size) } : {};
+    const common = { time: Float64Array.from(time), line: Float64Array.from(lineNumbers), ...(hasSize ? { size: Float64Array.from(size) } : {}), rejected };
     return kind === 'quotes'
-        ? { time: Float64Array.from(time), bid: Float64Array.from(a), ask: Float64Array.from(b), ...sizeColumn, rejected }
-        : { time: Float64Array.from(time), price: Float64Array.from(a), ...sizeColumn, rejected };
+        ? { ...common, bid: Float64Array.from(a), ask: Float64Array.from(b) }
+        : { ...common, price: Float64Array.from(a) };
 }
 
 module.exports = { parseJsonLines, parseTime };

@@ -7,7 +7,7 @@ import { Message } from '@theia/core/shared/@lumino/messaging';
 import { FileDialogService } from '@theia/filesystem/lib/browser/file-dialog/file-dialog-service';
 import {
     CsvColumnMapping, CsvFormatOptions, CsvPreset, DatasetKind, DatasetService, ImportPreview, ImportProgress, ImportRequest,
-    ImportResult, QuarantinedRow, TimestampFormat
+    ImportResult, ImportSourceDescriptor, importSourceMatches, QuarantinedRow, TimestampFormat
 } from '../common/dataset-protocol';
 import { DatasetsWidget } from './datasets-widget';
 
@@ -20,6 +20,9 @@ const COLUMN_KEYS: readonly (keyof CsvColumnMapping)[] = [
 ];
 const AUTO = 'auto';
 const CUSTOM = 'custom';
+/** Format choices besides `auto`: the built-in formats, and `source:<id>` for a contributed import source. */
+const BUILT_IN_FORMATS = [['csv', 'CSV'], ['fix', 'FIX'], ['binary', 'Binary ticks']] as const;
+const SOURCE_PREFIX = 'source:';
 const PREVIEW_ROWS = 12;
 const QUARANTINE_PAGE = 200;
 
@@ -66,6 +69,10 @@ export class ImportWizardWidget extends ReactWidget {
 
     protected path = '';
     protected presets: CsvPreset[] = [];
+    /** Import sources of extensions and enabled plugins (listed again for every path: plugins come and go). */
+    protected sources: ImportSourceDescriptor[] = [];
+    /** `auto`, `csv`, `fix`, `binary` or `source:<id>`. */
+    protected formatChoice = AUTO;
     /** `auto`, a preset id, or `custom` once the user edited an option. */
     protected presetChoice = AUTO;
     /** The options the user chose; undefined while detection decides. */
@@ -101,6 +108,16 @@ export class ImportWizardWidget extends ReactWidget {
         this.addClass('backtestr-import-wizard');
         this.update();
         this.loadPresets();
+        this.loadSources();
+    }
+
+    protected async loadSources(): Promise<void> {
+        try {
+            this.sources = await this.datasetService.listImportSources();
+        } catch {
+            this.sources = [];
+        }
+        this.update();
     }
 
     protected async loadPresets(): Promise<void> {
@@ -134,6 +151,8 @@ export class ImportWizardWidget extends ReactWidget {
     /** Another file: detection decides its options again. */
     protected changePath(path: string, previewDelayMs = 300): void {
         this.path = path;
+        this.formatChoice = AUTO;
+        this.loadSources();
         if (this.presetChoice !== AUTO || this.csv) {
             this.presetChoice = AUTO;
             this.csv = undefined;
@@ -161,7 +180,11 @@ export class ImportWizardWidget extends ReactWidget {
         this.previewing = true;
         this.update();
         try {
-            const preview = await this.datasetService.preview(path, this.csv, PREVIEW_ROWS);
+            const choice = this.formatChoice;
+            const preview = await this.datasetService.previewImport({
+                path, csv: this.csv, maxRows: PREVIEW_ROWS,
+                ...(choice.startsWith(SOURCE_PREFIX) ? { sourceId: choice.slice(SOURCE_PREFIX.length) } : { format: choice as ImportRequest['format'] })
+            });
             if (sequence !== this.previewSequence) {
                 return;
             }
@@ -221,16 +244,34 @@ export class ImportWizardWidget extends ReactWidget {
         }
     }
 
+    protected chooseFormat(choice: string): void {
+        this.formatChoice = choice;
+        this.optionsVersion++;
+        this.schedulePreview(0);
+    }
+
+    /** The import sources that read the file (by its extension), and the chosen one even when it does not. */
+    protected matchingSources(): ImportSourceDescriptor[] {
+        const name = this.path.trim();
+        return this.sources.filter(s => importSourceMatches(s, name) || this.formatChoice === SOURCE_PREFIX + s.id || this.preview?.source?.id === s.id);
+    }
+
     protected buildRequest(): ImportRequest {
         const path = this.path.trim();
-        let format: Pick<ImportRequest, 'format' | 'presetId' | 'csv'> = {};
-        if (this.presetChoice === CUSTOM && this.csv) {
+        let format: Pick<ImportRequest, 'format' | 'presetId' | 'csv' | 'sourceId'> = {};
+        if (this.preview?.format === 'source' && this.preview.source) {
+            format = { sourceId: this.preview.source.id };
+        } else if (this.formatChoice === 'fix' || this.formatChoice === 'binary') {
+            format = { format: this.formatChoice };
+        } else if (this.presetChoice === CUSTOM && this.csv) {
             format = { format: 'csv', csv: this.csv };
         } else if (this.presetChoice !== AUTO && this.presetChoice !== CUSTOM) {
             format = { format: 'csv', presetId: this.presetChoice };
         } else if (this.preview?.format === 'csv' && !this.detectedPresetId && this.preview.csv) {
             // No preset matched: import with the options the preview sniffed and showed.
             format = { format: 'csv', csv: this.preview.csv };
+        } else if (this.formatChoice === 'csv') {
+            format = { format: 'csv' };
         }
         const symbol = this.symbol.trim();
         const tickSize = Number(this.tickSize);
@@ -326,16 +367,25 @@ export class ImportWizardWidget extends ReactWidget {
 
     protected renderDetection(): React.ReactNode {
         if (this.previewError) {
-            return <div className='backtestr-view-section backtestr-error' data-testid='wizard-preview-error'>{this.previewError}</div>;
+            return <div className='backtestr-view-section'>
+                {this.path.trim() && this.renderFormatChoice()}
+                <div className='backtestr-error' data-testid='wizard-preview-error'>{this.previewError}</div>
+            </div>;
         }
         const preview = this.preview;
         if (!preview) {
             return this.previewing ? <div className='backtestr-muted'>Reading the file…</div> : undefined;
         }
         const preset = this.presets.find(p => p.id === this.detectedPresetId);
-        return <div className='backtestr-view-section' data-testid='wizard-detected' data-format={preview.format} data-preset={this.detectedPresetId ?? ''}>
-            <span className='backtestr-muted'>Detected: </span>
-            <span className='backtestr-wizard-format'>{preview.format.toUpperCase()}</span>
+        const source = preview.format === 'source' ? preview.source : undefined;
+        return <div className='backtestr-view-section' data-testid='wizard-detected' data-format={preview.format} data-preset={this.detectedPresetId ?? ''}
+            data-source={source?.id ?? ''}>
+            {this.renderFormatChoice()}
+            <span className='backtestr-muted'>{this.formatChoice === AUTO ? 'Detected: ' : 'Format: '}</span>
+            {source
+                ? <span className='backtestr-wizard-format' data-testid='wizard-source'>{source.label}
+                    <span className='backtestr-muted'> · {source.origin.kind === 'plugin' ? 'plugin' : 'extension'} {source.origin.id}</span></span>
+                : <span className='backtestr-wizard-format'>{preview.format.toUpperCase()}</span>}
             {preset && <span> · {preset.label}</span>}
             {!preset && preview.format === 'csv' && <span className='backtestr-muted'> · no preset matched; options sniffed from the rows</span>}
             {preview.message && <span className='backtestr-muted'> · {preview.message}</span>}
@@ -343,9 +393,23 @@ export class ImportWizardWidget extends ReactWidget {
         </div>;
     }
 
+    /** The format select: detection, the import sources that read this file, and the built-in formats. */
+    protected renderFormatChoice(): React.ReactNode {
+        return <div className='backtestr-wizard-grid'>
+            <label>Format</label>
+            <select className='theia-select' data-testid='wizard-format' value={this.formatChoice} onChange={e => this.chooseFormat(e.currentTarget.value)}>
+                <option value={AUTO}>Auto-detect</option>
+                {this.matchingSources().map(s => <option key={s.id} value={SOURCE_PREFIX + s.id}>
+                    {s.label} ({s.origin.kind} {s.origin.id})
+                </option>)}
+                {BUILT_IN_FORMATS.map(([value, label]) => <option key={value} value={value}>{label}</option>)}
+            </select>
+        </div>;
+    }
+
     protected renderOptions(): React.ReactNode {
         const format = this.preview?.format;
-        if (format === 'fix' || format === 'binary') {
+        if (format === 'fix' || format === 'binary' || format === 'source') {
             return undefined;
         }
         const o = this.options;
@@ -486,7 +550,7 @@ export class ImportWizardWidget extends ReactWidget {
             <div className='backtestr-view-heading'>Result</div>
             <div>
                 Imported <b data-testid='wizard-result-rows'>{r.rows.toLocaleString()}</b> rows
-                (<span data-testid='wizard-result-format'>{r.format}{r.presetId ? `, ${r.presetId}` : ''}</span>)
+                (<span data-testid='wizard-result-format'>{r.sourceId ? this.sourceLabel(r.sourceId) : r.format}{r.presetId ? `, ${r.presetId}` : ''}</span>)
                 {' '}in {(r.elapsedMs / 1000).toFixed(2)} s · {Math.round(r.rowsPerSecond).toLocaleString()} rows/s ·{' '}
                 <span data-testid='wizard-result-quarantined' data-count={r.quarantined}>{r.quarantined.toLocaleString()} quarantined</span>
                 {r.quarantined > 0 && <React.Fragment>
@@ -502,6 +566,11 @@ export class ImportWizardWidget extends ReactWidget {
                 <tbody>{r.files.map(f => <tr key={f.path}><td>{f.path}</td><td>{f.rows.toLocaleString()}</td><td>{f.quarantined.toLocaleString()}</td></tr>)}</tbody>
             </table>}
         </div>;
+    }
+
+    protected sourceLabel(id: string): string {
+        const source = this.sources.find(s => s.id === id);
+        return source ? `${source.label}, ${source.origin.kind} ${source.origin.id}` : id;
     }
 
     protected renderQuarantine(): React.ReactNode {

@@ -4,6 +4,9 @@
 // *****************************************************************************
 
 import { ApplicationError } from '@theia/core/lib/common/application-error';
+import { ImportSourceDescriptor } from './import-source-protocol';
+
+export * from './import-source-protocol';
 
 export const DATASET_SERVICE_PATH = '/services/backtestr/datasets';
 
@@ -143,8 +146,13 @@ export interface BinaryLayout {
 export interface ImportRequest {
     /** Files or folders (local paths on the backend host); folders and `.zip` files are expanded. */
     readonly paths: readonly string[];
-    /** `auto` (default) detects: FIX, our binary format, or a CSV preset. */
+    /**
+     * `auto` (default) detects: an import source contributed by a plugin or extension whose file extension
+     * the file has (when exactly one matches), FIX, our binary format, or a CSV preset.
+     */
     readonly format?: 'auto' | 'csv' | 'fix' | 'binary';
+    /** Read the files with this contributed import source (see `DatasetService.listImportSources`). */
+    readonly sourceId?: string;
     /** Preset id, or explicit CSV options; detected when both are absent. */
     readonly presetId?: string;
     readonly csv?: CsvFormatOptions;
@@ -187,7 +195,10 @@ export interface ImportedFile {
 
 export interface ImportResult {
     readonly importId: number;
+    /** `csv`, `fix`, `binary`, or `source` (then `sourceId` says which). */
     readonly format: string;
+    /** The contributed import source that read the files. */
+    readonly sourceId?: string;
     readonly presetId?: string;
     readonly datasets: readonly DatasetKey[];
     readonly rows: number;
@@ -284,6 +295,10 @@ export interface DatasetService {
     listPresets(): Promise<CsvPreset[]>;
     /** Detects the format of a file and parses its first rows with it, for the wizard's preview. */
     preview(path: string, csv?: CsvFormatOptions, maxRows?: number): Promise<ImportPreview>;
+    /** The preview with an explicit format or contributed import source. */
+    previewImport(request: PreviewRequest): Promise<ImportPreview>;
+    /** Import sources contributed by extensions and enabled plugins (e.g. JSON-lines ticks). */
+    listImportSources(): Promise<ImportSourceDescriptor[]>;
     /** Starts an import; progress arrives through `getImportProgress`. */
     importData(request: ImportRequest): Promise<ImportResult>;
     getImportProgress(): Promise<ImportProgress | undefined>;
@@ -305,9 +320,20 @@ export interface DatasetService {
     exportDataset(key: DatasetKey, format: ExportFormat, targetPath: string): Promise<{ path: string; rows: number; bytes: number }>;
 }
 
+export interface PreviewRequest {
+    readonly path: string;
+    /** As `ImportRequest.format`; `auto` also picks an import source by file extension. */
+    readonly format?: 'auto' | 'csv' | 'fix' | 'binary';
+    readonly sourceId?: string;
+    readonly csv?: CsvFormatOptions;
+    readonly maxRows?: number;
+}
+
 export interface ImportPreview {
     readonly path: string;
-    readonly format: 'csv' | 'fix' | 'binary' | 'unknown';
+    readonly format: 'csv' | 'fix' | 'binary' | 'source' | 'unknown';
+    /** The contributed import source that read the preview (format `source`). */
+    readonly source?: ImportSourceDescriptor;
     readonly presetId?: string;
     readonly csv?: CsvFormatOptions;
     /** First raw lines of the file as text. */
@@ -346,5 +372,10 @@ export namespace DatasetErrors {
     export const InvalidOptions = ApplicationError.declare(5006, (reason: string) => ({
         message: reason,
         data: { reason }
+    }));
+    /** A contributed import source (a plugin's data source) failed on a file: it threw, hung or returned malformed rows. */
+    export const SourceFailed = ApplicationError.declare(5007, (file: string, source: string, reason: string) => ({
+        message: `${file}: the import source ${source} failed; nothing was imported. ${reason}`,
+        data: { file, source, reason }
     }));
 }

@@ -1,6 +1,6 @@
 // *****************************************************************************
 // The data commands of the `backtestr` CLI: import, datasets, export, quality, seed.
-//   node lib/node/data-cli.js import <file|folder...> [--preset id] [--symbol S --venue V --tick-size 0.01] [--json]
+//   node lib/node/data-cli.js import <file|folder...> [--preset id | --source id] [--symbol S --venue V --tick-size 0.01] [--json]
 //   node lib/node/data-cli.js datasets [--json]
 //   node lib/node/data-cli.js export <SYMBOL[@venue]> <trades|quotes|bars> <parquet|csv|btb> <target> [--json]
 //   node lib/node/data-cli.js quality <SYMBOL[@venue]> <trades|quotes|bars> [--json]
@@ -9,8 +9,9 @@
 // The shared `backtestr` CLI calls runDataCommand(argv) for these verbs.
 // *****************************************************************************
 
-import { DatasetKind, ExportFormat } from '../common/dataset-protocol';
+import { DatasetKind, describeImportSource, ExportFormat, ImportSourceContribution } from '../common/dataset-protocol';
 import { DataImporter } from './data-importer';
+import { ImportSourceRegistry } from './import-source-registry';
 import { DataQuality } from './data-quality';
 import { DatasetExporter } from './dataset-exporter';
 import { InstrumentCatalog } from './instrument-catalog';
@@ -19,6 +20,23 @@ import { isoFromMicros } from './time-zone';
 import { defaultWorkspaceRoot, WorkspaceDatabase, workspaceDatabasePath } from './workspace-database';
 
 export const DATA_COMMANDS = ['import', 'datasets', 'export', 'quality', 'seed'] as const;
+
+export const IMPORT_USAGE = `usage: backtestr import <file|folder|zip...> [--workspace <dir>] [--symbol S [--venue V] [--tick-size 0.01]]
+                        [--preset <csv preset id> | --source <import source id>] [--duplicates keep|quarantine] [--plugins <plugin dir>] [--json]
+  Imports market data into the workspace database (<dir>/.backtestr/workspace.duckdb) in one transaction: a failed import
+  changes nothing. Rows that fail validation (unreadable values, zero or negative prices, crossed quotes, out of time order,
+  duplicates) go to the quarantine with their file, line and reason; the rest is imported and scored for quality.
+  Formats: CSV (presets detected from the file, or --preset), FIX, BackTestr binary (.btb), and the data sources of the
+  enabled plugins in the plugin directory (--plugins, else BACKTESTR_PLUGIN_DIR, else ~/.backtestr/plugins).
+  --source <id>  read the files with that plugin data source (e.g. examples.jsonl-ticks). Without it, a file whose
+                 extension exactly one enabled plugin data source reads (e.g. .jsonl) goes through that source.
+  A plugin data source that throws, hangs or returns malformed columns fails the import (nothing is written) and
+  the plugin is marked failed with that error.`;
+
+export interface DataCommandOptions {
+    /** Import sources contributed from outside the data layer (the CLI passes the enabled plugins' data sources). */
+    readonly importSources?: readonly ImportSourceContribution[];
+}
 
 interface Parsed { positional: string[]; flags: Record<string, string | true> }
 
@@ -43,8 +61,12 @@ function parseArgs(argv: readonly string[]): Parsed {
 }
 
 /** Runs one data command; returns the process exit code. */
-export async function runDataCommand(argv: readonly string[], out: NodeJS.WritableStream = process.stdout): Promise<number> {
+export async function runDataCommand(argv: readonly string[], out: NodeJS.WritableStream = process.stdout, options: DataCommandOptions = {}): Promise<number> {
     const [command, ...rest] = argv;
+    if (command === 'import' && (rest.includes('--help') || rest.includes('-h'))) {
+        out.write(IMPORT_USAGE + '\n');
+        return 0;
+    }
     const { positional, flags } = parseArgs(rest);
     const json = flags.json === true;
     const print = (value: unknown, text: () => string): void => {
@@ -59,7 +81,7 @@ export async function runDataCommand(argv: readonly string[], out: NodeJS.Writab
     }
     const db = await WorkspaceDatabase.open(dbPath);
     try {
-        const importer = new DataImporter(db, InstrumentCatalog.fromDataDir(defaultDataDir()));
+        const importer = new DataImporter(db, InstrumentCatalog.fromDataDir(defaultDataDir()), new ImportSourceRegistry(options.importSources ?? []));
         const findKey = async (ref: string | undefined, kind: string | undefined): Promise<{ instrumentId: number; kind: DatasetKind }> => {
             const [symbol, venue] = (ref ?? '').split('@');
             const instrument = symbol ? await importer.repo.findInstrument(symbol.toUpperCase(), venue) : undefined;
@@ -71,7 +93,12 @@ export async function runDataCommand(argv: readonly string[], out: NodeJS.Writab
         switch (command) {
             case 'import': {
                 if (positional.length === 0) {
-                    throw new Error('import: give files or folders');
+                    throw new Error(`import: give files or folders\n${IMPORT_USAGE}`);
+                }
+                if (flags.source === true) {
+                    const available = await importer.sources.list();
+                    throw new Error(`import: --source needs an import source id; the enabled ones are `
+                        + (available.map(s => `${s.id} (${describeImportSource(s)}, ${s.fileExtensions.join(' ')})`).join(', ') || 'none (install a data-source plugin)'));
                 }
                 const instrument = typeof flags.symbol === 'string' ? {
                     symbol: flags.symbol, venue: typeof flags.venue === 'string' ? flags.venue : undefined,
@@ -79,14 +106,15 @@ export async function runDataCommand(argv: readonly string[], out: NodeJS.Writab
                 } : undefined;
                 const result = await importer.import({
                     paths: positional, presetId: typeof flags.preset === 'string' ? flags.preset : undefined, instrument,
-                    duplicates: flags.duplicates === 'quarantine' ? 'quarantine' : undefined
+                    duplicates: flags.duplicates === 'quarantine' ? 'quarantine' : undefined,
+                    sourceId: typeof flags.source === 'string' ? flags.source : undefined
                 }, {
                     onProgress: p => !json && process.stderr.write(`\r${p.percent.toFixed(0)}% ${p.rows} rows ${(p.rowsPerSecond / 1e6).toFixed(2)}M rows/s `)
                 });
                 if (!json) {
                     process.stderr.write('\n');
                 }
-                print(result, () => [`import #${result.importId} (${result.format}${result.presetId ? ', ' + result.presetId : ''}): ` +
+                print(result, () => [`import #${result.importId} (${result.sourceId ? `source ${result.sourceId}` : result.format}${result.presetId ? ', ' + result.presetId : ''}): ` +
                     `${result.rows} rows, ${result.quarantined} quarantined, ${result.instrumentsDefined} instruments defined, ` +
                     `${(result.rowsPerSecond / 1e6).toFixed(2)}M rows/s`, ...result.warnings].join('\n'));
                 return 0;

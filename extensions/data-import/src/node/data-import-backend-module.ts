@@ -1,6 +1,7 @@
 import { ConnectionHandler, RpcConnectionHandler } from '@theia/core/lib/common/messaging';
+import { bindContributionProvider } from '@theia/core/lib/common/contribution-provider';
 import { ContainerModule } from '@theia/core/shared/inversify';
-import { DATASET_SERVICE_PATH, DatasetService } from '../common/dataset-protocol';
+import { DATASET_SERVICE_PATH, DatasetService, ImportSourceContribution } from '../common/dataset-protocol';
 import { BacktestData } from '../common/backtest-data-protocol';
 import { RunStore } from '../common/run-store-protocol';
 import { BacktestDataImpl } from './backtest-data-impl';
@@ -18,6 +19,7 @@ export default new ContainerModule(bind => {
         const databases = ctx.container.get(WorkspaceDatabaseProvider);
         return new BacktestDataImpl(() => databases.db());
     }).inSingletonScope();
+    bindContributionProvider(bind, ImportSourceContribution);
     bind(DatasetServiceImpl).toSelf().inSingletonScope();
     bind(DatasetService).toService(DatasetServiceImpl);
     bind(ConnectionHandler).toDynamicValue(ctx =>

@@ -10,7 +10,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import {
-    CsvFormatOptions, DatasetErrors, DatasetKey, ImportProgress, ImportRequest, ImportResult, Instrument, InstrumentSpec
+    CsvFormatOptions, DatasetErrors, DatasetKey, describeImportSource, ImportProgress, ImportRequest, ImportResult, ImportSourceDescriptor, Instrument,
+    InstrumentSpec
 } from '../common/dataset-protocol';
 import { BarCache } from './bar-cache';
 import { BinaryTickImporter, isBinaryTickFile, readBinaryHeader } from './binary-tick-format';
@@ -19,8 +20,10 @@ import { detectPreset, impliedByName, preset as presetById, validateCsvOptions }
 import type { ParseJob, ParseResult } from './csv-parse-worker';
 import { DataQuality } from './data-quality';
 import { FixImporter, looksLikeFix } from './fix-importer';
+import { ImportSourceRegistry } from './import-source-registry';
 import { contentHash, expandSources, SourceFile } from './import-sources';
 import { DatasetWriter, ImportSession } from './import-session';
+import { SourceImporter, sourceRowsKind } from './source-importer';
 import { InstrumentCatalog } from './instrument-catalog';
 import { TickRepository } from './tick-repository';
 import { WorkspaceDatabase } from './workspace-database';
@@ -30,7 +33,7 @@ export interface ImportRunOptions {
     readonly onProgress?: (progress: ImportProgress) => void;
 }
 
-type InputFormat = 'csv' | 'fix' | 'binary';
+type InputFormat = 'csv' | 'fix' | 'binary' | 'source';
 
 interface CsvState {
     readonly importers: Map<DatasetWriter, CsvImporter>;
@@ -163,7 +166,9 @@ export class DataImporter {
     /** Pieces of large files parsed by the workers, and those this thread parsed again in sequence (see importCsvStreamed). */
     readonly streamStats = { pieces: 0, reparsed: 0 };
 
-    constructor(readonly db: WorkspaceDatabase, readonly catalog: InstrumentCatalog = new InstrumentCatalog()) {
+    /** @param sources import sources contributed by extensions and plugins (none: only the built-in formats). */
+    constructor(readonly db: WorkspaceDatabase, readonly catalog: InstrumentCatalog = new InstrumentCatalog(),
+        readonly sources: ImportSourceRegistry = new ImportSourceRegistry([])) {
         this.repo = new TickRepository(db);
     }
 
@@ -179,11 +184,12 @@ export class DataImporter {
                 throw DatasetErrors.InvalidOptions(problem);
             }
         }
+        const explicitSource = request.sourceId !== undefined ? await this.sources.get(request.sourceId) : undefined;
         const session = new ImportSession(this.db, this.repo, {
-            format: request.format ?? 'auto', preset: request.presetId, paths: request.paths,
+            format: explicitSource ? 'source' : request.format ?? 'auto', preset: explicitSource?.id ?? request.presetId, paths: request.paths,
             options: {
                 csv: request.csv, instrument: request.instrument, duplicates: request.duplicates, binaryLayout: request.binaryLayout,
-                outOfOrderToleranceUs: request.outOfOrderToleranceUs
+                outOfOrderToleranceUs: request.outOfOrderToleranceUs, sourceId: request.sourceId
             },
             totalBytes: sources.reduce((n, s) => n + s.size, 0), filesTotal: sources.length,
             duplicates: request.duplicates, outOfOrderToleranceUs: request.outOfOrderToleranceUs, replace: request.replace,
@@ -192,11 +198,24 @@ export class DataImporter {
         await session.begin();
         let format: InputFormat | undefined;
         let presetId = request.presetId;
+        let usedSource: ImportSourceDescriptor | undefined;
         try {
             const csvState: CsvState = { importers: new Map<DatasetWriter, CsvImporter>(), presetId };
             let fix: FixImporter | undefined;
             for (const source of sources) {
                 session.startFile(source.label);
+                // A file a contributed import source reads (chosen, or the only one for its extension) goes through it.
+                const importSource = explicitSource ?? await this.sourceByExtension(request, source);
+                if (importSource || format === 'source') {
+                    if (format && (format !== 'source' || !importSource || importSource.id !== usedSource?.id)) {
+                        throw DatasetErrors.FormatMismatch(source.label, `is ${importSource ? `read by ${describeImportSource(importSource)}` : 'not of an import source'}, `
+                            + `the other files of this import are ${usedSource ? `read by ${describeImportSource(usedSource)}` : format}`);
+                    }
+                    format = 'source';
+                    usedSource = importSource;
+                    await this.importFromSource(session, request, source, importSource!);
+                    continue;
+                }
                 // A large plain CSV file is never read whole: only its head here, then pieces through the parse workers.
                 let streamed = this.streamable(source);
                 let data = streamed ? await readHead(source) : source.load();
@@ -272,7 +291,7 @@ export class DataImporter {
             warnings.push(`The input carries no market data (no 35=W/35=X messages)${session.instrumentsDefined ? `; it defined ${session.instrumentsDefined} instruments` : ''}.`);
         }
         return {
-            importId: session.importId, format: format ?? 'unknown', presetId, datasets, rows, quarantined: session.totalQuarantined,
+            importId: session.importId, format: format ?? 'unknown', presetId, sourceId: usedSource?.id, datasets, rows, quarantined: session.totalQuarantined,
             instrumentsDefined: session.instrumentsDefined, noMarketData, files: session.files, elapsedMs,
             rowsPerSecond: Math.round(rows / Math.max(elapsedMs / 1000, 1e-3)), warnings
         };
@@ -296,14 +315,55 @@ export class DataImporter {
                 + 're-import it by deleting it and importing each source again');
         }
         const paths = [...new Set(rows.flatMap(r => JSON.parse(String(r.paths)) as string[]))];
-        const options = (JSON.parse(String(first.options ?? 'null')) ?? {}) as Pick<ImportRequest, 'csv' | 'instrument' | 'duplicates' | 'binaryLayout' | 'outOfOrderToleranceUs'>;
+        const options = (JSON.parse(String(first.options ?? 'null')) ?? {}) as Pick<ImportRequest, 'csv' | 'instrument' | 'duplicates' | 'binaryLayout' | 'outOfOrderToleranceUs' | 'sourceId'>;
         const format = String(first.format);
         return {
             paths, format: format === 'csv' || format === 'fix' || format === 'binary' ? format : 'auto',
             presetId: first.preset === null || first.preset === undefined ? undefined : String(first.preset),
             csv: options.csv ?? undefined, instrument: options.instrument ?? undefined, duplicates: options.duplicates ?? undefined,
-            binaryLayout: options.binaryLayout ?? undefined, outOfOrderToleranceUs: options.outOfOrderToleranceUs ?? undefined, replace: key
+            binaryLayout: options.binaryLayout ?? undefined, outOfOrderToleranceUs: options.outOfOrderToleranceUs ?? undefined,
+            sourceId: options.sourceId ?? undefined, replace: key
         };
+    }
+
+    /**
+     * The contributed import source whose file extension the file has, when the request leaves the format to
+     * detection; undefined when none does. Several: the user must choose.
+     */
+    async sourceByExtension(request: Pick<ImportRequest, 'format' | 'csv' | 'presetId' | 'binaryLayout'>, source: Pick<SourceFile, 'label' | 'path' | 'entryName'>)
+        : Promise<ImportSourceDescriptor | undefined> {
+        if ((request.format ?? 'auto') !== 'auto' || request.csv || request.presetId || request.binaryLayout) {
+            return undefined;
+        }
+        const matching = await this.sources.matching(source.entryName ?? source.path);
+        if (matching.length > 1) {
+            throw DatasetErrors.InvalidOptions(`${source.label}: several import sources read such files (${matching.map(describeImportSource).join(', ')}); `
+                + 'choose one (the format in the import wizard, or backtestr import --source <id>).');
+        }
+        return matching[0];
+    }
+
+    /**
+     * One file through a contributed import source: the file is loaded once, hashed, and its bytes handed over
+     * (a plugin's host takes them without a copy); the rows that come back go through the session's checks.
+     */
+    protected async importFromSource(session: ImportSession, request: ImportRequest, source: SourceFile, importSource: ImportSourceDescriptor): Promise<void> {
+        const instrument = await this.resolveInstrument(request, undefined, source);
+        const data = source.load();
+        const hash = contentHash(data);
+        const name = (source.entryName ?? source.path).split(/[\\/]/).pop() ?? source.label;
+        const rows = await this.sources.read(importSource, source.label, { name, bytes: data });
+        session.checkCancelled();
+        const kind = sourceRowsKind(rows);
+        const previous = await session.alreadyImported(instrument, kind, hash);
+        if (previous !== undefined) {
+            session.endFile(source.label, hash, source.size, `skipped: already imported by import #${previous}`);
+            session.warnings.push(`${source.label} skipped: already imported by import #${previous}`);
+            return;
+        }
+        const writer = await session.writer(instrument, kind);
+        await new SourceImporter(session, importSource).importRows(source.label, writer, rows, source.size);
+        session.endFile(source.label, hash, source.size);
     }
 
     /** Imports one CSV file on this thread; returns its dataset's writer, or undefined when the file was skipped. */

@@ -3,17 +3,20 @@
 // `<workspace root>/.backtestr/workspace.duckdb`, opened on first use.
 // *****************************************************************************
 
+import { ContributionProvider } from '@theia/core/lib/common/contribution-provider';
 import { ILogger } from '@theia/core/lib/common/logger';
 import { inject, injectable, named } from '@theia/core/shared/inversify';
 import {
     BarColumns, CsvFormatOptions, CsvPreset, DatasetErrors, DatasetKey, DatasetService, DatasetSummary, ExportFormat, ImportPreview,
-    ImportProgress, ImportRecord, ImportRequest, ImportResult, Instrument, QualityReport, QuarantinedRow, TickColumns, UnixMicros
+    ImportProgress, ImportRecord, ImportRequest, ImportResult, ImportSourceContribution, ImportSourceDescriptor, Instrument, PreviewRequest,
+    QualityReport, QuarantinedRow, TickColumns, UnixMicros
 } from '../common/dataset-protocol';
 import { CSV_PRESETS } from './csv-presets';
 import { DataImporter } from './data-importer';
 import { DataQuality } from './data-quality';
 import { DatasetExporter } from './dataset-exporter';
-import { previewFile } from './import-preview';
+import { previewImport } from './import-preview';
+import { ImportSourceRegistry } from './import-source-registry';
 import { InstrumentCatalog } from './instrument-catalog';
 import { defaultDataDir } from './sample-workspace';
 import { TickRepository } from './tick-repository';
@@ -28,6 +31,9 @@ export class DatasetServiceImpl implements DatasetService {
 
     @inject(WorkspaceDatabaseProvider)
     protected readonly databases: WorkspaceDatabaseProvider;
+
+    @inject(ContributionProvider) @named(ImportSourceContribution)
+    protected readonly importSourceContributions: ContributionProvider<ImportSourceContribution>;
 
     protected running?: { controller: AbortController; progress?: ImportProgress };
 
@@ -55,8 +61,21 @@ export class DatasetServiceImpl implements DatasetService {
         return [...CSV_PRESETS];
     }
 
+    /** The import sources of the bound contributions (the plugins extension binds one for the enabled plugins). */
+    protected importSources(): ImportSourceRegistry {
+        return new ImportSourceRegistry(this.importSourceContributions.getContributions());
+    }
+
     async preview(file: string, csv?: CsvFormatOptions, maxRows?: number): Promise<ImportPreview> {
-        return previewFile(file, csv, maxRows);
+        return previewImport({ path: file, csv, maxRows }, this.importSources());
+    }
+
+    async previewImport(request: PreviewRequest): Promise<ImportPreview> {
+        return previewImport(request, this.importSources());
+    }
+
+    async listImportSources(): Promise<ImportSourceDescriptor[]> {
+        return this.importSources().list();
     }
 
     async importData(request: ImportRequest): Promise<ImportResult> {
@@ -74,7 +93,7 @@ export class DatasetServiceImpl implements DatasetService {
         const run: { controller: AbortController; progress?: ImportProgress } = { controller: new AbortController() };
         this.running = run;
         try {
-            const importer = new DataImporter(await this.db(), InstrumentCatalog.fromDataDir(defaultDataDir()));
+            const importer = new DataImporter(await this.db(), InstrumentCatalog.fromDataDir(defaultDataDir()), this.importSources());
             const result = await importer.import(await request(importer), { signal: run.controller.signal, onProgress: p => run.progress = p });
             this.logger.info(`Import #${result.importId}: ${result.rows} rows, ${result.quarantined} quarantined, ${result.rowsPerSecond} rows/s`);
             return result;

@@ -3,14 +3,69 @@
 // detected) CSV options, without touching the database.
 // *****************************************************************************
 
-import { CsvFormatOptions, ImportPreview } from '../common/dataset-protocol';
+import { CsvFormatOptions, describeImportSource, ImportPreview, ImportSourceDescriptor, PreviewRequest } from '../common/dataset-protocol';
 import { isBinaryTickFile } from './binary-tick-format';
 import { detectPreset, sniffCsv } from './csv-presets';
 import { looksLikeFix } from './fix-importer';
-import { expandSources } from './import-sources';
+import { ImportSourceRegistry } from './import-source-registry';
+import { expandSources, SourceFile } from './import-sources';
 import { PriceGrid } from './price-grid';
 import { isoFromMicros, TimeZone } from './time-zone';
+import { previewSourceRows } from './source-importer';
 import { dayFromFileName, TimestampParser } from './timestamp-parser';
+
+/** Bytes of a file an import source previews: its head, cut after its last whole line. */
+const SOURCE_PREVIEW_BYTES = 256 * 1024;
+
+async function headOf(source: SourceFile, bytes: number): Promise<Buffer> {
+    if (source.size <= bytes) {
+        return source.load();
+    }
+    const pieces: Buffer[] = [];
+    let n = 0;
+    for await (const piece of source.stream()) {
+        pieces.push(piece);
+        n += piece.length;
+        if (n >= bytes) {
+            break;
+        }
+    }
+    const head = Buffer.concat(pieces).subarray(0, bytes);
+    const cut = head.lastIndexOf(10);
+    return cut > 0 ? Buffer.from(head.subarray(0, cut + 1)) : Buffer.from(head);
+}
+
+/**
+ * The preview with a chosen format or import source. A file an import source reads (chosen, or the only one
+ * for its extension when the format is left to detection) is read by it: the whole file when small, else its
+ * first 256 KiB of whole lines.
+ */
+export async function previewImport(request: PreviewRequest, sources: ImportSourceRegistry): Promise<ImportPreview> {
+    const maxRows = request.maxRows ?? 20;
+    const files = expandSources([request.path]);
+    const file = files[0];
+    let source: ImportSourceDescriptor | undefined;
+    if (file && request.sourceId) {
+        source = await sources.get(request.sourceId);
+    } else if (file && !request.csv && (request.format ?? 'auto') === 'auto') {
+        const matching = await sources.matching(file.entryName ?? file.path);
+        if (matching.length > 1) {
+            return {
+                path: file.label, format: 'unknown', rawLines: [], rows: [],
+                message: `Several import sources read such files (${matching.map(describeImportSource).join(', ')}): choose the format`
+            };
+        }
+        source = matching[0];
+    }
+    if (!file || !source) {
+        return previewFile(request.path, request.csv, maxRows);
+    }
+    const head = await headOf(file, SOURCE_PREVIEW_BYTES);
+    const rawLines = head.toString('utf8', 0, Math.min(head.length, 64 * 1024)).split('\n').slice(0, maxRows + 1).map(l => l.replace(/\r$/, ''));
+    const name = (file.entryName ?? file.path).split(/[\\/]/).pop() ?? file.label;
+    const rows = await sources.read(source, file.label, { name, bytes: head });
+    return previewSourceRows(file.label, source, rows, maxRows, rawLines);
+}
 
 export function previewFile(path: string, csv?: CsvFormatOptions, maxRows = 20): ImportPreview {
     const sources = expandSources([path]);

@@ -45,9 +45,10 @@ export interface ReportSectionDescriptor extends ContributionBase {
 export type ContributionDescriptor = IndicatorDescriptor | DataSourceDescriptor | StrategyDescriptor | ReportSectionDescriptor;
 
 /**
- * Ticks a data source produced, as columns of equal length sorted by time. `time` is int64
+ * Ticks a data source produced, as columns of equal length in file order. `time` is int64
  * microseconds UTC (carried as a float64 column over RPC: exact below 2^53). Rows the source could
- * not read are listed in `rejected` (never dropped silently).
+ * not read are listed in `rejected` (never dropped silently); a value that is not a number arrives
+ * as NaN, and the data layer quarantines its row (as it does rows out of time order).
  */
 export interface ImportedTicks {
     readonly time: Float64Array;
@@ -55,7 +56,9 @@ export interface ImportedTicks {
     readonly size?: Float64Array;
     readonly bid?: Float64Array;
     readonly ask?: Float64Array;
-    readonly rejected: readonly { readonly line: number; readonly reason: string }[];
+    /** 1-based line (or record) number of each row in the file; absent: the row's index + 1. */
+    readonly line?: Float64Array;
+    readonly rejected: readonly { readonly line: number; readonly reason: string; readonly raw?: string }[];
 }
 
 /** A file handed to a data source: its name and bytes. */

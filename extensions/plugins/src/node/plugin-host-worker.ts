@@ -4,9 +4,9 @@
 // *****************************************************************************
 import { parentPort, workerData } from 'worker_threads';
 import type { Bar, IndicatorOutput } from '@backtestr/plugins-sdk';
-import type { DataSourceFile, IndicatorSeriesRequest, ReportSectionInput } from '../common/plugin-contribution';
+import type { DataSourceFile, ImportedTicks, IndicatorSeriesRequest, ReportSectionInput } from '../common/plugin-contribution';
 import { HostFaultKind, HostRequest, HostResponse, LoadedContributions, PluginHostWorkerData } from './plugin-host-protocol';
-import { checkImportedTicks, checkIndicatorValue, checkReportSection, isPlainObject, MalformedOutputError } from './plugin-output-validation';
+import { checkImportedTicks, checkIndicatorValue, checkReportSection, isPlainObject, MalformedOutputError, tickBuffers } from './plugin-output-validation';
 import { provideSdkToPlugins } from './sdk-resolution';
 import { sampleBars, sampleRun } from './plugin-samples';
 
@@ -160,9 +160,14 @@ function faultKind(error: unknown): HostFaultKind {
     return error instanceof LoadError ? 'load' : error instanceof MalformedOutputError ? 'malformed' : 'throw';
 }
 
+/** Buffers a result gives up to the main thread instead of copying them (the columns a data source read). */
+function transferOf(method: HostRequest['method'], result: unknown): ArrayBuffer[] {
+    return method === 'importFile' ? tickBuffers(result as ImportedTicks) : [];
+}
+
 parentPort?.on('message', (request: HostRequest) => {
     handle(request).then(
-        result => parentPort?.postMessage({ id: request.id, result } satisfies HostResponse),
+        result => parentPort?.postMessage({ id: request.id, result } satisfies HostResponse, transferOf(request.method, result)),
         (error: unknown) => {
             const kind = faultKind(error);
             const message = error instanceof Error ? (kind === 'throw' ? error.stack ?? error.message : error.message) : String(error);

@@ -128,7 +128,10 @@ describe('plugin manager (installer, host workers, isolation)', function () {
         expect(ticks.time[0]).to.equal((day + rows[0][0]) * 1000);
         expect(ticks.bid![999]).to.equal(rows[999][1]);
         expect(ticks.ask![0]).to.equal(rows[0][2]);
-        expect(ticks.rejected).to.deep.equal([{ line: 501, reason: '"bid" and "ask" must both be finite numbers' }]);
+        expect(ticks.rejected).to.deep.equal([{ line: 501, reason: '"bid" and "ask" must both be finite numbers', raw: lines[500] }]);
+        // Every row carries its line number: the 501st line was rejected, so row 500 is line 502.
+        expect(ticks.line![499]).to.equal(500);
+        expect(ticks.line![500]).to.equal(502);
     });
 
     it('renders the report section plugin (installed from a folder) as plain title and rows', async () => {

@@ -40,7 +40,7 @@ function shortStack(text: string, lines = 4): string {
 
 export class PluginManager implements Disposable {
     readonly store: PluginStore;
-    protected readonly registry: PluginContributionRegistryImpl;
+    readonly registry: PluginContributionRegistryImpl;
     protected readonly sdkVersion: string;
     protected readonly hostOptions: PluginHostOptions;
     protected readonly running = new Map<string, Running>();
@@ -59,15 +59,20 @@ export class PluginManager implements Disposable {
         return this.store.directory;
     }
 
-    /** Starts every plugin recorded as enabled. */
-    start(): Promise<void> {
+    /** Starts every plugin recorded as enabled (`only`: those whose manifest passes, e.g. the data-source plugins for a CLI import). */
+    start(only?: (contributes: PluginPackage['manifest']['contributes']) => boolean): Promise<void> {
         return this.exclusive(async () => {
             for (const [id, record] of Object.entries(this.store.read())) {
-                if (record.state === 'enabled') {
+                if (record.state === 'enabled' && (!only || this.contributesTo(id, only))) {
                     await this.activate(id);
                 }
             }
         });
+    }
+
+    /** Resolves once every change queued so far (installs, the start, faults) is done. */
+    whenIdle(): Promise<void> {
+        return this.exclusive(async () => undefined);
     }
 
     list(): InstalledPlugin[] {
@@ -145,9 +150,17 @@ export class PluginManager implements Disposable {
         return { indicatorId: request.indicatorId, time: request.bars.time, values, defined: result.defined };
     }
 
+    /**
+     * Reads a file with a plugin's data source. The file's bytes move to the plugin host without a copy (the
+     * caller's buffer is detached when it owns it whole; else copied once), and the columns move back. The call
+     * may take 30 s plus 1 s per 10 MB before the plugin counts as hung.
+     */
     async importFile(dataSourceId: string, file: DataSourceFile): Promise<ImportedTicks> {
         const { host, origin } = this.hostOf('dataSources', dataSourceId);
-        return await this.guard(origin.id, host.call('importFile', { dataSourceId, file })) as ImportedTicks;
+        const own = file.bytes.byteOffset === 0 && file.bytes.buffer instanceof ArrayBuffer && file.bytes.byteLength === file.bytes.buffer.byteLength;
+        const bytes = own ? file.bytes : file.bytes.slice();
+        const timeoutMs = Math.max(this.hostOptions.callTimeoutMs ?? 5000, 30_000 + bytes.byteLength / 10_000);
+        return await this.guard(origin.id, host.call('importFile', { dataSourceId, file: { name: file.name, bytes } }, timeoutMs, [bytes.buffer as ArrayBuffer])) as ImportedTicks;
     }
 
     async renderReportSection(sectionId: string, input: ReportSectionInput): Promise<ReportSectionData> {
@@ -277,6 +290,14 @@ export class PluginManager implements Disposable {
             await host?.dispose();
             const message = error instanceof PluginHostFault ? this.describeFault(error) : error instanceof Error ? error.message : String(error);
             this.fail(id, message);
+        }
+    }
+
+    protected contributesTo(id: string, only: (contributes: PluginPackage['manifest']['contributes']) => boolean): boolean {
+        try {
+            return only(readPluginPackage(this.store.folderOf(id), this.sdkVersion).manifest.contributes);
+        } catch {
+            return true; // Started, so that the problem is reported as its failure.
         }
     }
 

@@ -15,14 +15,22 @@ describe('plugin output validation', () => {
         expect(() => checkIndicatorValue('x', band, { upper: NaN, lower: 1 }, 3)).to.throw("returned NaN for output 'upper'");
     });
 
-    it('checks tick columns: lengths, order, finiteness, trades or quotes, the rejected list', () => {
+    it('checks tick columns: shape, lengths, trades or quotes, the rejected list; bad values and order are left to the quarantine', () => {
         const ok = checkImportedTicks('s', { time: [1, 2, 2], bid: [1, 1, 1], ask: new Float64Array([2, 2, 2]) });
         expect(Array.from(ok.time)).to.deep.equal([1, 2, 2]);
         expect(ok.rejected).to.deep.equal([]);
-        expect(() => checkImportedTicks('s', { time: [2, 1], price: [1, 1] })).to.throw('out of time order at row 1');
+        // Rows out of order and values that are not numbers pass as they are (NaN): the data layer quarantines those rows.
+        const bad = checkImportedTicks('s', { time: [2, 1, 3], price: [1, NaN, 'x'], line: [1, 2, 4], rejected: [{ line: 3, reason: 'r', raw: '{' }] });
+        expect(Array.from(bad.time)).to.deep.equal([2, 1, 3]);
+        expect(Array.from(bad.price!)).to.deep.equal([1, NaN, NaN]);
+        expect(Array.from(bad.line!)).to.deep.equal([1, 2, 4]);
+        expect(bad.rejected).to.deep.equal([{ line: 3, reason: 'r', raw: '{' }]);
         expect(() => checkImportedTicks('s', { time: [1, 2], price: [1] })).to.throw("returned 1 values in column 'price' but 2 times");
-        expect(() => checkImportedTicks('s', { time: [1, 2], price: [1, NaN] })).to.throw("returned NaN in column 'price' at row 1");
+        expect(() => checkImportedTicks('s', { time: [1, 2], price: [1, 2], line: [1] })).to.throw("returned 1 values in column 'line' but 2 times");
+        expect(() => checkImportedTicks('s', { time: 'now', price: [1] })).to.throw("returned the string 'now' for column 'time'");
+        expect(() => checkImportedTicks('s', [1, 2])).to.throw("returned an array: expected { time");
         expect(() => checkImportedTicks('s', { time: [1], size: [1] })).to.throw("neither a 'price' column");
+        expect(() => checkImportedTicks('s', { time: [1], price: [1], bid: [1], ask: [2] })).to.throw("both 'price' and 'bid'/'ask'");
         expect(() => checkImportedTicks('s', { time: [1], price: [1], rejected: [{ line: '3' }] })).to.throw("malformed 'rejected' list");
     });
 

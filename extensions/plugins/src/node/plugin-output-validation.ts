@@ -55,41 +55,36 @@ export function checkIndicatorValue(indicatorId: string, outputs: readonly Indic
     });
 }
 
-type NumberColumn = ArrayLike<number> | BigInt64Array;
-
 function toColumn(sourceId: string, name: string, value: unknown, length: number | undefined): Float64Array {
-    if (!(Array.isArray(value) || value instanceof Float64Array || value instanceof BigInt64Array || value instanceof Float32Array)) {
+    if (!(Array.isArray(value) || value instanceof Float64Array || value instanceof BigInt64Array || value instanceof Float32Array || value instanceof Int32Array)) {
         throw new MalformedOutputError(`data source '${sourceId}' returned ${describe(value)} for column '${name}': expected an array or typed array of numbers.`);
     }
-    const column = value as NumberColumn;
+    const column = value as ArrayLike<unknown>;
     if (length !== undefined && column.length !== length) {
         throw new MalformedOutputError(`data source '${sourceId}' returned ${column.length} values in column '${name}' but ${length} times: all columns need one value per tick.`);
     }
+    // A value that is not a number (NaN, a string, null) becomes NaN: the data layer quarantines its row with the reason.
     const out = new Float64Array(column.length);
     for (let i = 0; i < column.length; i++) {
-        const v = Number(column[i]);
-        if (!Number.isFinite(v)) {
-            throw new MalformedOutputError(`data source '${sourceId}' returned ${describe(column[i])} in column '${name}' at row ${i}: `
-                + 'every value must be a finite number; put rows that cannot be read into `rejected` with their line and reason.');
-        }
-        out[i] = v;
+        const v = column[i];
+        out[i] = typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : NaN;
     }
     return out;
 }
 
-/** Ticks from a data source: `time` (int64 micros) sorted ascending, `price` or `bid`+`ask`, equal lengths, finite values. */
+/**
+ * Ticks from a data source: an object of columns, `time` plus `price` (trades) or `bid` + `ask` (quotes),
+ * optional `size` and `line`, all of the same length, and a well-formed `rejected` list. Anything else is
+ * malformed output (the plugin fails). Single bad values and rows out of time order are not: the data layer
+ * quarantines those rows.
+ */
 export function checkImportedTicks(sourceId: string, value: unknown): ImportedTicks {
     if (!isPlainObject(value)) {
-        throw new MalformedOutputError(`data source '${sourceId}' returned ${describe(value)}: expected { time, price | bid+ask, size?, rejected? } columns.`);
+        throw new MalformedOutputError(`data source '${sourceId}' returned ${describe(value)}: expected { time, price | bid+ask, size?, line?, rejected? } columns.`);
     }
     const time = toColumn(sourceId, 'time', value.time, undefined);
-    for (let i = 1; i < time.length; i++) {
-        if (time[i] < time[i - 1]) {
-            throw new MalformedOutputError(`data source '${sourceId}' returned ticks out of time order at row ${i}: sort them by time.`);
-        }
-    }
-    const columns: { price?: Float64Array; size?: Float64Array; bid?: Float64Array; ask?: Float64Array } = {};
-    for (const name of ['price', 'size', 'bid', 'ask'] as const) {
+    const columns: { price?: Float64Array; size?: Float64Array; bid?: Float64Array; ask?: Float64Array; line?: Float64Array } = {};
+    for (const name of ['price', 'size', 'bid', 'ask', 'line'] as const) {
         if (value[name] !== undefined) {
             columns[name] = toColumn(sourceId, name, value[name], time.length);
         }
@@ -97,11 +92,21 @@ export function checkImportedTicks(sourceId: string, value: unknown): ImportedTi
     if (!columns.price && !(columns.bid && columns.ask)) {
         throw new MalformedOutputError(`data source '${sourceId}' returned neither a 'price' column (trades) nor 'bid' and 'ask' columns (quotes).`);
     }
-    const rejected = value.rejected ?? [];
-    if (!Array.isArray(rejected) || rejected.some(r => !isPlainObject(r) || typeof r.line !== 'number' || typeof r.reason !== 'string')) {
-        throw new MalformedOutputError(`data source '${sourceId}' returned a malformed 'rejected' list: expected [{ line: number, reason: string }].`);
+    if (columns.price && (columns.bid || columns.ask)) {
+        throw new MalformedOutputError(`data source '${sourceId}' returned both 'price' and 'bid'/'ask' columns: a file holds trades or quotes, not both.`);
     }
-    return { time, ...columns, rejected: rejected as ImportedTicks['rejected'] };
+    const rejected = value.rejected ?? [];
+    if (!Array.isArray(rejected) || rejected.some(r => !isPlainObject(r) || typeof r.line !== 'number' || typeof r.reason !== 'string'
+        || (r.raw !== undefined && typeof r.raw !== 'string'))) {
+        throw new MalformedOutputError(`data source '${sourceId}' returned a malformed 'rejected' list: expected [{ line: number, reason: string, raw?: string }].`);
+    }
+    return { time, ...columns, rejected: (rejected as ImportedTicks['rejected']).map(r => r.raw === undefined ? { line: r.line, reason: r.reason } : { line: r.line, reason: r.reason, raw: r.raw }) };
+}
+
+/** The buffers of the columns of checked ticks (moved, not copied, back to the main thread). */
+export function tickBuffers(ticks: ImportedTicks): ArrayBuffer[] {
+    return [ticks.time, ticks.price, ticks.size, ticks.bid, ticks.ask, ticks.line]
+        .filter((c): c is Float64Array => c !== undefined).map(c => c.buffer as ArrayBuffer);
 }
 
 /** A report section: a non-empty title and rows of { label: string, value: string | finite number }. */

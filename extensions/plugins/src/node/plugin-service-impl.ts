@@ -81,6 +81,11 @@ export class PluginServiceImpl implements PluginService, BackendApplicationContr
         // Clients leave through disconnectClient; the manager lives as long as the backend.
     }
 
+    /** The plugin manager (for the data layer's import sources); changes queued before the call may still be running. */
+    pluginManager(): Promise<PluginManager> {
+        return this.manager;
+    }
+
     async getPluginDirectory(): Promise<string> {
         return (await this.manager).directory;
     }
