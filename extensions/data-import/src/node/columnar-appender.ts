@@ -43,6 +43,8 @@ export class ColumnarAppender {
     protected readonly chunk: DuckDBDataChunk;
     protected readonly scratch: ArrayBuffer[];
     protected readonly allInvalid = new ArrayBuffer(VECTOR_SIZE / 8);
+    /** Validity of one column of the chunk being filled (copied into the vector before the next use). */
+    protected readonly nullMask = new Uint8Array(VECTOR_SIZE / 8);
 
     protected constructor(protected readonly appender: DuckDBAppender, protected readonly types: readonly ColumnType[]) {
         this.chunk = DuckDBDataChunk.create(types.map(duckType), VECTOR_SIZE);
@@ -124,21 +126,32 @@ export class ColumnarAppender {
             } else {
                 const src = values as Float64Array;
                 let nulls: Uint8Array | undefined;
+                let nullCount = 0;
                 for (let i = 0; i < n; i++) {
                     const v = src[at + i];
                     if (v !== v) {
-                        nulls ??= new Uint8Array(Math.ceil(n / 64) * 8).fill(0xff);
+                        if (!nulls) {
+                            nulls = this.nullMask;
+                            nulls.fill(0xff);
+                        }
                         nulls[i >> 3] &= ~(1 << (i & 7));
                         words[2 * i] = 0;
                         words[2 * i + 1] = 0;
+                        nullCount++;
                         continue;
                     }
                     words[2 * i] = v >>> 0;
                     words[2 * i + 1] = Math.floor(v / 4294967296);
                 }
+                if (nullCount === n) {
+                    // All NULL (sizes of FX quotes): the validity mask alone, no data.
+                    duckdb.vector_ensure_validity_writable(vector);
+                    duckdb.copy_data_to_vector_validity(vector, 0, this.allInvalid, 0, Math.ceil(n / 64) * 8);
+                    return;
+                }
                 if (nulls) {
                     duckdb.vector_ensure_validity_writable(vector);
-                    duckdb.copy_data_to_vector_validity(vector, 0, nulls.buffer as ArrayBuffer, 0, nulls.byteLength);
+                    duckdb.copy_data_to_vector_validity(vector, 0, nulls.buffer as ArrayBuffer, 0, Math.ceil(n / 64) * 8);
                 }
             }
             duckdb.copy_data_to_vector(vector, 0, buffer, 0, n * 8);
