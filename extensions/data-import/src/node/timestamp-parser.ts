@@ -85,6 +85,29 @@ export class TimestampParser {
         }
     }
 
+    /**
+     * UTC micros of a field that is a plain unsigned integer `value` (digits only, at most 2^53 - 1): what `parse`
+     * gives for it, without reading its bytes again, for the integer formats; the others parse the field [s, e).
+     */
+    fromInteger(value: number, buf: Uint8Array, s: number, e: number): number {
+        switch (this.format) {
+            case 'epoch-s': return this.scaled(value, 1_000_000);
+            case 'epoch-ms': return this.scaled(value, 1000);
+            case 'epoch-us': return value;
+            case 'ms-since-midnight':
+                if (this.fileDay === undefined || value >= 86_400_000 + 3_600_000) {
+                    return NaN;
+                }
+                return this.zone.toUtc(this.fileDay * MICROS_PER_DAY + value * 1000);
+            default: return this.parse(buf, s, e);
+        }
+    }
+
+    protected scaled(value: number, factor: number): number {
+        const us = value * factor;
+        return Number.isSafeInteger(us) ? us : NaN;
+    }
+
     /** Integer (optionally with a fraction) x 10^shift. */
     protected epoch(buf: Uint8Array, s: number, e: number, shift: number): number {
         let v = 0, frac = 0, fracDigits = 0, digits = 0, point = false;
