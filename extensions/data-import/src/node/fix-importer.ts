@@ -460,6 +460,7 @@ export class FixImporter {
                 if (target === undefined || (target && (!target.trades || !target.quotes))) {
                     return false;
                 }
+                this.fieldTargets[at] = target;
             }
         }
         // Entries start at each 269 (W) or 279 (X) tag after 268.
@@ -487,7 +488,8 @@ export class FixImporter {
             if (type < 0 || type > 2 || priceAt < 0 || symbolAt < 0 || action === 2) {
                 continue; // other entry types (index values, volumes...), deletes
             }
-            const target = this.symbolTarget(msg, symbolAt);
+            // Resolved above: the header symbol or a 55 inside the group.
+            const target = this.fieldTargets[symbolAt];
             if (!target) {
                 this.session.quarantine(undefined, label, this.lineAt(offset), offset, this.raw(msg.buf, msg.start, msg.end),
                     `unknown instrument ${msg.text(symbolAt)}: import its SecurityDefinition (35=d) first or give its tick size`);
@@ -554,6 +556,8 @@ export class FixImporter {
         return true;
     }
 
+    /** The instrument of each symbol field of the current message, by field index (set before the entries are read). */
+    protected readonly fieldTargets: (Target | null)[] = new Array<Target | null>(MAX_TAGS).fill(null);
     /** Books changed by the current message (the first `touchedCount` entries). */
     protected readonly touched: Book[] = [];
     /** TransactTime, else SendingTime, of the current message: parsed only when an entry has no time of its own (-1 = not yet). */
