@@ -119,7 +119,6 @@ export function previewSourceRows(path: string, source: ImportSourceDescriptor, 
     }
     return {
         path, format: 'source', source, rawLines, rows: out,
-        message: `${n.toLocaleString('en-US')} rows read by ${describeImportSource(source)}`
-            + (rows.rejected.length ? `, ${rows.rejected.length.toLocaleString('en-US')} rejected by it` : '')
+        message: `${n.toLocaleString('en-US')} rows read` + (rows.rejected.length ? `, ${rows.rejected.length.toLocaleString('en-US')} lines rejected by the source` : '')
     };
 }
