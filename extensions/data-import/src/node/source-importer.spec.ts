@@ -95,6 +95,18 @@ describe('data import through contributed import sources', function (): void {
         expect(await count('SELECT count(*) FROM bars')).to.be.greaterThan(0);
     });
 
+    it('re-imports a dataset through the source its import used', async () => {
+        const file = write('r.pipe', [`${T0}|100.25|10`, `${T0 + 1}|100.26|5`]);
+        const first = await importer.import({ paths: [file], sourceId: 'test.pipe', instrument: { symbol: 'TESTPIPE', venue: 'test', tickSize: 0.01 } });
+        const request = await importer.reimportRequest(first.datasets[0]);
+        expect(request).to.include({ sourceId: 'test.pipe' });
+        fs.writeFileSync(file, [`${T0}|100.25|10`, `${T0 + 1}|100.26|5`, `${T0 + 2}|100.27|5`].join('\n'));
+        const again = await importer.import(request);
+        expect(again).to.include({ sourceId: 'test.pipe', rows: 3 });
+        expect((await importer.repo.readTicks(first.datasets[0])).count).to.equal(3);
+        expect(pipe.calls).to.equal(2);
+    });
+
     it('quarantines values the source could not read (NaN) and the rows it rejected itself', async () => {
         pipe.value = () => ({
             time: [T0, NaN, T0 + 2, T0 + 2.5], price: [1, 2, 'x', 3], line: [2, 3, 4, 6], rejected: [{ line: 5, reason: 'vendor flag 9', raw: '5|9' }]
