@@ -368,7 +368,7 @@ function pluginDirectory(argv: readonly string[]): string {
  * directory as import sources (started on the first import: only the plugins that contribute data sources).
  */
 export async function importCommand(argv: readonly string[], io: CliStreams): Promise<number> {
-    const plugins = createPluginImportSources(pluginDirectory(argv));
+    const plugins = createPluginImportSources(pluginDirectory(argv), problem => io.err.write(`backtestr: ${problem}\n`));
     try {
         const rest = argv.filter((a, i) => !(a === '--plugins' || a.startsWith('--plugins=') || (argv[i - 1] === '--plugins' && i > 0)));
         return await runDataCommand(rest, io.out, { importSources: [plugins] });

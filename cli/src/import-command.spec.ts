@@ -202,6 +202,16 @@ describe('backtestr import through plugin data sources', function (): void {
         });
     }
 
+    it('imports a built-in format when the plugins cannot start (an unreadable plugins.json), saying why', async () => {
+        fs.mkdirSync(plugins);
+        fs.writeFileSync(path.join(plugins, 'plugins.json'), '{ not json');
+        const zip = path.join(SHARED_DATA, 'eurusd-quotes-2014-05', '20140505_quote.zip');
+        const run = await cli('import', zip, '--workspace', workspace, '--plugins', plugins, '--symbol', 'EURUSD', '--venue', 'oanda', '--json');
+        expect(run.code).to.equal(0);
+        expect(run.err).to.match(/^backtestr: the plugins in .* did not start: .*plugins\.json cannot be read/);
+        expect(JSON.parse(run.out)).to.include({ format: 'csv', presetId: 'lean-forex-quotes' });
+    });
+
     it('documents --source in import --help, names the enabled sources for a bare --source, and needs a choice when two sources read a file', async () => {
         const help = await cli('import', '--help');
         expect(help.code).to.equal(0);

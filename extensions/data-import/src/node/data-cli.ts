@@ -104,16 +104,24 @@ export async function runDataCommand(argv: readonly string[], out: NodeJS.Writab
                     symbol: flags.symbol, venue: typeof flags.venue === 'string' ? flags.venue : undefined,
                     tickSize: typeof flags['tick-size'] === 'string' ? Number(flags['tick-size']) : undefined
                 } : undefined;
+                let progressShown = false;
                 const result = await importer.import({
                     paths: positional, presetId: typeof flags.preset === 'string' ? flags.preset : undefined, instrument,
                     duplicates: flags.duplicates === 'quarantine' ? 'quarantine' : undefined,
                     sourceId: typeof flags.source === 'string' ? flags.source : undefined
                 }, {
-                    onProgress: p => !json && process.stderr.write(`\r${p.percent.toFixed(0)}% ${p.rows} rows ${(p.rowsPerSecond / 1e6).toFixed(2)}M rows/s `)
+                    onProgress: p => {
+                        if (!json) {
+                            progressShown = true;
+                            process.stderr.write(`\r${p.percent.toFixed(0)}% ${p.rows} rows ${(p.rowsPerSecond / 1e6).toFixed(2)}M rows/s `);
+                        }
+                    }
+                }).finally(() => {
+                    // The progress line ends before the result, or before the error the caller prints.
+                    if (progressShown) {
+                        process.stderr.write('\n');
+                    }
                 });
-                if (!json) {
-                    process.stderr.write('\n');
-                }
                 print(result, () => [`import #${result.importId} (${result.sourceId ? `source ${result.sourceId}` : result.format}${result.presetId ? ', ' + result.presetId : ''}): ` +
                     `${result.rows} rows, ${result.quarantined} quarantined, ${result.instrumentsDefined} instruments defined, ` +
                     `${(result.rowsPerSecond / 1e6).toFixed(2)}M rows/s`, ...result.warnings].join('\n'));

@@ -349,6 +349,7 @@ export class DataImporter {
      */
     protected async importFromSource(session: ImportSession, request: ImportRequest, source: SourceFile, importSource: ImportSourceDescriptor): Promise<void> {
         const instrument = await this.resolveInstrument(request, undefined, source);
+        session.progress(0, true);
         const data = source.load();
         const hash = contentHash(data);
         const name = (source.entryName ?? source.path).split(/[\\/]/).pop() ?? source.label;

@@ -56,13 +56,16 @@ export class PluginImportSourceContribution extends PluginImportSources {
 
 /**
  * For a process without the workbench (the CLI): the data sources of the plugins enabled in `directory`,
- * started on first use (only the plugins that contribute data sources). Dispose to stop their hosts.
+ * started on first use (only the plugins that contribute data sources). When they cannot be started (an
+ * unreadable plugins.json) there are none and `onProblem` says why, as the workbench logs it: imports of the
+ * built-in formats go on. Dispose to stop their hosts.
  */
-export function createPluginImportSources(directory: string): PluginImportSources & Disposable {
+export function createPluginImportSources(directory: string, onProblem?: (message: string) => void): PluginImportSources & Disposable {
     let started: Promise<PluginManager> | undefined;
     const sources = new PluginImportSources(() => started ??= (async () => {
         const manager = new PluginManager({ directory, registry: new PluginContributionRegistryImpl() });
-        await manager.start(contributes => (contributes.dataSources ?? []).length > 0);
+        await manager.start(contributes => (contributes.dataSources ?? []).length > 0)
+            .catch(error => onProblem?.(`the plugins in ${directory} did not start: ${error instanceof Error ? error.message : String(error)}`));
         return manager;
     })());
     return Object.assign(sources, {
