@@ -1,6 +1,7 @@
 import * as React from '@theia/core/shared/react';
 import { inject, injectable, postConstruct } from '@theia/core/shared/inversify';
 import { ReactWidget } from '@theia/core/lib/browser/widgets/react-widget';
+import { Message } from '@theia/core/shared/@lumino/messaging';
 import { codicon } from '@theia/core/lib/browser/widgets/widget';
 import { CommandRegistry } from '@theia/core/lib/common/command';
 import { MessageService } from '@theia/core/lib/common/message-service';
@@ -89,6 +90,10 @@ export class AnalysisWidget extends ReactWidget {
     protected comparison: RunComparison | undefined;
     protected exporting: RunExportFormat | undefined;
     protected markup: AnalysisMarkup | undefined;
+    /** The run being opened: a second request for it (e.g. the view's own first open racing a command's) joins it. */
+    protected opening: { readonly id: string; readonly done: Promise<void> } | undefined;
+    /** Counts open requests, so that a slower, older one never overwrites a newer one. */
+    protected openSequence = 0;
 
     @postConstruct()
     protected init(): void {
@@ -98,6 +103,7 @@ export class AnalysisWidget extends ReactWidget {
         this.title.iconClass = codicon('graph');
         this.title.closable = true;
         this.addClass('backtestr-analysis');
+        this.node.tabIndex = 0;
         this.toDispose.push(this.analysisClient.onRunChanged(event => this.onRunChanged(event)));
         this.update();
         this.refreshRuns();
@@ -112,20 +118,45 @@ export class AnalysisWidget extends ReactWidget {
         if (id === undefined) {
             return;
         }
+        if (this.opening?.id === id) {
+            return this.opening.done;
+        }
+        const done = this.load(id, ++this.openSequence);
+        this.opening = { id, done };
+        try {
+            await done;
+        } finally {
+            if (this.opening?.done === done) {
+                this.opening = undefined;
+            }
+        }
+    }
+
+    protected async load(id: string, sequence: number): Promise<void> {
         this.selected = id;
         this.analysis = undefined;
         this.error = undefined;
         this.loading = true;
         this.update();
+        let analysis: RunAnalysis | undefined;
+        let error: string | undefined;
         try {
             const run = this.runs.find(r => r.id === id);
-            this.analysis = run?.status === 'running' ? undefined : await this.analysisService.getRunAnalysis(id);
-        } catch (error) {
-            this.error = error instanceof Error ? error.message : String(error);
-        } finally {
+            analysis = run?.status === 'running' ? undefined : await this.analysisService.getRunAnalysis(id);
+        } catch (e) {
+            error = e instanceof Error ? e.message : String(e);
+        }
+        if (sequence === this.openSequence) {
+            this.analysis = analysis;
+            this.error = error;
             this.loading = false;
             this.update();
         }
+    }
+
+    protected override onActivateRequest(msg: Message): void {
+        super.onActivateRequest(msg);
+        this.node.focus();
     }
 
     protected async refreshRuns(openFirst = true): Promise<void> {
@@ -151,8 +182,12 @@ export class AnalysisWidget extends ReactWidget {
             if (isNew) {
                 // A run just started: follow it (its live figures now, its analysis when it ends).
                 this.refreshRuns(false).then(() => {
+                    // Whatever was being opened is superseded by the run that started.
+                    this.openSequence++;
+                    this.opening = undefined;
                     this.selected = event.runId;
                     this.analysis = undefined;
+                    this.loading = false;
                     this.update();
                 });
             }
