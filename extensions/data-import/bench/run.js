@@ -33,6 +33,17 @@ function range(rates) {
     return `${M(Math.min(...rates))}-${M(Math.max(...rates))}`;
 }
 
+/** CPU milliseconds of this process (all its threads: parse workers, DuckDB's) since `from`. */
+function cpuMs(from) {
+    const u = process.cpuUsage(from);
+    return (u.user + u.system) / 1000;
+}
+
+/** Rows per CPU-second of the runs: less sensitive than wall time to the other work on a shared machine. */
+function perCpu(rows, cpu) {
+    return `${range(cpu.map(ms => rows / (ms / 1000)))} per CPU-second`;
+}
+
 const RUNS = Number(process.env.BENCH_RUNS) || 3;
 
 function loadAverage() {
@@ -69,22 +80,25 @@ function sourceBytes(folder) {
 async function benchCsv(label, folder, catalog, table) {
     // 1 + RUNS fresh imports: the first warms the JIT and the parse workers up and is not counted.
     let best = Infinity, rows = 0, db, file = '';
-    const rates = [];
+    const rates = [], cpu = [];
     for (let run = 0; run <= RUNS; run++) {
         db?.close();
         const name = `${label}-${run}`;
         db = await freshDb(name);
         file = path.join(work, name + '.duckdb');
         const t0 = process.hrtime.bigint();
+        const c0 = process.cpuUsage();
         const result = await new DataImporter(db, catalog).import({ paths: [folder], computeDerived: false });
         const ms = Number(process.hrtime.bigint() - t0) / 1e6;
         rows = result.rows;
         if (run > 0) {
+            cpu.push(cpuMs(c0));
             best = Math.min(best, ms);
             rates.push(rows / (ms / 1000));
         }
     }
-    print(`import.csv ${label}`, `${range(rates)} rows/s over ${RUNS} runs, best ${M(rows / (best / 1000))} (${rows} rows in ${best.toFixed(0)} ms, one transaction, validation on)`);
+    print(`import.csv ${label}`, `${range(rates)} rows/s over ${RUNS} runs, best ${M(rows / (best / 1000))} (${rows} rows in ${best.toFixed(0)} ms, one transaction, validation on); `
+        + perCpu(rows, cpu));
     await db.checkpoint();
     const dataBytes = await tableBlockBytes(db, table);
     const datasets = await new TickRepository(db).listDatasets();
@@ -111,25 +125,27 @@ async function benchFix() {
     fs.writeFileSync(file, parts.join('\n'));
     const timed = async (name, messages) => {
         // 1 + RUNS fresh imports, the first (JIT warm-up) not counted.
-        const rates = [];
+        const rates = [], cpu = [];
         let best = Infinity, rows = 0;
         for (let run = 0; run <= RUNS; run++) {
             const db = await freshDb(`${name}-${run}`);
             const start = process.hrtime.bigint();
+            const c0 = process.cpuUsage();
             const result = await new DataImporter(db).import({ paths: [file], computeDerived: false });
             const ms = Number(process.hrtime.bigint() - start) / 1e6;
             db.close();
             fs.rmSync(path.join(work, `${name}-${run}.duckdb`), { force: true });
             rows = result.rows;
             if (run > 0) {
+                cpu.push(cpuMs(c0));
                 rates.push(messages / (ms / 1000));
                 best = Math.min(best, ms);
             }
         }
-        return { rates, best, rows };
+        return { rates, best, rows, cpu };
     };
     const three = await timed('fix', n + 1);
-    print('import.fix 35=X (3 entries each)', `${range(three.rates)} messages/s over ${RUNS} runs (${n + 1} messages -> ${three.rows} ticks, best ${three.best.toFixed(0)} ms, BodyLength+CheckSum checked)`);
+    print('import.fix 35=X (3 entries each)', `${range(three.rates)} messages/s over ${RUNS} runs (${n + 1} messages -> ${three.rows} ticks, best ${three.best.toFixed(0)} ms, BodyLength+CheckSum checked); ${perCpu(n + 1, three.cpu)}`);
     // One-entry top-of-book updates (~110 bytes), the bulk of a real feed.
     const m = 1_000_000;
     const updates = [parts[0]];
@@ -139,7 +155,7 @@ async function benchFix() {
     }
     fs.writeFileSync(file, updates.join('\n'));
     const one = await timed('fix1', m + 1);
-    print('import.fix 35=X (1 entry each)', `${range(one.rates)} messages/s over ${RUNS} runs (${m + 1} messages, ${MB(fs.statSync(file).size)} -> ${one.rows} quotes, best ${one.best.toFixed(0)} ms)`);
+    print('import.fix 35=X (1 entry each)', `${range(one.rates)} messages/s over ${RUNS} runs (${m + 1} messages, ${MB(fs.statSync(file).size)} -> ${one.rows} quotes, best ${one.best.toFixed(0)} ms); ${perCpu(m + 1, one.cpu)}`);
 }
 
 async function benchRead() {
@@ -164,18 +180,20 @@ async function benchRead() {
     const repo = new TickRepository(db);
     const key = { instrumentId: 1, kind: 'trades' };
     let best = Infinity, count = 0;
-    const rates = [];
+    const rates = [], cpu = [];
     for (let run = 0; run <= RUNS; run++) {
         const t0 = process.hrtime.bigint();
+        const c0 = process.cpuUsage();
         const ticks = await repo.readTicks(key);
         const ms = Number(process.hrtime.bigint() - t0) / 1e6;
         count = ticks.count;
         if (run > 0) {
+            cpu.push(cpuMs(c0));
             best = Math.min(best, ms);
             rates.push(count / (ms / 1000));
         }
     }
-    print('read.ticks typed arrays', `${range(rates)} rows/s over ${RUNS} runs, best ${M(count / (best / 1000))} (${count} ticks: time, price, size, flags in ${best.toFixed(0)} ms)`);
+    print('read.ticks typed arrays', `${range(rates)} rows/s over ${RUNS} runs, best ${M(count / (best / 1000))} (${count} ticks: time, price, size, flags in ${best.toFixed(0)} ms); ${perCpu(count, cpu)}`);
     db.close();
 }
 
