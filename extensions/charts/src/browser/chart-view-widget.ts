@@ -75,6 +75,8 @@ export interface ChartsTestHook {
     followRun(runId: string): Promise<boolean>;
     /** The run followed live: pushes received, frames drawn, per frame the clock and each panel's newest bar time; its last state when it ended. */
     live(): LiveHookState | undefined;
+    /** The stored runs of the workspace (with their ticks and milliseconds once finished). */
+    runs(): Promise<RunSummary[]>;
 }
 
 export interface LiveHookState {
@@ -120,7 +122,8 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
     protected panels: ChartPanel[] = [];
     protected info: ReplayInfo | undefined;
     protected frame: ReplayFrame | undefined;
-    protected loaded: ChartBarColumns[] = [];
+    /** Per panel, the completed bars it holds (not `loaded`: the application shell sets `loaded` on widgets). */
+    protected panelBars: ChartBarColumns[] = [];
     protected exhausted: boolean[] = [];
     protected loadingOlder: boolean[] = [];
     protected inflight: Promise<void> | undefined;
@@ -296,7 +299,7 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
             this.gridNode.append(panel.node);
             return panel;
         });
-        this.loaded = this.panels.map(() => EMPTY_BARS);
+        this.panelBars = this.panels.map(() => EMPTY_BARS);
         this.exhausted = this.panels.map(() => false);
         this.loadingOlder = this.panels.map(() => false);
         if (this.isAttached) {
@@ -546,7 +549,7 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
             color: l.kind === 'stop' ? '#d16969' : '#4ec9b0'
         })) : [];
         this.panels.forEach((panel, i) => {
-            const bars = this.loaded[i] ?? EMPTY_BARS;
+            const bars = this.panelBars[i] ?? EMPTY_BARS;
             const partial = panel.forming;
             panel.setLines([
                 ...this.overlays.recordedLines(panel, bars, partial, o, frame.time),
@@ -571,7 +574,7 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
         this.transport.setEnabled(false);
         this.info = undefined;
         this.frame = undefined;
-        this.loaded = this.panels.map(() => EMPTY_BARS);
+        this.panelBars = this.panels.map(() => EMPTY_BARS);
         if (this.overlay && (this.overlay.run.instrumentId !== dataset.instrumentId || this.overlay.run.kind !== dataset.kind)) {
             this.overlay = undefined;
             this.panels.forEach(p => p.setOverlay([], []));
@@ -689,7 +692,7 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
                 return;
             }
             const window = frame.completed[j];
-            const prev = this.loaded[i];
+            const prev = this.panelBars[i];
             let bars: ChartBarColumns;
             if (window.count === 0) {
                 bars = EMPTY_BARS;
@@ -701,7 +704,7 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
                 bars = window;
                 this.exhausted[i] = false;
             }
-            this.loaded[i] = bars;
+            this.panelBars[i] = bars;
             const p = frame.partial;
             const partial: PanelBar | undefined = Number.isNaN(p.time[j]) ? undefined
                 : { time: p.time[j], open: p.open[j], high: p.high[j], low: p.low[j], close: p.close[j], volume: p.volume[j] };
@@ -722,7 +725,7 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
 
     protected async loadOlder(i: number, from: number, to: number): Promise<void> {
         const info = this.info;
-        const have = this.loaded[i];
+        const have = this.panelBars[i];
         const n = olderBarsToLoad(from, to, this.exhausted[i] || !info || !have || have.count === 0);
         if (n === 0 || this.loadingOlder[i] || !info) {
             return;
@@ -731,15 +734,15 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
         try {
             const panel = this.panels[i];
             const older = await this.replay.bars(info.id, panel.timeframe, have.time[0], n);
-            if (this.info !== info || this.loaded[i] !== have) {
+            if (this.info !== info || this.panelBars[i] !== have) {
                 return;
             }
             if (older.count < n) {
                 this.exhausted[i] = true;
             }
             if (older.count > 0) {
-                this.loaded[i] = prependBars(older, have);
-                panel.setBars(this.loaded[i], panel.forming, false);
+                this.panelBars[i] = prependBars(older, have);
+                panel.setBars(this.panelBars[i], panel.forming, false);
                 if (this.frame) {
                     this.renderLines(this.frame);
                 }
@@ -864,7 +867,7 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
         timeframes[i] = timeframe;
         this.viewState = { ...this.viewState, timeframes };
         this.panels[i].setTimeframe(timeframe);
-        this.loaded[i] = EMPTY_BARS;
+        this.panelBars[i] = EMPTY_BARS;
         this.overlays.reset();
         if (this.viewState.dataset) {
             this.openDataset(this.viewState.dataset, this.frame?.tickIndex);
@@ -951,6 +954,7 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
                 return run ? this.followRun(run) : false;
             },
             live: () => this.liveHook,
+            runs: () => this.runs.listRuns(),
             decisions: () => Array.from(this.decisionNode.children, c => c.textContent ?? ''),
             openRun: (runId, time) => this.openRun(runId, time),
             jumpEvent: d => this.jumpEvent(d),
@@ -1116,13 +1120,24 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
                 return;
             }
             const view = bars.view();
-            this.loaded[i] = view;
+            this.panelBars[i] = view;
             panel.setBars(view, live.partial.get(panel.timeframe), fit || live.redraw.has(panel.timeframe));
             panel.setCursor(live.time);
             if (live.overlayChanged || fit) {
                 panel.setOverlay(fills, tradeSegmentsAt(live.trades, live.time, live.time, NaN));
             }
         });
+        if (fit) {
+            this.decisionNode.textContent = '';
+            const title = document.createElement('div');
+            title.className = 'backtestr-decision-title';
+            title.textContent = 'Following a run in progress';
+            const note = document.createElement('div');
+            note.className = 'backtestr-muted';
+            note.textContent = 'The panels show the bars as the strategy has seen them, its fills and trades, and the engine\'s clock. '
+                + 'When the run ends, it opens here in replay at its last tick with its order events and reasons.';
+            this.decisionNode.append(title, note);
+        }
         live.redraw.clear();
         live.overlayChanged = false;
         this.node.dataset.live = live.runId;

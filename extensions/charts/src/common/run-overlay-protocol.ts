@@ -22,6 +22,9 @@ export interface RunSummary {
     readonly priceSource: PriceSource;
     readonly session: string;
     readonly timeframes: readonly string[];
+    /** Ticks processed and wall-clock milliseconds of a finished run. */
+    readonly ticks?: number;
+    readonly elapsedMs?: number;
 }
 
 /** What the charts draw and list for one run; order tags joined to the events. */

@@ -179,9 +179,10 @@ export class LiveRunHub implements RunLiveFeed {
         run.followers.forEach(c => this.call(() => c.onLiveUpdate(update)));
     }
 
-    protected call(f: () => void): void {
+    protected call(f: () => unknown): void {
         try {
-            f();
+            // a client call is an RPC notification: a failure shows in its promise
+            Promise.resolve(f()).catch(error => this.logger.warn(`A chart view missed a live run message: ${error instanceof Error ? error.message : String(error)}`));
         } catch (error) {
             this.logger.warn(`A chart view could not be told of a live run: ${error instanceof Error ? error.message : String(error)}`);
         }

@@ -10,7 +10,7 @@ export function runSummary(r: RunRecord): RunSummary {
         id: r.id, label: `${r.strategyLabel ?? r.strategyId} ${r.config.symbol} ${created}`, status: r.status, createdAt: r.createdAt,
         instrumentId: r.instrumentId, kind: r.config.kind, trades: r.headline?.trades ?? 0, firstTime: r.firstTime,
         priceSource: r.config.priceSource ?? defaultPriceSource(r.config.kind), session: r.config.session ?? DEFAULT_SESSION,
-        timeframes: r.config.timeframes ?? []
+        timeframes: r.config.timeframes ?? [], ticks: r.ticks, elapsedMs: r.elapsedMs
     };
 }
 

@@ -1,0 +1,132 @@
+// @ts-check
+// A run started in the IDE followed live by the chart view open on its instrument (Chromium):
+// the six panels show the bars as the strategy has seen them while it runs (the newest bar and
+// the time cursor move on between observations), and when the run ends they hold the engine's
+// state at its last tick (computed here by one independent engine pass), then its replay opens there.
+'use strict';
+const fs = require('fs');
+const { expect } = require('chai');
+const { startWorkbench, launchBrowser, openWorkbench, runCommand, screenshot } = require('./workbench');
+const { copySampleWorkspace, readSpyTicks, engineStateAt, TIMEFRAMES } = require('./charts-support');
+
+/** @typedef {{ time: number, open: number, high: number, low: number, close: number, volume: number }} Bar */
+/** @typedef {{ timeframe: string, bars: number, firstTime?: number, lastCompleted?: Bar, partial?: Bar }} PanelSnapshot */
+/** @typedef {{ runId: string, status: string, ticks: number, time: number, pushes: number, frames: number, skipped: number, fills: number, trades: number,
+ *   history: { time: number, last: (number | undefined)[] }[], final?: { time: number, ticks: number, panels: PanelSnapshot[] } }} LiveState */
+
+/**
+ * Starts a run from the "Run Backtest" form as a user does.
+ * @param {import('playwright-core').Page} page
+ * @param {string} strategy file name
+ */
+async function startRunFromForm(page, strategy) {
+    await runCommand(page, 'BackTestr: Run Backtest…');
+    const form = page.locator('[data-testid="run-config"]');
+    await form.waitFor({ state: 'visible', timeout: 30000 });
+    await page.waitForFunction(s => [...document.querySelectorAll('[data-testid="run-strategy"] option')].some(o => o.textContent === s), strategy, { timeout: 30000 });
+    await form.locator('[data-testid="run-strategy"]').selectOption({ label: strategy });
+    await form.locator('[data-testid="run-start"]:not([disabled])').waitFor({ timeout: 30000 });
+    const spy = await form.locator('[data-testid="run-dataset"] option').evaluateAll(os => os.map(o => o.textContent).find(t => t?.startsWith('SPY') && t.includes('trades')));
+    await form.locator('[data-testid="run-dataset"]').selectOption({ label: /** @type {string} */ (spy) });
+    await form.locator('[data-testid="run-start"]').click();
+}
+
+describe('Chart view following a run in progress (Chromium)', function () {
+    /** @type {Awaited<ReturnType<typeof startWorkbench>>} */
+    let server;
+    /** @type {import('playwright-core').Browser} */
+    let browser;
+    /** @type {import('playwright-core').Page} */
+    let page;
+    /** @type {Error[]} */
+    let pageErrors;
+    /** @type {string} */
+    let workspace;
+    /** @type {Awaited<ReturnType<typeof readSpyTicks>>} */
+    let ticks;
+    /** @type {LiveState} */
+    let whileRunning;
+
+    /** @returns {Promise<LiveState | undefined>} */
+    const liveState = () => page.evaluate(() => /** @type {any} */ (window).__backtestrCharts.live());
+    /** @returns {Promise<{ cursor?: number, time?: number, tickCount: number, panels: PanelSnapshot[] }>} */
+    const chartState = () => page.evaluate(() => /** @type {any} */ (window).__backtestrCharts.state());
+
+    before(async () => {
+        workspace = copySampleWorkspace();
+        ticks = await readSpyTicks(workspace);
+        server = await startWorkbench(workspace);
+        browser = await launchBrowser();
+        ({ page, pageErrors } = await openWorkbench(browser, server.url));
+    });
+
+    after(async () => {
+        await browser?.close();
+        await server?.stop();
+        if (workspace) {
+            fs.rmSync(workspace, { recursive: true, force: true });
+        }
+    });
+
+    it('follows a run of sma-cross-1h-filter.ts started from the Run Backtest form: the panels move on while it runs', async () => {
+        await runCommand(page, 'BackTestr: Open Chart');
+        const pick = page.locator('.quick-input-list .monaco-list-row', { hasText: 'SPY trades' }).first();
+        await pick.waitFor({ state: 'visible', timeout: 30000 });
+        await pick.click();
+        await page.waitForFunction(() => {
+            const s = /** @type {any} */ (window).__backtestrCharts?.state();
+            return s && s.cursor !== undefined && s.panels.length === 6 && s.panels.every((/** @type {PanelSnapshot} */ p) => p.bars > 0);
+        }, undefined, { timeout: 120000 });
+        expect(await liveState()).to.equal(undefined);
+
+        await startRunFromForm(page, 'sma-cross-1h-filter.ts');
+        // back to the chart (the form took the main area)
+        await page.locator('.lm-TabBar-tab', { hasText: 'Charts' }).first().click();
+        await page.waitForFunction(() => (/** @type {any} */ (window).__backtestrCharts.live()?.frames ?? 0) >= 3, undefined, { timeout: 120000, polling: 'raf' });
+        whileRunning = /** @type {LiveState} */ (await liveState());
+        await screenshot(page, 'charts-live-1-running');
+        expect(whileRunning.status).to.equal('running');
+        // two observations while it runs: the engine's clock (the cursor) and the newest 1m bar moved on
+        // (the first entry may be the state when the view started following: before the first batch, no bars)
+        const h = whileRunning.history.filter(x => x.last[0] !== undefined);
+        expect(h.length).to.be.at.least(2);
+        const a = h[0], b = h[h.length - 1];
+        expect(b.time).to.be.greaterThan(a.time);
+        expect(/** @type {number} */ (b.last[0])).to.be.greaterThan(/** @type {number} */ (a.last[0]));
+        // the time cursor is drawn at the engine's clock, the panels show the run's bars, the status line says so
+        expect(await page.locator('[data-testid="chart-status"]').innerText()).to.match(/^Live: .*sma-cross-1h-filter|^Live: /);
+        expect(await page.locator('.backtestr-chart-cursor').first().evaluate(el => getComputedStyle(el).display)).to.equal('block');
+        // frames are drawn at most once per push (pushes are coalesced, frames at most one per animation frame)
+        expect(whileRunning.frames).to.be.at.most(whileRunning.pushes);
+        expect(whileRunning.skipped).to.equal(0);
+    });
+
+    it('holds the engine\'s state at the run\'s last tick when the run ends, then opens its replay there', async () => {
+        await page.waitForFunction(() => /** @type {any} */ (window).__backtestrCharts.live()?.final !== undefined, undefined, { timeout: 300000 });
+        const live = /** @type {LiveState} */ (await liveState());
+        expect(live.status).to.equal('finished');
+        const final = /** @type {NonNullable<LiveState['final']>} */ (live.final);
+        expect(final.ticks).to.equal(ticks.count);
+        expect(final.time).to.equal(Number(ticks.time[ticks.count - 1]));
+        const engine = engineStateAt(ticks, ticks.count - 1, 50);
+        for (const panel of final.panels) {
+            const expected = engine[TIMEFRAMES.indexOf(panel.timeframe)];
+            expect(expected, `panel ${panel.timeframe} is one of the reference timeframes`).to.not.equal(undefined);
+            expect(panel.partial, `forming ${panel.timeframe} bar at the end of the run`).to.deep.equal(expected.partial);
+            expect(panel.lastCompleted, `last completed ${panel.timeframe} bar at the end of the run`).to.deep.equal(expected.completed[expected.completed.length - 1]);
+        }
+        expect(live.fills).to.be.greaterThan(0);
+        // the finished run opens in replay at its last tick: the same state
+        await page.waitForFunction(n => /** @type {any} */ (window).__backtestrCharts.state().cursor === n - 1, ticks.count, { timeout: 120000 });
+        await page.waitForFunction(() => document.querySelector('[data-testid="chart-run"]')?.getAttribute('value') !== '' &&
+            /** @type {HTMLSelectElement} */ (document.querySelector('[data-testid="chart-run"]')).value !== '', undefined, { timeout: 60000 });
+        const replay = await chartState();
+        for (const panel of replay.panels) {
+            const expected = engine[TIMEFRAMES.indexOf(panel.timeframe)];
+            expect(panel.partial, `replay: forming ${panel.timeframe}`).to.deep.equal(expected.partial);
+            expect(panel.lastCompleted, `replay: last completed ${panel.timeframe}`).to.deep.equal(expected.completed[expected.completed.length - 1]);
+        }
+        await screenshot(page, 'charts-live-2-finished');
+        expect(pageErrors.map(e => e.message)).to.deep.equal([]);
+    });
+});
