@@ -2,7 +2,8 @@
 // Benchmark (not a test): the analysis of a run with 10k+ trades (SMA 3/10 cross on the real HistData
 // EURUSD M1 2017 H1 bars: 186,348 equity samples, 11,581 trades).
 //  node: computeStatistics + the whole RunAnalysis, the tearsheet HTML, the PDF, the CSV and JSON exports,
-//        the live feed's cost per equity sample;
+//        the live feed's cost per equity sample, a plugin's report section (the trade-summary example in
+//        its plugin host worker) over the whole run;
 //  browser (with --browser; needs the built browser app): the run stored through RunStoreImpl, the
 //        workbench started on it, time from picking the run to its dashboard drawn, and to re-sort the
 //        trade table by P&L.
@@ -21,6 +22,7 @@ const { tradesCsv, equityCsv } = require(path.join(lib, 'common', 'report', 'rep
 const { runExportJson } = require(path.join(lib, 'common', 'report', 'run-export'));
 const { htmlToPdf } = require(path.join(lib, 'node', 'report-pdf'));
 const { RunProgressFeedImpl } = require(path.join(lib, 'node', 'run-progress-feed-impl'));
+const { reportSectionInput } = require(path.join(lib, 'common', 'report-sections'));
 
 /** Median of `runs` timings of `fn` in ms. */
 async function time(runs, fn) {
@@ -77,6 +79,27 @@ async function main() {
     });
     console.log(`live feed: ${liveMs.toFixed(1)} ms for the whole run = ${(liveMs * 1e6 / samples).toFixed(0)} ns per equity sample ` +
         `(incl. ${trades} trades and the pushes at most once a second)`);
+
+    // A report section of a plugin: the run's trades and equity as the section's input, then one call
+    // into the trade-summary example in its own plugin host worker (structured clone both ways).
+    const pluginsLib = path.resolve(__dirname, '..', '..', 'plugins', 'lib', 'node');
+    const { PluginManager } = require(path.join(pluginsLib, 'plugin-manager'));
+    const { PluginContributionRegistryImpl } = require(path.join(pluginsLib, 'plugin-contribution-registry-impl'));
+    const pluginDir = fs.mkdtempSync(path.join(os.tmpdir(), 'analysis-bench-plugins-'));
+    const manager = new PluginManager({ directory: pluginDir, registry: new PluginContributionRegistryImpl(), callTimeoutMs: 60000 });
+    try {
+        await manager.install({ kind: 'folder', location: path.resolve(__dirname, '..', '..', '..', 'examples', 'plugins', 'trade-summary-report') });
+        const inputMs = await time(5, () => reportSectionInput(output.trades, output.equity));
+        const input = reportSectionInput(output.trades, output.equity);
+        const sectionMs = await time(5, () => manager.renderReportSection('examples.trade-summary', input));
+        console.log(`report section input (${trades} trades, ${samples} equity samples as plain data): ${inputMs.toFixed(1)} ms; ` +
+            `trade-summary section in its plugin host: ${sectionMs.toFixed(1)} ms`);
+    } finally {
+        for (const p of manager.list()) {
+            await manager.disable(p.id);
+        }
+        fs.rmSync(pluginDir, { recursive: true, force: true });
+    }
 
     if (!process.argv.includes('--browser')) {
         return;
