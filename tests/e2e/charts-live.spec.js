@@ -7,29 +7,15 @@
 const fs = require('fs');
 const { expect } = require('chai');
 const { startWorkbench, launchBrowser, openWorkbench, runCommand, screenshot } = require('./workbench');
-const { copySampleWorkspace, readSpyTicks, engineStateAt, TIMEFRAMES } = require('./charts-support');
+const { copySampleWorkspace, readSpyTicks, engineStateAt, startRunFromForm: startRunOf, TIMEFRAMES } = require('./charts-support');
 
 /** @typedef {{ time: number, open: number, high: number, low: number, close: number, volume: number }} Bar */
 /** @typedef {{ timeframe: string, bars: number, firstTime?: number, lastCompleted?: Bar, partial?: Bar }} PanelSnapshot */
 /** @typedef {{ runId: string, status: string, ticks: number, time: number, pushes: number, frames: number, skipped: number, fills: number, trades: number,
  *   history: { time: number, last: (number | undefined)[] }[], final?: { time: number, ticks: number, panels: PanelSnapshot[] } }} LiveState */
 
-/**
- * Starts a run from the "Run Backtest" form as a user does.
- * @param {import('playwright-core').Page} page
- * @param {string} strategy file name
- */
-async function startRunFromForm(page, strategy) {
-    await runCommand(page, 'BackTestr: Run Backtest…');
-    const form = page.locator('[data-testid="run-config"]');
-    await form.waitFor({ state: 'visible', timeout: 30000 });
-    await page.waitForFunction(s => [...document.querySelectorAll('[data-testid="run-strategy"] option')].some(o => o.textContent === s), strategy, { timeout: 30000 });
-    await form.locator('[data-testid="run-strategy"]').selectOption({ label: strategy });
-    await form.locator('[data-testid="run-start"]:not([disabled])').waitFor({ timeout: 30000 });
-    const spy = await form.locator('[data-testid="run-dataset"] option').evaluateAll(os => os.map(o => o.textContent).find(t => t?.startsWith('SPY') && t.includes('trades')));
-    await form.locator('[data-testid="run-dataset"]').selectOption({ label: /** @type {string} */ (spy) });
-    await form.locator('[data-testid="run-start"]').click();
-}
+/** @param {import('playwright-core').Page} page @param {string} strategy */
+const startRunFromForm = (page, strategy) => startRunOf(page, strategy, t => t?.startsWith('SPY') === true && t.includes('trades'));
 
 describe('Chart view following a run in progress (Chromium)', function () {
     /** @type {Awaited<ReturnType<typeof startWorkbench>>} */

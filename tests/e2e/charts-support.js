@@ -130,4 +130,27 @@ function packKeltner(dir) {
     return path.join(dir, JSON.parse(packed)[0].filename);
 }
 
-module.exports = { copySampleWorkspace, readSpyTicks, engineStateAt, tickIndexAt, runStrategy, packKeltner, TIMEFRAMES };
+/**
+ * Starts a run from the "Run Backtest" form as a user does (the form opens in the main area).
+ * @param {import('playwright-core').Page} page
+ * @param {string} strategy file name under the workspace's strategies
+ * @param {(label: string | null) => boolean} isDataset picks the dataset option by its label
+ */
+async function startRunFromForm(page, strategy, isDataset) {
+    const { runCommand } = require('./workbench');
+    await runCommand(page, 'BackTestr: Run Backtest…');
+    const form = page.locator('[data-testid="run-config"]');
+    await form.waitFor({ state: 'visible', timeout: 30000 });
+    await page.waitForFunction(s => [...document.querySelectorAll('[data-testid="run-strategy"] option')].some(o => o.textContent === s), strategy, { timeout: 30000 });
+    await form.locator('[data-testid="run-strategy"]').selectOption({ label: strategy });
+    await form.locator('[data-testid="run-start"]:not([disabled])').waitFor({ timeout: 30000 });
+    const labels = await form.locator('[data-testid="run-dataset"] option').evaluateAll(os => os.map(o => o.textContent));
+    const label = labels.find(isDataset);
+    if (!label) {
+        throw new Error(`No dataset option matches in the Run Backtest form: ${labels.join(', ')}`);
+    }
+    await form.locator('[data-testid="run-dataset"]').selectOption({ label });
+    await form.locator('[data-testid="run-start"]').click();
+}
+
+module.exports = { startRunFromForm, copySampleWorkspace, readSpyTicks, engineStateAt, tickIndexAt, runStrategy, packKeltner, TIMEFRAMES };

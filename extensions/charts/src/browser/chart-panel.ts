@@ -398,8 +398,8 @@ export class ChartPanel implements Disposable {
             if (first <= prev.time[prev.count - 1] || (prevPartial && first !== prevPartial.time) || p.time <= bars.time[bars.count - 1]) {
                 return false;
             }
-            if (bars.count - prev.count > 500) {
-                return false; // a long run of new bars: one setData is cheaper
+            if (bars.count - prev.count > 16) {
+                return false; // more than a few new bars (a live push): one setData is cheaper than many updates
             }
             for (let i = prev.count; i < bars.count; i++) {
                 this.candles!.update(this.candleItem(bars.time[i], bars.open[i], bars.high[i], bars.low[i], bars.close[i], false));

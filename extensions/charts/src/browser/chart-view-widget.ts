@@ -10,7 +10,7 @@ import { BaseWidget, Message, StatefulWidget, codicon } from '@theia/core/lib/br
 import { ThemeService } from '@theia/core/lib/browser/theming';
 import { MessageService } from '@theia/core/lib/common/message-service';
 import { DatasetKey, DatasetService, DatasetSummary } from '@backtestr/data-import';
-import { EMPTY_BARS, olderBarsToLoad, parseSpeed, prependBars, ticksToAdvance, upperBound } from '../common/bar-math';
+import { EMPTY_BARS, olderBarsToLoad, parseSpeed, prependBars, sliceBars, ticksToAdvance, upperBound } from '../common/bar-math';
 import { CHART_TIMEFRAMES, ChartLayoutKind, ChartViewState, DEFAULT_CHART_LAYOUT, panelTimeframesForRun } from '../common/chart-protocol';
 import { ChartBarColumns, DEFAULT_SESSION, ReplayEngineSettings, ReplayFrame, ReplayInfo, ReplayService, defaultPriceSource } from '../common/replay-protocol';
 import { RunOverlay, RunOverlayService, RunSummary } from '../common/run-overlay-protocol';
@@ -69,8 +69,12 @@ export interface ChartsTestHook {
     /** Switches Theia's colour theme (`dark`, `light`) and reports the colours the panels draw with. */
     setTheme(id: string): void;
     colors(): { editorBackground: string; panels: (string | undefined)[] };
-    /** Draws `count` synthetic 1m bars into panel 0 and returns the milliseconds until painted. */
-    renderSynthetic(count: number): Promise<number>;
+    /**
+     * Makes `count` synthetic 1m bars (a stand-in for the backend's store) and draws into panel 0 all of them,
+     * or with `visible` only the newest `visible` (what the chart loads: the visible range and a margin);
+     * returns the milliseconds until painted, and of drawing one more page of 500 older bars scrolled back to.
+     */
+    renderSynthetic(count: number, visible?: number): Promise<{ openMs: number; bars: number; olderPageMs: number }>;
     /** Follows a run in progress (as opening the chart on its instrument does). */
     followRun(runId: string): Promise<boolean>;
     /** The run followed live: pushes received, frames drawn, per frame the clock and each panel's newest bar time; its last state when it ended. */
@@ -86,6 +90,8 @@ export interface LiveHookState {
     time: number;
     pushes: number;
     frames: number;
+    /** Milliseconds of each draw (merge and series updates, before paint). */
+    drawMs: number[];
     skipped: number;
     fills: number;
     trades: number;
@@ -948,7 +954,7 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
             pause: () => this.pause(),
             timings: this.timings,
             timingParts: this.timingParts,
-            renderSynthetic: count => this.renderSynthetic(count),
+            renderSynthetic: (count, visible) => this.renderSynthetic(count, visible),
             followRun: async runId => {
                 const run = (await this.liveService.activeRuns()).find(r => r.run.id === runId);
                 return run ? this.followRun(run) : false;
@@ -974,9 +980,10 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
         this.toDispose.push({ dispose: () => delete (window as unknown as { __backtestrCharts?: ChartsTestHook }).__backtestrCharts });
     }
 
-    protected async renderSynthetic(count: number): Promise<number> {
+    protected async renderSynthetic(count: number, visible?: number): Promise<{ openMs: number; bars: number; olderPageMs: number }> {
         await loadLightweightCharts();
         this.pause();
+        this.stopFollowing();
         this.info = undefined;
         const time = new Float64Array(count), open = new Float64Array(count), high = new Float64Array(count);
         const low = new Float64Array(count), close = new Float64Array(count), volume = new Float64Array(count);
@@ -992,10 +999,21 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
             low[i] = Math.min(o, price) - 0.05;
             volume[i] = 100 + (i % 50);
         }
+        const all: ChartBarColumns = { count, time, open, high, low, close, volume };
+        const painted = (): Promise<void> => new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(() => resolve())));
+        const shown = visible === undefined ? all : sliceBars(all, count - visible, count);
         const started = performance.now();
-        this.panels[0].setBars({ count, time, open, high, low, close, volume }, undefined, true);
-        await new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(resolve)));
-        return performance.now() - started;
+        this.panels[0].setBars(shown, undefined, true);
+        await painted();
+        const openMs = performance.now() - started;
+        let olderPageMs = NaN;
+        if (shown.count < count) {
+            const t0 = performance.now();
+            this.panels[0].setBars(prependBars(sliceBars(all, count - shown.count - 500, count - shown.count), shown), undefined, false);
+            await painted();
+            olderPageMs = performance.now() - t0;
+        }
+        return { openMs, bars: shown.count, olderPageMs };
     }
 
     // ------------------------------------------------------------------ live run
@@ -1016,7 +1034,7 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
         this.pause();
         const live = new LiveFollow(run);
         this.live = live;
-        this.liveHook = { runId: live.runId, status: 'running', ticks: 0, time: 0, pushes: 0, frames: 0, skipped: 0, fills: 0, trades: 0, history: [] };
+        this.liveHook = { runId: live.runId, status: 'running', ticks: 0, time: 0, pushes: 0, frames: 0, drawMs: [], skipped: 0, fills: 0, trades: 0, history: [] };
         this.overlay = undefined;
         this.runSelect.value = '';
         this.transport.setEnabled(false);
@@ -1068,8 +1086,10 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
             this.liveFrameRequested = true;
             requestAnimationFrame(() => {
                 this.liveFrameRequested = false;
+                const started = performance.now();
                 if (this.live === live && live.mergePending()) {
                     this.drawLive(false);
+                    this.liveHook?.drawMs.push(performance.now() - started);
                 }
             });
         }

@@ -11,7 +11,7 @@ import type { RunSummary } from './run-overlay-protocol';
 export const LIVE_CHART_SERVICE_PATH = '/services/backtestr/charts-live';
 
 /** Pushes per second and run at most (the engine reports after every batch of ticks). */
-export const LIVE_PUSHES_PER_SECOND = 20;
+export const LIVE_PUSHES_PER_SECOND = 10;
 
 /** Completed bars per timeframe the backend keeps of a running run for a view that starts following it. */
 export const LIVE_KEPT_BARS = 2000;

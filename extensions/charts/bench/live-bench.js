@@ -1,0 +1,94 @@
+// @ts-check
+// Live updates measured in Chromium on the sample workspace: a real run of sma-cross-1h-filter.ts on the
+// SPY trades (1.9M ticks) started from the Run Backtest form while the chart view follows it (six panels)
+// and, for comparison, while the chart shows another instrument (not following). Prints the frames per
+// second of the page while the run streams (requestAnimationFrame callbacks counted in the page), the
+// longest frame gap, the pushes and draws, and the run's ticks/s both ways (its cost of a chart following).
+// Run: node extensions/charts/bench/live-bench.js (after building the browser app).
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const e2e = path.join(__dirname, '..', '..', '..', 'tests', 'e2e');
+const { startWorkbench, launchBrowser, openWorkbench, runCommand } = require(path.join(e2e, 'workbench'));
+const { copySampleWorkspace, startRunFromForm } = require(path.join(e2e, 'charts-support'));
+
+const ROUNDS = Number(process.env.BACKTESTR_LIVE_BENCH_ROUNDS ?? 4);
+
+/** @param {number[]} xs */
+const median = xs => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function main() {
+    const workspace = copySampleWorkspace();
+    const server = await startWorkbench(workspace);
+    const browser = await launchBrowser();
+    try {
+        const { page } = await openWorkbench(browser, server.url);
+        await runCommand(page, 'BackTestr: Open Charts');
+        await page.waitForFunction(() => /** @type {any} */ (window).__backtestrCharts !== undefined);
+        /** @type {{ following: boolean, ticksPerSecond: number, fps?: number, maxGapMs?: number, pushes?: number, frames?: number, drawMs?: number[], seconds: number }[]} */
+        const results = [];
+        for (let round = 0; round < ROUNDS * 2; round++) {
+            // alternate, so that the machine's load drifts alike over both
+            const following = round % 2 === 0;
+            await page.evaluate(f => /** @type {any} */ (window).__backtestrCharts.openDataset(f ? 'SPY' : 'EURUSD', f ? 'trades' : 'quotes'), following);
+            const before = (await page.evaluate(() => /** @type {any} */ (window).__backtestrCharts.runs())).map((/** @type {{ id: string }} */ r) => r.id);
+            // count animation frames in the page from the click on "Start" to the end of the run
+            await page.evaluate(() => {
+                const w = /** @type {any} */ (window);
+                w.__liveBenchFrames = [];
+                w.__liveBenchOn = true;
+                const tick = (/** @type {number} */ t) => { w.__liveBenchFrames.push(t); if (w.__liveBenchOn) { requestAnimationFrame(tick); } };
+                requestAnimationFrame(tick);
+            });
+            await startRunFromForm(page, 'sma-cross-1h-filter.ts', (/** @type {string | null} */ t) => t?.startsWith('SPY') === true && t.includes('trades'));
+            await page.locator('.lm-TabBar-tab', { hasText: 'Charts' }).first().click();
+            /** @type {{ id: string, status: string, ticks: number, elapsedMs: number } | undefined} */
+            let summary;
+            const deadline = Date.now() + 300000;
+            while (!summary && Date.now() < deadline) {
+                await new Promise(r => setTimeout(r, 200));
+                const runs = await page.evaluate(() => /** @type {any} */ (window).__backtestrCharts.runs());
+                summary = runs.find((/** @type {{ id: string, status: string }} */ r) => !before.includes(r.id) && r.status !== 'running');
+            }
+            if (!summary || summary.status !== 'finished') {
+                throw new Error(`The run did not finish: ${JSON.stringify(summary)}`);
+            }
+            const live = await page.evaluate(id => {
+                const w = /** @type {any} */ (window);
+                w.__liveBenchOn = false;
+                const l = w.__backtestrCharts.live();
+                return { frames: /** @type {number[]} */ (w.__liveBenchFrames), live: l && l.runId === id ? { pushes: l.pushes, frames: l.frames, drawMs: /** @type {number[]} */ (l.drawMs) } : undefined };
+            }, summary.id);
+            const ticksPerSecond = summary.ticks / summary.elapsedMs * 1000;
+            // the frames while the run ran: its last elapsedMs before the end (the page's clock)
+            const f = live.frames;
+            const end = f[f.length - 1];
+            const during = f.filter(t => t >= end - summary.elapsedMs);
+            const gaps = during.slice(1).map((t, i) => t - during[i]);
+            const seconds = summary.elapsedMs / 1000;
+            results.push({
+                following, ticksPerSecond, seconds, fps: (during.length - 1) / Math.max(1e-3, (during[during.length - 1] - during[0]) / 1000),
+                maxGapMs: gaps.length ? Math.max(...gaps) : NaN, pushes: live.live?.pushes, frames: live.live?.frames, drawMs: live.live?.drawMs
+            });
+            const r = results[results.length - 1];
+            console.log(`run ${round + 1} (${following ? 'chart following, six panels' : 'chart on another instrument'}): ${summary.ticks} ticks in ${summary.elapsedMs.toFixed(0)} ms = `
+                + `${(ticksPerSecond / 1e6).toFixed(2)}M ticks/s; page ${r.fps?.toFixed(1)} frames/s during the run, longest frame gap ${r.maxGapMs?.toFixed(0)} ms`
+                + (following ? `; ${r.pushes} pushes received, ${r.frames} draws of ${(r.drawMs ?? []).map(x => x.toFixed(0)).join('/')} ms` : ''));
+        }
+        const on = results.filter(r => r.following), off = results.filter(r => !r.following);
+        const tOn = median(on.map(r => r.ticksPerSecond)), tOff = median(off.map(r => r.ticksPerSecond));
+        console.log(`live: page frames/s while a run streams to all six panels: median ${median(on.map(r => /** @type {number} */ (r.fps))).toFixed(1)} `
+            + `(not following: ${median(off.map(r => /** @type {number} */ (r.fps))).toFixed(1)}); longest frame gap median ${median(on.map(r => /** @type {number} */ (r.maxGapMs))).toFixed(0)} ms`);
+        console.log(`live: run speed with a chart following ${(tOn / 1e6).toFixed(2)}M ticks/s, without ${(tOff / 1e6).toFixed(2)}M ticks/s (median of ${ROUNDS} each): `
+            + `cost ${((1 - tOn / tOff) * 100).toFixed(1)} %`);
+    } finally {
+        await browser.close();
+        await server.stop();
+        fs.rmSync(workspace, { recursive: true, force: true });
+    }
+}
+
+main().catch(e => {
+    console.error(e);
+    process.exitCode = 1;
+});
