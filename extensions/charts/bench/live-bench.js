@@ -12,7 +12,13 @@ const e2e = path.join(__dirname, '..', '..', '..', 'tests', 'e2e');
 const { startWorkbench, launchBrowser, openWorkbench, runCommand } = require(path.join(e2e, 'workbench'));
 const { copySampleWorkspace, startRunFromForm } = require(path.join(e2e, 'charts-support'));
 
-const ROUNDS = Number(process.env.BACKTESTR_LIVE_BENCH_ROUNDS ?? 4);
+const ROUNDS = Number(process.env.BACKTESTR_LIVE_BENCH_ROUNDS ?? 6);
+/** Panels of the chart view (6, 4, 2 or 1): the drawing's share of the cost. */
+const LAYOUT = Number(process.env.BACKTESTR_LIVE_BENCH_LAYOUT ?? 6);
+/** BACKTESTR_LIVE_BENCH_DRAW=0: the view follows (pushes received and merged) but does not draw them. */
+const DRAW = process.env.BACKTESTR_LIVE_BENCH_DRAW !== '0';
+/** BACKTESTR_LIVE_BENCH_OTHER=spy: without following, the chart shows the run's instrument all the same (auto-follow off). */
+const OTHER_SPY = process.env.BACKTESTR_LIVE_BENCH_OTHER === 'spy';
 
 /** @param {number[]} xs */
 const median = xs => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -30,7 +36,13 @@ async function main() {
         for (let round = 0; round < ROUNDS * 2; round++) {
             // alternate, so that the machine's load drifts alike over both
             const following = round % 2 === 0;
-            await page.evaluate(f => /** @type {any} */ (window).__backtestrCharts.openDataset(f ? 'SPY' : 'EURUSD', f ? 'trades' : 'quotes'), following);
+            await page.evaluate(([f, layout, draw, spy]) => {
+                const h = /** @type {any} */ (window).__backtestrCharts;
+                h.setLayout(layout);
+                h.setLiveDrawing(draw);
+                h.setAutoFollow(f);
+                return f || spy ? h.openDataset('SPY', 'trades') : h.openDataset('EURUSD', 'quotes');
+            }, /** @type {[boolean, number, boolean, boolean]} */ ([following, LAYOUT, DRAW, OTHER_SPY]));
             const before = (await page.evaluate(() => /** @type {any} */ (window).__backtestrCharts.runs())).map((/** @type {{ id: string }} */ r) => r.id);
             // count animation frames in the page from the click on "Start" to the end of the run
             await page.evaluate(() => {
@@ -71,13 +83,13 @@ async function main() {
                 maxGapMs: gaps.length ? Math.max(...gaps) : NaN, pushes: live.live?.pushes, frames: live.live?.frames, drawMs: live.live?.drawMs
             });
             const r = results[results.length - 1];
-            console.log(`run ${round + 1} (${following ? 'chart following, six panels' : 'chart on another instrument'}): ${summary.ticks} ticks in ${summary.elapsedMs.toFixed(0)} ms = `
+            console.log(`run ${round + 1} (${following ? `chart following, ${LAYOUT} panels${DRAW ? '' : ', not drawn'}` : (OTHER_SPY ? 'chart on the same instrument, not following' : 'chart on another instrument')}): ${summary.ticks} ticks in ${summary.elapsedMs.toFixed(0)} ms = `
                 + `${(ticksPerSecond / 1e6).toFixed(2)}M ticks/s; page ${r.fps?.toFixed(1)} frames/s during the run, longest frame gap ${r.maxGapMs?.toFixed(0)} ms`
                 + (following ? `; ${r.pushes} pushes received, ${r.frames} draws of ${(r.drawMs ?? []).map(x => x.toFixed(0)).join('/')} ms` : ''));
         }
         const on = results.filter(r => r.following), off = results.filter(r => !r.following);
         const tOn = median(on.map(r => r.ticksPerSecond)), tOff = median(off.map(r => r.ticksPerSecond));
-        console.log(`live: page frames/s while a run streams to all six panels: median ${median(on.map(r => /** @type {number} */ (r.fps))).toFixed(1)} `
+        console.log(`live: page frames/s while a run streams to all ${LAYOUT} panels: median ${median(on.map(r => /** @type {number} */ (r.fps))).toFixed(1)} `
             + `(not following: ${median(off.map(r => /** @type {number} */ (r.fps))).toFixed(1)}); longest frame gap median ${median(on.map(r => /** @type {number} */ (r.maxGapMs))).toFixed(0)} ms`);
         console.log(`live: run speed with a chart following ${(tOn / 1e6).toFixed(2)}M ticks/s, without ${(tOff / 1e6).toFixed(2)}M ticks/s (median of ${ROUNDS} each): `
             + `cost ${((1 - tOn / tOff) * 100).toFixed(1)} %`);

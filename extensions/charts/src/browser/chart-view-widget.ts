@@ -79,6 +79,10 @@ export interface ChartsTestHook {
     followRun(runId: string): Promise<boolean>;
     /** The run followed live: pushes received, frames drawn, per frame the clock and each panel's newest bar time; its last state when it ended. */
     live(): LiveHookState | undefined;
+    /** Bench knob: while false, pushes of a followed run are merged but not drawn (the drawing's share of a run's cost). */
+    setLiveDrawing(on: boolean): void;
+    /** Bench knob: while false, the view does not follow runs of its instrument on its own. */
+    setAutoFollow(on: boolean): void;
     /** The stored runs of the workspace (with their ticks and milliseconds once finished). */
     runs(): Promise<RunSummary[]>;
 }
@@ -119,6 +123,8 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
     protected live: LiveFollow | undefined;
     protected liveHook: LiveHookState | undefined;
     protected liveFrameRequested = false;
+    protected liveDrawing = true;
+    protected autoFollow = true;
 
     protected overlays: PanelOverlays;
     protected indicatorChoices: IndicatorChoice[] = [];
@@ -961,6 +967,8 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
             },
             live: () => this.liveHook,
             runs: () => this.runs.listRuns(),
+            setLiveDrawing: on => this.liveDrawing = on,
+            setAutoFollow: on => this.autoFollow = on,
             decisions: () => Array.from(this.decisionNode.children, c => c.textContent ?? ''),
             openRun: (runId, time) => this.openRun(runId, time),
             jumpEvent: d => this.jumpEvent(d),
@@ -1020,7 +1028,7 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
 
     protected onRunStarted(run: LiveRun): void {
         const ds = this.viewState.dataset;
-        if (!this.live && ds && ds.instrumentId === run.run.instrumentId && ds.kind === run.run.kind && this.isAttached) {
+        if (this.autoFollow && !this.live && ds && ds.instrumentId === run.run.instrumentId && ds.kind === run.run.kind && this.isAttached) {
             this.followRun(run);
         }
     }
@@ -1087,7 +1095,7 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
             requestAnimationFrame(() => {
                 this.liveFrameRequested = false;
                 const started = performance.now();
-                if (this.live === live && live.mergePending()) {
+                if (this.live === live && live.mergePending() && this.liveDrawing) {
                     this.drawLive(false);
                     this.liveHook?.drawMs.push(performance.now() - started);
                 }

@@ -7,7 +7,10 @@
 import type { RunTradeColumns } from '@backtestr/data-import';
 import type { LiveFillColumns } from '@backtestr/engine';
 import { concatColumns, emptyFills, emptyTrades, FILL_KEYS, firstNewBar, GrowingBars, newRowsFrom, TRADE_KEYS } from './live-bar-math';
-import { LIVE_KEPT_BARS, LiveChartUpdate, LiveRun, LiveRunStatus } from './live-chart-protocol';
+import { LiveChartUpdate, LiveRun, LiveRunStatus } from './live-chart-protocol';
+
+/** Completed bars a panel holds while following (a few screens; trimmed back to this when twice as many). */
+export const LIVE_SHOWN_BARS = 1000;
 
 /** One bar as numbers (time in microseconds, period start). */
 export interface LiveBar {
@@ -55,10 +58,10 @@ export class LiveFollow {
             }
             const c = u.completed[j];
             held.append(c, firstNewBar(c, c.count, held.lastTime), c.count);
-            if (held.count > 2 * LIVE_KEPT_BARS) {
+            if (held.count > 2 * LIVE_SHOWN_BARS) {
                 // never the whole history in the browser: the newest bars, redrawn once
-                const kept = new GrowingBars(2 * LIVE_KEPT_BARS);
-                const tail = held.tail(LIVE_KEPT_BARS);
+                const kept = new GrowingBars(2 * LIVE_SHOWN_BARS);
+                const tail = held.tail(LIVE_SHOWN_BARS);
                 kept.append(tail, 0, tail.count);
                 this.bars.set(tf, kept);
                 this.redraw.add(tf);

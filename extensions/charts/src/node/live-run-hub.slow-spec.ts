@@ -144,7 +144,7 @@ describe('Live run pushes on the real SPY trades (sma-cross-1h-filter.ts)', func
         }
         // from the start: every completed bar of the run's shortest timeframe, in order, none twice
         const m1 = followFirst.bars.get(timeframes[0])!.view();
-        expect(m1.count).to.be.at.most(state.get(timeframes[0]).completedCount).and.at.least(Math.min(2000, state.get(timeframes[0]).completedCount));
+        expect(m1.count).to.be.at.most(state.get(timeframes[0]).completedCount).and.at.least(Math.min(1000, state.get(timeframes[0]).completedCount));
         for (let k = 1; k < m1.count; k++) {
             expect(m1.time[k]).to.be.greaterThan(m1.time[k - 1]);
         }
