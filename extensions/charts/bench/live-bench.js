@@ -19,6 +19,8 @@ const LAYOUT = Number(process.env.BACKTESTR_LIVE_BENCH_LAYOUT ?? 6);
 const DRAW = process.env.BACKTESTR_LIVE_BENCH_DRAW !== '0';
 /** BACKTESTR_LIVE_BENCH_OTHER=spy: without following, the chart shows the run's instrument all the same (auto-follow off). */
 const OTHER_SPY = process.env.BACKTESTR_LIVE_BENCH_OTHER === 'spy';
+/** The sample strategy run (a slower one, e.g. the Python `sma_cross.py`, makes a longer run). */
+const STRATEGY = process.env.BACKTESTR_LIVE_BENCH_STRATEGY ?? 'sma-cross-1h-filter.ts';
 
 /** @param {number[]} xs */
 const median = xs => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -52,8 +54,10 @@ async function main() {
                 const tick = (/** @type {number} */ t) => { w.__liveBenchFrames.push(t); if (w.__liveBenchOn) { requestAnimationFrame(tick); } };
                 requestAnimationFrame(tick);
             });
-            await startRunFromForm(page, 'sma-cross-1h-filter.ts', (/** @type {string | null} */ t) => t?.startsWith('SPY') === true && t.includes('trades'));
-            await page.locator('.lm-TabBar-tab', { hasText: 'Charts' }).first().click();
+            await startRunFromForm(page, STRATEGY, (/** @type {string | null} */ t) => t?.startsWith('SPY') === true && t.includes('trades'));
+            if (process.env.BACKTESTR_LIVE_BENCH_HIDDEN !== '1') {
+                await page.locator('.lm-TabBar-tab', { hasText: 'Charts' }).first().click();
+            }
             /** @type {{ id: string, status: string, ticks: number, elapsedMs: number } | undefined} */
             let summary;
             const deadline = Date.now() + 300000;
