@@ -1138,7 +1138,8 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
             const f = live.fills;
             for (let i = 0; i < f.time.length; i++) {
                 const side = f.position[i] > (i > 0 ? f.position[i - 1] : 0) ? 1 : -1;
-                fills.push({ time: f.time[i], price: f.price[i], side, text: `${side > 0 ? 'B' : 'S'} ${f.qty[i]}` });
+                // arrows without labels while following: fewer glyphs to repaint in six panels per push (the replay labels them)
+                fills.push({ time: f.time[i], price: f.price[i], side, text: '' });
             }
         }
         this.panels.forEach((panel, i) => {
