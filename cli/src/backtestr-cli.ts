@@ -3,7 +3,7 @@
 //   backtestr run <strategy.ts> --workspace <dir> --symbol SYMBOL[@venue] [--kind trades|quotes|bars]
 //       [--from T] [--to T] [--param name=value]... [--price last|bid|ask|mid] [--session "HH:MM ZONE"]
 //       [--fill trade|quote|bar] [--limit-fill touch|through] [--slippage none|ticks:N|percent:P|random:N] [--commission SPEC]
-//       [--latency micros] [--cash N] [--seed N] [--timeout seconds] [--no-save] [--json]
+//       [--latency micros] [--cash N] [--seed N] [--plugins dir] [--python interpreter] [--timeout seconds] [--no-save] [--json]
 //   backtestr runs [--workspace <dir>] [--json]
 //   backtestr report <runId|latest> --workspace <dir> --format pdf|json|csv... [--out <path>]
 //   backtestr datasets|import|export|quality|seed ...   (data-import's commands)
@@ -46,7 +46,7 @@ const USAGE = `usage:
                 [--param name=value]... [--price last|bid|ask|mid] [--session "HH:MM ZONE"]
                 [--fill trade|quote|bar] [--limit-fill touch|through] [--slippage none|ticks:N|percent:P|random:N]
                 [--commission perUnit:X,perOrder:Y,percent:Z,minimum:M] [--latency micros] [--cash N] [--seed N]
-                [--plugins <plugin dir>] [--timeout seconds] [--no-save] [--json]
+                [--plugins <plugin dir>] [--python <interpreter for .py strategies>] [--timeout seconds] [--no-save] [--json]
   backtestr runs [--workspace <dir>] [--json]
   backtestr report <runId|latest> --workspace <dir> --format pdf|json|csv|csv-trades|csv-orders|csv-events|csv-equity [--out <path>]
   backtestr import <file|folder...> [--symbol S] [--preset id | --source id] [--plugins <plugin dir>] ...   (backtestr import --help)
@@ -54,7 +54,7 @@ const USAGE = `usage:
 T: an ISO date or date-time (UTC unless it has a zone) or integer microseconds since 1970 UTC.`;
 
 const RUN_FLAGS = new Set(['workspace', 'symbol', 'kind', 'from', 'to', 'param', 'price', 'session', 'timeout', 'json', 'no-save', 'fill', 'limit-fill',
-    'slippage', 'commission', 'latency', 'cash', 'seed', 'plugins']);
+    'slippage', 'commission', 'latency', 'cash', 'seed', 'plugins', 'python']);
 const SWITCHES = new Set(['json', 'no-save']);
 
 export interface RunArguments {
@@ -75,6 +75,8 @@ export interface RunArguments {
     seed?: number;
     /** Folder of installed plugins whose indicators `ctx.indicator` finds (default: BACKTESTR_PLUGIN_DIR, else ~/.backtestr/plugins). */
     pluginDir: string;
+    /** The Python interpreter for `.py` strategies (default: BACKTESTR_PYTHON, else python3). */
+    python?: string;
 }
 
 function numberFlag(flag: string, text: string | undefined, check: (n: number) => boolean = n => n >= 0): number | undefined {
@@ -224,7 +226,8 @@ export function parseRunArguments(argv: readonly string[]): RunArguments {
         kind: kind as DatasetKind | undefined, from, to, params, price: price as RunArguments['price'], session: flags.get('session'),
         timeoutMs: timeoutSeconds === undefined ? undefined : timeoutSeconds * 1000, json, save: !flags.has('no-save'), models: parseModels(flags),
         seed: numberFlag('seed', flags.get('seed'), n => Number.isInteger(n)),
-        pluginDir: path.resolve(flags.get('plugins') ?? process.env.BACKTESTR_PLUGIN_DIR ?? path.join(os.homedir(), '.backtestr', 'plugins'))
+        pluginDir: path.resolve(flags.get('plugins') ?? process.env.BACKTESTR_PLUGIN_DIR ?? path.join(os.homedir(), '.backtestr', 'plugins')),
+        python: flags.get('python')
     };
 }
 
@@ -298,7 +301,7 @@ export async function runCommand(argv: readonly string[], io: CliStreams): Promi
             outcome = await runBacktest({
                 file: args.file, symbol: args.venue ? `${args.symbol}@${args.venue}` : args.symbol, kind: args.kind, from: args.from, to: args.to,
                 params: args.params, priceSource: args.price, session: args.session, models: args.models, seed: args.seed, timeoutMs: args.timeoutMs,
-                plugins: { loader: require.resolve('@backtestr/plugins/lib/node/load-enabled-indicators'), dir: args.pluginDir },
+                plugins: { loader: require.resolve('@backtestr/plugins/lib/node/load-enabled-indicators'), dir: args.pluginDir }, python: args.python,
                 onProgress: tty ? (_run: RunRecord, p) => io.err.write(`\r${p.ticks.toLocaleString('en-US')} ticks, ${iso(p.time)}   `) : undefined
             }, { data, runs: args.save ? new RunStoreImpl(db) : undefined, engineVersion: ENGINE_VERSION });
         } catch (error) {

@@ -64,4 +64,17 @@ describe('Python sample strategy end to end (CLI, real data, stored run)', funct
         expect(b.trades).to.deep.equal(a.trades);
         expect(b.run.stored).to.equal(true);
     });
+
+    it('--python picks the interpreter (the preference backtestr.python in the IDE); a missing one fails the run naming it', async () => {
+        const args = ['--workspace', root, '--symbol', 'EURUSD@histdata', '--kind', 'bars', '--to', '2017-01-10', '--no-save', '--json'];
+        const ok = await cli('run', path.join(STRATEGIES, 'sma_cross.py'), ...args, '--python', '/usr/bin/python3');
+        expect(ok.err).to.equal('');
+        expect(ok.code).to.equal(0);
+        expect((JSON.parse(ok.out) as Summary).ticks).to.be.greaterThan(0);
+        const missing = path.join(root, 'no-such-python');
+        const bad = await cli('run', path.join(STRATEGIES, 'sma_cross.py'), ...args, '--python', missing);
+        expect(bad.code).to.equal(1);
+        expect(bad.err).to.include(`'${missing}' was not found`);
+        expect(bad.err).to.include("preference 'backtestr.python'");
+    });
 });

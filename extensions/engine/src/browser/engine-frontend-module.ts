@@ -10,8 +10,10 @@ import { StrategyDocumentSync } from './strategy-language/strategy-document-sync
 import { StrategyLanguageContribution } from './strategy-language/strategy-language-contribution';
 import { StrategyLanguageProviders } from './strategy-language/strategy-language-providers';
 import '../../src/browser/style/engine.css';
+import { bindEnginePreferences } from '../common/engine-preferences';
 
 export default new ContainerModule(bind => {
+    bindEnginePreferences(bind);
     bind(EngineService).toDynamicValue(ctx =>
         ServiceConnectionProvider.createProxy<EngineService>(ctx.container, ENGINE_SERVICE_PATH)
     ).inSingletonScope();

@@ -36,6 +36,8 @@ export interface BacktestRequest {
     readonly control?: RunControl;
     /** Plugin indicators for `ctx.indicator` (see StrategyEngineOptions.plugins). */
     readonly plugins?: { readonly loader: string; readonly dir: string };
+    /** The Python interpreter for `.py` strategies (see StrategyEngineOptions.python). */
+    readonly python?: string;
     /** Called once the run is recorded, before its first tick. */
     onStart?(run: RunRecord): void;
     onProgress?(run: RunRecord, progress: StrategyRunProgress): void;
@@ -115,6 +117,7 @@ export async function runBacktest(request: BacktestRequest, services: BacktestSe
         const result = await runStrategy({
             file: request.file, params: request.params, source: runTicks(services.data, target, request.from, request.to),
             priceSource, session: request.session, timeoutMs: request.timeoutMs, stallTimeoutMs: request.stallTimeoutMs, signal: request.signal, control: request.control, plugins: request.plugins,
+            python: request.python,
             instrument: { symbol: instrument.symbol, tickSize: instrument.tickSize, lotSize: instrument.lotSize, multiplier: instrument.multiplier },
             execution: {
                 fill: models.fill, limitFill: models.limitFill, initialCash: models.initialCash, commission: models.commission,

@@ -2,6 +2,7 @@ import { ConnectionHandler, RpcConnectionHandler } from '@theia/core/lib/common/
 import { bindContributionProvider } from '@theia/core/lib/common/contribution-provider';
 import { ContainerModule } from '@theia/core/shared/inversify';
 import { RunLiveFeed } from '../common/run-live-feed';
+import { bindEnginePreferences } from '../common/engine-preferences';
 import { ENGINE_SERVICE_PATH, EngineService } from '../common/engine-protocol';
 import { EngineServiceImpl } from './engine-service-impl';
 import { STRATEGY_LANGUAGE_SERVICE_PATH, StrategyLanguageService } from '../common/strategy-language-protocol';
@@ -9,6 +10,7 @@ import { StrategyLanguageRuntime } from './strategy-language/strategy-language-r
 import { StrategyLanguageServiceImpl } from './strategy-language/strategy-language-service-impl';
 
 export default new ContainerModule(bind => {
+    bindEnginePreferences(bind);
     bind(EngineServiceImpl).toSelf().inSingletonScope();
     // Charts following a run bind `RunLiveFeed` (the charts extension's backend).
     bindContributionProvider(bind, RunLiveFeed);

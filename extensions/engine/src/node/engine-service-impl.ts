@@ -9,6 +9,8 @@ import { BacktestData, RunRecord, RunStore } from '@backtestr/data-import';
 import { PluginService } from '@backtestr/plugins';
 import { ContributionProvider } from '@theia/core/lib/common/contribution-provider';
 import { RunLiveFeed } from '../common/run-live-feed';
+import { PYTHON_INTERPRETER_PREFERENCE } from '../common/engine-preferences';
+import { PreferenceService } from '@theia/core/lib/common/preferences';
 import { ActiveRun, EngineErrors, EngineInfo, EngineService, RunRequest, StrategyDescription } from '../common/engine-protocol';
 import { runBacktest } from './backtest-runner';
 import { ENGINE_VERSION } from './engine-version';
@@ -47,6 +49,10 @@ export class EngineServiceImpl implements EngineService {
 
     @inject(PluginService) @optional()
     protected readonly pluginService?: PluginService;
+
+    /** The user's settings (`backtestr.python`); absent in a container without Theia's preferences. */
+    @inject(PreferenceService) @optional()
+    protected readonly preferences?: PreferenceService;
 
     /** Charts following a run (the charts extension binds one); called once per batch of ticks. */
     @inject(ContributionProvider) @named(RunLiveFeed) @optional()
@@ -112,12 +118,24 @@ export class EngineServiceImpl implements EngineService {
     async describeStrategy(uri: string): Promise<StrategyDescription> {
         try {
             // Loading runs the user's module: do it in a strategy worker, over no ticks.
-            const result = await runStrategy({ file: FileUri.fsPath(uri), source: [], timeoutMs: 30_000, stallTimeoutMs: 10_000 });
+            // With the plugins and interpreter of a real run, so a strategy that asks for a plugin indicator in onStart describes itself.
+            const result = await runStrategy({ file: FileUri.fsPath(uri), source: [], timeoutMs: 30_000, stallTimeoutMs: 10_000,
+                plugins: await this.plugins(), python: await this.pythonInterpreter() });
             const s = result.strategy;
             return { uri, id: s.id, label: s.label, params: s.paramSpecs, timeframes: s.timeframes, subscribe: s.subscribe };
         } catch (error) {
             return { uri, error: error instanceof Error ? error.message : String(error) };
         }
+    }
+
+    /** The preference `backtestr.python`, read when a run starts (empty: BACKTESTR_PYTHON, else python3). */
+    protected async pythonInterpreter(): Promise<string | undefined> {
+        if (!this.preferences) {
+            return undefined;
+        }
+        // Never hold a run up on the settings: after 2 s the defaults apply.
+        await Promise.race([this.preferences.ready, new Promise(resolve => setTimeout(resolve, 2000))]);
+        return this.preferences.get<string>(PYTHON_INTERPRETER_PREFERENCE)?.trim() || undefined;
     }
 
     /** The enabled plugins' indicators for `ctx.indicator`: the plugins extension's loader (by path) and folder. */
@@ -150,6 +168,7 @@ export class EngineServiceImpl implements EngineService {
     async startRun(request: RunRequest): Promise<RunRecord> {
         const services = { data: this.data, runs: this.runStore, engineVersion: ENGINE_VERSION };
         const plugins = await this.plugins();
+        const python = await this.pythonInterpreter();
         const abort = new AbortController();
         const control = new RunControl();
         let entry: Active | undefined;
@@ -157,7 +176,7 @@ export class EngineServiceImpl implements EngineService {
             const done = runBacktest({
                 file: FileUri.fsPath(request.strategy), symbol: request.symbol, kind: request.kind, from: request.from, to: request.to,
                 params: request.params, models: request.models, seed: request.seed, priceSource: request.priceSource, session: request.session,
-                signal: abort.signal, control, plugins,
+                signal: abort.signal, control, plugins, python,
                 onStart: run => {
                     entry = { run, ticks: 0, started: Date.now(), abort, control };
                     this.active.set(run.id, entry);

@@ -32,6 +32,8 @@ export interface StrategyEngineOptions {
      * extension's loader, given by path so the engine does not depend on it) and the plugin folder.
      */
     plugins?: { readonly loader: string; readonly dir: string };
+    /** The Python interpreter for `.py` strategies (preference `backtestr.python`); default BACKTESTR_PYTHON, else `python3`. */
+    python?: string;
 }
 
 export interface StrategyRunOptions extends StrategyEngineOptions {
