@@ -99,6 +99,8 @@ export class RunsWidget extends ReactWidget {
                     ? <button className='theia-button secondary' onClick={() => this.act(() => this.engineService.resumeRun(id))}>Resume</button>
                     : <button className='theia-button secondary' onClick={() => this.act(() => this.engineService.pauseRun(id))}>Pause</button>}
                 <button className='theia-button secondary' onClick={() => this.act(() => this.engineService.cancelRun(id))}>Cancel</button>
+                <button className='theia-button secondary' title='Follow the run on the charts as it runs'
+                    onClick={() => this.commands.executeCommand('backtestr.charts.openReplay', { runId: id })}>Follow on charts</button>
             </div>
         </div>;
     }
@@ -127,8 +129,9 @@ export class RunsWidget extends ReactWidget {
             <div className='backtestr-row-actions'>
                 <button className='theia-button secondary' title='Open in the Analysis view' disabled={r.status !== 'finished'}
                     onClick={() => this.commands.executeCommand('backtestr.analysis.openRun', { runId: r.id })}>Analyse</button>
-                <button className='theia-button secondary' title='Replay the run on the charts' disabled={r.status !== 'finished'}
-                    onClick={() => this.commands.executeCommand('backtestr.charts.openReplay', { runId: r.id })}>Replay</button>
+                <button className='theia-button secondary' disabled={r.status !== 'finished' && r.status !== 'running'}
+                    title={r.status === 'running' ? 'Follow the run on the charts as it runs (its replay opens when it ends)' : 'Replay the run on the charts'}
+                    onClick={() => this.commands.executeCommand('backtestr.charts.openReplay', { runId: r.id })}>{r.status === 'running' ? 'Follow' : 'Replay'}</button>
                 <button className='theia-button secondary' title='Delete the run and its results'
                     onClick={() => this.act(() => this.engineService.deleteRun(r.id))}>Delete</button>
             </div>
