@@ -2,28 +2,13 @@ import { expect } from 'chai';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Writable } from 'stream';
 import { defaultDataDir, seedSampleWorkspace } from '@backtestr/data-import/lib/node/sample-workspace';
 import { WorkspaceDatabase, workspaceDatabasePath } from '@backtestr/data-import/lib/node/workspace-database';
-import { main, parseTime } from './backtestr-cli';
+import { parseTime } from './backtestr-cli';
+import { cli } from './cli-test-support';
 import { tickScale, toInt64Micros } from '@backtestr/data-import';
 
 const SAMPLE = path.resolve(__dirname, '../../sample-workspace/strategies/sma-cross-1h-filter.ts');
-
-class Capture extends Writable {
-    text = '';
-    override _write(chunk: Buffer, _encoding: string, done: () => void): void {
-        this.text += chunk.toString();
-        done();
-    }
-}
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-    const out = new Capture();
-    const err = new Capture();
-    const code = await main(argv, { out, err });
-    return { code, out: out.text, err: err.text };
-}
 
 describe('backtestr CLI: arguments', () => {
     it('exits 2 naming the argument for a missing strategy, symbol, bad time, bad option', async () => {

@@ -5,35 +5,19 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Writable } from 'stream';
 import { DatasetKey } from '@backtestr/data-import';
 import { DataQuality } from '@backtestr/data-import/lib/node/data-quality';
 import { TickRepository } from '@backtestr/data-import/lib/node/tick-repository';
 import { WorkspaceDatabase, workspaceDatabasePath } from '@backtestr/data-import/lib/node/workspace-database';
 import { PluginContributionRegistryImpl } from '@backtestr/plugins/lib/node/plugin-contribution-registry-impl';
 import { PluginManager } from '@backtestr/plugins/lib/node/plugin-manager';
-import { main } from './backtestr-cli';
+import { cli } from './cli-test-support';
 
 const REPO = path.resolve(__dirname, '../..');
 const JSONL_PLUGIN = path.join(REPO, 'examples', 'plugins', 'jsonl-ticks');
 const BAD_PLUGIN = path.join(REPO, 'extensions', 'plugins', 'test-fixtures', 'bad-data-source');
 const SHARED_DATA = process.env.BACKTESTR_DATA_DIR ?? path.resolve(REPO, '..', 'shared', 'data');
 const DAY = Date.UTC(2014, 4, 5);
-
-class Capture extends Writable {
-    text = '';
-    override _write(chunk: Buffer, _encoding: string, done: () => void): void {
-        this.text += chunk.toString();
-        done();
-    }
-}
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-    const out = new Capture();
-    const err = new Capture();
-    const code = await main(argv, { out, err });
-    return { code, out: out.text, err: err.text };
-}
 
 /** The first `n` real EURUSD quotes of 2014-05-05 (OANDA): [ms since midnight UTC, bid, ask]. */
 function eurusdQuotes(n: number): number[][] {

@@ -2,27 +2,11 @@ import { expect } from 'chai';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Writable } from 'stream';
 import { defaultDataDir, seedSampleWorkspace } from '@backtestr/data-import/lib/node/sample-workspace';
 import { workspaceDatabasePath } from '@backtestr/data-import/lib/node/workspace-database';
-import { main } from './backtestr-cli';
+import { cli } from './cli-test-support';
 
 const STRATEGIES = path.resolve(__dirname, '../../sample-workspace/strategies');
-
-class Capture extends Writable {
-    text = '';
-    override _write(chunk: Buffer, _encoding: string, done: () => void): void {
-        this.text += chunk.toString();
-        done();
-    }
-}
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-    const out = new Capture();
-    const err = new Capture();
-    const code = await main(argv, { out, err });
-    return { code, out: out.text, err: err.text };
-}
 
 interface Summary {
     trades: { side: string; qty: number; entryTime: number; entryPrice: number; exitTime: number; exitPrice: number; pnl: number }[];

@@ -5,7 +5,6 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Writable } from 'stream';
 import { EURUSD_M1_DIR, eurusdRunFixture, storeFixture } from '@backtestr/analysis/lib/node/test-support/eurusd-run-fixture';
 import { runExportValidator } from '@backtestr/analysis/lib/node/test-support/run-export-validator';
 import { tradesCsv } from '@backtestr/analysis/lib/common/report/report-csv';
@@ -15,7 +14,6 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { RunStoreImpl } from '@backtestr/data-import/lib/node/run-store-impl';
 import { defaultDataDir, seedSampleWorkspace } from '@backtestr/data-import/lib/node/sample-workspace';
 import { WorkspaceDatabase, workspaceDatabasePath } from '@backtestr/data-import/lib/node/workspace-database';
-import { main } from './backtestr-cli';
 import { Container } from '@theia/core/shared/inversify';
 import { ILogger } from '@theia/core/lib/common/logger';
 import { MockLogger } from '@theia/core/lib/common/test/mock-logger';
@@ -24,22 +22,12 @@ import { RunProgressFeedImpl } from '@backtestr/analysis/lib/node/run-progress-f
 import { BacktestDataImpl } from '@backtestr/data-import/lib/node/backtest-data-impl';
 import { runBacktest } from '@backtestr/engine/lib/node/backtest-runner';
 import { runReportCommand } from './report-command';
+import { captured, cli, CliOutcome } from './cli-test-support';
 
 const STRATEGIES = path.resolve(__dirname, '../../sample-workspace/strategies');
 
-class Capture extends Writable {
-    text = '';
-    override _write(chunk: Buffer, _encoding: string, done: () => void): void {
-        this.text += chunk.toString();
-        done();
-    }
-}
-
-async function report(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-    const out = new Capture();
-    const err = new Capture();
-    const code = await runReportCommand(argv, { out, err });
-    return { code, out: out.text, err: err.text };
+function report(...argv: string[]): Promise<CliOutcome> {
+    return captured(runReportCommand, argv);
 }
 
 describe('backtestr report', function (): void {
@@ -116,13 +104,11 @@ describe('backtestr report on a real engine run', function (): void {
     after(() => root && fs.rmSync(root, { recursive: true, force: true }));
 
     it('sma-cross.ts on the EURUSD M1 2017 bars: stored metrics = the analysis, JSON valid, CSV totals match, PDF printed', async () => {
-        const out = new Capture();
-        const err = new Capture();
-        const code = await main(['run', path.join(STRATEGIES, 'sma-cross.ts'), '--workspace', root, '--symbol', 'EURUSD@histdata', '--kind', 'bars',
-            '--commission', 'perOrder:2.5', '--json'], { out, err });
-        expect(err.text).to.equal('');
+        const { code, out, err } = await cli('run', path.join(STRATEGIES, 'sma-cross.ts'), '--workspace', root, '--symbol', 'EURUSD@histdata', '--kind', 'bars',
+            '--commission', 'perOrder:2.5', '--json');
+        expect(err).to.equal('');
         expect(code).to.equal(0);
-        const runId = (JSON.parse(out.text) as { run: { id: string } }).run.id;
+        const runId = (JSON.parse(out) as { run: { id: string } }).run.id;
 
         const db = await WorkspaceDatabase.open(workspaceDatabasePath(root));
         let stored: Record<string, number>;

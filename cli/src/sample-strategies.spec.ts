@@ -2,7 +2,6 @@ import { expect } from 'chai';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Writable } from 'stream';
 import { BarColumns, RunStore, tickScale, ticksToPrices, toInt64Micros } from '@backtestr/data-import';
 import { RunStoreImpl } from '@backtestr/data-import/lib/node/run-store-impl';
 import { defaultDataDir, seedSampleWorkspace } from '@backtestr/data-import/lib/node/sample-workspace';
@@ -13,24 +12,9 @@ import { runStrategy } from '@backtestr/engine/lib/node/strategy-host/strategy-r
 import { TickBatch } from '@backtestr/plugins-sdk';
 import { PluginContributionRegistryImpl } from '@backtestr/plugins/lib/node/plugin-contribution-registry-impl';
 import { PluginManager } from '@backtestr/plugins/lib/node/plugin-manager';
-import { main } from './backtestr-cli';
+import { cli } from './cli-test-support';
 
 const STRATEGIES = path.resolve(__dirname, '../../sample-workspace/strategies');
-
-class Capture extends Writable {
-    text = '';
-    override _write(chunk: Buffer, _encoding: string, done: () => void): void {
-        this.text += chunk.toString();
-        done();
-    }
-}
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-    const out = new Capture();
-    const err = new Capture();
-    const code = await main(argv, { out, err });
-    return { code, out: out.text, err: err.text };
-}
 
 interface JsonTrade { side: string; qty: number; entryTime: number; entryPrice: number; exitTime: number; exitPrice: number; pnl: number }
 
