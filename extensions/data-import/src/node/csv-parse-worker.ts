@@ -46,8 +46,9 @@ export interface ParseResult {
 class Collector implements ImportSink {
     count = 0;
     /** Value columns the dataset kind uses (a, b for trades; a-d for quotes; a-e for bars); the others stay empty. */
-    constructor(readonly used: number) {
-        const n = 1 << 18;
+    /** @param bytes of the input: rows are at least a few bytes each, so small files get small columns (grown when needed). */
+    constructor(readonly used: number, bytes: number) {
+        const n = Math.min(1 << 18, Math.max(1 << 12, 2 ** Math.ceil(Math.log2(bytes / 16 + 1))));
         this.cols = {
             time: new Float64Array(n), a: new Float64Array(n), b: new Float64Array(n), c: new Float64Array(used > 2 ? n : 0),
             d: new Float64Array(used > 2 ? n : 0), e: new Float64Array(used > 4 ? n : 0), flags: new Int32Array(n)
@@ -110,7 +111,7 @@ function newWriter(job: ParseJob, collector: Collector): DatasetWriter {
 }
 
 async function runChunk(job: ParseJob, chunk: NonNullable<ParseJob['chunk']>): Promise<ParseResult> {
-    const collector = new Collector(job.kind === 'trades' ? 2 : job.kind === 'quotes' ? 4 : 5);
+    const collector = new Collector(job.kind === 'trades' ? 2 : job.kind === 'quotes' ? 4 : 5, chunk.data.byteLength);
     const writer = newWriter(job, collector);
     const data = Buffer.from(chunk.data.buffer, chunk.data.byteOffset, chunk.data.byteLength);
     const stats = await new CsvImporter(collector, job.format, writer).importChunk(chunk.label, chunk.fileName, data,
@@ -133,7 +134,7 @@ async function run(job: ParseJob): Promise<ParseResult> {
     const data = source.load();
     const end = data.indexOf(10);
     const firstLine = data.toString('utf8', 0, end < 0 ? Math.min(data.length, 4096) : Math.min(end, 4096));
-    const collector = new Collector(job.kind === 'trades' ? 2 : job.kind === 'quotes' ? 4 : 5);
+    const collector = new Collector(job.kind === 'trades' ? 2 : job.kind === 'quotes' ? 4 : 5, data.length);
     const writer = newWriter(job, collector);
     await new CsvImporter(collector, job.format, writer).importFile(source.label, source.entryName ?? source.path, data);
     collector.flushWriter(writer);

@@ -159,6 +159,27 @@ describe('data import: corrupt and hostile input', function (): void {
         expect(await db.scalar('SELECT count(*) FROM trades')).to.equal(200n);
     });
 
+    it('parses every file of a folder in the workers: skips the ones imported before, quarantines with the file and line of each bad row', async () => {
+        const lines = unzipText(SPY_DAY).split('\n').slice(0, 300);
+        const day = (d: number, text: string[]): string =>
+            write(`2013100${d}_trade.zip`, makeZip({ [`2013100${d}_spy_Trade_Tick.csv`]: text.join('\n') }));
+        const first = day(7, lines.slice(0, 200));
+        await importer.import({ paths: [first], computeDerived: false });
+        const bad = [...lines];
+        bad.splice(4, 0, 'garbage in the middle');
+        const second = day(8, bad);
+        const third = day(9, lines.slice(0, 100));
+        const result = await importer.import({ paths: [first, second, third], computeDerived: false });
+        expect(result.rows).to.equal(400);
+        expect(result.files.map(f => [f.rows, f.quarantined, f.note ?? ''])).to.deep.equal([
+            [0, 0, `skipped: already imported by import #${result.importId - 1}`], [300, 1, ''], [100, 0, '']
+        ]);
+        const q = await importer.repo.getQuarantine(result.importId);
+        expect(q.map(r => [r.file, r.line, r.raw])).to.deep.equal([[`${second}/20131008_spy_Trade_Tick.csv`, 5, 'garbage in the middle']]);
+        expect(await db.scalar('SELECT count(*) FROM import_files')).to.equal(3n);
+        expect(await db.scalar('SELECT count(*) FROM trades')).to.equal(600n);
+    });
+
     it('leaves the database as before when an import is cancelled mid-way, and it reopens', async () => {
         const first = unzipText(SPY_DAY).split('\n').slice(0, 100).join('\n');
         await importer.import({ paths: [write('20131004_trade.zip', makeZip({ '20131004_spy_Trade_Tick.csv': first }))], computeDerived: false });

@@ -217,14 +217,30 @@ export class DataImporter {
                     continue;
                 }
                 // A large plain CSV file is never read whole: only its head here, then pieces through the parse workers.
+                // Nor is the first of several CSV files: the parse workers load, hash and parse all of them (see below).
                 let streamed = this.streamable(source);
-                let data = streamed ? await readHead(source) : source.load();
+                const remaining = sources.length - sources.indexOf(source);
+                const pipelined = !format && !streamed && remaining >= 2 && process.env.BACKTESTR_IMPORT_WORKERS !== '0';
+                let data = streamed || pipelined ? await readHead(source) : source.load();
                 const fileFormat = this.detectFormat(request, data);
                 if (format && fileFormat !== format) {
                     throw DatasetErrors.FormatMismatch(source.label, `is ${fileFormat}, the other files of this import are ${format}`);
                 }
                 format = fileFormat;
-                if (streamed && format !== 'csv') {
+                if (format === 'csv' && pipelined) {
+                    // Every file through the parse workers from the start, this thread appending what they parsed.
+                    const rest = sources.slice(sources.indexOf(source) + 1);
+                    for (const other of rest) {
+                        const otherSource = await this.sourceByExtension(request, other);
+                        if (otherSource) {
+                            throw DatasetErrors.FormatMismatch(other.label, `is read by ${describeImportSource(otherSource)}, the other files of this import are csv`);
+                        }
+                    }
+                    const writer = await this.csvWriter(session, request, source, data, csvState);
+                    await this.importCsvPipelined(session, request, sources.slice(sources.indexOf(source)), writer, csvState);
+                    break;
+                }
+                if ((streamed || pipelined) && format !== 'csv') {
                     streamed = false;
                     data = source.load();
                 }
@@ -379,14 +395,9 @@ export class DataImporter {
      */
     protected async importCsvSource(session: ImportSession, request: ImportRequest, source: SourceFile, data: Buffer, hash: string | undefined,
         state: CsvState): Promise<DatasetWriter | undefined> {
-        const { csv, id, implied } = this.csvOptions(request, source, data);
-        if (state.presetId && id && state.presetId !== id && !request.presetId) {
-            throw DatasetErrors.FormatMismatch(source.label, `looks like preset ${id}, the other files of this import are ${state.presetId}`);
-        }
-        state.presetId = state.presetId ?? id;
-        state.csv = csv;
-        const instrument = await this.resolveInstrument(request, implied, source);
-        const writer = await session.writer(instrument, csv.kind, csv.barTimeframe ?? '', csv.kind === 'bars' ? (id === 'histdata-m1' ? 'bid' : 'trade') : 'trade');
+        const writer = await this.csvWriter(session, request, source, data, state);
+        const instrument = writer.instrument;
+        const csv = state.csv!;
         if (hash === undefined) {
             await this.importCsvStreamed(session, source, csv, writer);
             return writer;
@@ -405,6 +416,21 @@ export class DataImporter {
         await importer.importFile(source.label, source.entryName ?? source.path, data);
         session.endFile(source.label, hash, source.size);
         return writer;
+    }
+
+    /**
+     * The CSV options of a file (from the request, or the preset its name and first line match, checked against the
+     * other files' preset) and the writer of its dataset, its instrument resolved. `head`: at least the file's first line.
+     */
+    protected async csvWriter(session: ImportSession, request: ImportRequest, source: SourceFile, head: Buffer, state: CsvState): Promise<DatasetWriter> {
+        const { csv, id, implied } = this.csvOptions(request, source, head);
+        if (state.presetId && id && state.presetId !== id && !request.presetId) {
+            throw DatasetErrors.FormatMismatch(source.label, `looks like preset ${id}, the other files of this import are ${state.presetId}`);
+        }
+        state.presetId = state.presetId ?? id;
+        state.csv = csv;
+        const instrument = await this.resolveInstrument(request, implied, source);
+        return session.writer(instrument, csv.kind, csv.barTimeframe ?? '', csv.kind === 'bars' ? (id === 'histdata-m1' ? 'bid' : 'trade') : 'trade');
     }
 
     /**
@@ -548,24 +574,45 @@ export class DataImporter {
     protected async importCsvPipelined(session: ImportSession, request: ImportRequest, rest: SourceFile[], writer: DatasetWriter, state: CsvState): Promise<void> {
         const csv = state.csv!;
         const pool = Array.from({ length: CsvParseWorker.poolSize }, (_, i) => CsvParseWorker.get(i));
-        try {
-            const jobs: Promise<ParseResult>[] = [];
-            const submit = (j: number): void => {
-                if (j < rest.length && !jobs[j] && !this.streamable(rest[j])) {
-                    jobs[j] = pool[j % pool.length].parse({
-                        path: rest[j].path, entryName: rest[j].entryName, format: csv, instrument: writer.instrument, kind: writer.kind,
-                        timeframe: writer.timeframe, side: writer.side, stored: writer.stored.toArray(), options: writer.options
-                    });
-                    jobs[j].catch(() => undefined);
+        // A worker takes the next file when it is done with its last one (files differ in size: no fixed rotation),
+        // at most `ahead` files beyond the one being appended, so memory holds a few parsed files, never all.
+        // Each worker has one more file queued behind the one it parses, so it never waits for this thread (busy
+        // appending) to hand it the next.
+        const jobs: Promise<ParseResult>[] = [];
+        const queued = pool.map(() => 0);
+        const ahead = 2 * pool.length + 1;
+        let nextJob = 0, appending = 0, stopped = false;
+        const submit = (): void => {
+            while (!stopped && nextJob < rest.length && nextJob <= appending + ahead) {
+                const w = queued.indexOf(Math.min(...queued));
+                if (queued[w] >= 2) {
+                    return;
                 }
-            };
-            const ahead = pool.length + 1;
-            for (let j = 0; j < ahead; j++) {
-                submit(j);
+                const j = nextJob++;
+                if (this.streamable(rest[j])) {
+                    continue;
+                }
+                const worker = pool[w];
+                queued[w]++;
+                // The writer's stored ranges as they are now: a file of this import overlapping another is caught
+                // on this thread (writer.overlaps) and parsed again in sequence.
+                jobs[j] = worker.parse({
+                    path: rest[j].path, entryName: rest[j].entryName, format: csv, instrument: writer.instrument, kind: writer.kind,
+                    timeframe: writer.timeframe, side: writer.side, stored: writer.stored.toArray(), options: writer.options
+                });
+                jobs[j].then(() => {
+                    queued[w]--;
+                    submit();
+                }, () => undefined);
             }
+        };
+        // The dataset's known file hashes, fetched while the first files parse.
+        session.alreadyImported(writer.instrument, writer.kind, '').catch(() => undefined);
+        try {
             for (let j = 0; j < rest.length; j++) {
                 const source = rest[j];
-                submit(j + ahead);
+                appending = j;
+                submit();
                 session.startFile(source.label);
                 if (this.streamable(source)) {
                     await this.importCsvSource(session, request, source, await readHead(source), undefined, state);
@@ -603,6 +650,7 @@ export class DataImporter {
                 session.endFile(source.label, result.hash!, source.size);
             }
         } catch (error) {
+            stopped = true;
             pool.forEach(p => p.abandon());
             throw error;
         }

@@ -51,6 +51,7 @@ export class ImportSession implements ImportSink {
     protected quarantineAppender?: ColumnarAppender;
     protected readonly q: QuarantineBuffer = this.newQuarantineBuffer();
     protected readonly pendingFiles: { writer: DatasetWriter; path: string; hash: string; bytes: number; rows: number; quarantined: number; first: number; last: number }[] = [];
+    protected readonly knownHashes = new Map<string, Promise<Map<string, number>>>();
     protected readonly startedAt = Date.now();
     protected bytesDone = 0;
     protected filesDone = 0;
@@ -109,11 +110,19 @@ export class ImportSession implements ImportSink {
         return w;
     }
 
-    /** Whether this file (same contents) was imported before into the dataset. */
+    /**
+     * Whether this file (same contents) was imported before into the dataset: the import that did. One query per
+     * dataset and import, not per file (import_files changes only when this import commits).
+     */
     async alreadyImported(instrument: Instrument, kind: DatasetKind, hash: string): Promise<number | undefined> {
-        const id = await this.db.scalar('SELECT import_id FROM import_files WHERE instrument_id = $1 AND kind = $2 AND content_hash = $3 LIMIT 1',
-            [instrument.id, kind, hash]);
-        return id === undefined || id === null ? undefined : num(id);
+        const key = `${instrument.id}:${kind}`;
+        let known = this.knownHashes.get(key);
+        if (!known) {
+            known = this.db.all('SELECT content_hash, min(import_id) AS import_id FROM import_files WHERE instrument_id = $1 AND kind = $2 GROUP BY content_hash',
+                [instrument.id, kind]).then(rows => new Map(rows.map(r => [String(r.content_hash), num(r.import_id)])));
+            this.knownHashes.set(key, known);
+        }
+        return (await known).get(hash);
     }
 
     startFile(label: string): void {
@@ -253,11 +262,14 @@ export class ImportSession implements ImportSink {
                 await this.resort(w);
             }
         }
-        for (const f of this.pendingFiles) {
-            await this.db.run(`INSERT INTO import_files VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, [
-                this.importId, f.writer.instrument.id, f.writer.kind, f.path, f.hash, f.bytes, f.rows, f.quarantined,
-                f.rows > 0 ? f.first : null, f.rows > 0 ? f.last : null
-            ]);
+        // The files in statements of up to 100 rows, not one statement each.
+        for (let at = 0; at < this.pendingFiles.length; at += 100) {
+            const batch = this.pendingFiles.slice(at, at + 100);
+            await this.db.run(`INSERT INTO import_files VALUES ${batch.map((_, i) => `(${Array.from({ length: 10 }, (__, k) => `$${10 * i + k + 1}`).join(', ')})`).join(', ')}`,
+                batch.flatMap(f => [
+                    this.importId, f.writer.instrument.id, f.writer.kind, f.path, f.hash, f.bytes, f.rows, f.quarantined,
+                    f.rows > 0 ? f.first : null, f.rows > 0 ? f.last : null
+                ]));
         }
         await this.db.run(`INSERT INTO imports VALUES ($1, $2, $3, $4, $5, $6, $7::JSON, $8, $9, $10, $11)`, [
             this.importId, this.startedAt * 1000, Date.now() * 1000, this.options.format, this.options.preset ?? null,
