@@ -25,6 +25,12 @@ export interface ParseJob {
     readonly chunk?: { readonly data: Uint8Array; readonly first: boolean; readonly last: boolean; readonly label: string; readonly fileName: string };
 }
 
+/** The content hash of bytes in shared memory, computed here while the main thread reads them (a FIX or binary import). */
+export interface HashJob {
+    readonly id: number;
+    readonly hashOf: Uint8Array;
+}
+
 export interface ParseResult {
     readonly id: number;
     readonly error?: { code?: number; message: string; data?: unknown };
@@ -147,7 +153,11 @@ async function run(job: ParseJob): Promise<ParseResult> {
     };
 }
 
-parentPort?.on('message', (job: ParseJob) => {
+parentPort?.on('message', (job: ParseJob | HashJob) => {
+    if ('hashOf' in job) {
+        parentPort!.postMessage({ id: job.id, hash: contentHash(job.hashOf) });
+        return;
+    }
     run(job).then(result => {
         const cols = result.columns!;
         const transfer = [cols.time.buffer, cols.a.buffer, cols.b.buffer, cols.c.buffer, cols.d.buffer, cols.e.buffer, cols.flags.buffer] as ArrayBuffer[];

@@ -17,7 +17,7 @@ import { BarCache } from './bar-cache';
 import { BinaryTickImporter, isBinaryTickFile, readBinaryHeader } from './binary-tick-format';
 import { ChunkStats, CsvImporter } from './csv-importer';
 import { detectPreset, impliedByName, preset as presetById, validateCsvOptions } from './csv-presets';
-import type { ParseJob, ParseResult } from './csv-parse-worker';
+import type { HashJob, ParseJob, ParseResult } from './csv-parse-worker';
 import { DataQuality } from './data-quality';
 import { FixImporter, looksLikeFix } from './fix-importer';
 import { ImportSourceRegistry } from './import-source-registry';
@@ -94,7 +94,7 @@ class CsvParseWorker {
     }
 
     /** Posts a job; `transfer` moves buffers (a chunk's bytes) to the worker instead of copying them. */
-    parse(job: Omit<ParseJob, 'id'>, transfer: ArrayBuffer[] = []): Promise<ParseResult> {
+    parse(job: Omit<ParseJob, 'id'> | Omit<HashJob, 'id'>, transfer: ArrayBuffer[] = []): Promise<ParseResult> {
         const id = this.nextId++;
         return new Promise((resolve, reject) => {
             if (this.pending.size === 0) {
@@ -142,6 +142,44 @@ async function hashSource(source: SourceFile): Promise<string> {
         hash.update(piece);
     }
     return hash.digest('hex');
+}
+
+/**
+ * A whole file or zip entry in shared memory, with its content hash computed by a parse worker while this thread goes on
+ * with the bytes (the FIX and binary importers read them on this thread): the hash costs this thread nothing. Without
+ * parse workers (`BACKTESTR_IMPORT_WORKERS=0`), an ordinary load hashed here.
+ */
+function loadHashed(source: SourceFile, whole?: Buffer): { data: Buffer; hash: Promise<string> } {
+    if (process.env.BACKTESTR_IMPORT_WORKERS === '0') {
+        const loaded = whole ?? source.load();
+        return { data: loaded, hash: Promise.resolve(contentHash(loaded)) };
+    }
+    let data: Buffer;
+    if (source.entryName === undefined && !whole) {
+        const fd = fs.openSync(source.path, 'r');
+        try {
+            const size = fs.fstatSync(fd).size;
+            data = Buffer.from(new SharedArrayBuffer(size));
+            let at = 0;
+            while (at < size) {
+                const n = fs.readSync(fd, data, at, size - at, at);
+                if (n === 0) {
+                    break;
+                }
+                at += n;
+            }
+            data = data.subarray(0, at);
+        } finally {
+            fs.closeSync(fd);
+        }
+    } else {
+        const loaded = whole ?? source.load();
+        data = Buffer.from(new SharedArrayBuffer(loaded.length));
+        loaded.copy(data);
+    }
+    const hash = CsvParseWorker.get(0).parse({ hashOf: data }).then(result => result.hash!);
+    hash.catch(() => undefined);
+    return { data, hash };
 }
 
 /** An error a parse worker reported, as the error the same-thread import would have thrown. */
@@ -240,32 +278,32 @@ export class DataImporter {
                     await this.importCsvPipelined(session, request, sources.slice(sources.indexOf(source)), writer, csvState);
                     break;
                 }
-                if ((streamed || pipelined) && format !== 'csv') {
-                    streamed = false;
-                    data = source.load();
-                }
-                const hash = streamed ? undefined : contentHash(data);
-                if (format === 'fix') {
-                    fix ??= new FixImporter(session, this.repo, this.catalog, request.instrument);
-                    await fix.importFile(source.label, data);
-                    session.endFile(source.label, hash!, source.size);
-                    continue;
-                }
-                if (format === 'binary') {
+                if (format === 'fix' || format === 'binary') {
+                    // Loaded once into shared memory; a worker hashes it while this thread imports it.
+                    const loaded = loadHashed(source, streamed || pipelined ? undefined : data);
+                    data = loaded.data;
+                    if (format === 'fix') {
+                        fix ??= new FixImporter(session, this.repo, this.catalog, request.instrument);
+                        await fix.importFile(source.label, data);
+                        session.endFile(source.label, await loaded.hash, source.size);
+                        continue;
+                    }
                     const header = isBinaryTickFile(data) ? readBinaryHeader(source.label, data) : undefined;
                     const instrument = await this.resolveInstrument(request,
                         header ? { symbol: header.symbol, venue: header.venue, assetClass: 'unknown' } : undefined, source, header?.tickSize);
-                    const previous = await session.alreadyImported(instrument, header?.kind ?? request.binaryLayout?.kind ?? 'trades', hash!);
+                    const hash = await loaded.hash;
+                    const previous = await session.alreadyImported(instrument, header?.kind ?? request.binaryLayout?.kind ?? 'trades', hash);
                     if (previous !== undefined) {
-                        session.endFile(source.label, hash!, source.size, `skipped: already imported by import #${previous}`);
+                        session.endFile(source.label, hash, source.size, `skipped: already imported by import #${previous}`);
                         session.warnings.push(`${source.label} skipped: already imported by import #${previous}`);
                         continue;
                     }
                     const binary = new BinaryTickImporter(session, this.repo, instrument, request.instrument, request.binaryLayout);
                     await binary.importFile(source.label, data);
-                    session.endFile(source.label, hash!, source.size);
+                    session.endFile(source.label, hash, source.size);
                     continue;
                 }
+                const hash = streamed ? undefined : contentHash(data);
                 const writer = await this.importCsvSource(session, request, source, data, hash, csvState);
                 // Once the format is known, parse the remaining files in a worker thread while this
                 // thread appends: the two halves of the work overlap on two cores.
