@@ -31,6 +31,8 @@ export interface NativeLayout {
     readonly H_LAST_PRICE: number; readonly H_EVENT: number; readonly H_EVENT_TICK: number;
     readonly H_CLOSED_MASK: number; readonly H_CROSS_DIR: number; readonly H_CROSS_FIRST: number;
     readonly H_CROSS_COUNT: number; readonly H_TIMER_TIME: number; readonly H_TIMER_COUNT: number;
+    /** Returns to JS so far; the account block at slot H_ACCOUNT (ACCOUNT_BLOCK slots, A_* order) is current when H_ACCOUNT_STOP equals it. */
+    readonly H_STOPS: number; readonly H_ACCOUNT_STOP: number; readonly H_ACCOUNT: number; readonly ACCOUNT_BLOCK: number;
     readonly EV_BAR_CLOSE: number; readonly EV_TICK: number; readonly EV_CROSS: number;
     readonly EV_TIMER: number; readonly EV_FLUSH: number; readonly EV_ORDER: number;
     readonly T_MICROS: number; readonly T_DAYS: number; readonly T_COMPLETED: number;

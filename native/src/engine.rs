@@ -162,6 +162,8 @@ pub struct Engine {
     timers: Vec<i64>,
     timer_idx: usize,
     finished: bool,
+    /// Returns to JS since creation (H_STOPS).
+    stops: u64,
     /// (day, start, end) of the last session looked up.
     session_cache: (i64, i64, i64),
     /// The simulated broker, matched in the same tick loop.
@@ -295,6 +297,7 @@ impl Engine {
             timers: Vec::new(),
             timer_idx: 0,
             finished: false,
+            stops: 0,
             session_cache: (0, 0, 0),
             broker,
         })
@@ -334,6 +337,9 @@ impl Engine {
         set_i(mem, H_CLOCK, self.clock);
         set_f(mem, H_LAST_PRICE, f64::NAN);
         set_n(mem, H_EVENT_TICK, -1);
+        set_n(mem, H_STOPS, self.stops as i64);
+        set_n(mem, H_ACCOUNT_STOP, -1);
+        set_n(mem, H_ACCOUNT, account_offset(n, self.depth) as i64);
         for (i, t) in self.tfs.iter().enumerate() {
             set_i(mem, tf_header(i) + T_MICROS, t.tf.micros);
             set_n(mem, tf_header(i) + T_DAYS, t.tf.days);
@@ -594,6 +600,23 @@ impl Engine {
         set_n(mem, H_TICKS, self.ticks as i64);
         set_i(mem, H_CLOCK, self.clock);
         set_f(mem, H_LAST_PRICE, self.last_price);
+        self.stops += 1;
+        set_n(mem, H_STOPS, self.stops as i64);
+        // The account where JS samples it (bar closes, end of data): no native call to read it
+        // there; other stops leave it stale (H_ACCOUNT_STOP != H_STOPS) and cost nothing.
+        if f64::from_bits(mem[H_EVENT]) as i64 & (EV_BAR_CLOSE | EV_FLUSH) != 0 {
+            self.write_account(mem);
+        }
+    }
+
+    /// Writes the broker's account into the account block and marks it current (H_ACCOUNT_STOP).
+    pub fn write_account(&self, mem: &mut [u64]) {
+        let a = self.broker.account();
+        let o = account_offset(self.tfs.len(), self.depth);
+        for (slot, v) in mem[o..o + ACCOUNT_BLOCK].iter_mut().zip(a) {
+            *slot = v.to_bits();
+        }
+        set_n(mem, H_ACCOUNT_STOP, self.stops as i64);
     }
 }
 

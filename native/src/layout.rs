@@ -13,8 +13,13 @@
 //! ring(i, j) = HEADER + n*TF_HEADER + n*RECORD + (i*depth + j)*RECORD
 //!                                      completed bar number c of timeframe i is in
 //!                                      ring(i, c % depth) (c counts from 0)
+//! account_offset(n, depth) = ring(n, depth, n, 0)
+//!                                      the broker's account (ACCOUNT_BLOCK slots in the
+//!                                      execution layout's A_* order)
 //! ```
-//! A bar record is RECORD slots: R_* below.
+//! A bar record is RECORD slots: R_* below. The account block is written at every stop
+//! with a bar close or flush and after every order submit; it is current when
+//! H_ACCOUNT_STOP == H_STOPS (otherwise read the account with `readAccount`).
 
 pub const HEADER: usize = 16;
 pub const TF_HEADER: usize = 8;
@@ -47,6 +52,14 @@ pub const H_CROSS_COUNT: usize = 10;
 pub const H_TIMER_TIME: usize = 11;
 /// Timer: how many timers fired.
 pub const H_TIMER_COUNT: usize = 12;
+/// Returns to JS (stops of run, advanceTo, flush) since creation or reset.
+pub const H_STOPS: usize = 13;
+/// H_STOPS when the account block was last written (-1: not yet); the block is current when equal.
+pub const H_ACCOUNT_STOP: usize = 14;
+/// Slot offset of the account block.
+pub const H_ACCOUNT: usize = 15;
+/// Slots of the account block (the execution layout's ACCOUNT_SLOTS).
+pub const ACCOUNT_BLOCK: usize = crate::execution::layout::ACCOUNT_SLOTS;
 
 // Event flags.
 pub const EV_BAR_CLOSE: i64 = 1;
@@ -94,8 +107,12 @@ pub fn ring(n: usize, depth: usize, i: usize, j: usize) -> usize {
     HEADER + n * TF_HEADER + n * RECORD + (i * depth + j) * RECORD
 }
 
-pub fn total_slots(n: usize, depth: usize) -> usize {
+pub fn account_offset(n: usize, depth: usize) -> usize {
     ring(n, depth, n, 0)
+}
+
+pub fn total_slots(n: usize, depth: usize) -> usize {
+    account_offset(n, depth) + ACCOUNT_BLOCK
 }
 
 /// Every constant by name, for the JS side (exported by the addon as `layout`).
@@ -116,6 +133,10 @@ pub const CONSTANTS: &[(&str, i64)] = &[
     ("H_CROSS_COUNT", H_CROSS_COUNT as i64),
     ("H_TIMER_TIME", H_TIMER_TIME as i64),
     ("H_TIMER_COUNT", H_TIMER_COUNT as i64),
+    ("H_STOPS", H_STOPS as i64),
+    ("H_ACCOUNT_STOP", H_ACCOUNT_STOP as i64),
+    ("H_ACCOUNT", H_ACCOUNT as i64),
+    ("ACCOUNT_BLOCK", ACCOUNT_BLOCK as i64),
     ("EV_BAR_CLOSE", EV_BAR_CLOSE),
     ("EV_TICK", EV_TICK),
     ("EV_CROSS", EV_CROSS),

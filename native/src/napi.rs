@@ -426,6 +426,17 @@ impl Handle {
         Ok(())
     }
 
+    /// Rewrites the account block of the state memory (after order commands), unless the
+    /// state buffer was detached (then JS cannot read it anyway).
+    fn write_account(&mut self, env: napi_env) -> JsResult<()> {
+        if self.owned.is_none() && is_detached(env, self.state_ref)? {
+            return Ok(());
+        }
+        let (engine, mem) = self.split();
+        engine.write_account(mem);
+        Ok(())
+    }
+
     fn release_batch(&mut self, env: napi_env) {
         for r in self.batch_refs.drain(..) {
             drop_ref(env, r);

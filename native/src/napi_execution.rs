@@ -111,6 +111,7 @@ pub(super) fn configure_execution(env: napi_env, info: napi_callback_info) -> Js
     let h = handle(env, e)?;
     let x = read_exec_options(env, o)?;
     h.engine.configure_execution(x).map_err(JsError::Plain)?;
+    h.write_account(env)?;
     undefined(env)
 }
 
@@ -123,6 +124,8 @@ pub(super) fn submit(env: napi_env, info: napi_callback_info) -> JsResult<napi_v
     // a view of the state memory.
     let recs: Vec<u64> = as_slice::<u64>(r.ptr, r.len).to_vec();
     let n = h.engine.submit(&recs).map_err(JsError::Range)?;
+    // Open orders (and rejections) changed: the account block stays current.
+    h.write_account(env)?;
     number(env, n as f64)
 }
 

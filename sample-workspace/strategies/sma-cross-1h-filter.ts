@@ -32,7 +32,7 @@ export default defineStrategy({
             return;
         }
         // Compare exact sums scaled to the same period: ties are ties, not float noise.
-        const above = fast.exactSum * BigInt(slow.period) > slow.exactSum * BigInt(fast.period);
+        const above = fast.compareTo(slow) > 0;
         ctx.record('fast', f);
         ctx.record('slow', s);
         if (wasAbove !== undefined && above !== wasAbove) {

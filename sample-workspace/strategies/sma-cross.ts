@@ -32,7 +32,8 @@ export default defineStrategy({
         if (f === undefined || s === undefined) {
             return;
         }
-        const above = fast.exactSum * BigInt(slow.period) > slow.exactSum * BigInt(fast.period);
+        // Exact: fast.exactSum * slow.period > slow.exactSum * fast.period, without a BigInt while the products are safe integers.
+        const above = fast.compareTo(slow) > 0;
         if (wasAbove !== undefined && above !== wasAbove) {
             if (above && ctx.position.qty === 0) {
                 ctx.order.market('buy', ctx.params.qty, { tag: 'fast crossed above slow' });

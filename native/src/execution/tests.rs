@@ -263,10 +263,22 @@ fn accounting_invariants_hold_after_every_event_in_a_long_random_run() {
         let mut k = 0;
         let mut id = 1.0;
         let mut stops = 0;
+        let mut bar_stops = 0;
         while k < n {
             k = r.e.run(&mut r.mem, &b, k).unwrap();
             stops += 1;
             let a = r.e.broker.account();
+            // The account block of the state memory: current exactly at bar-close stops, then equal to account().
+            let hdr = |i: usize| f64::from_bits(r.mem[i]);
+            assert_eq!(hdr(crate::layout::H_STOPS), stops as f64);
+            let closed = hdr(crate::layout::H_EVENT) as i64 & crate::layout::EV_BAR_CLOSE != 0;
+            assert_eq!(hdr(crate::layout::H_ACCOUNT_STOP) == stops as f64, closed);
+            if closed {
+                bar_stops += 1;
+                let o = hdr(crate::layout::H_ACCOUNT) as usize;
+                let block: Vec<u64> = a.iter().map(|v| v.to_bits()).collect();
+                assert_eq!(&r.mem[o..o + ACCOUNT_SLOTS], &block[..]);
+            }
             let m = 2.0;
             let marked = if a[A_POSITION] == 0.0 { 0.0 } else { a[A_POSITION] * a[A_MARK] * m };
             assert!((a[A_EQUITY] - (a[A_CASH] + marked)).abs() < 1e-6);
@@ -297,6 +309,7 @@ fn accounting_invariants_hold_after_every_event_in_a_long_random_run() {
             }
         }
         assert!(stops > 1000, "{:?}: only {} stops", fill, stops);
+        assert!(bar_stops > 100 && bar_stops < stops, "{:?}: {} bar-close stops of {}", fill, bar_stops, stops);
         assert!(r.e.broker.trades.len() > 20, "{:?}: {} trades", fill, r.e.broker.trades.len());
         for tr in &r.e.broker.trades {
             assert!(f64::from_bits(tr[T_MAE]) <= 0.0 && f64::from_bits(tr[T_MFE]) >= 0.0);

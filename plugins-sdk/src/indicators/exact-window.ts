@@ -30,12 +30,12 @@ export class ExactWindow extends SmaCalculation {
 
     /** Units that leave the window on the next update (0n while it is still filling). */
     get outgoing(): bigint {
-        return this.isFull ? this.window[this.next] : 0n;
+        return this.isFull ? BigInt(this.window[this.next]) : 0n;
     }
 
     /** The exact sum the window would hold after folding in `units`, without folding it in. */
     peekSum(units: bigint): bigint {
-        return this.sum - this.outgoing + units;
+        return this.exactSum - this.outgoing + units;
     }
 
     /** What `update(value)` would return, without changing the window. */

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CsvFormatOptions, DatasetErrors, DatasetKey } from '../common/dataset-protocol';
 import { DataImporter } from './data-importer';
-import { DataQuality } from './data-quality';
+import { DataQuality, median } from './data-quality';
 import { InstrumentCatalog } from './instrument-catalog';
 import { makeZip, SHARED_DATA, tempDatabase, tempDir, unzipText } from './test-support/test-files';
 import { WorkspaceDatabase } from './workspace-database';
@@ -138,5 +138,29 @@ describe('datasets: re-import, delete, dataset quality score', function (): void
         expect(listed.get('CLEAN')).to.equal(cleanReport.score);
         const recomputed = await quality.compute(b.datasets[0] as DatasetKey);
         expect(recomputed.score).to.equal(dirtyReport.score);
+    });
+});
+
+describe('data quality: median by selection', () => {
+    it('equals the median of the sorted values, with runs of equal values, odd and even counts, and leaves its input as it was', () => {
+        let seed = 7;
+        const random = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+        for (const n of [1, 2, 3, 4, 5, 10, 11, 1000, 1001, 65536, 65537]) {
+            for (const distinct of [1, 2, 3, 50, 1e9]) {
+                const values = new Float64Array(n + 3);
+                for (let i = 0; i < values.length; i++) {
+                    values[i] = Math.floor(random() * distinct) - distinct / 2;
+                }
+                const before = values.slice();
+                const sorted = values.slice(0, n).sort();
+                const expected = n % 2 ? sorted[(n - 1) >> 1] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+                expect(median(values, n), `n ${n}, ${distinct} distinct`).to.equal(expected);
+                expect(values).to.deep.equal(before);
+            }
+        }
+        const ascending = Float64Array.from({ length: 10000 }, (_, i) => i);
+        expect(median(ascending, 10000)).to.equal(4999.5);
+        expect(median(ascending.reverse(), 9999)).to.equal(5000);
+        expect(median(new Float64Array(0), 0)).to.equal(0);
     });
 });

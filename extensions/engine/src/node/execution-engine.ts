@@ -117,6 +117,14 @@ export interface ClosedTrade {
     readonly position: number;
 }
 
+// Order record slots as plain constants (the layout object is a dictionary, slow to read per order).
+const ORDER_SLOTS = X.ORDER_SLOTS;
+const ACT_SUBMIT = X.ACT_SUBMIT;
+const O_ACTION = X.O_ACTION; const O_ID = X.O_ID; const O_TYPE = X.O_TYPE; const O_SIDE = X.O_SIDE; const O_QTY = X.O_QTY;
+const O_LIMIT = X.O_LIMIT; const O_STOP = X.O_STOP; const O_TIF = X.O_TIF; const O_EXPIRE = X.O_EXPIRE; const O_INSTRUMENT = X.O_INSTRUMENT;
+const O_TRAIL = X.O_TRAIL; const O_TRAIL_PERCENT = X.O_TRAIL_PERCENT; const O_PARENT = X.O_PARENT; const O_OCO = X.O_OCO;
+const O_POSITION = X.O_POSITION;
+
 const TYPES: Record<OrderType, number> = {
     market: X.TYPE_MARKET, limit: X.TYPE_LIMIT, stop: X.TYPE_STOP, stopLimit: X.TYPE_STOP_LIMIT, mit: X.TYPE_MIT,
     trailingStop: X.TYPE_TRAIL,
@@ -142,12 +150,15 @@ const REASONS = new Map<number, string>(
  */
 export class ExecutionEngine extends MtfEngine {
     protected readonly orderBuf: Float64Array;
+    protected readonly orderI64: BigInt64Array;
+    protected readonly orderViews: Float64Array[] = [];
     protected readonly accountBuf = new Float64Array(X.ACCOUNT_SLOTS);
 
     constructor(options: MtfEngineOptions = {}, execution: ExecutionOptions = {}, maxOrdersPerSubmit = 1024) {
         super(options);
         native.configureExecution(this.handle, execution);
         this.orderBuf = new Float64Array(maxOrdersPerSubmit * X.ORDER_SLOTS);
+        this.orderI64 = new BigInt64Array(this.orderBuf.buffer);
     }
 
     /** Sends order commands as one batch (at the engine clock); returns how many were sent. */
@@ -157,32 +168,43 @@ export class ExecutionEngine extends MtfEngine {
 
     /** Packs requests into records and sends them in batches. Bad orders come back as 'rejected' events. */
     submit(orders: readonly OrderRequest[]): void {
-        const cap = this.orderBuf.length / X.ORDER_SLOTS;
+        const cap = this.orderBuf.length / ORDER_SLOTS;
+        const f = this.orderBuf;
+        const i64 = this.orderI64;
         for (let s = 0; s < orders.length; s += cap) {
-            const part = orders.slice(s, s + cap);
-            const f = new Float64Array(this.orderBuf.buffer, 0, part.length * X.ORDER_SLOTS);
-            const i64 = new BigInt64Array(this.orderBuf.buffer, 0, part.length * X.ORDER_SLOTS);
-            part.forEach((o, i) => {
-                const b = i * X.ORDER_SLOTS;
-                f.fill(0, b, b + X.ORDER_SLOTS);
-                f[b + X.O_ACTION] = X.ACT_SUBMIT;
-                f[b + X.O_ID] = o.id;
-                f[b + X.O_TYPE] = TYPES[o.type] ?? -1;
-                f[b + X.O_SIDE] = o.side === 'buy' ? 1 : o.side === 'sell' ? -1 : 0;
-                f[b + X.O_QTY] = o.qty;
-                f[b + X.O_LIMIT] = o.limit ?? NaN;
-                f[b + X.O_STOP] = o.stop ?? NaN;
-                f[b + X.O_TIF] = TIFS[o.tif ?? 'GTC'] ?? -1;
-                i64[b + X.O_EXPIRE] = o.expire ?? 0n;
-                f[b + X.O_INSTRUMENT] = o.instrument ?? 0;
-                f[b + X.O_TRAIL] = o.trail ?? NaN;
-                f[b + X.O_TRAIL_PERCENT] = o.trailPercent ?? NaN;
-                f[b + X.O_PARENT] = o.parent ?? 0;
-                f[b + X.O_OCO] = o.oco ?? 0;
-                f[b + X.O_POSITION] = o.position ?? 0;
-            });
-            native.submit(this.handle, f);
+            const count = Math.min(cap, orders.length - s);
+            for (let i = 0; i < count; i++) {
+                const o = orders[s + i];
+                const b = i * ORDER_SLOTS;
+                f.fill(0, b, b + ORDER_SLOTS);
+                f[b + O_ACTION] = ACT_SUBMIT;
+                f[b + O_ID] = o.id;
+                f[b + O_TYPE] = TYPES[o.type] ?? -1;
+                f[b + O_SIDE] = o.side === 'buy' ? 1 : o.side === 'sell' ? -1 : 0;
+                f[b + O_QTY] = o.qty;
+                f[b + O_LIMIT] = o.limit ?? NaN;
+                f[b + O_STOP] = o.stop ?? NaN;
+                f[b + O_TIF] = TIFS[o.tif ?? 'GTC'] ?? -1;
+                i64[b + O_EXPIRE] = o.expire ?? 0n;
+                f[b + O_INSTRUMENT] = o.instrument ?? 0;
+                f[b + O_TRAIL] = o.trail ?? NaN;
+                f[b + O_TRAIL_PERCENT] = o.trailPercent ?? NaN;
+                f[b + O_PARENT] = o.parent ?? 0;
+                f[b + O_OCO] = o.oco ?? 0;
+                f[b + O_POSITION] = o.position ?? 0;
+            }
+            native.submit(this.handle, this.orderView(count));
         }
+    }
+
+    /** The first `count` records of the order buffer (views kept: no allocation per submit). */
+    protected orderView(count: number): Float64Array {
+        let v = this.orderViews[count];
+        if (v === undefined) {
+            v = new Float64Array(this.orderBuf.buffer, 0, count * ORDER_SLOTS);
+            this.orderViews[count] = v;
+        }
+        return v;
     }
 
     /** Cancels working orders by id (an unknown id gives a 'rejected' event). */

@@ -10,21 +10,45 @@ export class GrowingColumns {
     length = 0;
 
     constructor(width: number, capacity = 256) {
+        if (width < 1 || width > 6) {
+            throw new Error(`GrowingColumns: 1 to 6 columns, not ${width}`);
+        }
         this.data = Array.from({ length: width }, () => new Float64Array(capacity));
     }
 
-    push(...values: number[]): void {
-        if (this.length === this.data[0].length) {
-            this.data = this.data.map(c => {
-                const bigger = new Float64Array(c.length * 2);
-                bigger.set(c);
-                return bigger;
-            });
+    /** Appends a row (up to 6 columns; fixed parameters, no rest array per row). */
+    push(v0: number, v1 = 0, v2 = 0, v3 = 0, v4 = 0, v5 = 0): void {
+        const n = this.length;
+        const d = this.data;
+        if (n === d[0].length) {
+            this.grow();
         }
-        for (let c = 0; c < this.data.length; c++) {
-            this.data[c][this.length] = values[c];
+        const w = d.length;
+        this.data[0][n] = v0;
+        if (w > 1) {
+            this.data[1][n] = v1;
         }
-        this.length++;
+        if (w > 2) {
+            this.data[2][n] = v2;
+        }
+        if (w > 3) {
+            this.data[3][n] = v3;
+        }
+        if (w > 4) {
+            this.data[4][n] = v4;
+        }
+        if (w > 5) {
+            this.data[5][n] = v5;
+        }
+        this.length = n + 1;
+    }
+
+    protected grow(): void {
+        this.data = this.data.map(c => {
+            const bigger = new Float64Array(c.length * 2);
+            bigger.set(c);
+            return bigger;
+        });
     }
 
     /** Copies of rows [from, length). */

@@ -28,6 +28,19 @@ type AnyIndicator = IndicatorDefinition<Record<string, unknown>, unknown>;
 const X = EXEC_LAYOUT;
 const H_EVENT = L.H_EVENT;
 const H_CLOSED_MASK = L.H_CLOSED_MASK;
+const H_STOPS = L.H_STOPS;
+const H_ACCOUNT_STOP = L.H_ACCOUNT_STOP;
+const R_CLOSE = L.R_CLOSE;
+// Account slots as plain constants too: the native layout objects are dictionaries, slow to read per wake-up.
+const A_POSITION = X.A_POSITION;
+const A_AVG_PRICE = X.A_AVG_PRICE;
+const A_UNREALISED = X.A_UNREALISED;
+const A_CASH = X.A_CASH;
+const A_EQUITY = X.A_EQUITY;
+const A_REALISED = X.A_REALISED;
+const A_COMMISSION = X.A_COMMISSION;
+const A_OPEN_ORDERS = X.A_OPEN_ORDERS;
+const A_USED_MARGIN = X.A_USED_MARGIN;
 const HOOK_START = HOOKS.indexOf('onStart');
 const HOOK_BAR = HOOKS.indexOf('onBarClose');
 const HOOK_TICK = HOOKS.indexOf('onTick');
@@ -66,15 +79,21 @@ class StrategyContextImpl implements StrategyContext {
     protected lastTimeframe = '';
     protected lastSeries: MtfSeries | undefined;
 
-    /** The account as of the last read; refreshed when the engine moved since (one native call per wake-up at most). */
+    /** The account as of the last native read, and the engine stop it was read at. */
     protected accountReadAt = -1;
     protected readonly accountBuf = new Float64Array(X.ACCOUNT_SLOTS);
+    /** The account block of the state memory: current at bar-close stops and after order commands (no native call). */
+    protected readonly accountBlock: Float64Array;
+    protected readonly f64: Float64Array;
 
     protected pluginIndicators: Map<string, { definition: AnyIndicator }> | undefined;
 
     constructor(readonly params: ParamValues<Record<string, ParamSpec>>, protected readonly state: MtfState, protected readonly recorder: RunRecorder,
         readonly order: OrderDesk, protected readonly engine: RunExecutionEngine, readonly instrument: InstrumentInfo,
-        protected readonly plugins?: { readonly loader: string; readonly dir: string }) { }
+        protected readonly plugins?: { readonly loader: string; readonly dir: string }) {
+        this.f64 = state.f64;
+        this.accountBlock = new Float64Array(state.f64.buffer, state.f64[L.H_ACCOUNT] * 8, X.ACCOUNT_SLOTS);
+    }
 
     indicator<Value = unknown>(id: string, options: Readonly<Record<string, unknown>> = {}): IndicatorState<Value> {
         let definition: AnyIndicator | undefined = (CORE_INDICATORS as readonly AnyIndicator[]).find(d => d.id === id);
@@ -93,12 +112,16 @@ class StrategyContextImpl implements StrategyContext {
         return definition.create({ ...definition.defaultOptions, ...options }) as IndicatorState<Value>;
     }
 
-    /** The engine's account slots, read at most once per engine stop. */
+    /** The engine's account slots: the state memory's account block when it is current, else read natively at most once per engine stop. */
     accountSlots(): Float64Array {
-        const stamp = this.state.ticksApplied;
-        if (stamp !== this.accountReadAt) {
+        const f = this.f64;
+        const stop = f[H_STOPS];
+        if (f[H_ACCOUNT_STOP] === stop) {
+            return this.accountBlock;
+        }
+        if (stop !== this.accountReadAt) {
             this.engine.readAccountInto(this.accountBuf);
-            this.accountReadAt = stamp;
+            this.accountReadAt = stop;
         }
         return this.accountBuf;
     }
@@ -110,14 +133,14 @@ class StrategyContextImpl implements StrategyContext {
 
     get position(): Position {
         const a = this.accountSlots();
-        return { qty: a[X.A_POSITION], avgPrice: a[X.A_AVG_PRICE], unrealised: a[X.A_UNREALISED] };
+        return { qty: a[A_POSITION], avgPrice: a[A_AVG_PRICE], unrealised: a[A_UNREALISED] };
     }
 
     get account(): Account {
         const a = this.accountSlots();
         return {
-            cash: a[X.A_CASH], equity: a[X.A_EQUITY], realised: a[X.A_REALISED], unrealised: a[X.A_UNREALISED], commission: a[X.A_COMMISSION],
-            openOrders: a[X.A_OPEN_ORDERS], usedMargin: a[X.A_USED_MARGIN]
+            cash: a[A_CASH], equity: a[A_EQUITY], realised: a[A_REALISED], unrealised: a[A_UNREALISED], commission: a[A_COMMISSION],
+            openOrders: a[A_OPEN_ORDERS], usedMargin: a[A_USED_MARGIN]
         };
     }
 
@@ -271,7 +294,7 @@ export class StrategySession {
                 // The closing tick is not applied yet: this is the equity at the bar's last tick.
                 const a = this.ctx.accountSlots();
                 const o = this.state.completedOffset(this.sampleTimeframe, 0);
-                this.equity.push(this.state.barTime(o), a[X.A_EQUITY], a[X.A_POSITION], this.state.f64[o + L.R_CLOSE]);
+                this.equity.push(this.state.barTime(o), a[A_EQUITY], a[A_POSITION], this.state.f64[o + R_CLOSE]);
             }
             if (!def.onBarClose) {
                 return;
