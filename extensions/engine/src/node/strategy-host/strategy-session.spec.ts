@@ -1,0 +1,97 @@
+import { expect } from 'chai';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { EXEC_LAYOUT } from '../execution-engine';
+import { MTF_LAYOUT } from '../mtf-engine';
+import { loadStrategy } from './strategy-loader';
+import { StrategySession } from './strategy-session';
+
+const T0 = 1_381_104_000_000_000n; // 2013-10-07T00:00:00Z
+
+/** Orders at some 1m closes and every so many ticks; reads the position and the account at every wake-up. */
+const TRADER = `import { defineStrategy } from '@backtestr/plugins-sdk';
+let closes = 0;
+let ticks = 0;
+export default defineStrategy({
+    id: 'test.account-reader',
+    params: {},
+    subscribe: { barClose: ['1m'], tick: true },
+    onStart() { closes = 0; ticks = 0; },
+    onBarClose(ctx) {
+        closes++;
+        const qty = ctx.position.qty;
+        if (closes % 3 === 0) {
+            ctx.order.market(qty > 0 ? 'sell' : 'buy', qty > 0 ? qty : 2);
+        } else if (closes % 5 === 0) {
+            ctx.order.limit('buy', 1, Math.round((ctx.mtf('1m').bar(-1)!.close - 0.05) * 100) / 100);
+        } else if (closes % 7 === 0) {
+            ctx.order.cancelAll();
+        }
+        ctx.record('equity', ctx.account.equity);
+    },
+    onTick(ctx) {
+        ticks++;
+        if (ticks % 997 === 0) {
+            ctx.order.market('buy', 1);
+        }
+        ctx.record('open', ctx.account.openOrders + ctx.position.qty);
+    }
+});
+`;
+
+/** The session with a probe: at every stop, before and after the hooks, the context's account equals a native read. */
+class ProbedSession extends StrategySession {
+    checks = 0;
+    fromBlock = 0;
+
+    protected override dispatch(flags: number): void {
+        this.probe();
+        super.dispatch(flags);
+        this.probe();
+    }
+
+    protected probe(): void {
+        const slots = Array.from(this.ctx.accountSlots());
+        const native = this.engine.account();
+        const X = EXEC_LAYOUT;
+        expect([slots[X.A_CASH], slots[X.A_EQUITY], slots[X.A_POSITION], slots[X.A_REALISED], slots[X.A_UNREALISED], slots[X.A_COMMISSION],
+            slots[X.A_OPEN_ORDERS], slots[X.A_EVENTS], slots[X.A_TRADES], slots[X.A_USED_MARGIN]]).to.deep.equal(
+            [native.cash, native.equity, native.position, native.realised, native.unrealised, native.commission,
+                native.openOrders, native.events, native.trades, native.usedMargin]);
+        this.checks++;
+        const f = this.engine.f64;
+        this.fromBlock += f[MTF_LAYOUT.H_ACCOUNT_STOP] === f[MTF_LAYOUT.H_STOPS] ? 1 : 0;
+    }
+}
+
+describe('strategy session: the account in the state memory', () => {
+    it('reads the same account as the native call at every stop, from the state memory at bar closes and after orders', () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'backtestr-session-'));
+        try {
+            const file = path.join(dir, 'trader.ts');
+            fs.writeFileSync(file, TRADER);
+            const session = new ProbedSession(loadStrategy(file), {}, { instrument: { symbol: 'T', tickSize: 0.01, lotSize: 1, multiplier: 1 } });
+            session.start();
+            const n = 60_000;
+            const time = new BigInt64Array(n);
+            const price = new Float64Array(n);
+            for (let k = 0; k < n; k++) {
+                time[k] = T0 + BigInt(k) * 250_000n;
+                price[k] = Math.round((100 + 3 * Math.sin(k / 3000) + (k % 7) * 0.01) * 100) / 100;
+            }
+            for (let at = 0; at < n; at += 20_000) {
+                session.processBatch({ time: time.slice(at, at + 20_000), price: price.slice(at, at + 20_000) });
+            }
+            const { result } = session.stop();
+            expect(result.barCloses).to.be.greaterThan(200);
+            expect(result.execution.trades.pnl.length).to.be.greaterThan(20);
+            // Every tick and bar close probed twice; the block served the bar closes and the reads after orders.
+            expect(session.checks).to.be.greaterThan(2 * n);
+            expect(session.fromBlock).to.be.greaterThan(2 * result.barCloses);
+            expect(session.fromBlock).to.be.lessThan(session.checks / 2);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+});
