@@ -90,6 +90,25 @@ describe('data import: a large CSV file streamed in pieces through the parse wor
         expect(zipped.quarantined).to.equal(4);
     });
 
+    it('stores exactly what the sequential import stores for a folder of files parsed by the workers, one overlapping another', async () => {
+        const lines = unzipText(SPY_DAY).split('\n').filter(l => l).slice(0, 30000);
+        const bad = [...lines];
+        bad.splice(100, 0, 'garbage, not a trade at all');
+        bad.splice(2000, 0, `${bad[2000].split(',')[0]},0,100,P,0,0`);
+        const folder = path.join(dir, 'days');
+        fs.mkdirSync(folder);
+        const day = (name: string, entry: string, text: string[]): void =>
+            fs.writeFileSync(path.join(folder, name), makeZip({ [entry]: text.join('\n') + '\n' }));
+        day('20131007_trade.zip', '20131007_spy_Trade_Tick.csv', bad);
+        day('20131008_trade.zip', '20131008_spy_Trade_Tick.csv', lines);
+        // Same day again, later in name order: its time range overlaps the file before, its rows are duplicates.
+        day('20131008_trade_again.zip', '20131008_spy_Trade_Tick.csv', lines.slice(1000, 3000));
+        day('20131009_trade.zip', '20131009_spy_Trade_Tick.csv', bad);
+        const stats = await bothWays({ paths: [folder], presetId: 'lean-equity-trades' }, 'trades', 1 << 23);
+        expect(stats.pieces).to.equal(0);
+        expect(stats.quarantined).to.equal(2 + 2000 + 2);
+    });
+
     it('fails a zip entry that does not pass its CRC check while streaming, and leaves the database as it was', async () => {
         const text = unzipText(SPY_DAY);
         const zip = makeZip({ '20131007_spy_Trade_Tick.csv': text });

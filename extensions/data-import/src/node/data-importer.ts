@@ -122,17 +122,8 @@ function streamChunkBytes(): number {
 }
 
 /** The first bytes of a file or zip entry (format detection and presets need only its first line). */
-async function readHead(source: SourceFile, bytes = 1 << 16): Promise<Buffer> {
-    const pieces: Buffer[] = [];
-    let n = 0;
-    for await (const piece of source.stream()) {
-        pieces.push(piece);
-        n += piece.length;
-        if (n >= bytes) {
-            break;
-        }
-    }
-    return Buffer.concat(pieces).subarray(0, bytes);
+function readHead(source: SourceFile, bytes = 1 << 16): Promise<Buffer> {
+    return source.head(bytes);
 }
 
 /** The content hash of a file or zip entry, read in pieces. */

@@ -7,7 +7,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { DatasetErrors } from '../common/dataset-protocol';
-import { isZip, listZipFileEntries, readZipFileEntry, streamZipEntry, ZipFormatError } from './zip-reader';
+import { isZip, listZipFileEntries, readZipFileEntry, readZipFileEntryHead, streamZipEntry, ZipFormatError } from './zip-reader';
 
 export interface SourceFile {
     /** What messages and the quarantine call the file: its path, or `archive.zip/entry.csv`. */
@@ -17,8 +17,35 @@ export interface SourceFile {
     /** Uncompressed bytes. */
     readonly size: number;
     load(): Buffer;
+    /** Up to the first `bytes` bytes, reading no more of the file than that needs. */
+    head(bytes: number): Promise<Buffer>;
     /** The (uncompressed) bytes in pieces of any size, for files too large to load whole. */
     stream(): AsyncIterable<Buffer>;
+}
+
+/** The first bytes of a plain file. */
+function fileHead(file: string, bytes: number): Buffer {
+    const fd = fs.openSync(file, 'r');
+    try {
+        const buf = Buffer.alloc(bytes);
+        return buf.subarray(0, fs.readSync(fd, buf, 0, bytes, 0));
+    } finally {
+        fs.closeSync(fd);
+    }
+}
+
+/** The first bytes of a stream (the whole stream when shorter). */
+async function streamHead(pieces: AsyncIterable<Buffer>, bytes: number): Promise<Buffer> {
+    const out: Buffer[] = [];
+    let n = 0;
+    for await (const piece of pieces) {
+        out.push(piece);
+        n += piece.length;
+        if (n >= bytes) {
+            break;
+        }
+    }
+    return Buffer.concat(out).subarray(0, bytes);
 }
 
 async function* streamFile(file: string): AsyncGenerator<Buffer> {
@@ -83,7 +110,7 @@ function expandFile(file: string, size: number): SourceFile[] {
         fs.closeSync(fd);
     }
     if (!isZip(head) && !/\.zip$/i.test(file)) {
-        return [{ label: file, path: file, size, load: () => fs.readFileSync(file), stream: () => streamFile(file) }];
+        return [{ label: file, path: file, size, load: () => fs.readFileSync(file), head: async bytes => fileHead(file, bytes), stream: () => streamFile(file) }];
     }
     let entries;
     try {
@@ -109,6 +136,15 @@ function expandFile(file: string, size: number): SourceFile[] {
                 }
                 throw error;
             }
+        },
+        head: async bytes => {
+            let head: Buffer | undefined;
+            try {
+                head = readZipFileEntryHead(file, entry, bytes);
+            } catch {
+                // A damaged local header: the stream below names the problem.
+            }
+            return head ?? streamHead(asCorruptFile(file, streamZipEntry(file, entry)), bytes);
         },
         stream: () => asCorruptFile(file, streamZipEntry(file, entry))
     }));

@@ -170,6 +170,39 @@ function entryDataStart(fd: number, entry: ZipEntry): number {
     return entry.localHeaderOffset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
 }
 
+/**
+ * Up to the first `bytes` bytes of an entry (format detection, presets), inflating only enough of its start: no CRC
+ * check (that is the whole entry's, when it is read). Undefined when its start does not inflate (read it whole for the
+ * error that names the problem).
+ */
+export function readZipFileEntryHead(file: string, entry: ZipEntry, bytes: number): Buffer | undefined {
+    const fd = fs.openSync(file, 'r');
+    try {
+        const start = entryDataStart(fd, entry);
+        // Text deflates a few times over: a quarter of the wanted bytes is usually enough; more when it is not.
+        for (let compressed = Math.max(4096, bytes >> 2); ; compressed *= 4) {
+            const raw = readRange(fd, start, Math.min(compressed, entry.compressedSize));
+            let head: Buffer;
+            if (entry.method === 0) {
+                head = raw;
+            } else if (entry.method === 8) {
+                try {
+                    head = zlib.inflateRawSync(raw, { finishFlush: zlib.constants.Z_SYNC_FLUSH });
+                } catch {
+                    return undefined;
+                }
+            } else {
+                return undefined;
+            }
+            if (head.length >= bytes || raw.length < compressed) {
+                return head.subarray(0, bytes);
+            }
+        }
+    } finally {
+        fs.closeSync(fd);
+    }
+}
+
 /** One entry of a zip file, reading only its bytes. */
 export function readZipFileEntry(file: string, entry: ZipEntry): Buffer {
     const fd = fs.openSync(file, 'r');
