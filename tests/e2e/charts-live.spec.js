@@ -64,12 +64,19 @@ describe('Chart view following a run in progress (Chromium)', function () {
             return s && s.cursor !== undefined && s.panels.length === 6 && s.panels.every((/** @type {PanelSnapshot} */ p) => p.bars > 0);
         }, undefined, { timeout: 120000 });
         expect(await liveState()).to.equal(undefined);
+        // an indicator on the 1m panel: drawn while following too, extended by the new bars of each push
+        await page.evaluate(() => /** @type {any} */ (window).__backtestrCharts.addIndicator(0, 'core.sma', { period: 10, source: 'close' }));
 
         await startRunFromForm(page, 'sma-cross-1h-filter.ts');
         // back to the chart (the form took the main area)
         await page.locator('.lm-TabBar-tab', { hasText: 'Charts' }).first().click();
         await page.waitForFunction(() => (/** @type {any} */ (window).__backtestrCharts.live()?.frames ?? 0) >= 3, undefined, { timeout: 120000, polling: 'raf' });
         whileRunning = /** @type {LiveState} */ (await liveState());
+        // the panel's bars and its SMA line as drawn in the same frame (one task: no draw in between)
+        const drawn = await page.evaluate(() => {
+            const h = /** @type {any} */ (window).__backtestrCharts;
+            return { panel: h.state().panels[0], rows: h.rows(0, 10), line: h.overlays()[0].lines.find((/** @type {{ key: string }} */ l) => l.key.startsWith('indicator:0:core.sma')) };
+        });
         await screenshot(page, 'charts-live-1-running');
         expect(whileRunning.status).to.equal('running');
         // two observations while it runs: the engine's clock (the cursor) and the newest 1m bar moved on
@@ -85,6 +92,14 @@ describe('Chart view following a run in progress (Chromium)', function () {
         // frames are drawn at most once per push (pushes are coalesced, frames at most one per animation frame)
         expect(whileRunning.frames).to.be.at.most(whileRunning.pushes);
         expect(whileRunning.skipped).to.equal(0);
+        // the SMA(10) drawn up to the newest bar: the forming bar's value is the mean of its close and the last 9 completed ones
+        expect(drawn.line, 'the SMA line of panel 0 while following').to.not.equal(undefined);
+        const newest = drawn.panel.partial ?? drawn.panel.lastCompleted;
+        expect(drawn.line.lastTime).to.equal(newest.time);
+        const closes = /** @type {Bar[]} */ (drawn.rows).map(r => r.close);
+        const sum = (/** @type {number[]} */ xs) => xs.reduce((a, b) => a + b, 0);
+        const expected = drawn.panel.partial ? (sum(closes.slice(1)) + drawn.panel.partial.close) / 10 : sum(closes) / 10;
+        expect(drawn.line.lastValue).to.be.closeTo(expected, 1e-9);
     });
 
     it('holds the engine\'s state at the run\'s last tick when the run ends, then opens its replay there', async () => {
@@ -112,6 +127,8 @@ describe('Chart view following a run in progress (Chromium)', function () {
             expect(panel.partial, `replay: forming ${panel.timeframe}`).to.deep.equal(expected.partial);
             expect(panel.lastCompleted, `replay: last completed ${panel.timeframe}`).to.deep.equal(expected.completed[expected.completed.length - 1]);
         }
+        // the replay's decisions replace the note on following
+        await page.waitForFunction(() => /Decisions at the cursor/.test(document.querySelector('[data-testid="decision-panel"]')?.textContent ?? ''), undefined, { timeout: 60000 });
         await screenshot(page, 'charts-live-2-finished');
         expect(pageErrors.map(e => e.message)).to.deep.equal([]);
     });

@@ -33,7 +33,7 @@ async function main() {
         const { page } = await openWorkbench(browser, server.url);
         await runCommand(page, 'BackTestr: Open Charts');
         await page.waitForFunction(() => /** @type {any} */ (window).__backtestrCharts !== undefined);
-        /** @type {{ following: boolean, ticksPerSecond: number, fps?: number, maxGapMs?: number, pushes?: number, frames?: number, drawMs?: number[], seconds: number }[]} */
+        /** @type {{ following: boolean, ticksPerSecond: number, fps?: number, maxGapMs?: number, maxScriptMs: number, over16: number, pushes?: number, frames?: number, drawMs?: number[], seconds: number }[]} */
         const results = [];
         for (let round = 0; round < ROUNDS * 2; round++) {
             // alternate, so that the machine's load drifts alike over both
@@ -51,6 +51,20 @@ async function main() {
                 const w = /** @type {any} */ (window);
                 w.__liveBenchFrames = [];
                 w.__liveBenchOn = true;
+                // script per animation frame: every requestAnimationFrame callback (the view's and lightweight-charts' paints) timed, summed by frame
+                w.__liveBenchScript = new Map();
+                if (!w.__liveBenchWrapped) {
+                    w.__liveBenchWrapped = true;
+                    const raf = window.requestAnimationFrame.bind(window);
+                    window.requestAnimationFrame = cb => raf(t => {
+                        const s = performance.now();
+                        try {
+                            cb(t);
+                        } finally {
+                            w.__liveBenchScript.set(t, (w.__liveBenchScript.get(t) ?? 0) + performance.now() - s);
+                        }
+                    });
+                }
                 const tick = (/** @type {number} */ t) => { w.__liveBenchFrames.push(t); if (w.__liveBenchOn) { requestAnimationFrame(tick); } };
                 requestAnimationFrame(tick);
             });
@@ -73,7 +87,7 @@ async function main() {
                 const w = /** @type {any} */ (window);
                 w.__liveBenchOn = false;
                 const l = w.__backtestrCharts.live();
-                return { frames: /** @type {number[]} */ (w.__liveBenchFrames), live: l && l.runId === id ? { pushes: l.pushes, frames: l.frames, drawMs: /** @type {number[]} */ (l.drawMs) } : undefined };
+                return { frames: /** @type {number[]} */ (w.__liveBenchFrames), script: /** @type {[number, number][]} */ ([...w.__liveBenchScript.entries()]), live: l && l.runId === id ? { pushes: l.pushes, frames: l.frames, drawMs: /** @type {number[]} */ (l.drawMs) } : undefined };
             }, summary.id);
             const ticksPerSecond = summary.ticks / summary.elapsedMs * 1000;
             // the frames while the run ran: its last elapsedMs before the end (the page's clock)
@@ -81,20 +95,26 @@ async function main() {
             const end = f[f.length - 1];
             const during = f.filter(t => t >= end - summary.elapsedMs);
             const gaps = during.slice(1).map((t, i) => t - during[i]);
+            const script = live.script.filter(([t]) => t >= end - summary.elapsedMs).map(([, ms]) => ms);
             const seconds = summary.elapsedMs / 1000;
             results.push({
                 following, ticksPerSecond, seconds, fps: (during.length - 1) / Math.max(1e-3, (during[during.length - 1] - during[0]) / 1000),
-                maxGapMs: gaps.length ? Math.max(...gaps) : NaN, pushes: live.live?.pushes, frames: live.live?.frames, drawMs: live.live?.drawMs
+                maxGapMs: gaps.length ? Math.max(...gaps) : NaN, maxScriptMs: script.length ? Math.max(...script) : NaN, over16: script.filter(ms => ms > 16).length, pushes: live.live?.pushes, frames: live.live?.frames, drawMs: live.live?.drawMs
             });
             const r = results[results.length - 1];
             console.log(`run ${round + 1} (${following ? `chart following, ${LAYOUT} panels${DRAW ? '' : ', not drawn'}` : (OTHER_SPY ? 'chart on the same instrument, not following' : 'chart on another instrument')}): ${summary.ticks} ticks in ${summary.elapsedMs.toFixed(0)} ms = `
-                + `${(ticksPerSecond / 1e6).toFixed(2)}M ticks/s; page ${r.fps?.toFixed(1)} frames/s during the run, longest frame gap ${r.maxGapMs?.toFixed(0)} ms`
-                + (following ? `; ${r.pushes} pushes received, ${r.frames} draws of ${(r.drawMs ?? []).map(x => x.toFixed(0)).join('/')} ms` : ''));
+                + `${(ticksPerSecond / 1e6).toFixed(2)}M ticks/s; page ${r.fps?.toFixed(1)} frames/s during the run, longest frame gap ${r.maxGapMs?.toFixed(0)} ms, `
+                + `animation-frame script at most ${r.maxScriptMs.toFixed(1)} ms (${r.over16} frames over 16 ms)`
+                + (following ? `; ${r.pushes} pushes received, ${r.frames} whole views, ${(r.drawMs ?? []).length} live frames of median ${median(r.drawMs ?? [NaN]).toFixed(1)}, `
+                    + `max ${Math.max(...(r.drawMs ?? [NaN])).toFixed(1)} ms of script` : ''));
         }
         const on = results.filter(r => r.following), off = results.filter(r => !r.following);
         const tOn = median(on.map(r => r.ticksPerSecond)), tOff = median(off.map(r => r.ticksPerSecond));
         console.log(`live: page frames/s while a run streams to all ${LAYOUT} panels: median ${median(on.map(r => /** @type {number} */ (r.fps))).toFixed(1)} `
-            + `(not following: ${median(off.map(r => /** @type {number} */ (r.fps))).toFixed(1)}); longest frame gap median ${median(on.map(r => /** @type {number} */ (r.maxGapMs))).toFixed(0)} ms`);
+            + `(not following: ${median(off.map(r => /** @type {number} */ (r.fps))).toFixed(1)}); longest frame gap median ${median(on.map(r => /** @type {number} */ (r.maxGapMs))).toFixed(0)} ms `
+            + `(not following: ${median(off.map(r => /** @type {number} */ (r.maxGapMs))).toFixed(0)} ms); animation-frame script per frame at most (median over runs) `
+            + `${median(on.map(r => r.maxScriptMs)).toFixed(1)} ms (not following: ${median(off.map(r => r.maxScriptMs)).toFixed(1)} ms), frames over 16 ms of script per run median ${median(on.map(r => r.over16))}`);
+        console.log(`live: load average ${fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
         console.log(`live: run speed with a chart following ${(tOn / 1e6).toFixed(2)}M ticks/s, without ${(tOff / 1e6).toFixed(2)}M ticks/s (median of ${ROUNDS} each): `
             + `cost ${((1 - tOn / tOff) * 100).toFixed(1)} %`);
     } finally {

@@ -106,6 +106,9 @@ export class ChartPanel implements Disposable {
     protected levelSignature = '';
     protected tickSize: number | undefined;
     protected fills: readonly FillMark[] = [];
+    /** What the markers and the trade line were last set to. */
+    protected markerSignature = '';
+    protected tradeLineSignature = '';
     protected segments: readonly TradeSegment[] = [];
     protected bars: ChartBarColumns | undefined;
     protected partial: PanelBar | undefined;
@@ -164,6 +167,8 @@ export class ChartPanel implements Disposable {
         chart.priceScale('volume').applyOptions({ scaleMargins: { top: 0.8, bottom: 0 } });
         this.tradeLines = chart.addSeries(lc.LineSeries, { lineWidth: 2, lineStyle: lc.LineStyle.Dashed, lastValueVisible: false, priceLineVisible: false, crosshairMarkerVisible: false });
         this.markers = lc.createSeriesMarkers(this.candles, []);
+        this.markerSignature = '';
+        this.tradeLineSignature = '';
         if (this.tickSize) {
             this.setTickSize(this.tickSize);
         }
@@ -284,6 +289,11 @@ export class ChartPanel implements Disposable {
             }
             entry.shown = { key: line.key, title: line.title, points, firstTime: first, lastTime: last, lastValue };
         }
+    }
+
+    /** Lines set on the panel. */
+    get lineCount(): number {
+        return this.lines.length;
     }
 
     /** What the panel draws of its lines. */
@@ -497,7 +507,12 @@ export class ChartPanel implements Disposable {
                 });
             }
         }
-        this.markers.setMarkers(markers);
+        // new bars rarely move a fill or a trade line (a live push, a replay step): set them only when they changed
+        const markerSignature = markers.map(m => `${m.time}${m.shape}${m.color}${m.text}`).join('|');
+        if (markerSignature !== this.markerSignature) {
+            this.markerSignature = markerSignature;
+            this.markers.setMarkers(markers);
+        }
         const line: (LineData<Time> | WhitespaceData<Time>)[] = [];
         const spans = this.segments.map(seg => ({ seg, a: this.barTimeOf(seg.entryTime), b: this.barTimeOf(seg.exitTime) }));
         let lastTime = -Infinity;
@@ -520,7 +535,11 @@ export class ChartPanel implements Disposable {
                 lastTime = gap;
             }
         });
-        this.tradeLines.setData(line);
+        const lineSignature = line.map(p => 'value' in p ? `${p.time}:${p.value}:${p.color}` : `${p.time}`).join('|');
+        if (lineSignature !== this.tradeLineSignature) {
+            this.tradeLineSignature = lineSignature;
+            this.tradeLines.setData(line);
+        }
     }
 
     protected updateTitle(): void {

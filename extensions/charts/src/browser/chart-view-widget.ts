@@ -123,6 +123,19 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
     protected live: LiveFollow | undefined;
     protected liveHook: LiveHookState | undefined;
     protected liveFrameRequested = false;
+    /** Per panel, while following: a newer state than drawn; bars to set whole; fills or trades changed. */
+    protected liveDirty: boolean[] = [];
+    protected liveFull: boolean[] = [];
+    protected liveOverlay: boolean[] = [];
+    /** Per panel: scroll to the newest bars with the next draw (following started, or new panels). */
+    protected liveFit: boolean[] = [];
+    protected liveLastPanel = -1;
+    /** Panels drawn since the hook last counted a whole view. */
+    protected readonly liveSwept = new Set<number>();
+    protected liveFills: FillMark[] = [];
+    /** Per panel: whether it is on screen (an IntersectionObserver's last word; unknown counts as shown). */
+    protected panelShown: (boolean | undefined)[] = [];
+    protected panelObserver: IntersectionObserver | undefined;
     protected liveDrawing = true;
     protected autoFollow = true;
 
@@ -171,7 +184,7 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
         this.title.closable = true;
         this.addClass('backtestr-charts');
         this.node.tabIndex = 0;
-        this.overlays = new PanelOverlays(this.plugins, () => this.frame && this.renderLines(this.frame));
+        this.overlays = new PanelOverlays(this.plugins, () => this.redrawLines());
         this.buildDom();
         this.toDispose.push(this.themes.onDidColorThemeChange(() => setTimeout(() => {
             const colors = readChartColors(this.node);
@@ -222,7 +235,7 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
         this.linkBox.addEventListener('change', () => this.viewState = { ...this.viewState, linkTimeScales: this.linkBox.checked });
         link.append(this.linkBox, document.createTextNode(' link zoom/scroll'));
         this.statusNode = document.createElement('span');
-        this.statusNode.className = 'backtestr-muted';
+        this.statusNode.className = 'backtestr-muted backtestr-chart-status';
         this.statusNode.dataset.testid = 'chart-status';
         this.runSelect = document.createElement('select');
         this.runSelect.className = 'theia-select';
@@ -312,11 +325,46 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
             return panel;
         });
         this.panelBars = this.panels.map(() => EMPTY_BARS);
+        this.liveDirty = this.panels.map(() => true);
+        this.liveFull = this.panels.map(() => true);
+        this.liveOverlay = this.panels.map(() => true);
+        this.liveFit = this.panels.map(() => true);
+        this.liveSwept.clear();
+        this.observePanels();
         this.exhausted = this.panels.map(() => false);
         this.loadingOlder = this.panels.map(() => false);
         if (this.isAttached) {
             this.attachPanels();
         }
+    }
+
+    /** Tracks which panels are on screen: while following, one off screen (or behind another tab) is not drawn until it shows. */
+    protected observePanels(): void {
+        this.panelObserver?.disconnect();
+        this.panelShown = this.panels.map(() => undefined);
+        if (typeof IntersectionObserver === 'undefined') {
+            return;
+        }
+        const observer = new IntersectionObserver(entries => {
+            let shown = false;
+            for (const e of entries) {
+                const i = this.panels.findIndex(p => p.node === e.target);
+                if (i >= 0) {
+                    this.panelShown[i] = e.isIntersecting;
+                    shown ||= e.isIntersecting;
+                }
+            }
+            if (shown) {
+                this.requestLiveFrame();
+            }
+        });
+        this.panels.forEach(p => observer.observe(p.node));
+        this.panelObserver = observer;
+    }
+
+    protected override onAfterShow(msg: Message): void {
+        super.onAfterShow(msg);
+        this.requestLiveFrame();
     }
 
     protected attachPanels(): void {
@@ -326,8 +374,7 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
                 this.panels.forEach(p => p.setTickSize(tickSize));
             }
             if (this.live) {
-                this.live.timeframes.forEach(tf => this.live!.redraw.add(tf));
-                this.drawLive(true);
+                this.drawLive();
             } else if (this.frame) {
                 // new panels hold no bars yet: a full window at the same cursor
                 this.goTo(this.frame.tickIndex, true);
@@ -500,7 +547,10 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
         this.viewState = { ...this.viewState, indicators: all };
         this.overlays.reset();
         this.refreshChips(i);
-        if (this.frame) {
+        if (this.live) {
+            this.liveDirty[i] = true;
+            this.requestLiveFrame();
+        } else if (this.frame) {
             this.renderLines(this.frame);
         }
     }
@@ -552,6 +602,16 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
         });
     }
 
+    /** A plugin indicator's values arrived: drawn with the next live frame while following, else at the replay cursor. */
+    protected redrawLines(): void {
+        if (this.live) {
+            this.panels.forEach((_, i) => this.liveDirty[i] ||= this.panelIndicators(i).length > 0);
+            this.requestLiveFrame();
+        } else if (this.frame) {
+            this.renderLines(this.frame);
+        }
+    }
+
     /** Recorded series up to the cursor, the panels' indicators and the working orders' levels. */
     protected renderLines(frame: ReplayFrame): void {
         const o = this.overlay;
@@ -575,6 +635,8 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
 
     async openDataset(dataset: DatasetKey, cursor: number | undefined, follow = true): Promise<ReplayInfo | undefined> {
         this.pause();
+        // indicator states belong to the bars of one replay (its engine settings): none carried over
+        this.overlays.reset();
         if (this.live && (this.live.run.run.instrumentId !== dataset.instrumentId || this.live.run.run.kind !== dataset.kind)) {
             this.stopFollowing();
         }
@@ -736,6 +798,9 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
     }
 
     protected async loadOlder(i: number, from: number, to: number): Promise<void> {
+        if (this.live) {
+            return; // the panels hold the run's bars, not the replay's
+        }
         const info = this.info;
         const have = this.panelBars[i];
         const n = olderBarsToLoad(from, to, this.exhausted[i] || !info || !have || have.count === 0);
@@ -1069,8 +1134,7 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
             this.viewState = { ...this.viewState, timeframes };
             this.createPanels();
         }
-        live.timeframes.forEach(tf => live.redraw.add(tf));
-        this.drawLive(true);
+        this.drawLive();
         return true;
     }
 
@@ -1089,17 +1153,138 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
             return;
         }
         live.pending.push(update);
-        if (!this.liveFrameRequested) {
-            // at most one draw per animation frame, whatever the push rate
-            this.liveFrameRequested = true;
-            requestAnimationFrame(() => {
-                this.liveFrameRequested = false;
-                const started = performance.now();
-                if (this.live === live && live.mergePending() && this.liveDrawing) {
-                    this.drawLive(false);
-                    this.liveHook?.drawMs.push(performance.now() - started);
-                }
-            });
+        this.requestLiveFrame();
+    }
+
+    /** At most one live frame in flight: it merges the queued pushes and draws one panel. */
+    protected requestLiveFrame(): void {
+        if (this.liveFrameRequested || !this.live) {
+            return;
+        }
+        this.liveFrameRequested = true;
+        requestAnimationFrame(() => {
+            this.liveFrameRequested = false;
+            this.liveFrame();
+        });
+    }
+
+    /**
+     * One animation frame while following: the pushes queued since the previous frame merged (the newest
+     * state wins), then one panel drawn, the next one whose state changed (round robin) and that is on
+     * screen; the others in the next frames. lightweight-charts paints a chart in the frame after its
+     * data changed, so a frame holds one panel's series updates and at most one panel's paint.
+     */
+    protected liveFrame(): void {
+        const live = this.live;
+        if (!live) {
+            return;
+        }
+        const started = performance.now();
+        if (live.mergePending()) {
+            this.liveMerged(live);
+        }
+        if (!this.liveDrawing) {
+            return;
+        }
+        const i = this.nextLivePanel();
+        if (i < 0) {
+            return;
+        }
+        this.drawLivePanel(live, i);
+        this.liveHook?.drawMs.push(performance.now() - started);
+        if (this.nextLivePanel() >= 0) {
+            this.requestLiveFrame();
+        }
+    }
+
+    /** Index of the next panel to draw (after the last one drawn), or -1 when every panel on screen shows the newest state. */
+    protected nextLivePanel(): number {
+        if (!this.isVisible) {
+            return -1; // behind another tab: drawn when shown
+        }
+        const n = this.panels.length;
+        for (let k = 1; k <= n; k++) {
+            const i = (this.liveLastPanel + k) % n;
+            if (this.liveDirty[i] && this.panelShown[i] !== false) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** After a merge: every panel has a newer state to draw; the status line and the test hook say what the run reached. */
+    protected liveMerged(live: LiveFollow): void {
+        this.panels.forEach((panel, i) => {
+            this.liveDirty[i] = true;
+            if (live.redraw.has(panel.timeframe)) {
+                this.liveFull[i] = true;
+            }
+            if (live.overlayChanged) {
+                this.liveOverlay[i] = true;
+            }
+        });
+        live.redraw.clear();
+        if (live.overlayChanged) {
+            const f = live.fills;
+            const fills: FillMark[] = new Array(f.time.length);
+            for (let i = 0; i < f.time.length; i++) {
+                const side = f.position[i] > (i > 0 ? f.position[i - 1] : 0) ? 1 : -1;
+                // arrows without labels while following: fewer glyphs to repaint per push (the replay labels them)
+                fills[i] = { time: f.time[i], price: f.price[i], side, text: '' };
+            }
+            this.liveFills = fills;
+            live.overlayChanged = false;
+        }
+        this.node.dataset.live = live.runId;
+        // the figures first: the status line is one line, cut where the toolbar ends
+        this.status(`Live: ${live.ticks.toLocaleString()} ticks, ${new Date(live.time / 1000).toISOString().replace('T', ' ').slice(0, 19)}`
+            + `, ${live.fills.time.length} fills, ${live.trades.side.length} trades${live.skipped ? `, ${live.skipped} bars not shown (more per push than the engine reports)` : ''}`
+            + ` (${live.run.run.label})`);
+        const hook = this.liveHook;
+        if (hook && hook.runId === live.runId) {
+            Object.assign(hook, { ticks: live.ticks, time: live.time, pushes: live.pushes, skipped: live.skipped, fills: live.fills.time.length, trades: live.trades.side.length });
+        }
+    }
+
+    /** Draws panel `i` at the followed run's newest state: new bars and the forming one, the cursor, fills and trades when they changed, its indicators. */
+    protected drawLivePanel(live: LiveFollow, i: number): void {
+        const panel = this.panels[i];
+        const fit = this.liveFit[i];
+        this.liveDirty[i] = false;
+        this.liveLastPanel = i;
+        const bars = live.bars.get(panel.timeframe);
+        if (!bars) {
+            panel.setBars(EMPTY_BARS, undefined, fit);
+            this.panelBars[i] = EMPTY_BARS;
+        } else {
+            const view = bars.view();
+            this.panelBars[i] = view;
+            const partial = live.partial.get(panel.timeframe);
+            panel.setBars(view, partial, fit || this.liveFull[i]);
+            panel.setCursor(live.time);
+            if (this.liveOverlay[i] || fit) {
+                panel.setOverlay(this.liveFills, tradeSegmentsAt(live.trades, live.time, live.time, NaN));
+            }
+            if (fit || this.panelIndicators(i).length > 0 || panel.lineCount > 0) {
+                // the panel's indicators, built-in ones extended by the new bars only, plugin ones once per reply of their host
+                panel.setLines(this.overlays.indicatorLines(i, view, partial, this.panelIndicators(i), this.indicatorChoices));
+            }
+        }
+        if (fit) {
+            panel.setLevels([]);
+        }
+        this.liveFull[i] = false;
+        this.liveFit[i] = false;
+        this.liveOverlay[i] = false;
+        this.liveSwept.add(i);
+        const hook = this.liveHook;
+        if (hook && hook.runId === live.runId && this.panels.every((_, k) => this.liveSwept.has(k) || this.panelShown[k] === false)) {
+            // every panel on screen drawn since the last count: one whole view shown (at most one per push)
+            this.liveSwept.clear();
+            hook.frames++;
+            if (hook.history.length < 2000) {
+                hook.history.push({ time: live.time, last: this.panels.map(p => p.forming?.time ?? p.snapshot().lastCompleted?.time) });
+            }
         }
     }
 
@@ -1109,8 +1294,10 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
             return;
         }
         if (live.mergePending()) {
-            this.drawLive(false);
+            this.liveMerged(live);
         }
+        // every panel at the last state, on screen or not (the replay opens from it)
+        this.panels.forEach((_, i) => this.liveDirty[i] && this.drawLivePanel(live, i));
         live.status = status;
         const hook = this.liveHook;
         if (hook) {
@@ -1127,62 +1314,37 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
         }
     }
 
-    /** Draws the followed run: new bars and the forming ones in place (`update`), the cursor at the engine's clock. */
-    protected drawLive(fit: boolean): void {
+    /**
+     * Shows the followed run in every panel, scrolled to the newest bars (when following starts or the panels
+     * are new): the panels are drawn one per animation frame as for a push, not all in one long frame.
+     */
+    protected drawLive(): void {
         const live = this.live;
         if (!live) {
             return;
         }
-        const fills: FillMark[] = [];
-        if (live.overlayChanged || fit) {
-            const f = live.fills;
-            for (let i = 0; i < f.time.length; i++) {
-                const side = f.position[i] > (i > 0 ? f.position[i - 1] : 0) ? 1 : -1;
-                // arrows without labels while following: fewer glyphs to repaint in six panels per push (the replay labels them)
-                fills.push({ time: f.time[i], price: f.price[i], side, text: '' });
-            }
-        }
-        this.panels.forEach((panel, i) => {
-            const bars = live.bars.get(panel.timeframe);
-            if (!bars) {
-                panel.setBars(EMPTY_BARS, undefined, fit);
-                return;
-            }
-            const view = bars.view();
-            this.panelBars[i] = view;
-            panel.setBars(view, live.partial.get(panel.timeframe), fit || live.redraw.has(panel.timeframe));
-            panel.setCursor(live.time);
-            if (live.overlayChanged || fit) {
-                panel.setOverlay(fills, tradeSegmentsAt(live.trades, live.time, live.time, NaN));
-            }
+        live.overlayChanged = true;
+        this.overlays.reset();
+        this.liveMerged(live);
+        this.liveSwept.clear();
+        this.panels.forEach((_, i) => {
+            this.liveFull[i] = true;
+            this.liveFit[i] = true;
         });
-        if (fit) {
-            this.decisionNode.textContent = '';
-            const title = document.createElement('div');
-            title.className = 'backtestr-decision-title';
-            title.textContent = 'Following a run in progress';
-            const note = document.createElement('div');
-            note.className = 'backtestr-muted';
-            note.textContent = 'The panels show the bars as the strategy has seen them, its fills and trades, and the engine\'s clock. '
-                + 'When the run ends, it opens here in replay at its last tick with its order events and reasons.';
-            this.decisionNode.append(title, note);
-        }
-        live.redraw.clear();
-        live.overlayChanged = false;
-        this.node.dataset.live = live.runId;
-        this.status(`Live: ${live.run.run.label}: ${live.ticks.toLocaleString()} ticks, ${new Date(live.time / 1000).toISOString().replace('T', ' ').slice(0, 19)}`
-            + `, ${live.fills.time.length} fills, ${live.trades.side.length} trades${live.skipped ? `, ${live.skipped} bars not shown (more per push than the engine reports)` : ''}`);
-        const hook = this.liveHook;
-        if (hook && hook.runId === live.runId) {
-            Object.assign(hook, { ticks: live.ticks, time: live.time, pushes: live.pushes, skipped: live.skipped, fills: live.fills.time.length, trades: live.trades.side.length });
-            hook.frames++;
-            if (hook.history.length < 2000) {
-                hook.history.push({ time: live.time, last: this.panels.map(p => p.forming?.time ?? p.snapshot().lastCompleted?.time) });
-            }
-        }
+        this.decisionNode.textContent = '';
+        const title = document.createElement('div');
+        title.className = 'backtestr-decision-title';
+        title.textContent = 'Following a run in progress';
+        const note = document.createElement('div');
+        note.className = 'backtestr-muted';
+        note.textContent = 'The panels show the bars as the strategy has seen them, its fills and trades, its indicators, and the engine\'s clock. '
+            + 'When the run ends, it opens here in replay at its last tick with its order events and reasons.';
+        this.decisionNode.append(title, note);
+        this.requestLiveFrame();
     }
 
     override dispose(): void {
+        this.panelObserver?.disconnect();
         this.stopFollowing();
         this.pause();
         this.panels.forEach(p => p.dispose());

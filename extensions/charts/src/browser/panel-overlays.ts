@@ -85,10 +85,10 @@ export class PanelOverlays {
             try {
                 const core = coreIndicator(ind.id);
                 if (core) {
-                    // completed bars run once per change of the panel's bars; a step only peeks at the forming bar
+                    // completed bars run once (later ones through the same state); a step only peeks at the forming bar
                     const key = `${panelIndex}:${k}:${ind.id}:${JSON.stringify(ind.options)}`;
                     let run = this.coreRuns.get(key);
-                    if (!run || run.bars !== bars) {
+                    if (!run || (run.bars !== bars && !run.extend(bars))) {
                         run = new IndicatorRun(core, ind.options, bars);
                         this.coreRuns.set(key, run);
                     }

@@ -31,6 +31,26 @@ describe('indicators over a panel\'s bars', () => {
         expect(run.withForming(undefined).time.length).to.equal(bars.count);
     });
 
+    it('extends a run by bars completed later: the same values as a fresh run over all of them; other bars need a new run', () => {
+        const ema = coreIndicator('core.ema')!;
+        const head: ChartBarColumns = {
+            count: 5, time: bars.time.subarray(0, 5), open: bars.open.subarray(0, 5), high: bars.high.subarray(0, 5),
+            low: bars.low.subarray(0, 5), close: bars.close.subarray(0, 5), volume: bars.volume.subarray(0, 5)
+        };
+        const run = new IndicatorRun(ema, { period: 3 }, head);
+        const first = run.withForming(undefined);
+        const before = Array.from(first.values.value);
+        expect(run.extend(bars)).to.equal(true);
+        expect(run.bars).to.equal(bars);
+        const forming = { time: 8 * 60e6, open: 17, high: 22, low: 14, close: 19, volume: 5 };
+        expect(run.withForming(forming)).to.deep.equal(computeIndicator(ema, { period: 3 }, bars, forming));
+        // values handed out before do not change
+        expect(Array.from(first.values.value)).to.deep.equal(before);
+        const shifted: ChartBarColumns = { ...bars, time: bars.time.map(t => t + 60e6) };
+        expect(run.extend(shifted)).to.equal(false);
+        expect(run.extend(head)).to.equal(false);
+    });
+
     it('maps multi-output values (Bollinger upper/middle/lower) and rejects unknown options', () => {
         const bb = coreIndicator('core.bollinger')!;
         const out = computeIndicator(bb, { period: 4 }, bars);

@@ -54,24 +54,81 @@ function outputValues(outputs: readonly IndicatorOutput[], value: unknown): numb
 
 /**
  * `definition` with `options` (over its defaults) run over completed bars once; the forming bar is
- * then read with `peek` as often as it changes, without running the completed bars again.
+ * then read with `peek` as often as it changes, without running the completed bars again, and bars
+ * completed later (the same bars and more, as a live run or a replay moving forward adds them) run
+ * through the same state with `extend`: the cost is the new bars, not all of them.
  * Throws the indicator's own error for bad options.
  */
 export class IndicatorRun {
     protected readonly state: IndicatorState<unknown>;
-    protected readonly columns: IndicatorColumns;
+    /** Columns with room to grow; rows [0, count) are final (views handed out never see them change). */
+    protected time: Float64Array;
+    protected values: Record<string, Float64Array>;
+    protected defined: Uint8Array;
+    protected count = 0;
+    protected current: ChartBarColumns;
 
-    constructor(protected readonly definition: AnyIndicator, options: Readonly<Record<string, unknown>>, readonly bars: ChartBarColumns) {
+    constructor(protected readonly definition: AnyIndicator, options: Readonly<Record<string, unknown>>, bars: ChartBarColumns) {
         this.state = definition.create({ ...definition.defaultOptions, ...options });
-        const n = bars.count;
+        this.current = bars;
+        this.time = new Float64Array(bars.count);
+        this.values = {};
+        definition.outputs.forEach(o => this.values[o.id] = new Float64Array(bars.count));
+        this.defined = new Uint8Array(bars.count);
+        this.feed(bars);
+    }
+
+    /** The bars run so far. */
+    get bars(): ChartBarColumns {
+        return this.current;
+    }
+
+    /** The completed bars' values. */
+    get columns(): IndicatorColumns {
+        const n = this.count;
         const values: Record<string, Float64Array> = {};
-        definition.outputs.forEach(o => values[o.id] = new Float64Array(n));
-        this.columns = { time: bars.time.slice(0, n), values, defined: new Uint8Array(n) };
-        for (let i = 0; i < n; i++) {
-            this.put(this.columns, i, this.state.update({
+        for (const [id, v] of Object.entries(this.values)) {
+            values[id] = v.subarray(0, n);
+        }
+        return { time: this.time.subarray(0, n), values, defined: this.defined.subarray(0, n) };
+    }
+
+    /**
+     * Runs the bars of `bars` after those already run, when `bars` starts with them (completed bars never
+     * change, so the same first and last times mean the same bars); false when it does not (a new run is needed).
+     */
+    extend(bars: ChartBarColumns): boolean {
+        const n = this.count;
+        if (bars.count < n || (n > 0 && (bars.time[0] !== this.time[0] || bars.time[n - 1] !== this.time[n - 1]))) {
+            return false;
+        }
+        this.current = bars;
+        this.feed(bars);
+        return true;
+    }
+
+    protected feed(bars: ChartBarColumns): void {
+        const from = this.count, to = bars.count;
+        if (to > this.time.length) {
+            const capacity = Math.max(to, this.time.length * 2);
+            const grow = <T extends Float64Array | Uint8Array>(a: T, b: T): T => {
+                b.set(a.subarray(0, from));
+                return b;
+            };
+            this.time = grow(this.time, new Float64Array(capacity));
+            for (const id of Object.keys(this.values)) {
+                this.values[id] = grow(this.values[id], new Float64Array(capacity));
+            }
+            this.defined = grow(this.defined, new Uint8Array(capacity));
+        }
+        const columns: IndicatorColumns = { time: this.time, values: this.values, defined: this.defined };
+        for (let i = from; i < to; i++) {
+            this.time[i] = bars.time[i];
+            this.put(columns, i, this.state.update({
                 time: bars.time[i], open: bars.open[i], high: bars.high[i], low: bars.low[i], close: bars.close[i], volume: bars.volume[i], ticks: 0
             }));
         }
+        this.count = to;
     }
 
     protected put(columns: IndicatorColumns, i: number, value: unknown): void {
@@ -79,25 +136,27 @@ export class IndicatorRun {
         if (row) {
             (columns.defined as Uint8Array)[i] = 1;
             this.definition.outputs.forEach((o, k) => columns.values[o.id][i] = row[k]);
+        } else {
+            (columns.defined as Uint8Array)[i] = 0;
         }
     }
 
-    /** The completed bars' values, and the forming bar's (peeked) after them. */
+    /** The completed bars' values, and the forming bar's (peeked) after them (a copy). */
     withForming(forming: FormingBar | undefined): IndicatorColumns {
+        const done = this.columns;
         if (!forming) {
-            return this.columns;
+            return done;
         }
-        const n = this.bars.count;
-        const grow = <T extends Float64Array | Uint8Array>(a: T, make: (k: number) => T): T => {
-            const b = make(n + 1);
+        const n = this.count;
+        const grow = <T extends Float64Array | Uint8Array>(a: T, b: T): T => {
             b.set(a);
             return b;
         };
         const values: Record<string, Float64Array> = {};
-        for (const [id, v] of Object.entries(this.columns.values)) {
-            values[id] = grow(v, k => new Float64Array(k));
+        for (const [id, v] of Object.entries(done.values)) {
+            values[id] = grow(v, new Float64Array(n + 1));
         }
-        const out: IndicatorColumns = { time: grow(this.columns.time, k => new Float64Array(k)), values, defined: grow(this.columns.defined, k => new Uint8Array(k)) };
+        const out: IndicatorColumns = { time: grow(done.time, new Float64Array(n + 1)), values, defined: grow(done.defined, new Uint8Array(n + 1)) };
         (out.time as Float64Array)[n] = forming.time;
         this.put(out, n, this.state.peek?.({ ...forming, ticks: 0 }));
         return out;

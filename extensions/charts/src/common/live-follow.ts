@@ -9,8 +9,11 @@ import type { LiveFillColumns } from '@backtestr/engine';
 import { concatColumns, emptyFills, emptyTrades, FILL_KEYS, firstNewBar, GrowingBars, newRowsFrom, TRADE_KEYS } from './live-bar-math';
 import { LiveChartUpdate, LiveRun, LiveRunStatus } from './live-chart-protocol';
 
-/** Completed bars a panel holds while following (a few screens; trimmed back to this when twice as many). */
-export const LIVE_SHOWN_BARS = 1000;
+/**
+ * Completed bars a panel holds while following: a few screens (a panel shows about 100), trimmed back to this
+ * when twice as many. A push of many bars (a day of 1m bars) is one `setData` of them all, whose cost grows with them.
+ */
+export const LIVE_SHOWN_BARS = 500;
 
 /** One bar as numbers (time in microseconds, period start). */
 export interface LiveBar {
