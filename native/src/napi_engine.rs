@@ -106,6 +106,8 @@ pub(super) fn create(env: napi_env, info: napi_callback_info) -> JsResult<napi_v
         owned,
         batch_refs: Vec::new(),
         cols: [Col::default(); 5],
+        batch_copy: Vec::new(),
+        batch_runs: 0,
     });
     let (engine, mem) = h.split();
     engine.init_state(mem);
@@ -208,8 +210,10 @@ pub(super) fn run(env: napi_env, info: napi_callback_info) -> JsResult<napi_valu
     if !h.cols[0].set {
         return Err(JsError::Plain("no batch: call setBatch first".into()));
     }
+    h.note_run(env, from);
     // The columns were checked in setBatch not to overlap the state memory, and
-    // check_live made sure none of their buffers was detached since.
+    // check_live made sure none of their buffers was detached since (or they are the
+    // Rust-owned copy of note_run, which cannot be).
     let b = batch_of(h.cols);
     let (engine, mem) = h.split();
     let k = engine.run(mem, &b, from).map_err(JsError::Range)?;

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { EXEC_LAYOUT } from '../execution-engine';
-import { MTF_LAYOUT } from '../mtf-engine';
+import { MTF_LAYOUT, MtfEngine, TickBatch } from '../mtf-engine';
 import { loadStrategy } from './strategy-loader';
 import { StrategySession } from './strategy-session';
 
@@ -93,5 +93,65 @@ describe('strategy session: the account in the state memory', () => {
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }
+    });
+});
+
+describe('engine batches under dense wake-ups (the native copy of the batch)', () => {
+    const n = 20_000;
+    const batch = (): TickBatch => {
+        const time = new BigInt64Array(n);
+        const price = new Float64Array(n);
+        const size = new Float64Array(n);
+        for (let k = 0; k < n; k++) {
+            time[k] = T0 + BigInt(k) * 250_000n;
+            price[k] = 100 + (k % 17) * 0.01;
+            size[k] = 1 + (k % 3);
+        }
+        return { time, price, size };
+    };
+    const detach = (b: TickBatch): void => {
+        for (const c of [b.time, b.price, b.size]) {
+            structuredClone(c!.buffer, { transfer: [c!.buffer as ArrayBuffer] });
+        }
+    };
+
+    it('keeps running an every-tick batch after its columns are transferred, with the state of an undisturbed run', () => {
+        const a = new MtfEngine({ timeframes: ['1m', '5m', '1H'] });
+        const b = new MtfEngine({ timeframes: ['1m', '5m', '1H'] });
+        a.subscribe({ everyTick: true });
+        b.subscribe({ everyTick: true });
+        const moved = batch();
+        a.setBatch(moved);
+        b.setBatch(batch());
+        let i = 0;
+        let j = 0;
+        let stops = 0;
+        while (i < n) {
+            i = a.run(i);
+            j = b.run(j);
+            expect(i).to.equal(j);
+            if (++stops === 100) {
+                // Dense wake-ups: the engine works on its own copy by now, so the JS buffers may go.
+                detach(moved);
+                expect(moved.time.length).to.equal(0);
+            }
+        }
+        expect(stops).to.equal(n);
+        expect(Array.from(a.f64.subarray(0, 200))).to.deep.equal(Array.from(b.f64.subarray(0, 200)));
+        expect(a.history('5m')).to.deep.equal(b.history('5m'));
+        expect(a.partial('1H')).to.deep.equal(b.partial('1H'));
+    });
+
+    it('still refuses a sparse-wake-up batch whose column was transferred', () => {
+        const e = new MtfEngine({ timeframes: ['1m'] });
+        e.subscribe({ barClose: ['1m'] });
+        const b = batch();
+        e.setBatch(b);
+        let i = 0;
+        for (let stop = 0; stop < 40; stop++) {
+            i = e.run(i);
+        }
+        detach(b);
+        expect(() => e.run(i)).to.throw(/detached/);
     });
 });
