@@ -180,6 +180,30 @@ describe('data import: corrupt and hostile input', function (): void {
         expect(await db.scalar('SELECT count(*) FROM trades')).to.equal(600n);
     });
 
+    it('cancels an import of several files parsed by the workers after its first file, leaving the database as before', async () => {
+        const lines = unzipText(SPY_DAY).split('\n').slice(0, 2000);
+        const days = [7, 8, 9].map(d => write(`2013100${d}_trade.zip`, makeZip({ [`2013100${d}_spy_Trade_Tick.csv`]: lines.join('\n') })));
+        const before = await counts(db);
+        const controller = new AbortController();
+        const seen: number[] = [];
+        const error = await expectError(importer.import({ paths: days }, {
+            signal: controller.signal,
+            onProgress: p => {
+                seen.push(p.filesDone);
+                if (p.filesDone >= 1) {
+                    controller.abort();
+                }
+            }
+        }));
+        expect(DatasetErrors.ImportCancelled.is(error)).to.equal(true);
+        expect(Math.max(...seen)).to.equal(1);
+        expect(await counts(db)).to.equal(before);
+        expect((await importer.repo.listImports())[0].status).to.equal('cancelled');
+        // The workers are free again: the same files import whole.
+        const result = await importer.import({ paths: days, computeDerived: false });
+        expect(result.rows).to.equal(6000);
+    });
+
     it('leaves the database as before when an import is cancelled mid-way, and it reopens', async () => {
         const first = unzipText(SPY_DAY).split('\n').slice(0, 100).join('\n');
         await importer.import({ paths: [write('20131004_trade.zip', makeZip({ '20131004_spy_Trade_Tick.csv': first }))], computeDerived: false });
