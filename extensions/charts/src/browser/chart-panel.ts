@@ -467,7 +467,9 @@ export class ChartPanel implements Disposable {
         this.candles.setData(candles);
         this.volume.setData(volume);
         if (fit) {
-            this.chart?.timeScale().scrollToRealTime();
+            // to the newest bars at once: scrollToRealTime() animates for 400 ms, a repaint every frame
+            const ts = this.chart?.timeScale();
+            ts?.scrollToPosition(ts.options().rightOffset, false);
         }
         this.renderOverlay();
         this.updateTitle();
