@@ -102,11 +102,12 @@ async function main() {
                 maxGapMs: gaps.length ? Math.max(...gaps) : NaN, maxScriptMs: script.length ? Math.max(...script) : NaN, over16: script.filter(ms => ms > 16).length, pushes: live.live?.pushes, frames: live.live?.frames, drawMs: live.live?.drawMs
             });
             const r = results[results.length - 1];
+            const drawn = r.drawMs?.length ? r.drawMs : [NaN];
             console.log(`run ${round + 1} (${following ? `chart following, ${LAYOUT} panels${DRAW ? '' : ', not drawn'}` : (OTHER_SPY ? 'chart on the same instrument, not following' : 'chart on another instrument')}): ${summary.ticks} ticks in ${summary.elapsedMs.toFixed(0)} ms = `
                 + `${(ticksPerSecond / 1e6).toFixed(2)}M ticks/s; page ${r.fps?.toFixed(1)} frames/s during the run, longest frame gap ${r.maxGapMs?.toFixed(0)} ms, `
                 + `animation-frame script at most ${r.maxScriptMs.toFixed(1)} ms (${r.over16} frames over 16 ms)`
-                + (following ? `; ${r.pushes} pushes received, ${r.frames} whole views, ${(r.drawMs ?? []).length} live frames of median ${median(r.drawMs ?? [NaN]).toFixed(1)}, `
-                    + `max ${Math.max(...(r.drawMs ?? [NaN])).toFixed(1)} ms of script` : ''));
+                + (following ? `; ${r.pushes} pushes received, ${r.frames} whole views, ${r.drawMs?.length ?? 0} live frames of median ${median(drawn).toFixed(1)}, `
+                    + `max ${Math.max(...drawn).toFixed(1)} ms of script` : ''));
         }
         const on = results.filter(r => r.following), off = results.filter(r => !r.following);
         const tOn = median(on.map(r => r.ticksPerSecond)), tOff = median(off.map(r => r.ticksPerSecond));

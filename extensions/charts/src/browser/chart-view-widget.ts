@@ -1191,6 +1191,7 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
             return;
         }
         this.drawLivePanel(live, i);
+        this.countLiveView(live);
         this.liveHook?.drawMs.push(performance.now() - started);
         if (this.nextLivePanel() >= 0) {
             this.requestLiveFrame();
@@ -1277,9 +1278,12 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
         this.liveFit[i] = false;
         this.liveOverlay[i] = false;
         this.liveSwept.add(i);
+    }
+
+    /** For the test hook: every panel on screen drawn since the last count is one whole view shown (at most one per push). */
+    protected countLiveView(live: LiveFollow): void {
         const hook = this.liveHook;
-        if (hook && hook.runId === live.runId && this.panels.every((_, k) => this.liveSwept.has(k) || this.panelShown[k] === false)) {
-            // every panel on screen drawn since the last count: one whole view shown (at most one per push)
+        if (hook && hook.runId === live.runId && this.liveSwept.size > 0 && this.panels.every((_, k) => this.liveSwept.has(k) || this.panelShown[k] === false)) {
             this.liveSwept.clear();
             hook.frames++;
             if (hook.history.length < 2000) {
@@ -1297,7 +1301,11 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
             this.liveMerged(live);
         }
         // every panel at the last state, on screen or not (the replay opens from it)
-        this.panels.forEach((_, i) => this.liveDirty[i] && this.drawLivePanel(live, i));
+        if (this.liveDirty.some(d => d)) {
+            this.panels.forEach((_, i) => this.liveDirty[i] && this.drawLivePanel(live, i));
+            this.panels.forEach((_, i) => this.liveSwept.add(i));
+            this.countLiveView(live);
+        }
         live.status = status;
         const hook = this.liveHook;
         if (hook) {
