@@ -5,6 +5,7 @@
 // state at its last tick (computed here by one independent engine pass), then its replay opens there.
 'use strict';
 const fs = require('fs');
+const path = require('path');
 const { expect } = require('chai');
 const { startWorkbench, launchBrowser, openWorkbench, runCommand, screenshot } = require('./workbench');
 const { copySampleWorkspace, readSpyTicks, engineStateAt, startRunFromForm: startRunOf, TIMEFRAMES } = require('./charts-support');
@@ -13,6 +14,8 @@ const { copySampleWorkspace, readSpyTicks, engineStateAt, startRunFromForm: star
 /** @typedef {{ timeframe: string, bars: number, firstTime?: number, lastCompleted?: Bar, partial?: Bar }} PanelSnapshot */
 /** @typedef {{ runId: string, status: string, ticks: number, time: number, pushes: number, frames: number, skipped: number, fills: number, trades: number,
  *   history: { time: number, last: (number | undefined)[] }[], final?: { time: number, ticks: number, panels: PanelSnapshot[] } }} LiveState */
+
+const SLOW_STRATEGY = 'sma-cross-1h-filter-slow.ts';
 
 /** @param {import('playwright-core').Page} page @param {string} strategy */
 const startRunFromForm = (page, strategy) => startRunOf(page, strategy, t => t?.startsWith('SPY') === true && t.includes('trades'));
@@ -40,6 +43,16 @@ describe('Chart view following a run in progress (Chromium)', function () {
 
     before(async () => {
         workspace = copySampleWorkspace();
+        // the sample strategy slowed down by 1 ms per 1m bar (a run of a few seconds instead of under one): time enough
+        // to watch it whatever the machine's speed, also with the chart drawing nothing while the form hides it
+        const strategies = path.join(workspace, 'strategies');
+        const source = fs.readFileSync(path.join(strategies, 'sma-cross-1h-filter.ts'), 'utf8')
+            .replace("id: 'examples.sma-cross-1h-filter'", "id: 'tests.sma-cross-1h-filter-slow'")
+            .replace('onBarClose(ctx, bar) {', 'onBarClose(ctx, bar) {\n        const until = Date.now() + 1;\n        while (Date.now() < until) { /* spin */ }');
+        if (!source.includes('tests.sma-cross-1h-filter-slow') || !source.includes('/* spin */')) {
+            throw new Error('sma-cross-1h-filter.ts changed: the slowed-down copy could not be made');
+        }
+        fs.writeFileSync(path.join(strategies, SLOW_STRATEGY), source);
         ticks = await readSpyTicks(workspace);
         server = await startWorkbench(workspace);
         browser = await launchBrowser();
@@ -54,7 +67,7 @@ describe('Chart view following a run in progress (Chromium)', function () {
         }
     });
 
-    it('follows a run of sma-cross-1h-filter.ts started from the Run Backtest form: the panels move on while it runs', async () => {
+    it('follows a run of sma-cross-1h-filter.ts (slowed down) started from the Run Backtest form: the panels move on while it runs', async () => {
         await runCommand(page, 'BackTestr: Open Chart');
         const pick = page.locator('.quick-input-list .monaco-list-row', { hasText: 'SPY trades' }).first();
         await pick.waitFor({ state: 'visible', timeout: 30000 });
@@ -67,7 +80,7 @@ describe('Chart view following a run in progress (Chromium)', function () {
         // an indicator on the 1m panel: drawn while following too, extended by the new bars of each push
         await page.evaluate(() => /** @type {any} */ (window).__backtestrCharts.addIndicator(0, 'core.sma', { period: 10, source: 'close' }));
 
-        await startRunFromForm(page, 'sma-cross-1h-filter.ts');
+        await startRunFromForm(page, SLOW_STRATEGY);
         // back to the chart (the form took the main area)
         await page.locator('.lm-TabBar-tab', { hasText: 'Charts' }).first().click();
         await page.waitForFunction(() => (/** @type {any} */ (window).__backtestrCharts.live()?.frames ?? 0) >= 3, undefined, { timeout: 120000, polling: 'raf' });
