@@ -17,6 +17,8 @@ const ROUNDS = Number(process.env.BACKTESTR_LIVE_BENCH_ROUNDS ?? 6);
 const LAYOUT = Number(process.env.BACKTESTR_LIVE_BENCH_LAYOUT ?? 6);
 /** BACKTESTR_LIVE_BENCH_DRAW=0: the view follows (pushes received and merged) but does not draw them. */
 const DRAW = process.env.BACKTESTR_LIVE_BENCH_DRAW !== '0';
+/** BACKTESTR_LIVE_BENCH_INTERVAL=<ms>: the least milliseconds between two draws of one panel (the view's default when unset). */
+const INTERVAL = process.env.BACKTESTR_LIVE_BENCH_INTERVAL === undefined ? undefined : Number(process.env.BACKTESTR_LIVE_BENCH_INTERVAL);
 /** BACKTESTR_LIVE_BENCH_OTHER=spy: without following, the chart shows the run's instrument all the same (auto-follow off). */
 const OTHER_SPY = process.env.BACKTESTR_LIVE_BENCH_OTHER === 'spy';
 /** The sample strategy run (a slower one, e.g. the Python `sma_cross.py`, makes a longer run). */
@@ -38,13 +40,16 @@ async function main() {
         for (let round = 0; round < ROUNDS * 2; round++) {
             // alternate, so that the machine's load drifts alike over both
             const following = round % 2 === 0;
-            await page.evaluate(([f, layout, draw, spy]) => {
+            await page.evaluate(([f, layout, draw, spy, interval]) => {
                 const h = /** @type {any} */ (window).__backtestrCharts;
                 h.setLayout(layout);
                 h.setLiveDrawing(draw);
+                if (interval !== undefined) {
+                    h.setLivePanelInterval(interval);
+                }
                 h.setAutoFollow(f);
                 return f || spy ? h.openDataset('SPY', 'trades') : h.openDataset('EURUSD', 'quotes');
-            }, /** @type {[boolean, number, boolean, boolean]} */ ([following, LAYOUT, DRAW, OTHER_SPY]));
+            }, /** @type {[boolean, number, boolean, boolean, number | undefined]} */ ([following, LAYOUT, DRAW, OTHER_SPY, INTERVAL]));
             const before = (await page.evaluate(() => /** @type {any} */ (window).__backtestrCharts.runs())).map((/** @type {{ id: string }} */ r) => r.id);
             // count animation frames in the page from the click on "Start" to the end of the run
             await page.evaluate(() => {

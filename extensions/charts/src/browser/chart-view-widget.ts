@@ -23,7 +23,7 @@ import { readChartColors } from './chart-theme';
 import { TransportBar } from './transport-bar';
 import { LiveChartService, LiveChartUpdate, LiveRun, LiveRunStatus } from '../common/live-chart-protocol';
 import { LiveChartClientImpl } from './live-chart-client';
-import { LiveFollow } from '../common/live-follow';
+import { LIVE_PANEL_INTERVAL_MS, LiveFollow } from '../common/live-follow';
 
 /** Completed bars a frame carries per timeframe; older ones load when the user scrolls back. */
 const FRAME_WINDOW = 300;
@@ -81,6 +81,8 @@ export interface ChartsTestHook {
     live(): LiveHookState | undefined;
     /** Bench knob: while false, pushes of a followed run are merged but not drawn (the drawing's share of a run's cost). */
     setLiveDrawing(on: boolean): void;
+    /** Bench knob: the least milliseconds between two live draws of one panel (LIVE_PANEL_INTERVAL_MS by default). */
+    setLivePanelInterval(ms: number): void;
     /** Bench knob: while false, the view does not follow runs of its instrument on its own. */
     setAutoFollow(on: boolean): void;
     /** The stored runs of the workspace (with their ticks and milliseconds once finished). */
@@ -137,6 +139,10 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
     protected panelShown: (boolean | undefined)[] = [];
     protected panelObserver: IntersectionObserver | undefined;
     protected liveDrawing = true;
+    protected livePanelInterval = LIVE_PANEL_INTERVAL_MS;
+    /** Per panel: when it was last drawn while following (performance.now()). */
+    protected liveDrawnAt: number[] = [];
+    protected liveTimer: ReturnType<typeof setTimeout> | undefined;
     protected autoFollow = true;
 
     protected overlays: PanelOverlays;
@@ -329,6 +335,7 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
         this.liveFull = this.panels.map(() => true);
         this.liveOverlay = this.panels.map(() => true);
         this.liveFit = this.panels.map(() => true);
+        this.liveDrawnAt = [];
         this.liveSwept.clear();
         this.observePanels();
         this.exhausted = this.panels.map(() => false);
@@ -1033,6 +1040,7 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
             live: () => this.liveHook,
             runs: () => this.runs.listRuns(),
             setLiveDrawing: on => this.liveDrawing = on,
+            setLivePanelInterval: ms => this.livePanelInterval = ms,
             setAutoFollow: on => this.autoFollow = on,
             decisions: () => Array.from(this.decisionNode.children, c => c.textContent ?? ''),
             openRun: (runId, time) => this.openRun(runId, time),
@@ -1204,11 +1212,24 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
             return -1; // behind another tab: drawn when shown
         }
         const n = this.panels.length;
+        const now = performance.now();
+        let wait = Infinity;
         for (let k = 1; k <= n; k++) {
             const i = (this.liveLastPanel + k) % n;
             if (this.liveDirty[i] && this.panelShown[i] !== false) {
-                return i;
+                const due = (this.liveDrawnAt[i] ?? -Infinity) + this.livePanelInterval - now;
+                if (due <= 0 || this.liveFit[i]) {
+                    return i;
+                }
+                wait = Math.min(wait, due);
             }
+        }
+        if (wait < Infinity && !this.liveTimer) {
+            // a panel drew less than LIVE_PANEL_INTERVAL_MS ago: its newer state waits (and takes what arrives meanwhile)
+            this.liveTimer = setTimeout(() => {
+                this.liveTimer = undefined;
+                this.requestLiveFrame();
+            }, wait);
         }
         return -1;
     }
@@ -1251,6 +1272,7 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
     protected drawLivePanel(live: LiveFollow, i: number): void {
         const panel = this.panels[i];
         const fit = this.liveFit[i];
+        this.liveDrawnAt[i] = performance.now();
         this.liveDirty[i] = false;
         this.liveLastPanel = i;
         const bars = live.bars.get(panel.timeframe);
@@ -1353,6 +1375,7 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
 
     override dispose(): void {
         this.panelObserver?.disconnect();
+        clearTimeout(this.liveTimer);
         this.stopFollowing();
         this.pause();
         this.panels.forEach(p => p.dispose());

@@ -15,6 +15,13 @@ import { LiveChartUpdate, LiveRun, LiveRunStatus } from './live-chart-protocol';
  */
 export const LIVE_SHOWN_BARS = 500;
 
+/**
+ * The least milliseconds between two draws of one panel while following. Every draw is a repaint in software on
+ * the cores the engine runs on: at most 5 per second and panel (the view as a whole still changes every frame,
+ * one panel after the other), a panel taking the newest state when its turn comes.
+ */
+export const LIVE_PANEL_INTERVAL_MS = 200;
+
 /** One bar as numbers (time in microseconds, period start). */
 export interface LiveBar {
     readonly time: number;
