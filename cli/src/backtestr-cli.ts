@@ -5,6 +5,7 @@
 //       [--fill trade|quote|bar] [--limit-fill touch|through] [--slippage none|ticks:N|percent:P|random:N] [--commission SPEC]
 //       [--latency micros] [--cash N] [--seed N] [--plugins dir] [--python interpreter] [--timeout seconds] [--no-save] [--json]
 //   backtestr runs [--workspace <dir>] [--json]
+//   backtestr bench [<strategy>] --workspace <dir> --symbol SYMBOL[@venue] [--kind K] [--from T] [--to T] [--repeat N] [--json]
 //   backtestr report <runId|latest> --workspace <dir> --format pdf|json|csv... [--out <path>]
 //   backtestr datasets|import|export|quality|seed ...   (data-import's commands)
 // Exit codes: 0 ok, 1 the strategy or the run failed, 2 bad arguments (the message names the argument).
@@ -48,6 +49,9 @@ const USAGE = `usage:
                 [--commission perUnit:X,perOrder:Y,percent:Z,minimum:M] [--latency micros] [--cash N] [--seed N]
                 [--plugins <plugin dir>] [--python <interpreter for .py strategies>] [--timeout seconds] [--no-save] [--json]
   backtestr runs [--workspace <dir>] [--json]
+  backtestr bench [<strategy>] --workspace <dir> --symbol SYMBOL[@venue] [--kind …] [--from T] [--to T] [--repeat N] [--json]
+                (throughput on your data: the DuckDB stream alone, then the strategy — default: built-in ones woken on
+                1m bar closes and on every tick — run end to end without saving, N times each; figures, not a verdict)
   backtestr report <runId|latest> --workspace <dir> --format pdf|json|csv|csv-trades|csv-orders|csv-events|csv-equity [--out <path>]
   backtestr import <file|folder...> [--symbol S] [--preset id | --source id] [--plugins <plugin dir>] ...   (backtestr import --help)
   backtestr ${DATA_COMMANDS.join('|')} ...   (see backtestr-data)
@@ -323,6 +327,128 @@ export async function runCommand(argv: readonly string[], io: CliStreams): Promi
     }
 }
 
+/** The strategies `backtestr bench` runs when it is given none: the two wake-up patterns of the performance goals. */
+const BENCH_STRATEGIES: readonly { readonly name: string; readonly file: string; readonly source: string }[] = [
+    {
+        name: 'woken on 1m bar closes', file: 'bench-bar-close.ts', source: `import { defineStrategy } from '@backtestr/plugins-sdk';
+let closes = 0;
+export default defineStrategy({
+    id: 'bench.bar-close', params: {}, subscribe: { barClose: ['1m'] },
+    onStart() { closes = 0; },
+    onBarClose(ctx) { const h1 = ctx.mtf('1H').partial; if (h1 && h1.close > h1.open) { closes++; } },
+    onStop(ctx) { ctx.record('closes', closes); }
+});
+`
+    },
+    {
+        name: 'woken on every tick', file: 'bench-every-tick.ts', source: `import { defineStrategy } from '@backtestr/plugins-sdk';
+let up = 0;
+export default defineStrategy({
+    id: 'bench.every-tick', params: {}, subscribe: { tick: true },
+    onStart() { up = 0; },
+    onTick(ctx) { const h1 = ctx.mtf('1H').partial; if (h1 && h1.close > h1.open) { up++; } },
+    onStop(ctx) { ctx.record('up', up); }
+});
+`
+    }
+];
+
+const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const mticks = (x: number): string => `${(x / 1e6).toFixed(1)}M`;
+
+/**
+ * `backtestr bench`: throughput on the user's own data, read-only (it may run beside a workbench): the
+ * DuckDB column stream alone, then each strategy end to end (worker, native engine, statistics; nothing
+ * stored), `--repeat` times (default 3). Prints min / median / max ticks per second and the peak RSS.
+ */
+export async function benchCommand(argv: readonly string[], io: CliStreams): Promise<number> {
+    const rest = [...argv];
+    let repeat = 3;
+    const at = rest.findIndex(a => a === '--repeat' || a.startsWith('--repeat='));
+    if (at >= 0) {
+        const text = rest[at].includes('=') ? rest[at].slice(rest[at].indexOf('=') + 1) : rest[at + 1];
+        repeat = Number(text);
+        if (!Number.isInteger(repeat) || repeat < 1 || repeat > 100) {
+            throw new UsageError('--repeat', `'${text ?? ''}' is not a whole number of runs from 1 to 100`);
+        }
+        rest.splice(at, rest[at].includes('=') ? 1 : 2);
+    }
+    const given = rest.length > 0 && !rest[0].startsWith('--') ? rest.shift() : undefined;
+    const tmp = given ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), 'backtestr-bench-'));
+    const cases = given ? [{ name: path.basename(given), file: path.resolve(given) }]
+        : BENCH_STRATEGIES.map(b => {
+            const file = path.join(tmp!, b.file);
+            fs.writeFileSync(file, b.source);
+            return { name: b.name, file };
+        });
+    try {
+        const args = parseRunArguments([cases[0].file, ...rest, '--no-save']);
+        const db = await ReadOnlyWorkspaceDatabase.openWorkspace(args.workspace);
+        if (!db) {
+            throw new UsageError('--workspace', `${args.workspace} has no BackTestr database (.backtestr/workspace.duckdb); import data first (backtestr import ...)`);
+        }
+        try {
+            const data = new BacktestDataImpl(db);
+            const symbol = args.venue ? `${args.symbol}@${args.venue}` : args.symbol;
+            let target;
+            try {
+                target = await data.resolve(symbol, args.kind);
+            } catch (error) {
+                throw new UsageError(args.kind ? '--kind' : '--symbol', (error as Error).message);
+            }
+            const report: { dataset: string; repeat: number; stream?: number[]; cases: { name: string; ticks: number; ticksPerSecond: number[] }[]; peakRssBytes?: number } =
+                { dataset: `${symbol} ${target.dataset.kind}`, repeat, cases: [] };
+            if (target.dataset.kind !== 'bars') {
+                report.stream = [];
+                for (let r = 0; r < repeat; r++) {
+                    const t0 = performance.now();
+                    let n = 0;
+                    for await (const batch of data.streamTicks(target, { from: args.from, to: args.to })) {
+                        n += batch.time.length;
+                    }
+                    report.stream.push(n / ((performance.now() - t0) / 1000));
+                }
+            }
+            for (const c of cases) {
+                const entry = { name: c.name, ticks: 0, ticksPerSecond: [] as number[] };
+                for (let r = 0; r < repeat; r++) {
+                    const t0 = performance.now();
+                    const outcome = await runBacktest({
+                        file: c.file, symbol, kind: args.kind, from: args.from, to: args.to, params: given ? args.params : undefined, priceSource: args.price,
+                        session: args.session, models: args.models, seed: args.seed, timeoutMs: args.timeoutMs, python: args.python,
+                        plugins: { loader: require.resolve('@backtestr/plugins/lib/node/load-enabled-indicators'), dir: args.pluginDir }
+                    }, { data, engineVersion: ENGINE_VERSION });
+                    entry.ticks = outcome.result.ticks;
+                    entry.ticksPerSecond.push(outcome.result.ticks / ((performance.now() - t0) / 1000));
+                }
+                report.cases.push(entry);
+            }
+            report.peakRssBytes = process.resourceUsage().maxRSS * 1024;
+            if (args.json) {
+                io.out.write(JSON.stringify(report, undefined, 2) + '\n');
+            } else {
+                const line = (xs: number[]): string => `${mticks(Math.min(...xs))} / ${mticks(median(xs))} / ${mticks(Math.max(...xs))} ticks/s (min / median / max of ${xs.length})`;
+                const lines = [`${report.dataset}, ${repeat} run(s) each, read-only, nothing stored`];
+                if (report.stream) {
+                    lines.push(`DuckDB column stream alone: ${line(report.stream)}`);
+                }
+                for (const c of report.cases) {
+                    lines.push(`end to end, ${c.name} (${c.ticks.toLocaleString('en-US')} ticks): ${line(c.ticksPerSecond)}`);
+                }
+                lines.push(`peak RSS ${(report.peakRssBytes / 1048576).toFixed(0)} MB`);
+                io.out.write(lines.join('\n') + '\n');
+            }
+            return EXIT_OK;
+        } finally {
+            db.close();
+        }
+    } finally {
+        if (tmp) {
+            fs.rmSync(tmp, { recursive: true, force: true });
+        }
+    }
+}
+
 /** `backtestr runs`: the stored runs, newest first. */
 export async function runsCommand(argv: readonly string[], io: CliStreams): Promise<number> {
     let workspace = defaultWorkspaceRoot();
@@ -389,6 +515,9 @@ export async function main(argv: readonly string[], io: CliStreams = { out: proc
         }
         if (command === 'runs') {
             return await runsCommand(rest, io);
+        }
+        if (command === 'bench') {
+            return await benchCommand(rest, io);
         }
         if (command === 'report') {
             return await runReportCommand(rest, io);
