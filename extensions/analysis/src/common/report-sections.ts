@@ -53,21 +53,3 @@ export function reportSectionInput(trades: RunTradeColumns, equity: Pick<RunEqui
     }
     return { trades: list, equity: { time: Array.from(equity.time), value: Array.from(equity.equity) } };
 }
-
-/**
- * Checks a section's data (the plugin host checks its plugins' output; build-time extensions are
- * checked here): a non-empty title and rows of { label: string, value: string | finite number }.
- * Returns the problem, or undefined when the data is well-formed.
- */
-export function reportSectionProblem(value: unknown): string | undefined {
-    const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
-    if (!isObject(value) || typeof value.title !== 'string' || value.title.trim() === '') {
-        return 'returned no title: expected { title: string, rows: [{ label, value }] }.';
-    }
-    if (!Array.isArray(value.rows)) {
-        return 'returned no rows: expected an array of { label, value }.';
-    }
-    const bad = value.rows.findIndex(row => !isObject(row) || typeof row.label !== 'string'
-        || !(typeof row.value === 'string' || (typeof row.value === 'number' && Number.isFinite(row.value))));
-    return bad >= 0 ? `row ${bad} is malformed: expected { label: string, value: string | finite number }.` : undefined;
-}

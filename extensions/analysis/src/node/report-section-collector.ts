@@ -8,7 +8,7 @@
 import { ILogger } from '@theia/core/lib/common/logger';
 import { inject, injectable, named, optional } from '@theia/core/shared/inversify';
 import { ContributionDescriptor, PluginErrors, PluginService, ReportSectionInput } from '@backtestr/plugins';
-import { reportSectionProblem, ReportSectionSource, RunReportSection } from '../common/report-sections';
+import { ReportSectionSource, RunReportSection } from '../common/report-sections';
 
 @injectable()
 export class ReportSectionCollector {
@@ -44,11 +44,8 @@ export class ReportSectionCollector {
             const origin = { kind: d.origin.kind, id: d.origin.id, name: names.get(d.origin.id) ?? d.origin.id };
             const base = { sectionId: d.id, label: d.label, origin };
             try {
+                // The plugin service checks the section's shape (in the plugin's host worker, or for a build-time extension).
                 const data = await plugins.renderReportSection(d.id, input);
-                const problem = reportSectionProblem(data);
-                if (problem) {
-                    return { ...base, error: `malformed output: report section '${d.id}' ${problem}` };
-                }
                 return { ...base, data: { title: data.title, rows: data.rows.map(r => ({ label: r.label, value: r.value })) } };
             } catch (error) {
                 const reason = this.reason(error);

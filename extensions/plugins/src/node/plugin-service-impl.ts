@@ -11,6 +11,7 @@ import { PLUGIN_DIRECTORY_PREFERENCE } from '../common/plugin-preferences';
 import { InstalledPlugin, PluginErrors, PluginService, PluginServiceClient, PluginSource } from '../common/plugin-protocol';
 import { PluginContributionRegistryImpl } from './plugin-contribution-registry-impl';
 import { PluginManager } from './plugin-manager';
+import { checkReportSection } from './plugin-output-validation';
 import { resolvePluginDirectory } from './plugin-store';
 
 /** The Plugins service of the backend: one `PluginManager` over the user's plugin directory, plus the build-time contributions. */
@@ -131,8 +132,16 @@ export class PluginServiceImpl implements PluginService, BackendApplicationContr
         if (!renderer) {
             throw PluginErrors.UnknownContribution('report section', sectionId);
         }
-        return this.registry.getDescriptor('reportSections', sectionId)?.origin.kind === 'plugin'
-            ? manager.renderReportSection(sectionId, input)
-            : renderer.render(input);
+        if (this.registry.getDescriptor('reportSections', sectionId)?.origin.kind === 'plugin') {
+            // Checked in the plugin's host worker (a malformed section fails the plugin there).
+            return manager.renderReportSection(sectionId, input);
+        }
+        // A build-time extension's section gets the same check here.
+        const data = await renderer.render(input);
+        try {
+            return checkReportSection(sectionId, data);
+        } catch (error) {
+            throw new Error(`malformed output: ${(error as Error).message}`);
+        }
     }
 }
