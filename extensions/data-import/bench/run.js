@@ -59,6 +59,26 @@ async function tableBlockBytes(db, table) {
     return Number(blocks) * Number(size);
 }
 
+/** Bytes of a folder's files, recursively (0 when absent). */
+function folderBytes(dir) {
+    if (!fs.existsSync(dir)) {
+        return 0;
+    }
+    let n = 0;
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        n += e.isDirectory() ? folderBytes(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).size;
+    }
+    return n;
+}
+
+/** What a workspace database takes on disk: the DuckDB file (and WAL) and its tick segments folder. */
+function diskBytes(dbFile) {
+    const wal = fs.existsSync(dbFile + '.wal') ? fs.statSync(dbFile + '.wal').size : 0;
+    const file = fs.statSync(dbFile).size + wal;
+    const segments = folderBytes(dbFile.replace(/\.duckdb$/, '') + '.ticks');
+    return { file, segments, total: file + segments };
+}
+
 async function freshDb(name) {
     return WorkspaceDatabase.open(path.join(work, name + '.duckdb'));
 }
@@ -116,17 +136,18 @@ async function benchCsv(label, folder, catalog, table) {
     const d2 = process.hrtime.bigint();
     print(`import.derived ${label}`, `bar cache ${(Number(d1 - d0) / 1e6).toFixed(0)} ms, quality report ${(Number(d2 - d1) / 1e6).toFixed(0)} ms (after the import, one run)`);
     await db.checkpoint();
-    const dataBytes = await tableBlockBytes(db, table);
+    // Ticks: their segment files. Imported bars: the bars table's blocks in the DuckDB file.
+    const dataBytes = table === 'bars' ? await tableBlockBytes(db, table) : diskBytes(file).segments;
     const datasets = await new TickRepository(db).listDatasets();
     const parquet = await new DatasetExporter(db).export(datasets[0], 'parquet', path.join(work, `${label}.parquet`));
     db.close();
-    const dbBytes = fs.statSync(file).size;
+    const disk = diskBytes(file);
     const csvBytes = sourceBytes(folder);
-    // The file also holds the schema, the import records and DuckDB's metadata, in blocks of their own: a fixed part
-    // that weighs on small imports. The table's own blocks are what grows with the data.
-    print(`size ${label}`, `${MB(dbBytes)} DuckDB file vs ${MB(csvBytes)} source CSV = ${(csvBytes / dbBytes).toFixed(1)}x smaller ` +
-        `(${(csvBytes / rows).toFixed(1)} vs ${(dbBytes / rows).toFixed(1)} bytes/row); ${table} table blocks ${MB(dataBytes)} = ${(csvBytes / dataBytes).toFixed(1)}x ` +
-        `(${(dataBytes / rows).toFixed(1)} bytes/row); zstd Parquet export ${MB(parquet.bytes)} = ${(csvBytes / parquet.bytes).toFixed(1)}x`);
+    // The file also holds the schema, the import records, the bar cache and the quality report, in blocks of their own.
+    const what = table === 'bars' ? 'bars table blocks' : 'tick segments';
+    print(`size ${label}`, `${MB(disk.total)} on disk (DuckDB file ${MB(disk.file)} + tick segments ${MB(disk.segments)}) vs ${MB(csvBytes)} source CSV = `
+        + `${(csvBytes / disk.total).toFixed(1)}x smaller (${(csvBytes / rows).toFixed(1)} vs ${(disk.total / rows).toFixed(1)} bytes/row); ${what} ${MB(dataBytes)} = `
+        + `${(csvBytes / dataBytes).toFixed(1)}x (${(dataBytes / rows).toFixed(2)} bytes/row); zstd Parquet export ${MB(parquet.bytes)} = ${(csvBytes / parquet.bytes).toFixed(1)}x`);
 }
 
 async function benchFix() {
@@ -187,13 +208,12 @@ async function benchRead() {
         await new DataImporter(db).import({ paths: [file], instrument: { ...spec }, computeDerived: false });
     }
     // Repeat the week (shifted by whole weeks) until 10M ticks.
+    const repo = new TickRepository(db);
     const have = Number(await db.scalar('SELECT count(*) FROM trades'));
     const copies = Math.ceil(target / have);
-    await db.run(`INSERT INTO trades SELECT instrument_id, time_us + k * ${7 * 86400e6}, price_ticks, size, flags
-        FROM trades, range(1, ${copies}) AS r(k) ORDER BY k, time_us`);
-    await db.run(`DELETE FROM trades WHERE time_us >= (SELECT time_us FROM trades ORDER BY time_us LIMIT 1 OFFSET ${target})`);
+    await repo.store.appendTicks('trades', `SELECT instrument_id, time_us + k * ${7 * 86400e6}, price_ticks, size, flags
+        FROM (SELECT * FROM trades ORDER BY time_us, seq), range(1, ${copies}) AS r(k) ORDER BY k, time_us, seq LIMIT ${target - have}`);
     await db.checkpoint();
-    const repo = new TickRepository(db);
     const key = { instrumentId: 1, kind: 'trades' };
     let best = Infinity, count = 0;
     const rates = [], cpu = [];
@@ -237,7 +257,7 @@ async function benchLargeCsv() {
     const out = execFileSync(process.execPath, [__filename, '--large-csv-child', file, path.join(work, 'large.duckdb')], { encoding: 'utf8' });
     const r = JSON.parse(out);
     print(`import.csv large file (${r.pieces ? 'streamed' : 'whole file, BACKTESTR_IMPORT_WORKERS=0'})`, `${M(r.rows / (r.ms / 1000))} rows/s (${r.rows} rows, ${MB(fs.statSync(file).size)} CSV in ${r.ms.toFixed(0)} ms); ` +
-        `peak RSS ${MB(r.maxRssBytes)} (sampled every 50 ms; JS typed arrays then ${MB(r.externalAtPeak)}; ${r.pieces} pieces of ${MB(r.pieceBytes)}); DuckDB file ${MB(r.dbBytes)}`);
+        `peak RSS ${MB(r.maxRssBytes)} (sampled every 50 ms; JS typed arrays then ${MB(r.externalAtPeak)}; ${r.pieces} pieces of ${MB(r.pieceBytes)}); on disk ${MB(r.dbBytes)} (DuckDB file and tick segments)`);
     fs.rmSync(file, { force: true });
     fs.rmSync(path.join(work, 'large.duckdb'), { force: true });
 }
@@ -266,7 +286,7 @@ async function largeCsvChild(file, dbFile) {
         externalAtPeak: peak.external,
         // Sampled, not getrusage's maxRSS: on Linux a spawned child starts with its parent's maxRSS.
         rows: result.rows, ms, maxRssBytes: peak.rss, pieces: importer.streamStats.pieces,
-        pieceBytes: Number(process.env.BACKTESTR_IMPORT_CHUNK_BYTES) || 8 << 20, dbBytes: fs.statSync(dbFile).size
+        pieceBytes: Number(process.env.BACKTESTR_IMPORT_CHUNK_BYTES) || 8 << 20, dbBytes: diskBytes(dbFile).total
     }));
 }
 

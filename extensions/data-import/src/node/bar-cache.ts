@@ -7,6 +7,7 @@
 // *****************************************************************************
 
 import { DatasetKey } from '../common/dataset-protocol';
+import { TickStore } from './tick-store';
 import { WorkspaceDatabase } from './workspace-database';
 
 export const BAR_TIMEFRAMES: Readonly<Record<string, number>> = {
@@ -43,18 +44,18 @@ export class BarCache {
         const side = quotes ? 'bid' : 'trade';
         const price = quotes ? 'bid_ticks' : 'price_ticks';
         const volume = quotes ? '1' : 'coalesce(size, 0)';
-        const table = quotes ? 'quotes' : 'trades';
         const id = Math.trunc(key.instrumentId);
+        const ticks = await new TickStore(this.db).relation({ instrumentId: id, kind: key.kind });
         let total = 0;
         await this.db.transaction(async () => {
             await this.db.run(`DELETE FROM bars WHERE instrument_id = ${id} AND origin = 'cache' AND side = '${side}'`);
-            // 1m bars from ticks; arg_min/arg_max on (time_us, rowid) keep the stored order of ties.
+            // 1m bars from ticks; arg_min/arg_max on (time_us, seq) keep the stored order of ties.
             const oneMinute = timeframeMicros('1m');
             await this.db.run(`CREATE OR REPLACE TEMP TABLE bar_base AS
                 SELECT (time_us // ${oneMinute}) * ${oneMinute} AS t,
-                    arg_min(${price}, (time_us, rowid)) AS o, max(${price}) AS h, min(${price}) AS l,
-                    arg_max(${price}, (time_us, rowid)) AS c, sum(${volume})::BIGINT AS v, count(*) AS n
-                FROM ${table} WHERE instrument_id = ${id}
+                    arg_min(${price}, (time_us, seq)) AS o, max(${price}) AS h, min(${price}) AS l,
+                    arg_max(${price}, (time_us, seq)) AS c, sum(${volume})::BIGINT AS v, count(*) AS n
+                FROM ${ticks}
                 GROUP BY 1`);
             for (const tf of timeframes) {
                 const us = timeframeMicros(tf);

@@ -51,8 +51,9 @@ export class ColumnarAppender {
         this.scratch = types.map(t => new ArrayBuffer(VECTOR_SIZE * byteWidth(t)));
     }
 
-    static async create(connection: DuckDBConnection, table: string, types: readonly ColumnType[]): Promise<ColumnarAppender> {
-        const appender = await connection.createAppender(table);
+    /** An appender to `table`, or to the temporary table of that name with `temporary`. */
+    static async create(connection: DuckDBConnection, table: string, types: readonly ColumnType[], temporary = false): Promise<ColumnarAppender> {
+        const appender = temporary ? await connection.createAppender(table, 'main', 'temp') : await connection.createAppender(table);
         if (appender.columnCount !== types.length) {
             appender.closeSync();
             throw new Error(`Table ${table} has ${appender.columnCount} columns, the appender was given ${types.length}`);

@@ -142,6 +142,7 @@ export async function importCsvStreamed(db: WorkspaceDatabase, session: ImportSe
             parseFailures += stats.parseFailures;
             session.progress(piece.offset + piece.length);
             session.checkCancelled();
+            await session.spillIfLarge();
         }
     } catch (error) {
         pool.forEach(p => p.abandon());

@@ -18,7 +18,7 @@ const QUOTES: CsvFormatOptions = {
 async function stored(db: WorkspaceDatabase, table: 'trades' | 'quotes'): Promise<{ ticks: string; quarantine: string; files: string }> {
     const json = (rows: unknown[]): string => JSON.stringify(rows, (_k, v) => typeof v === 'bigint' ? Number(v) : v);
     return {
-        ticks: json(await db.all(`SELECT * EXCLUDE (instrument_id) FROM ${table} ORDER BY rowid`)),
+        ticks: json(await db.all(`SELECT * EXCLUDE (instrument_id, seq) FROM ${table} ORDER BY time_us, seq`)),
         quarantine: json(await db.all('SELECT file, line, byte_offset, time_us, raw, reason FROM quarantine ORDER BY line')),
         files: json(await db.all('SELECT path, content_hash, bytes, rows, quarantined, first_us, last_us FROM import_files'))
     };

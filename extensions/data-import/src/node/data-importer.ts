@@ -82,6 +82,7 @@ export class DataImporter {
             const csvState: CsvState = { importers: new Map<DatasetWriter, CsvImporter>(), presetId };
             let fix: FixImporter | undefined;
             for (const source of sources) {
+                await session.spillIfLarge();
                 session.startFile(source.label);
                 // A file a contributed import source reads (chosen, or the only one for its extension) goes through it.
                 const importSource = explicitSource ?? await this.sourceByExtension(request, source);
@@ -297,6 +298,7 @@ export class DataImporter {
         session.alreadyImported(writer.instrument, writer.kind, '').catch(() => undefined);
         try {
             for (let j = 0; j < rest.length; j++) {
+                await session.spillIfLarge();
                 const source = rest[j];
                 scheduler.appendingFile(j);
                 session.startFile(source.label);

@@ -38,13 +38,15 @@ export class DatasetExporter {
         const price = (column: string): string => `(${column} * ${mantissa})::DECIMAL(18,0) * ${unit}`;
         const time = `strftime(make_timestamp(time_us), '%Y-%m-%dT%H:%M:%S.%fZ')`;
         const id = Math.trunc(key.instrumentId);
+        // Ticks from the dataset's own segments (in time order), not the views over every dataset's.
+        const ticks = key.kind === 'bars' ? '' : await repo.store.relation({ instrumentId: id, kind: key.kind });
         let select: string;
         if (key.kind === 'trades') {
             select = `SELECT time_us, ${format === 'csv' ? `${time} AS time, ` : ''}${price('price_ticks')} AS price, price_ticks, size, flags
-                FROM trades WHERE instrument_id = ${id}`;
+                FROM ${ticks}`;
         } else if (key.kind === 'quotes') {
             select = `SELECT time_us, ${format === 'csv' ? `${time} AS time, ` : ''}${price('bid_ticks')} AS bid, ${price('ask_ticks')} AS ask,
-                bid_ticks, ask_ticks, bid_size, ask_size, flags FROM quotes WHERE instrument_id = ${id}`;
+                bid_ticks, ask_ticks, bid_size, ask_size, flags FROM ${ticks}`;
         } else {
             select = `SELECT time_us, ${format === 'csv' ? `${time} AS time, ` : ''}timeframe, side, ${price('open_ticks')} AS open,
                 ${price('high_ticks')} AS high, ${price('low_ticks')} AS low, ${price('close_ticks')} AS close, volume
@@ -54,7 +56,7 @@ export class DatasetExporter {
         await this.db.run(`COPY (${select}) TO ${sqlString(targetPath)} ${options}`);
         const rows = key.kind === 'bars'
             ? await this.db.scalar(`SELECT count(*) FROM bars WHERE instrument_id = ${id} AND origin = 'import'`)
-            : await this.db.scalar(`SELECT count(*) FROM ${key.kind} WHERE instrument_id = ${id}`);
+            : await this.db.scalar(`SELECT coalesce(sum(rows), 0) FROM tick_segments WHERE instrument_id = ${id} AND kind = '${key.kind}'`);
         return { path: targetPath, rows: num(rows), bytes: fs.statSync(targetPath).size };
     }
 }

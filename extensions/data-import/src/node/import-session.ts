@@ -5,10 +5,15 @@
 // *****************************************************************************
 
 import { DatasetErrors, DatasetKey, DatasetKind, DuplicatePolicy, ImportedFile, ImportProgress, Instrument } from '../common/dataset-protocol';
+import { DuckDBConnection } from '@duckdb/node-api';
 import { ColumnarAppender } from './columnar-appender';
 import { BUFFER_ROWS, DatasetWriter, ImportSink, ParsedColumns, RangeSet } from './dataset-writer';
-import { num, TickRepository, tickTable } from './tick-repository';
+import { num, TickRepository } from './tick-repository';
+import { stagingTable, TickKind, TickStore } from './tick-store';
 import { WorkspaceDatabase } from './workspace-database';
+
+/** Staged tick rows past which an import writes what it has as segments (bounds its memory on a large import). */
+export const SPILL_ROWS = 4_000_000;
 
 export { DatasetWriter, ImportSink, ParsedColumns, RangeSet } from './dataset-writer';
 
@@ -57,6 +62,11 @@ export class ImportSession implements ImportSink {
     protected filesDone = 0;
     protected currentFile = '';
     protected lastProgress = 0;
+    /** Tick rows appended to the staging tables since they were last written as segments. */
+    protected staged = 0;
+    protected store!: TickStore;
+    /** The connection holding the staged ticks (see TickStore). */
+    protected staging?: DuckDBConnection;
     totalQuarantined = 0;
 
     constructor(readonly db: WorkspaceDatabase, readonly repo: TickRepository, readonly options: ImportSessionOptions) { }
@@ -76,17 +86,58 @@ export class ImportSession implements ImportSink {
             try {
                 await this.repo.deleteDatasetRows(this.options.replace);
             } catch (error) {
-                await this.db.run('ROLLBACK');
+                await this.db.rollback();
                 throw error;
             }
         }
-        this.tradeAppender = await ColumnarAppender.create(this.db.connection, 'trades', ['INTEGER', 'BIGINT', 'BIGINT', 'BIGINT', 'INTEGER']);
-        this.quoteAppender = await ColumnarAppender.create(this.db.connection, 'quotes',
-            ['INTEGER', 'BIGINT', 'BIGINT', 'BIGINT', 'BIGINT', 'BIGINT', 'INTEGER']);
+        // Ticks go to temporary staging tables and from there into Parquet segments (see TickStore).
+        this.staging = await this.db.connect();
+        this.store = new TickStore(this.db, this.staging);
+        await this.store.createStaging('trades');
+        await this.store.createStaging('quotes');
+        await this.openTickAppenders();
         this.barAppender = await ColumnarAppender.create(this.db.connection, 'bars',
             ['INTEGER', 'VARCHAR', 'VARCHAR', 'VARCHAR', 'BIGINT', 'BIGINT', 'BIGINT', 'BIGINT', 'BIGINT', 'BIGINT', 'BIGINT', 'INTEGER']);
         this.quarantineAppender = await ColumnarAppender.create(this.db.connection, 'quarantine',
             ['INTEGER', 'BIGINT', 'VARCHAR', 'VARCHAR', 'BIGINT', 'BIGINT', 'BIGINT', 'VARCHAR', 'VARCHAR']);
+    }
+
+    protected async openTickAppenders(): Promise<void> {
+        this.tradeAppender = await ColumnarAppender.create(this.staging!, stagingTable('trades'), ['INTEGER', 'BIGINT', 'BIGINT', 'BIGINT', 'INTEGER'], true);
+        this.quoteAppender = await ColumnarAppender.create(this.staging!, stagingTable('quotes'),
+            ['INTEGER', 'BIGINT', 'BIGINT', 'BIGINT', 'BIGINT', 'BIGINT', 'INTEGER'], true);
+    }
+
+    /**
+     * Writes the staged ticks as segments once there are SPILL_ROWS of them, so a large import never holds them all;
+     * importers call it where they may wait. Segments written now are merged with later rows that reach into them.
+     */
+    async spillIfLarge(): Promise<void> {
+        if (this.staged < SPILL_ROWS) {
+            return;
+        }
+        for (const w of this.writers.values()) {
+            if (w.kind !== 'bars') {
+                this.flushWriter(w);
+            }
+        }
+        this.tradeAppender?.close();
+        this.quoteAppender?.close();
+        await this.writeStagedTicks();
+        await this.openTickAppenders();
+    }
+
+    /** Moves every staged tick into segments and empties the staging tables. */
+    protected async writeStagedTicks(): Promise<void> {
+        for (const kind of ['trades', 'quotes'] as TickKind[]) {
+            for (const id of await this.store.stagedInstruments(kind)) {
+                this.checkCancelled();
+                await this.store.writeStaged(kind, id, this.importId);
+            }
+            // Replaced, not emptied: the memory goes back at once.
+            await this.store.createStaging(kind);
+        }
+        this.staged = 0;
     }
 
     /** The writer of a dataset, created on first use with the ranges its stored files cover. */
@@ -209,8 +260,10 @@ export class ImportSession implements ImportSink {
             this.barAppender!.append([w.instrument.id, w.timeframe, 'import', w.side, w.time, w.a, w.b, w.c, w.d, w.e, 1, this.importId], 0, n);
         } else if (w.kind === 'trades') {
             this.tradeAppender!.append([w.instrument.id, w.time, w.a, w.b, w.flags], 0, n);
+            this.staged += n;
         } else {
             this.quoteAppender!.append([w.instrument.id, w.time, w.a, w.b, w.c, w.d, w.flags], 0, n);
+            this.staged += n;
         }
         w.count = 0;
     }
@@ -224,8 +277,10 @@ export class ImportSession implements ImportSink {
             this.barAppender!.append([w.instrument.id, w.timeframe, 'import', w.side, c.time, c.a, c.b, c.c, c.d, c.e, 1, this.importId], 0, n);
         } else if (w.kind === 'trades') {
             this.tradeAppender!.append([w.instrument.id, c.time, c.a, c.b, c.flags], 0, n);
+            this.staged += n;
         } else {
             this.quoteAppender!.append([w.instrument.id, c.time, c.a, c.b, c.c, c.d, c.flags], 0, n);
+            this.staged += n;
         }
     }
 
@@ -249,7 +304,7 @@ export class ImportSession implements ImportSink {
         };
     }
 
-    /** Flushes everything, re-sorts datasets that need it, records the import, and commits. */
+    /** Flushes everything, writes the ticks as segments (in time order), records the import, and commits. */
     async commit(status: 'committed' = 'committed', message?: string): Promise<void> {
         for (const w of this.writers.values()) {
             this.flushWriter(w);
@@ -257,11 +312,9 @@ export class ImportSession implements ImportSink {
         this.flushQuarantine();
         this.closeAppenders();
         this.checkCancelled();
-        for (const w of this.writers.values()) {
-            if (w.kind !== 'bars' && w.rows > 0 && (w.needsResort || w.minTime < w.storedMax || this.filesOutOfOrder(w))) {
-                await this.resort(w);
-            }
-        }
+        await this.writeStagedTicks();
+        this.closeStaging();
+        await this.store.refreshViews();
         // The files in statements of up to 100 rows, not one statement each.
         for (let at = 0; at < this.pendingFiles.length; at += 100) {
             const batch = this.pendingFiles.slice(at, at + 100);
@@ -276,32 +329,13 @@ export class ImportSession implements ImportSink {
             JSON.stringify(this.options.paths), JSON.stringify(this.options.options ?? null), status, this.rows, this.totalQuarantined, message ?? null
         ]);
         this.checkCancelled();
-        await this.db.run('COMMIT');
+        await this.db.commit();
     }
 
-    /** Whether files of this import arrived out of time order with each other. */
-    protected filesOutOfOrder(w: DatasetWriter): boolean {
-        let prevLast = -Infinity;
-        for (const f of this.pendingFiles) {
-            if (f.writer !== w || f.rows === 0) {
-                continue;
-            }
-            if (f.first < prevLast) {
-                return true;
-            }
-            prevLast = f.last;
-        }
-        return false;
-    }
-
-    /** Rewrites a dataset's ticks in time order (ties keep their insertion order). */
-    protected async resort(w: DatasetWriter): Promise<void> {
-        const table = tickTable(w.kind);
-        const where = `instrument_id = ${w.instrument.id}`;
-        await this.db.run(`CREATE TEMP TABLE resort_ticks AS SELECT * FROM ${table} WHERE ${where} ORDER BY time_us, rowid`);
-        await this.db.run(`DELETE FROM ${table} WHERE ${where}`);
-        await this.db.run(`INSERT INTO ${table} SELECT * FROM resort_ticks`);
-        await this.db.run(`DROP TABLE resort_ticks`);
+    /** Closes the staging connection, dropping its temporary tables. */
+    protected closeStaging(): void {
+        this.staging?.closeSync();
+        this.staging = undefined;
     }
 
     protected closeAppenders(): void {
@@ -318,11 +352,9 @@ export class ImportSession implements ImportSink {
         } catch {
             // The appender may hold rows that fail a constraint; the rollback discards them.
         }
-        try {
-            await this.db.run('ROLLBACK');
-        } catch {
-            // Already rolled back by DuckDB.
-        }
+        this.closeStaging();
+        // Also deletes the segment files this import wrote.
+        await this.db.rollback();
         const cancelled = typeof error === 'object' && error !== null && DatasetErrors.ImportCancelled.is(error);
         const message = error instanceof Error ? error.message : String(error);
         try {

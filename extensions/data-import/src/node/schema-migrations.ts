@@ -4,10 +4,15 @@
 // Never edit a released migration: append a new one.
 // *****************************************************************************
 
+import { TICK_SEGMENTS_DDL, TickStore } from './tick-store';
+import type { WorkspaceDatabase } from './workspace-database';
+
 export interface Migration {
     readonly version: number;
     readonly description: string;
     readonly sql: readonly string[];
+    /** Work after the statements that SQL alone cannot do (in the same transaction). */
+    readonly apply?: (db: WorkspaceDatabase) => Promise<void>;
 }
 
 /** Tick kinds as the `ticks` view shows them in `kind`. */
@@ -254,6 +259,12 @@ export const MIGRATIONS: readonly Migration[] = [
         version: 3,
         description: 'run equity samples carry the instrument price (the buy-and-hold benchmark)',
         sql: ['ALTER TABLE run_equity ADD COLUMN price DOUBLE']
+    },
+    {
+        version: 4,
+        description: 'ticks in zstd Parquet segments beside the database (tick_segments), trades and quotes become views over them',
+        sql: TICK_SEGMENTS_DDL,
+        apply: db => TickStore.migrateTables(db)
     }
 ];
 

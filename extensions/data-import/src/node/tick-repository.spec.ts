@@ -56,14 +56,14 @@ describe('tick repository: streamTickBatches', function (): void {
             currency: 'USD', timeZone: 'UTC', session: '24x7'
         })).id;
         // 12 days of uneven density (a weekend-like gap, a dense day), repeated times, NULL sizes, large prices.
-        await db.run(`INSERT INTO trades SELECT ${id}, t, p, s, 0 FROM (
+        await repo.store.appendTicks('trades', `SELECT ${id}, t, p, s, 0 FROM (
             SELECT (${START_DAY} + d) * ${DAY} + (k * 7919 % ${DAY}) // 3 * 3 AS t,
                 (k * 31 % 100003) - 50 + CASE WHEN k % 97 = 0 THEN 4503599627370000 ELSE 0 END AS p,
                 CASE WHEN k % 11 = 0 THEN NULL ELSE k % 1000 END AS s
             FROM range(0, 12) r(d), range(0, 30000) q(k)
             WHERE d NOT IN (5, 6) AND (d = 3 OR k < 4000 + d * 700)
         ) ORDER BY t`);
-        await db.run(`INSERT INTO quotes SELECT ${id}, (${START_DAY} + k // 5000) * ${DAY} + k * 1000, 1000 + k % 50, 1001 + k % 50,
+        await repo.store.appendTicks('quotes', `SELECT ${id}::INTEGER, (${START_DAY} + k // 5000) * ${DAY} + k * 1000, 1000 + k % 50, 1001 + k % 50,
             CASE WHEN k % 7 = 0 THEN NULL ELSE k % 300 END, 1, 0 FROM range(0, 40000) r(k) ORDER BY 2`);
     });
 

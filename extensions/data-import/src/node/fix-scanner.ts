@@ -1,0 +1,550 @@
+// *****************************************************************************
+// The byte-level half of the FIX import, the same on the importing thread and in the parse workers
+// (fix-parse-worker): messages found and split into fields, BodyLength (9) and CheckSum (10) checked,
+// and the entries of market data messages (35=W/X) extracted into typed arrays, with their time and
+// price and size digits already read. What depends on the import's state (instruments, books, writers,
+// quarantine) is left to FixImporter, which applies a scan's messages in file order.
+//
+// A message never spans a line break, and where a message starts depends only on the bytes from there:
+// a scan of bytes [from, to) holds the messages starting in that range, and the scans of consecutive
+// ranges chain exactly when each one's `first` is the previous one's `next`.
+// *****************************************************************************
+
+import { daysFromCivil, MICROS_PER_DAY } from './time-zone';
+
+export const SOH = 1;
+export const PIPE = 124;
+export const MAX_TAGS = 4096;
+
+/** Kinds of a scanned message. */
+export const enum FixKind {
+    /** Fails BodyLength, CheckSum or the field syntax: parsed again by the importer for the reason. */
+    Bad = 0,
+    /** 35=d SecurityDefinition: parsed again by the importer (definitions are few). */
+    Definition = 1,
+    /** Another message type: counted and skipped. */
+    Other = 2,
+    /** 35=W or 35=X without NoMDEntries (268). */
+    NoEntries = 3,
+    /** 35=X MarketDataIncrementalRefresh with its entries and symbols in the scan. */
+    Incremental = 4,
+    /** 35=W MarketDataSnapshotFullRefresh with its entries and symbols in the scan. */
+    Snapshot = 5
+}
+
+/** Bits of `FixScan.entryFlags` above the entry type (0 bid, 1 offer, 2 trade in the low two bits). */
+export const enum EntryFlag {
+    /** MDPriceLevel (1023) absent or 1: top of book. */
+    TopLevel = 4,
+    /** The price is not plain decimal digits: `price`/`priceDecimals` hold the field's byte range, for PriceGrid.parse. */
+    PriceText = 8,
+    /** No MDEntrySize (271). */
+    NoSize = 16,
+    /** As PriceText, for the size. */
+    SizeText = 32
+}
+
+/**
+ * The messages starting in a range of a file's bytes (all of them, valid or not, in file order) and the entries of
+ * their market data. Plain data of typed arrays, so a worker posts it with the buffers transferred; arrays may be
+ * longer than their counts.
+ */
+export interface FixScan {
+    /** Where the first message starts (or, with none, where the scan stopped) and where the next one after the range starts. */
+    first: number;
+    next: number;
+    messages: number;
+    /** Per message: byte offset of its start and end, kind (FixKind), and the end of its entries and symbol references. */
+    start: Float64Array;
+    end: Float64Array;
+    kind: Uint8Array;
+    entryEnd: Int32Array;
+    symbolEnd: Int32Array;
+    /**
+     * Per market data message, its SecurityID/Symbol (55) fields in order, as indexes into `symbols`: those the
+     * message's entries may use (the first 55 and every 55 after NoMDEntries) as is, others as `~index`.
+     */
+    symbolRef: Int32Array;
+    /** Per entry (bid, offer or trade that is not a delete): type and EntryFlag bits, symbol index, time (UTC micros or NaN). */
+    entryFlags: Int32Array;
+    entrySymbol: Int32Array;
+    time: Float64Array;
+    /** Digits without the point (signed) and how many were decimals; with PriceText / SizeText, the field's start and end. */
+    price: Float64Array;
+    priceDecimals: Float64Array;
+    size: Float64Array;
+    sizeDecimals: Float64Array;
+    /** The distinct symbols (55 values, latin1) of the scan. */
+    symbols: string[];
+}
+
+/** The fields of one message: tags and value bounds in the buffer. */
+export class FixMessage {
+    readonly tags = new Int32Array(MAX_TAGS);
+    readonly starts = new Int32Array(MAX_TAGS);
+    readonly ends = new Int32Array(MAX_TAGS);
+    count = 0;
+    start = 0;
+    end = 0;
+
+    constructor(public buf: Buffer) { }
+
+    find(tag: number, from = 0): number {
+        for (let i = from; i < this.count; i++) {
+            if (this.tags[i] === tag) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    text(i: number): string {
+        return this.buf.toString('latin1', this.starts[i], this.ends[i]);
+    }
+
+    value(tag: number): string | undefined {
+        const i = this.find(tag);
+        return i < 0 ? undefined : this.text(i);
+    }
+}
+
+/** Splits one message into fields and validates 9 and 10; sets msg.end past it. Returns an error or ''. */
+export function parseFixMessage(buf: Buffer, pos: number, delimiter: number, msg: FixMessage): string {
+    const len = buf.length;
+    msg.buf = buf;
+    msg.count = 0;
+    msg.start = pos;
+    let sum = 0;
+    let bodyStart = -1;
+    let bodyLength = -1;
+    let checksumAt = -1;
+    while (pos < len) {
+        const fieldStart = pos;
+        let tag = 0;
+        // Sum the tag, '=' and value bytes while scanning (one pass for the checksum).
+        let fieldSum = 61;
+        let c = buf[pos];
+        while (c >= 48 && c <= 57 && pos < len) {
+            tag = tag * 10 + (c - 48);
+            fieldSum += c;
+            c = buf[++pos];
+        }
+        if (c !== 61 || pos === fieldStart) {
+            // Not tag=: skip to the end of the line and report.
+            const e = buf.indexOf(10, pos);
+            msg.end = e < 0 ? len : e;
+            return `malformed field at byte ${fieldStart}: expected tag=value`;
+        }
+        const valueStart = ++pos;
+        c = buf[pos];
+        while (pos < len && c !== delimiter && c !== 10) {
+            fieldSum += c;
+            c = buf[++pos];
+        }
+        const valueEnd = pos;
+        const ended = pos >= len || c === 10;
+        if (msg.count < MAX_TAGS) {
+            msg.tags[msg.count] = tag;
+            msg.starts[msg.count] = valueStart;
+            msg.ends[msg.count] = valueEnd;
+            msg.count++;
+        }
+        if (tag === 10) {
+            checksumAt = fieldStart;
+            msg.end = ended ? pos : pos + 1;
+            break;
+        }
+        sum += fieldSum;
+        if (!ended) {
+            sum += SOH; // the delimiter counts as SOH whatever it is written as
+            pos++;
+        }
+        if (tag === 9) {
+            bodyStart = pos;
+            bodyLength = 0;
+            for (let i = valueStart; i < valueEnd; i++) {
+                const d = buf[i] - 48;
+                if (d < 0 || d > 9) {
+                    bodyLength = -2;
+                    break;
+                }
+                bodyLength = bodyLength * 10 + d;
+            }
+        }
+        if (ended) {
+            msg.end = pos;
+            return 'message ends without a CheckSum (10) field';
+        }
+    }
+    if (checksumAt < 0) {
+        msg.end = len;
+        return 'message ends without a CheckSum (10) field';
+    }
+    if (bodyStart < 0) {
+        return 'no BodyLength (9) field';
+    }
+    if (bodyLength === -2) {
+        return 'BodyLength (9) is not a number';
+    }
+    if (checksumAt - bodyStart !== bodyLength) {
+        return `BodyLength (9) says ${bodyLength}, the body has ${checksumAt - bodyStart} bytes`;
+    }
+    const i = msg.count - 1;
+    let stated = NaN;
+    if (msg.ends[i] - msg.starts[i] === 3) {
+        const s = msg.starts[i];
+        const d0 = buf[s] - 48, d1 = buf[s + 1] - 48, d2 = buf[s + 2] - 48;
+        if (d0 >= 0 && d0 <= 9 && d1 >= 0 && d1 <= 9 && d2 >= 0 && d2 <= 9) {
+            stated = d0 * 100 + d1 * 10 + d2;
+        }
+    }
+    if (stated !== (sum & 0xff)) {
+        return `CheckSum (10) says ${msg.text(i)}, computed ${String(sum & 0xff).padStart(3, '0')}`;
+    }
+    return '';
+}
+
+/** `HH:MM:SS[.f…]` -> micros, or NaN. */
+export function fixTimeAt(b: Uint8Array, s: number, e: number): number {
+    if (e - s < 8 || b[s + 2] !== 58 || b[s + 5] !== 58) {
+        return NaN;
+    }
+    const h = (b[s] - 48) * 10 + b[s + 1] - 48;
+    const mi = (b[s + 3] - 48) * 10 + b[s + 4] - 48;
+    const sec = (b[s + 6] - 48) * 10 + b[s + 7] - 48;
+    let us = ((h * 60 + mi) * 60 + sec) * 1_000_000;
+    if (e > s + 9 && b[s + 8] === 46) {
+        let scale = 100_000;
+        for (let k = s + 9; k < e && scale >= 1; k++) {
+            us += (b[k] - 48) * scale;
+            scale /= 10;
+        }
+    }
+    return us === us && h < 24 && mi < 60 && sec <= 60 ? us : NaN;
+}
+
+/** Splits bytes into messages and extracts market data entries: see FixScan. One per thread; not reentrant. */
+export class FixScanner {
+    protected readonly msg: FixMessage;
+    protected scan: FixScan;
+    protected entries = 0;
+    protected refs = 0;
+    protected readonly symbolIndex = new Map<string, number>();
+    protected lastSymbolStart = -1;
+    protected lastSymbolEnd = -1;
+    protected lastSymbol = -1;
+    protected lastDateKey = -1;
+    protected lastDay = NaN;
+    /** TransactTime, else SendingTime, of the current message: read only when an entry has no time of its own (-1 = not yet). */
+    protected messageTime = -1;
+
+    /** @param reuse keep the arrays from one scan to the next (the importing thread), else new ones each time (a worker transfers them). */
+    constructor(readonly reuse = false) {
+        this.msg = new FixMessage(Buffer.alloc(0));
+        this.scan = FixScanner.empty(1 << 10, 1 << 10);
+    }
+
+    protected static empty(messages: number, entries: number): FixScan {
+        return {
+            first: 0, next: 0, messages: 0,
+            start: new Float64Array(messages), end: new Float64Array(messages), kind: new Uint8Array(messages),
+            entryEnd: new Int32Array(messages), symbolEnd: new Int32Array(messages), symbolRef: new Int32Array(entries),
+            entryFlags: new Int32Array(entries), entrySymbol: new Int32Array(entries), time: new Float64Array(entries),
+            price: new Float64Array(entries), priceDecimals: new Float64Array(entries), size: new Float64Array(entries),
+            sizeDecimals: new Float64Array(entries), symbols: []
+        };
+    }
+
+    /**
+     * The messages starting in bytes [from, to) of `buf` (those of a piece end at the line break before `to`, or run past
+     * it in a file without line breaks). `delimiter` is SOH or '|', as the whole file's.
+     */
+    scanRange(buf: Buffer, from: number, to: number, delimiter: number): FixScan {
+        const len = buf.length;
+        // Sized for the piece: messages of 100 bytes or more, three entries each; grown if that is too small.
+        const guess = Math.max(1 << 10, Math.ceil((Math.min(to, len) - from) / 100));
+        let scan = this.scan;
+        if (!this.reuse || scan.start.length < guess) {
+            scan = this.scan = FixScanner.empty(guess, 3 * guess);
+        }
+        scan.messages = 0;
+        scan.symbols = [];
+        this.entries = 0;
+        this.refs = 0;
+        this.symbolIndex.clear();
+        this.lastSymbol = -1;
+        const msg = this.msg;
+        let pos = from;
+        let first = -1;
+        for (; ;) {
+            // Skip line breaks and spaces between messages.
+            while (pos < len && (buf[pos] === 10 || buf[pos] === 13 || buf[pos] === 32)) {
+                pos++;
+            }
+            if (first < 0) {
+                first = pos;
+            }
+            if (pos >= to || pos >= len) {
+                break;
+            }
+            const m = scan.messages;
+            if (m === scan.start.length) {
+                this.growMessages();
+                scan = this.scan;
+            }
+            scan.start[m] = pos;
+            const error = parseFixMessage(buf, pos, delimiter, msg);
+            let kind = FixKind.Bad;
+            if (!error) {
+                const typeAt = msg.find(35);
+                // 'd' 100, 'W' 87, 'X' 88
+                const type = typeAt < 0 || msg.ends[typeAt] - msg.starts[typeAt] !== 1 ? 0 : buf[msg.starts[typeAt]];
+                kind = type === 100 ? FixKind.Definition : type === 87 || type === 88 ? this.marketData(msg, type === 87) : FixKind.Other;
+                scan = this.scan;
+            }
+            scan.kind[m] = kind;
+            scan.end[m] = msg.end;
+            scan.entryEnd[m] = this.entries;
+            scan.symbolEnd[m] = this.refs;
+            scan.messages = m + 1;
+            pos = msg.end;
+        }
+        scan.first = first;
+        scan.next = pos;
+        return scan;
+    }
+
+    /** Extracts the entries and symbols of a valid 35=W/X message; returns its kind. */
+    protected marketData(msg: FixMessage, snapshot: boolean): FixKind {
+        const groupAt = msg.find(268);
+        if (groupAt < 0) {
+            return FixKind.NoEntries;
+        }
+        this.messageTime = -1;
+        const buf = msg.buf;
+        const { tags, starts, ends } = msg;
+        const count = msg.count;
+        // The symbols: the first 55 (the message's own, or the first entry's) and those after 268 can be an entry's.
+        let headerSymbol = -1;
+        for (let k = 0; k < count; k++) {
+            if (tags[k] === 55) {
+                const index = this.symbolAt(buf, starts[k], ends[k]);
+                if (headerSymbol < 0) {
+                    headerSymbol = index;
+                    this.addRef(index);
+                } else {
+                    this.addRef(k > groupAt ? index : ~index);
+                }
+            }
+        }
+        // Entries start at each 269 (W) or 279 (X) tag after 268.
+        const startTag = snapshot ? 269 : (msg.find(279, groupAt) >= 0 ? 279 : 269);
+        let i = msg.find(startTag, groupAt);
+        while (i >= 0 && i < count) {
+            let end = i + 1;
+            while (end < count && tags[end] !== startTag) {
+                end++;
+            }
+            let type = -1, priceAt = -1, sizeAt = -1, symbolAt = -1, dateAt = -1, timeAt = -1, levelAt = -1, action = 0;
+            for (let k = i; k < end; k++) {
+                switch (tags[k]) {
+                    case 269: type = buf[starts[k]] - 48; break;
+                    case 270: priceAt = k; break;
+                    case 271: sizeAt = k; break;
+                    case 55: symbolAt = k; break;
+                    case 272: dateAt = k; break;
+                    case 273: timeAt = k; break;
+                    case 1023: levelAt = k; break;
+                    case 279: action = buf[starts[k]] - 48; break;
+                }
+            }
+            i = end;
+            const symbol = symbolAt >= 0 ? this.symbolAt(buf, starts[symbolAt], ends[symbolAt]) : headerSymbol;
+            if (type < 0 || type > 2 || priceAt < 0 || symbol < 0 || action === 2) {
+                continue; // other entry types (index values, volumes...), deletes
+            }
+            const e = this.entries;
+            if (e === this.scan.entryFlags.length) {
+                this.growEntries();
+            }
+            const scan = this.scan;
+            let flags = type;
+            if (levelAt < 0 || this.level(buf, starts[levelAt], ends[levelAt]) === 1) {
+                flags |= EntryFlag.TopLevel;
+            }
+            if (!this.decimal(buf, starts[priceAt], ends[priceAt], scan.price, scan.priceDecimals, e)) {
+                flags |= EntryFlag.PriceText;
+            }
+            if (sizeAt < 0) {
+                flags |= EntryFlag.NoSize;
+            } else if (!this.decimal(buf, starts[sizeAt], ends[sizeAt], scan.size, scan.sizeDecimals, e)) {
+                flags |= EntryFlag.SizeText;
+            }
+            let time: number;
+            if (timeAt >= 0) {
+                const day = dateAt >= 0 ? this.dateAt(buf, starts[dateAt]) : Math.floor(this.fallbackTime(msg) / MICROS_PER_DAY);
+                const t = fixTimeAt(buf, starts[timeAt], ends[timeAt]);
+                time = day === day && t === t ? day * MICROS_PER_DAY + t : NaN;
+            } else {
+                time = this.fallbackTime(msg);
+            }
+            scan.entryFlags[e] = flags;
+            scan.entrySymbol[e] = symbol;
+            scan.time[e] = time;
+            this.entries = e + 1;
+        }
+        return snapshot ? FixKind.Snapshot : FixKind.Incremental;
+    }
+
+    /** MDPriceLevel as the importer reads it (`Number` of the text). */
+    protected level(buf: Buffer, s: number, e: number): number {
+        return e - s === 1 && buf[s] >= 48 && buf[s] <= 57 ? buf[s] - 48 : Number(buf.toString('latin1', s, e));
+    }
+
+    /**
+     * Plain decimal digits in [s, e) (spaces around, a sign and a point allowed) into `digits[at]`, `decimals[at]`, as
+     * PriceGrid.parse reads them before it applies the grid; anything else (exponents, errors) leaves the bytes to
+     * PriceGrid.parse: false, with the range stored instead.
+     */
+    protected decimal(buf: Buffer, s: number, e: number, digits: Float64Array, decimals: Float64Array, at: number): boolean {
+        let i = s, end = e;
+        while (i < end && buf[i] === 32) {
+            i++;
+        }
+        while (end > i && buf[end - 1] === 32) {
+            end--;
+        }
+        let negative = false;
+        if (i < end && (buf[i] === 45 || buf[i] === 43)) {
+            negative = buf[i] === 45;
+            i++;
+        }
+        let mantissa = 0, count = 0, places = 0, point = false;
+        for (; i < end; i++) {
+            const c = buf[i] - 48;
+            if (c >= 0 && c <= 9) {
+                mantissa = mantissa * 10 + c;
+                count++;
+                if (point) {
+                    places++;
+                }
+            } else if (c === -2 && !point) {
+                point = true;
+            } else {
+                break;
+            }
+        }
+        if (i < end || count === 0 || mantissa > 9007199254740991) {
+            digits[at] = s;
+            decimals[at] = e;
+            return false;
+        }
+        digits[at] = negative ? -mantissa : mantissa;
+        decimals[at] = places;
+        return true;
+    }
+
+    /** The index in the scan's symbols of the latin1 text of [s, e). */
+    protected symbolAt(buf: Buffer, s: number, e: number): number {
+        const ls = this.lastSymbolStart;
+        if (this.lastSymbol >= 0 && e - s === this.lastSymbolEnd - ls) {
+            let k = 0;
+            while (k < e - s && buf[s + k] === buf[ls + k]) {
+                k++;
+            }
+            if (k === e - s) {
+                this.lastSymbolStart = s;
+                this.lastSymbolEnd = e;
+                return this.lastSymbol;
+            }
+        }
+        const text = buf.toString('latin1', s, e);
+        let index = this.symbolIndex.get(text);
+        if (index === undefined) {
+            index = this.scan.symbols.length;
+            this.scan.symbols.push(text);
+            this.symbolIndex.set(text, index);
+        }
+        this.lastSymbolStart = s;
+        this.lastSymbolEnd = e;
+        this.lastSymbol = index;
+        return index;
+    }
+
+    protected addRef(ref: number): void {
+        if (this.refs === this.scan.symbolRef.length) {
+            const grown = new Int32Array(this.refs * 2);
+            grown.set(this.scan.symbolRef);
+            this.scan.symbolRef = grown;
+        }
+        this.scan.symbolRef[this.refs++] = ref;
+    }
+
+    protected growMessages(): void {
+        const s = this.scan;
+        const n = s.start.length * 2;
+        s.start = grow(s.start, n);
+        s.end = grow(s.end, n);
+        s.kind = grow(s.kind, n);
+        s.entryEnd = grow(s.entryEnd, n);
+        s.symbolEnd = grow(s.symbolEnd, n);
+    }
+
+    protected growEntries(): void {
+        const s = this.scan;
+        const n = s.entryFlags.length * 2;
+        s.entryFlags = grow(s.entryFlags, n);
+        s.entrySymbol = grow(s.entrySymbol, n);
+        s.time = grow(s.time, n);
+        s.price = grow(s.price, n);
+        s.priceDecimals = grow(s.priceDecimals, n);
+        s.size = grow(s.size, n);
+        s.sizeDecimals = grow(s.sizeDecimals, n);
+    }
+
+    /** UTC micros of `YYYYMMDD-HH:MM:SS[.fff…]`, or NaN. */
+    protected utcTimestamp(msg: FixMessage, i: number): number {
+        const b = msg.buf, s = msg.starts[i], e = msg.ends[i];
+        if (e - s < 17 || b[s + 8] !== 45) {
+            return NaN;
+        }
+        const day = this.dateAt(b, s);
+        const t = fixTimeAt(b, s + 9, e);
+        return day !== day || t !== t ? NaN : day * MICROS_PER_DAY + t;
+    }
+
+    /** Days since 1970-01-01 of `YYYYMMDD` at `s`, or NaN. */
+    protected dateAt(b: Uint8Array, s: number): number {
+        let y = 0;
+        for (let k = 0; k < 4; k++) {
+            y = y * 10 + b[s + k] - 48;
+        }
+        const m = (b[s + 4] - 48) * 10 + b[s + 5] - 48;
+        const d = (b[s + 6] - 48) * 10 + b[s + 7] - 48;
+        if (!(m >= 1 && m <= 12 && d >= 1 && d <= 31 && y > 1900)) {
+            return NaN;
+        }
+        // Consecutive messages nearly always share their date.
+        const key = (y * 100 + m) * 100 + d;
+        if (key !== this.lastDateKey) {
+            this.lastDateKey = key;
+            this.lastDay = daysFromCivil(y, m, d);
+        }
+        return this.lastDay;
+    }
+
+    protected fallbackTime(msg: FixMessage): number {
+        if (this.messageTime === -1) {
+            const transact = msg.find(60);
+            const at = transact >= 0 ? transact : msg.find(52);
+            this.messageTime = at >= 0 ? this.utcTimestamp(msg, at) : NaN;
+        }
+        return this.messageTime;
+    }
+}
+
+function grow<T extends Float64Array | Int32Array | Uint8Array>(a: T, n: number): T {
+    const b = new (a.constructor as { new(n: number): T })(n);
+    b.set(a);
+    return b;
+}
