@@ -4,7 +4,7 @@
 
 import * as fs from 'fs';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { WorkspaceDatabase, workspaceDatabasePath } from '@backtestr/data-import/lib/node/workspace-database';
+import { WorkspaceDatabase, workspaceDatabasePath, workspaceInstanceOptions } from '@backtestr/data-import/lib/node/workspace-database';
 
 export class ReadOnlyWorkspaceDatabase extends WorkspaceDatabase {
     /** Opens `<root>/.backtestr/workspace.duckdb` read-only; undefined when there is no database there. */
@@ -13,7 +13,7 @@ export class ReadOnlyWorkspaceDatabase extends WorkspaceDatabase {
         if (!fs.existsSync(dbPath)) {
             return undefined;
         }
-        const instance = await DuckDBInstance.create(dbPath, { access_mode: 'READ_ONLY' });
+        const instance = await DuckDBInstance.create(dbPath, { access_mode: 'READ_ONLY', ...workspaceInstanceOptions(dbPath) });
         const connection = await instance.connect();
         return new ReadOnlyWorkspaceDatabase(dbPath, instance, connection);
     }

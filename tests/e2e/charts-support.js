@@ -30,11 +30,12 @@ async function readSpyTicks(workspace) {
     const { DuckDBInstance } = require('@duckdb/node-api');
     const file = path.join(os.tmpdir(), `backtestr-charts-ref-${process.pid}.duckdb`);
     fs.copyFileSync(path.join(workspace, '.backtestr', 'workspace.duckdb'), file);
-    const instance = await DuckDBInstance.create(file);
+    // The copy's tick views name the workspace's segment files relative to its folder.
+    const instance = await DuckDBInstance.create(file, { file_search_path: path.join(workspace, '.backtestr') });
     const con = await instance.connect();
     try {
         const reader = await con.runAndReadAll(`SELECT t.time_us, t.price_ticks::DOUBLE, t.size::DOUBLE, i.tick_size FROM trades t
-            JOIN instruments i ON i.id = t.instrument_id WHERE i.symbol = 'SPY' ORDER BY t.time_us, t.rowid`);
+            JOIN instruments i ON i.id = t.instrument_id WHERE i.symbol = 'SPY' ORDER BY t.time_us, t.seq`);
         const cols = reader.getColumns();
         const n = reader.currentRowCount;
         const tickSize = Number(cols[3][0]);

@@ -87,11 +87,13 @@ async function buildWorkspace(dir) {
         const reps = Math.ceil(TARGET / n);
         const shift = Math.ceil((Number(spy.span) + 1) / WEEK_US) * WEEK_US;
         const t0 = Date.now();
-        // Ticks of equal time keep their imported order (rowid), so every build gives the same stream and the same trades.
-        await db.run(`INSERT INTO trades SELECT t.instrument_id, t.time_us + r.k * ${shift}, t.price_ticks, t.size, t.flags
-            FROM trades t, (SELECT range AS k FROM range(1, ${reps})) r WHERE t.instrument_id = ${Number(spy.id)} ORDER BY 2, t.rowid`);
+        // Ticks of equal time keep their imported order (seq), so every build gives the same stream and the same trades.
+        const store = new TickRepository(db).store;
+        await store.appendTicks('trades', `SELECT t.instrument_id, t.time_us + r.k * ${shift}, t.price_ticks, t.size, t.flags
+            FROM trades t, (SELECT range AS k FROM range(1, ${reps})) r WHERE t.instrument_id = ${Number(spy.id)} ORDER BY 2, t.seq`);
         await db.checkpoint();
-        console.log(`workspace: ${seeded.source} SPY trades x ${reps} = ${(n * reps / 1e6).toFixed(1)}M ticks, ${mb(db.fileSize())} DuckDB file, built in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+        const segments = [...(await store.bytesByDataset()).values()].reduce((a, b) => a + b, 0);
+        console.log(`workspace: ${seeded.source} SPY trades x ${reps} = ${(n * reps / 1e6).toFixed(1)}M ticks, ${mb(db.fileSize())} DuckDB file + ${mb(segments)} tick segments, built in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
         return { instrumentId: Number(spy.id) };
     } finally {
         db.close();

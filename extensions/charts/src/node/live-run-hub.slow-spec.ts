@@ -63,10 +63,11 @@ describe('Live run pushes on the real SPY trades (sma-cross-1h-filter.ts)', func
     before(async () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'charts-live-'));
         fs.copyFileSync(path.join(sampleWorkspace, '.backtestr', 'workspace.duckdb'), path.join(dir, 'w.duckdb'));
-        const instance = await DuckDBInstance.create(path.join(dir, 'w.duckdb'));
+        // The copy's tick views name the sample's segment files relative to its folder.
+        const instance = await DuckDBInstance.create(path.join(dir, 'w.duckdb'), { file_search_path: path.join(sampleWorkspace, '.backtestr') });
         const con = await instance.connect();
         const reader = await con.runAndReadAll(`SELECT t.time_us::DOUBLE, t.price_ticks::DOUBLE, t.size::DOUBLE, i.tick_size FROM trades t
-            JOIN instruments i ON i.id = t.instrument_id WHERE i.symbol = 'SPY' ORDER BY t.time_us, t.rowid`);
+            JOIN instruments i ON i.id = t.instrument_id WHERE i.symbol = 'SPY' ORDER BY t.time_us, t.seq`);
         const cols = reader.getColumns();
         const tickSize = Number(cols[3][0]);
         ticks = {

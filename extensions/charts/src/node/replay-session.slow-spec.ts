@@ -82,7 +82,8 @@ describe('ReplaySession on the real SPY trades of 2013-10', function (): void {
         expect(fs.existsSync(sampleDb), `${sampleDb} (the sample workspace database) must exist: run the setup`).to.equal(true);
         dir = fs.mkdtempSync(path.join(os.tmpdir(), 'charts-replay-'));
         fs.copyFileSync(sampleDb, path.join(dir, 'w.duckdb'));
-        instance = await DuckDBInstance.create(path.join(dir, 'w.duckdb'));
+        // The copy's tick views name the sample's segment files relative to its folder.
+        instance = await DuckDBInstance.create(path.join(dir, 'w.duckdb'), { file_search_path: path.dirname(sampleDb) });
         con = await instance.connect();
         const [row] = (await con.runAndReadAll(`SELECT i.id, i.tick_size, min(t.time_us)::DOUBLE AS a, max(t.time_us)::DOUBLE AS b, count(*)::DOUBLE AS n
             FROM trades t JOIN instruments i ON i.id = t.instrument_id WHERE i.symbol = 'SPY' GROUP BY ALL`)).getRowObjects();

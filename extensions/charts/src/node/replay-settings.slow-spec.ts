@@ -97,7 +97,8 @@ describe('ReplaySession with a run\'s engine settings (sample EURUSD quotes and 
         expect(fs.existsSync(sampleDb), `${sampleDb} (the sample workspace database) must exist: run the setup`).to.equal(true);
         dir = fs.mkdtempSync(path.join(os.tmpdir(), 'charts-settings-'));
         fs.copyFileSync(sampleDb, path.join(dir, 'w.duckdb'));
-        instance = await DuckDBInstance.create(path.join(dir, 'w.duckdb'));
+        // The copy's tick views name the sample's segment files relative to its folder.
+        instance = await DuckDBInstance.create(path.join(dir, 'w.duckdb'), { file_search_path: path.dirname(sampleDb) });
         con = await instance.connect();
     });
 

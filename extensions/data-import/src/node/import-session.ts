@@ -132,7 +132,9 @@ export class ImportSession implements ImportSink {
         for (const kind of ['trades', 'quotes'] as TickKind[]) {
             for (const id of await this.store.stagedInstruments(kind)) {
                 this.checkCancelled();
-                await this.store.writeStaged(kind, id, this.importId);
+                const w = this.writers.get(`${id}:${kind}:`);
+                const inOrder = w !== undefined && !w.needsResort && !this.filesOutOfOrder(w);
+                await this.store.writeStaged(kind, id, this.importId, inOrder);
             }
             // Replaced, not emptied: the memory goes back at once.
             await this.store.createStaging(kind);
@@ -330,6 +332,21 @@ export class ImportSession implements ImportSink {
         ]);
         this.checkCancelled();
         await this.db.commit();
+    }
+
+    /** Whether files of this import arrived out of time order with each other. */
+    protected filesOutOfOrder(w: DatasetWriter): boolean {
+        let prevLast = -Infinity;
+        for (const f of this.pendingFiles) {
+            if (f.writer !== w || f.rows === 0) {
+                continue;
+            }
+            if (f.first < prevLast) {
+                return true;
+            }
+            prevLast = f.last;
+        }
+        return false;
     }
 
     /** Closes the staging connection, dropping its temporary tables. */
