@@ -38,6 +38,8 @@ export interface ImportSessionOptions {
     readonly filesTotal: number;
     readonly duplicates?: DuplicatePolicy;
     readonly outOfOrderToleranceUs?: number;
+    /** Staged tick rows past which segments are written before the commit (default SPILL_ROWS). */
+    readonly spillRows?: number;
     /** A dataset whose stored rows this import replaces (deleted inside its transaction). */
     readonly replace?: DatasetKey;
     readonly signal?: AbortSignal;
@@ -113,7 +115,7 @@ export class ImportSession implements ImportSink {
      * importers call it where they may wait. Segments written now are merged with later rows that reach into them.
      */
     async spillIfLarge(): Promise<void> {
-        if (this.staged < SPILL_ROWS) {
+        if (this.staged < (this.options.spillRows ?? SPILL_ROWS)) {
             return;
         }
         for (const w of this.writers.values()) {
