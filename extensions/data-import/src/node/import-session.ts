@@ -13,7 +13,7 @@ import { stagingTable, TickKind, TickStore } from './tick-store';
 import { WorkspaceDatabase } from './workspace-database';
 
 /** Staged tick rows past which an import writes what it has as segments (bounds its memory on a large import). */
-export const SPILL_ROWS = 4_000_000;
+export const SPILL_ROWS = 2_000_000;
 
 export { DatasetWriter, ImportSink, ParsedColumns, RangeSet } from './dataset-writer';
 
