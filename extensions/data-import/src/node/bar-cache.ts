@@ -48,7 +48,7 @@ export class BarCache {
         const ticks = await new TickStore(this.db).relation({ instrumentId: id, kind: key.kind });
         let total = 0;
         await this.db.transaction(async () => {
-            await this.db.run(`DELETE FROM bars WHERE instrument_id = ${id} AND origin = 'cache' AND side = '${side}'`);
+            await this.db.run(`DELETE FROM bar_cache WHERE instrument_id = ${id} AND origin = 'cache' AND side = '${side}'`);
             // 1m bars from ticks; arg_min/arg_max on (time_us, seq) keep the stored order of ties.
             const oneMinute = timeframeMicros('1m');
             await this.db.run(`CREATE OR REPLACE TEMP TABLE bar_base AS
@@ -63,12 +63,12 @@ export class BarCache {
                     throw new Error(`Timeframe ${tf} is not a whole number of minutes`);
                 }
                 // Larger bars fold the 1m bars up: same result as from ticks, far less work.
-                await this.db.run(`INSERT INTO bars
+                await this.db.run(`INSERT INTO bar_cache
                     SELECT ${id}, '${tf}', 'cache', '${side}', (t // ${us}) * ${us} AS bt,
                         arg_min(o, t), max(h), min(l), arg_max(c, t), sum(v)::BIGINT, sum(n)::BIGINT, NULL
                     FROM bar_base GROUP BY bt ORDER BY bt`);
             }
-            total = Number(await this.db.scalar(`SELECT count(*) FROM bars WHERE instrument_id = ${id} AND origin = 'cache' AND side = '${side}'`));
+            total = Number(await this.db.scalar(`SELECT count(*) FROM bar_cache WHERE instrument_id = ${id} AND origin = 'cache' AND side = '${side}'`));
             await this.db.run('DROP TABLE bar_base');
         });
         return total;

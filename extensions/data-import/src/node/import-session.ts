@@ -97,9 +97,8 @@ export class ImportSession implements ImportSink {
         this.store = new TickStore(this.db, this.staging);
         await this.store.createStaging('trades');
         await this.store.createStaging('quotes');
+        await this.store.createStaging('bars');
         await this.openTickAppenders();
-        this.barAppender = await ColumnarAppender.create(this.db.connection, 'bars',
-            ['INTEGER', 'VARCHAR', 'VARCHAR', 'VARCHAR', 'BIGINT', 'BIGINT', 'BIGINT', 'BIGINT', 'BIGINT', 'BIGINT', 'BIGINT', 'INTEGER']);
         this.quarantineAppender = await ColumnarAppender.create(this.db.connection, 'quarantine',
             ['INTEGER', 'BIGINT', 'VARCHAR', 'VARCHAR', 'BIGINT', 'BIGINT', 'BIGINT', 'VARCHAR', 'VARCHAR']);
     }
@@ -108,6 +107,8 @@ export class ImportSession implements ImportSink {
         this.tradeAppender = await ColumnarAppender.create(this.staging!, stagingTable('trades'), ['INTEGER', 'BIGINT', 'BIGINT', 'BIGINT', 'INTEGER'], true);
         this.quoteAppender = await ColumnarAppender.create(this.staging!, stagingTable('quotes'),
             ['INTEGER', 'BIGINT', 'BIGINT', 'BIGINT', 'BIGINT', 'BIGINT', 'INTEGER'], true);
+        this.barAppender = await ColumnarAppender.create(this.staging!, stagingTable('bars'),
+            ['INTEGER', 'VARCHAR', 'VARCHAR', 'VARCHAR', 'BIGINT', 'BIGINT', 'BIGINT', 'BIGINT', 'BIGINT', 'BIGINT', 'BIGINT', 'INTEGER'], true);
     }
 
     /**
@@ -119,23 +120,23 @@ export class ImportSession implements ImportSink {
             return;
         }
         for (const w of this.writers.values()) {
-            if (w.kind !== 'bars') {
-                this.flushWriter(w);
-            }
+            this.flushWriter(w);
         }
         this.tradeAppender?.close();
         this.quoteAppender?.close();
+        this.barAppender?.close();
         await this.writeStagedTicks();
         await this.openTickAppenders();
     }
 
     /** Moves every staged tick into segments and empties the staging tables. */
     protected async writeStagedTicks(): Promise<void> {
-        for (const kind of ['trades', 'quotes'] as TickKind[]) {
+        for (const kind of ['trades', 'quotes', 'bars'] as TickKind[]) {
             for (const id of await this.store.stagedInstruments(kind)) {
                 this.checkCancelled();
-                const w = this.writers.get(`${id}:${kind}:`);
-                const inOrder = w !== undefined && !w.needsResort && !this.filesOutOfOrder(w);
+                // In order when the dataset had one writer (bars of one timeframe and side) that saw its rows in order.
+                const writers = [...this.writers.values()].filter(w => w.instrument.id === id && w.kind === kind);
+                const inOrder = writers.length === 1 && !writers[0].needsResort && !this.filesOutOfOrder(writers[0]);
                 await this.store.writeStaged(kind, id, this.importId, inOrder);
             }
             // Replaced, not emptied: the memory goes back at once.
@@ -262,6 +263,7 @@ export class ImportSession implements ImportSink {
         }
         if (w.kind === 'bars') {
             this.barAppender!.append([w.instrument.id, w.timeframe, 'import', w.side, w.time, w.a, w.b, w.c, w.d, w.e, 1, this.importId], 0, n);
+            this.staged += n;
         } else if (w.kind === 'trades') {
             this.tradeAppender!.append([w.instrument.id, w.time, w.a, w.b, w.flags], 0, n);
             this.staged += n;
@@ -279,6 +281,7 @@ export class ImportSession implements ImportSink {
         }
         if (w.kind === 'bars') {
             this.barAppender!.append([w.instrument.id, w.timeframe, 'import', w.side, c.time, c.a, c.b, c.c, c.d, c.e, 1, this.importId], 0, n);
+            this.staged += n;
         } else if (w.kind === 'trades') {
             this.tradeAppender!.append([w.instrument.id, c.time, c.a, c.b, c.flags], 0, n);
             this.staged += n;

@@ -4,7 +4,7 @@
 // Never edit a released migration: append a new one.
 // *****************************************************************************
 
-import { TICK_SEGMENTS_DDL, TickStore } from './tick-store';
+import { migrateImportedBars, TICK_SEGMENTS_DDL, TickStore } from './tick-store';
 import type { WorkspaceDatabase } from './workspace-database';
 
 export interface Migration {
@@ -265,6 +265,12 @@ export const MIGRATIONS: readonly Migration[] = [
         description: 'ticks in zstd Parquet segments beside the database (tick_segments), trades and quotes become views over them',
         sql: TICK_SEGMENTS_DDL,
         apply: db => TickStore.migrateTables(db)
+    },
+    {
+        version: 5,
+        description: 'imported bars in the tick store; the bars table, now only the bar cache, is bar_cache; bars is a view over both',
+        sql: [],
+        apply: migrateImportedBars
     }
 ];
 

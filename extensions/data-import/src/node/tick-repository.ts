@@ -217,14 +217,12 @@ export class TickRepository {
     // ---------------------------------------------------------------- datasets
 
     async listDatasets(): Promise<DatasetSummary[]> {
-        // Ticks: their segment files' bytes. Imported bars: their share of the database file by rows.
-        const bars = num(await this.db.scalar(`SELECT count(*) FROM bars`));
-        const fileSize = this.db.fileSize();
+        // Their segment files' bytes (ticks and imported bars).
         const segmentBytes = await this.store.bytesByDataset();
         const rows = await this.db.all(`
             WITH t AS (
                 SELECT instrument_id, kind, NULL::VARCHAR AS timeframe, min(first_us) AS first_us, max(last_us) AS last_us, sum(rows) AS n
-                FROM tick_segments GROUP BY ALL
+                FROM tick_segments WHERE kind <> 'bars' GROUP BY ALL
                 UNION ALL
                 SELECT instrument_id, 'bars', timeframe, min(time_us), max(time_us), count(*)
                 FROM bars WHERE origin = 'import' GROUP BY ALL
@@ -248,8 +246,7 @@ export class TickRepository {
             firstTime: num(r.first_us),
             lastTime: num(r.last_us),
             tickCount: num(r.n),
-            sizeOnDisk: r.kind === 'bars' ? (bars > 0 ? Math.round(fileSize * num(r.n) / bars) : 0)
-                : segmentBytes.get(`${num(r.instrument_id)}:${String(r.kind)}`) ?? 0,
+            sizeOnDisk: segmentBytes.get(`${num(r.instrument_id)}:${String(r.kind)}`) ?? 0,
             qualityScore: r.score === null || r.score === undefined ? undefined
                 : datasetScore(num(r.score), num(r.untimed), num(r.q_ticks), num(r.q_quarantined) + num(r.untimed)),
             quarantinedRows: num(r.quarantined),
@@ -266,10 +263,10 @@ export class TickRepository {
     async deleteDatasetRows(key: DatasetKey): Promise<void> {
         {
             if (key.kind === 'bars') {
-                await this.db.run(`DELETE FROM bars WHERE instrument_id = $1 AND origin = 'import'`, [key.instrumentId]);
+                await this.store.deleteDataset(key);
             } else {
                 await this.store.deleteDataset(key);
-                await this.db.run(`DELETE FROM bars WHERE instrument_id = $1 AND origin = 'cache' AND side = $2`,
+                await this.db.run(`DELETE FROM bar_cache WHERE instrument_id = $1 AND origin = 'cache' AND side = $2`,
                     [key.instrumentId, key.kind === 'quotes' ? 'bid' : 'trade']);
             }
             await this.db.run('DELETE FROM quality_days WHERE instrument_id = $1 AND kind = $2', [key.instrumentId, key.kind]);
@@ -558,9 +555,11 @@ export class TickRepository {
         }
         const where = parts.join(' AND ');
         const columnsSql = 'time_us::DOUBLE, open_ticks::DOUBLE, high_ticks::DOUBLE, low_ticks::DOUBLE, close_ticks::DOUBLE, volume::DOUBLE';
-        let sql = `SELECT ${columnsSql} FROM bars WHERE ${where} ORDER BY time_us`;
+        // Imported bars from their segments in the range; cached bars from the bar_cache table.
+        const source = key.kind === 'bars' ? await this.store.relation({ instrumentId: key.instrumentId, kind: 'bars' }, from, to) : 'bar_cache';
+        let sql = `SELECT ${columnsSql} FROM ${source} WHERE ${where} ORDER BY time_us`;
         if (limit !== undefined) {
-            sql = `SELECT * FROM (SELECT ${columnsSql} FROM bars WHERE ${where} ORDER BY time_us DESC LIMIT ${Math.trunc(limit)}) ORDER BY 1`;
+            sql = `SELECT * FROM (SELECT ${columnsSql} FROM ${source} WHERE ${where} ORDER BY time_us DESC LIMIT ${Math.trunc(limit)}) ORDER BY 1`;
         }
         const { count, columns } = await this.readColumns(sql, ['DOUBLE', 'DOUBLE', 'DOUBLE', 'DOUBLE', 'DOUBLE', 'DOUBLE']);
         const [time, open, high, low, close, volume] = columns as Float64Array[];

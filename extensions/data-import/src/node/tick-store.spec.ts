@@ -1,8 +1,10 @@
+import { DuckDBInstance } from '@duckdb/node-api';
 import { expect } from 'chai';
 import * as fs from 'fs';
 import * as path from 'path';
 import { DatasetKey } from '../common/dataset-protocol';
 import { ImportSession } from './import-session';
+import { MIGRATIONS, SCHEMA_VERSION } from './schema-migrations';
 import { tempDatabase, tempDir } from './test-support/test-files';
 import { TickRepository } from './tick-repository';
 import { TickStore } from './tick-store';
@@ -170,5 +172,67 @@ describe('tick store: Parquet segments beside the database', function (): void {
             fs.rmSync(d, { recursive: true, force: true });
         }
         expect(results[1]).to.equal(results[0]);
+    });
+
+    it('stores imported bars as open, body and wicks and gives back high, low and close exactly; the bar cache stays a table', async () => {
+        await repo.store.appendTicks('bars', `SELECT ${id}, '1m', 'import', 'bid', ${START_DAY * DAY} + k * 60000000, 1000 + k % 11,
+            1000 + k % 11 + greatest(0, k % 5 - 2) + 3, 1000 + k % 11 - k % 4 - 2, 1000 + k % 11 + k % 5 - 2, k % 3, 1, NULL FROM range(3000) r(k)`);
+        const bars = await repo.readBars({ instrumentId: id, kind: 'bars' }, '1m');
+        expect(bars.count).to.equal(3000);
+        for (let k = 0; k < 3000; k++) {
+            const o = 1000 + k % 11;
+            const expected = [START_DAY * DAY + k * 60_000_000, o, o + Math.max(0, k % 5 - 2) + 3, o - k % 4 - 2, o + k % 5 - 2, k % 3];
+            const got = [bars.time[k], bars.open[k], bars.high[k], bars.low[k], bars.close[k], bars.volume[k]];
+            if (got.join() !== expected.join()) {
+                expect.fail(`bar ${k}: ${got} vs ${expected}`);
+            }
+        }
+        expect(Number(await db.scalar(`SELECT time_unit FROM tick_segments WHERE kind = 'bars'`))).to.equal(60_000_000);
+        expect(Number(await db.scalar(`SELECT count(*) FROM bars WHERE origin = 'import'`))).to.equal(3000);
+        expect(Number(await db.scalar(`SELECT count(*) FROM bar_cache`))).to.equal(0);
+        const [summary] = await repo.listDatasets();
+        expect(summary.tickCount).to.equal(3000);
+        expect(summary.sizeOnDisk).to.equal(fs.statSync(path.join(db.tickStoreDir, (await repo.store.segments({ instrumentId: id, kind: 'bars' }))[0].file)).size);
+        await repo.deleteDataset({ instrumentId: id, kind: 'bars' });
+        expect(filesUnder(db.tickStoreDir)).to.deep.equal([]);
+        expect(Number(await db.scalar(`SELECT count(*) FROM bars`))).to.equal(0);
+    });
+
+    it('moves the ticks and imported bars of a schema-3 database into segments when it opens, bit for bit', async () => {
+        const old = path.join(dir, 'old.duckdb');
+        const instance = await DuckDBInstance.create(old);
+        const con = await instance.connect();
+        for (const m of MIGRATIONS.filter(x => x.version <= 3)) {
+            for (const sql of m.sql) {
+                await con.run(sql);
+            }
+        }
+        await con.run(`CREATE TABLE schema_version (version INTEGER PRIMARY KEY, description VARCHAR NOT NULL, applied_at BIGINT NOT NULL)`);
+        await con.run(`INSERT INTO schema_version SELECT v, 'v' || v, 0 FROM range(1, 4) r(v)`);
+        await con.run(`INSERT INTO instruments (symbol, venue, asset_class, tick_size) VALUES ('A', 'X', 'equity', 0.01), ('B', 'X', 'fx', 0.00001)`);
+        await con.run(`INSERT INTO trades SELECT 1 + k % 2, ${START_DAY * DAY} + k * 1000 // 2 * 2, 500 + k % 9, k % 4, k % 2 FROM range(20000) r(k) ORDER BY 1, 2`);
+        await con.run(`INSERT INTO quotes SELECT 2, ${START_DAY * DAY} + k * 250, 100 + k % 5, 102 + k % 5, NULL, NULL, 0 FROM range(5000) r(k)`);
+        await con.run(`INSERT INTO bars SELECT 2, '1m', o, 'bid', ${START_DAY * DAY} + k * 60000000, 10, 12, 9, 11, 0, 1, NULL
+            FROM range(100) r(k), (VALUES ('import'), ('cache')) v(o)`);
+        const digest = `SELECT (SELECT count(*) || ':' || sum(time_us * 3 + price_ticks * 7 + coalesce(size, 0) + flags) FROM trades)
+            || '/' || (SELECT count(*) || ':' || sum(time_us + bid_ticks * 5 + ask_ticks) FROM quotes)
+            || '/' || (SELECT count(*) || ':' || sum(time_us + open_ticks + high_ticks * 3 + low_ticks * 5 + close_ticks * 7) FROM bars WHERE origin = 'import')
+            || '/' || (SELECT count(*) FROM bars WHERE origin = 'cache') AS d`;
+        const before = String((await con.runAndReadAll(digest)).getRows()[0][0]);
+        // Tie order: the trades of instrument 1 at each time in their stored order.
+        const ties = (order: string): string => `SELECT string_agg(l, ';' ORDER BY time_us) FROM (SELECT time_us, list(price_ticks ORDER BY ${order})::VARCHAR AS l
+            FROM trades WHERE instrument_id = 1 GROUP BY time_us)`;
+        const tiesBefore = String((await con.runAndReadAll(ties('rowid'))).getRows()[0][0]);
+        con.closeSync();
+        instance.closeSync();
+        const migrated = await WorkspaceDatabase.open(old);
+        try {
+            expect(await migrated.schemaVersion()).to.equal(SCHEMA_VERSION);
+            expect(String(await migrated.scalar(digest))).to.equal(before);
+            expect(String(await migrated.scalar(ties('seq')))).to.equal(tiesBefore);
+            expect((await migrated.all(`SELECT DISTINCT kind FROM tick_segments ORDER BY 1`)).map(r => r.kind)).to.deep.equal(['bars', 'quotes', 'trades']);
+        } finally {
+            migrated.close();
+        }
     });
 });

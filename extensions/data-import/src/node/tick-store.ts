@@ -25,12 +25,19 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { DatasetKey } from '../common/dataset-protocol';
 import type { WorkspaceDatabase } from './workspace-database';
 
-export type TickKind = 'trades' | 'quotes';
+/** What the store holds: trades, quotes and imported bars (the bar cache stays in the `bar_cache` table). */
+export type TickKind = 'trades' | 'quotes' | 'bars';
 
 const DAY_US = 86_400_000_000;
 
 /** Rows a segment gathers (whole UTC days) before the next one starts: big enough for zstd, small enough to skip by time. */
 export const SEGMENT_ROWS = 2_000_000;
+
+/** The canonical columns of a bar (the `bar_cache` table's, and those of imported bars in the `bars` view). */
+const BAR_NAMES = ['instrument_id', 'timeframe', 'origin', 'side', 'time_us', 'open_ticks', 'high_ticks', 'low_ticks', 'close_ticks', 'volume',
+    'tick_count', 'import_id'];
+const BAR_TYPES = ['INTEGER', 'VARCHAR', 'VARCHAR', 'VARCHAR', 'BIGINT', 'BIGINT', 'BIGINT', 'BIGINT', 'BIGINT', 'BIGINT', 'BIGINT', 'INTEGER'];
+const BAR_COLUMNS = BAR_NAMES.map((c, i) => `${c} ${BAR_TYPES[i]}`).join(', ');
 
 interface KindLayout {
     /** The canonical columns (what the importers append and the views show). */
@@ -65,6 +72,18 @@ const LAYOUTS: Record<TickKind, KindLayout> = {
         parquet: ', DICTIONARY_SIZE_LIMIT 1',
         empty: 'SELECT NULL::INTEGER AS instrument_id, NULL::BIGINT AS time_us, NULL::BIGINT AS bid_ticks, NULL::BIGINT AS ask_ticks, '
             + 'NULL::BIGINT AS bid_size, NULL::BIGINT AS ask_size, NULL::INTEGER AS flags, NULL::BIGINT AS seq WHERE false'
+    },
+    bars: {
+        columns: BAR_COLUMNS,
+        // The open delta-encoded; high, low and close as small distances from the body (a HistData minute bar: 3.7 bytes).
+        toFile: unit => `instrument_id, timeframe, side, time_us // ${unit} AS time_q, ${unit}::BIGINT AS time_unit, open_ticks, `
+            + 'close_ticks - open_ticks AS body_ticks, high_ticks - greatest(open_ticks, close_ticks) AS up_ticks, '
+            + 'least(open_ticks, close_ticks) - low_ticks AS down_ticks, volume, tick_count, import_id',
+        fromFile: `instrument_id, timeframe, 'import' AS origin, side, time_q * time_unit AS time_us, open_ticks, `
+            + 'greatest(open_ticks, open_ticks + body_ticks) + up_ticks AS high_ticks, least(open_ticks, open_ticks + body_ticks) - down_ticks AS low_ticks, '
+            + 'open_ticks + body_ticks AS close_ticks, volume, tick_count, import_id',
+        parquet: ', DICTIONARY_SIZE_LIMIT 1',
+        empty: `SELECT ${BAR_NAMES.map((c, i) => `NULL::${BAR_TYPES[i]} AS ${c}`).join(', ')}, NULL::BIGINT AS seq WHERE false`
     }
 };
 
@@ -335,9 +354,16 @@ export class TickStore {
 
     /** Rewrites the `trades` and `quotes` views over every registered segment (in the caller's transaction, if any). */
     async refreshViews(): Promise<void> {
+        const files = async (kind: TickKind): Promise<string[]> =>
+            (await this.db.all(`SELECT file FROM tick_segments WHERE kind = '${kind}' ORDER BY instrument_id, first_us, id`)).map(r => String(r.file));
         for (const kind of ['trades', 'quotes'] as const) {
-            const rows = await this.db.all(`SELECT file FROM tick_segments WHERE kind = '${kind}' ORDER BY instrument_id, first_us, id`);
-            await this.db.run(`CREATE OR REPLACE VIEW ${kind} AS SELECT * FROM ${this.filesRelation(kind, rows.map(r => String(r.file)))}`);
+            await this.db.run(`CREATE OR REPLACE VIEW ${kind} AS SELECT * FROM ${this.filesRelation(kind, await files(kind))}`);
+        }
+        // `bars`: the bar cache and the imported bars (from schema 5, when the bars table became bar_cache).
+        if (Number(await this.db.scalar(`SELECT count(*) FROM duckdb_tables() WHERE table_name = 'bar_cache'`)) > 0) {
+            const columns = BAR_NAMES.join(', ');
+            await this.db.run(`CREATE OR REPLACE VIEW bars AS SELECT ${columns} FROM bar_cache
+                UNION ALL SELECT ${columns} FROM ${this.filesRelation('bars', await files('bars'))}`);
         }
     }
 
@@ -391,6 +417,29 @@ export class TickStore {
         } finally {
             staging.closeSync();
         }
+    }
+}
+
+/**
+ * Migration to schema 5: imported bars move from the `bars` table into segments; the table, now only the bar cache,
+ * becomes `bar_cache`, and `bars` a view over both.
+ */
+export async function migrateImportedBars(db: WorkspaceDatabase): Promise<void> {
+    const staging = await db.connect();
+    try {
+        const store = new TickStore(db, staging);
+        // The staging connection sees committed tables only: copy before the rename.
+        await staging.run(`CREATE OR REPLACE TEMP TABLE ${stagingTable('bars')} AS SELECT * FROM bars WHERE origin = 'import'
+            ORDER BY instrument_id, time_us, rowid`);
+        await db.run('ALTER TABLE bars RENAME TO bar_cache');
+        for (const id of await store.stagedInstruments('bars')) {
+            await store.writeStaged('bars', id, null);
+        }
+        await store.dropStaging('bars');
+        await db.run(`DELETE FROM bar_cache WHERE origin = 'import'`);
+        await store.refreshViews();
+    } finally {
+        staging.closeSync();
     }
 }
 
