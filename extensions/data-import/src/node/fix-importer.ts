@@ -10,19 +10,26 @@
 //   35=d SecurityDefinition: instruments (symbol 55, or the contract 107 SecurityDesc when given;
 //     tick size 969, currency 15, venue 207, security id 48, multiplier 231).
 // Other message types are counted and skipped.
+// The bytes are scanned in pieces (fix-scanner): those of a large file by parse workers (fix-parse-worker,
+// the file in shared memory), while this thread applies the scanned pieces in file order (instruments,
+// books, writers, quarantine), so the result is the same whichever thread scanned a piece.
 // *****************************************************************************
 
+import * as fs from 'fs';
+import * as path from 'path';
+import { Worker } from 'worker_threads';
 import { DatasetErrors, Instrument, InstrumentSpec } from '../common/dataset-protocol';
+import { CsvParseWorker, parseWorkersEnabled } from './csv-worker-pool';
+import type { FixParseJob, FixParseResult } from './fix-parse-worker';
+import { EntryFlag, FixKind, FixMessage, FixScan, FixScanner, parseFixMessage, PIPE, SOH } from './fix-scanner';
 import { DatasetWriter, ImportSession } from './import-session';
 import { InstrumentCatalog } from './instrument-catalog';
 import { PriceGrid } from './price-grid';
 import { TickFlags } from './schema-migrations';
 import { TickRepository } from './tick-repository';
-import { daysFromCivil, MICROS_PER_DAY } from './time-zone';
 
-const SOH = 1;
-const PIPE = 124;
-const MAX_TAGS = 4096;
+export { FixMessage } from './fix-scanner';
+
 const FORMAT_PROBE = 20;
 
 /** Whether bytes look like FIX tag=value: starts with `<digits>=` and has a 35= field. */
@@ -31,34 +38,90 @@ export function looksLikeFix(data: Uint8Array): boolean {
     return /^\s*\d{1,5}=/.test(head) && /(^|[\x01|])35=[0-9A-Za-z]{1,2}[\x01|]/.test(head) && /(^|[\x01|])10=\d{3}[\x01|]?/.test(head);
 }
 
-/** The fields of one message: tags and value bounds in the buffer. */
-export class FixMessage {
-    readonly tags = new Int32Array(MAX_TAGS);
-    readonly starts = new Int32Array(MAX_TAGS);
-    readonly ends = new Int32Array(MAX_TAGS);
-    count = 0;
-    start = 0;
-    end = 0;
+/**
+ * One worker thread running fix-parse-worker, answering scans in order. Kept for the life of the process
+ * (unref'd: it never keeps it alive) so its JIT stays warm from one import to the next.
+ */
+export class FixParseWorker {
+    protected static shared: (FixParseWorker | undefined)[] = [];
+    protected readonly worker = new Worker(FixParseWorker.script());
+    protected readonly pending = new Map<number, { resolve: (scan: FixScan) => void; reject: (e: Error) => void }>();
+    protected nextId = 0;
 
-    constructor(public buf: Buffer) { }
+    /**
+     * The worker's script: beside this module when it runs from lib/, else (this module bundled into an
+     * application's backend) the package's own copy.
+     */
+    static script(): string {
+        const beside = path.join(__dirname, 'fix-parse-worker.js');
+        return fs.existsSync(beside) ? beside : require.resolve('@backtestr/data-import/lib/node/fix-parse-worker.js');
+    }
 
-    find(tag: number, from = 0): number {
-        for (let i = from; i < this.count; i++) {
-            if (this.tags[i] === tag) {
-                return i;
-            }
+    static get(index: number): FixParseWorker {
+        let w = FixParseWorker.shared[index];
+        if (!w) {
+            w = FixParseWorker.shared[index] = new FixParseWorker(index);
         }
-        return -1;
+        return w;
     }
 
-    text(i: number): string {
-        return this.buf.toString('latin1', this.starts[i], this.ends[i]);
+    constructor(readonly index: number) {
+        this.worker.on('message', (result: FixParseResult) => {
+            const p = this.pending.get(result.id);
+            this.pending.delete(result.id);
+            if (result.scan) {
+                p?.resolve(result.scan);
+            } else {
+                p?.reject(new Error(`FIX parse worker: ${result.error}`));
+            }
+            if (this.pending.size === 0) {
+                this.worker.unref();
+            }
+        });
+        this.worker.on('error', error => {
+            for (const p of this.pending.values()) {
+                p.reject(error);
+            }
+            this.pending.clear();
+            FixParseWorker.shared[this.index] = undefined;
+        });
+        // After the listeners (adding a 'message' listener refs the port again).
+        this.worker.unref();
     }
 
-    value(tag: number): string | undefined {
-        const i = this.find(tag);
-        return i < 0 ? undefined : this.text(i);
+    /** Scans a piece of a file in shared memory (see FixParseJob). */
+    scan(job: Omit<FixParseJob, 'id'>): Promise<FixScan> {
+        const id = this.nextId++;
+        const result = new Promise<FixScan>((resolve, reject) => {
+            if (this.pending.size === 0) {
+                this.worker.ref();
+            }
+            this.pending.set(id, { resolve, reject });
+            this.worker.postMessage({ ...job, id });
+        });
+        // Awaited in file order, maybe never (a failed import): no unhandled rejection meanwhile.
+        result.catch(() => undefined);
+        return result;
     }
+
+    /** Drops the results of scans still running (after a failed or cancelled import). */
+    abandon(): void {
+        for (const p of this.pending.values()) {
+            p.reject(new Error('abandoned'));
+        }
+        this.pending.clear();
+        this.worker.unref();
+    }
+}
+
+/** How FixImporter splits a file: the defaults suit any file; tests make pieces small to cross their boundaries. */
+export interface FixImportTuning {
+    /** Files from this size on are scanned by parse workers (when they are on), smaller ones on the importing thread. */
+    parallelBytes: number;
+    /** Bytes of a piece (cut after a line break, or before a message in a file without line breaks). */
+    pieceBytes: number;
+    /** Parse workers: 0 = CsvParseWorker.poolSize. */
+    workers: number;
 }
 
 /** A resolved instrument with its grids and, once prepared, its writers. */
@@ -66,7 +129,24 @@ interface Target { instrument: Instrument; grid: PriceGrid; size: PriceGrid; tra
 
 interface Book { bid: number; ask: number; bidSize: number; askSize: number; changed: boolean; time: number; target: Target }
 
+type Definition = { spec: InstrumentSpec; securityId?: string; attributes: Record<string, string> };
+
+/** The state of the file being imported. */
+interface FileState {
+    readonly label: string;
+    readonly buf: Buffer;
+    readonly delimiter: number;
+    messages: number;
+    failures: number;
+    firstFailure: string;
+    readonly definitions: Definition[];
+    sliceCount: number;
+}
+
 export class FixImporter {
+    /** How files are split and scanned (see FixImportTuning). */
+    static readonly tuning: FixImportTuning = { parallelBytes: 4 << 20, pieceBytes: 2 << 20, workers: 0 };
+
     definitions = 0;
     protected readonly defined = new Set<string>();
     /** Definitions without a usable MinPriceIncrement (969). */
@@ -76,6 +156,16 @@ export class FixImporter {
     protected readonly bySymbol = new Map<string, Target | null>();
     protected readonly books = new Map<number, Book>();
     protected readonly writers = new Map<string, DatasetWriter>();
+    /** Scans on this thread (small files, and a piece a worker started at a place that was not a message's start). */
+    protected readonly scanner = new FixScanner();
+    /** Scans of pieces this thread takes from the workers' share (in shared memory, handed to the workers afterwards). */
+    protected readonly stealer = new FixScanner(true);
+    /** A message parsed again on this thread (definitions, failures). */
+    protected readonly msg = new FixMessage(Buffer.alloc(0));
+    /** The instrument of each symbol of the scan being applied, once resolved with its writers (undefined: look it up). */
+    protected scanTargets: (Target | null | undefined)[] = [];
+    /** Books changed by the current message (the first `touchedCount` entries). */
+    protected readonly touched: Book[] = [];
 
     /** The writer of an instrument's trades or quotes, without an await once known. */
     protected writerFor(instrument: Instrument, kind: 'trades' | 'quotes'): DatasetWriter | Promise<DatasetWriter> {
@@ -95,76 +185,159 @@ export class FixImporter {
 
     async importFile(label: string, buf: Buffer): Promise<void> {
         const delimiter = buf.subarray(0, Math.min(buf.length, 8192)).indexOf(SOH) >= 0 ? SOH : PIPE;
-        const msg = new FixMessage(buf);
-        const len = buf.length;
-        let pos = 0;
         this.lineBuf = buf;
         this.linePos = 0;
         this.lineNo = 1;
-        let messages = 0, failures = 0;
-        let firstFailure = '';
-        const definitions: { spec: InstrumentSpec; securityId?: string; attributes: Record<string, string> }[] = [];
-        let sliceCount = 0;
-        while (pos < len) {
-            // Skip line breaks and spaces between messages.
-            while (pos < len && (buf[pos] === 10 || buf[pos] === 13 || buf[pos] === 32)) {
-                pos++;
+        const file: FileState = { label, buf, delimiter, messages: 0, failures: 0, firstFailure: '', definitions: [], sliceCount: 0 };
+        const tuning = FixImporter.tuning;
+        if (buf.length >= tuning.parallelBytes && parseWorkersEnabled()) {
+            await this.importPieces(file);
+        } else {
+            let next = 0;
+            while (next < buf.length) {
+                const scan = this.scanner.scanRange(buf, next, next + tuning.pieceBytes, delimiter);
+                await this.applyScan(file, scan);
+                next = scan.next;
             }
-            if (pos >= len) {
-                break;
-            }
-            const start = pos;
-            const error = this.parseMessage(buf, pos, delimiter, msg);
-            pos = msg.end;
-            messages++;
-            if (error) {
-                failures++;
-                const line = this.lineAt(start);
-                if (!firstFailure) {
-                    firstFailure = `message at byte ${start} (line ${line}): ${error}`;
+        }
+        if (file.messages > 0 && file.failures === file.messages) {
+            throw DatasetErrors.FormatMismatch(label, `no valid FIX message; ${file.firstFailure}`);
+        }
+        await this.storeDefinitions(label, file.definitions);
+        if (this.variableTick > 0) {
+            this.session.warnings.push(`${label}: ${this.variableTick} definitions had no MinPriceIncrement (969=0: CME variable-tick instruments); their price grid is the DisplayFactor (9787)`);
+            this.variableTick = 0;
+        }
+    }
+
+    /**
+     * The file in pieces through the parse workers, each applied in turn on this thread while they scan the next. A piece
+     * whose first message is not where the one before it ended (a cut inside a message of a file without line breaks)
+     * is scanned again here from where it did end.
+     */
+    protected async importPieces(file: FileState): Promise<void> {
+        const { buf, delimiter } = file;
+        // The workers read the file where it is: in shared memory (as the import loads it), else a shared copy.
+        let data: Uint8Array = buf;
+        if (!(buf.buffer instanceof SharedArrayBuffer)) {
+            data = new Uint8Array(new SharedArrayBuffer(buf.length));
+            data.set(buf);
+        }
+        const tuning = FixImporter.tuning;
+        // The first piece is small and scanned here, while the workers start on the next ones.
+        const bounds = pieceBounds(buf, delimiter, tuning.pieceBytes, tuning.pieceBytes >> 3);
+        const pool = Array.from({ length: tuning.workers > 0 ? tuning.workers : CsvParseWorker.poolSize }, (_, i) => FixParseWorker.get(i));
+        const pieces = bounds.length - 1;
+        // Pieces scanned (or being scanned) and not applied yet: a few per thread, so memory holds a few, never the file's.
+        const limit = 4 * pool.length + 8;
+        const scans: (Promise<FixScan> | FixScan | undefined)[] = [];
+        const ready: boolean[] = [];
+        // Scans this thread applied: their (shared) arrays are filled again with later pieces.
+        const free: FixScan[] = [];
+        const inFlight = pool.map(() => 0);
+        let next = 1;
+        let applying = 0;
+        let stopped = false;
+        // Each worker has a second piece queued behind the one it scans, so it never waits for this thread.
+        const submit = (): void => {
+            while (!stopped && next < pieces && next - applying <= limit) {
+                const w = inFlight.indexOf(Math.min(...inFlight));
+                if (inFlight[w] >= 2) {
+                    return;
                 }
-                if (messages <= FORMAT_PROBE && failures === messages && (messages === FORMAT_PROBE || pos >= len)) {
-                    throw DatasetErrors.FormatMismatch(label, `not valid FIX tag=value; ${firstFailure}`);
+                const j = next++;
+                inFlight[w]++;
+                const job = scans[j] = pool[w].scan({ data, from: bounds[j], to: bounds[j + 1], delimiter, into: free.pop() });
+                job.then(() => {
+                    ready[j] = true;
+                    inFlight[w]--;
+                    submit();
+                }, () => undefined);
+            }
+        };
+        try {
+            let expected = 0;
+            for (let k = 0; k < pieces; k++) {
+                applying = k;
+                submit();
+                let scanned: FixScan | undefined;
+                if (k > 0) {
+                    // Rather than wait for the workers (each busy, with a piece queued), this thread scans the next piece itself.
+                    while (!ready[k] && next < pieces && next - k <= limit && inFlight.every(n => n >= 2)) {
+                        const j = next++;
+                        scans[j] = this.stealer.scanRange(buf, bounds[j], bounds[j + 1], delimiter, free.pop());
+                        ready[j] = true;
+                        await new Promise(resolve => setImmediate(resolve));
+                    }
+                    scanned = await scans[k];
+                }
+                scans[k] = undefined;
+                const scan = scanned && scanned.first === expected ? scanned : this.scanner.scanRange(buf, expected, bounds[k + 1], delimiter);
+                await this.applyScan(file, scan);
+                expected = scan.next;
+                if (scanned) {
+                    free.push(scanned);
+                }
+            }
+        } finally {
+            stopped = true;
+            if (inFlight.some(n => n > 0)) {
+                // A failed or cancelled import: the scans still running are dropped.
+                pool.forEach(w => w.abandon());
+            }
+        }
+    }
+
+    /** Applies the messages of a scan in order: the sequential half of the import. */
+    protected async applyScan(file: FileState, scan: FixScan): Promise<void> {
+        const { buf, label, delimiter } = file;
+        const msg = this.msg;
+        this.scanTargets = new Array<Target | null | undefined>(scan.symbols.length);
+        for (let m = 0; m < scan.messages; m++) {
+            const start = scan.start[m];
+            const kind = scan.kind[m];
+            file.messages++;
+            if (kind === FixKind.Bad) {
+                const error = parseFixMessage(buf, start, delimiter, msg);
+                file.failures++;
+                const line = this.lineAt(start);
+                if (!file.firstFailure) {
+                    file.firstFailure = `message at byte ${start} (line ${line}): ${error}`;
+                }
+                if (file.messages <= FORMAT_PROBE && file.failures === file.messages && (file.messages === FORMAT_PROBE || msg.end >= buf.length)) {
+                    throw DatasetErrors.FormatMismatch(label, `not valid FIX tag=value; ${file.firstFailure}`);
                 }
                 this.session.quarantine(undefined, label, line, start, this.raw(buf, start, msg.end), error);
                 continue;
             }
-            const typeAt = msg.find(35);
-            // 'd' 100, 'W' 87, 'X' 88
-            const type = typeAt < 0 || msg.ends[typeAt] - msg.starts[typeAt] !== 1 ? 0 : buf[msg.starts[typeAt]];
-            if (type === 100) {
+            if (kind === FixKind.Definition) {
+                parseFixMessage(buf, start, delimiter, msg);
                 const def = this.definition(msg);
                 if (def) {
-                    definitions.push(def);
+                    file.definitions.push(def);
                 } else {
                     this.session.quarantine(undefined, label, this.lineAt(start), start, this.raw(buf, start, msg.end), 'SecurityDefinition without a symbol (55 or 107)');
                 }
-            } else if (type === 87 || type === 88) {
-                this.marketDataMessages++;
-                if (definitions.length > 0) {
-                    await this.storeDefinitions(label, definitions.splice(0));
-                }
-                if (!this.marketData(msg, type === 87, label, start)) {
-                    await this.prepare(msg);
-                    this.marketData(msg, type === 87, label, start);
-                }
-            } else {
+            } else if (kind === FixKind.Other) {
                 this.skippedMessages++;
+            } else {
+                this.marketDataMessages++;
+                if (file.definitions.length > 0) {
+                    await this.storeDefinitions(label, file.definitions.splice(0));
+                }
+                if (kind === FixKind.NoEntries) {
+                    this.session.quarantine(undefined, label, this.lineAt(start), start, this.raw(buf, start, scan.end[m]), 'market data without NoMDEntries (268)');
+                } else if (!this.marketData(file, scan, m)) {
+                    await this.prepare(scan, m);
+                    this.marketData(file, scan, m);
+                }
             }
-            if (++sliceCount === 100_000) {
-                sliceCount = 0;
-                this.session.progress(pos);
+            if (++file.sliceCount === 100_000) {
+                file.sliceCount = 0;
+                this.session.progress(scan.end[m]);
                 await new Promise(resolve => setImmediate(resolve));
                 this.session.checkCancelled();
             }
-        }
-        if (messages > 0 && failures === messages) {
-            throw DatasetErrors.FormatMismatch(label, `no valid FIX message; ${firstFailure}`);
-        }
-        await this.storeDefinitions(label, definitions);
-        if (this.variableTick > 0) {
-            this.session.warnings.push(`${label}: ${this.variableTick} definitions had no MinPriceIncrement (969=0: CME variable-tick instruments); their price grid is the DisplayFactor (9787)`);
-            this.variableTick = 0;
         }
     }
 
@@ -174,7 +347,7 @@ export class FixImporter {
             return;
         }
         await this.repo.upsertInstruments(definitions);
-        this.lastTarget = undefined;
+        this.scanTargets.fill(undefined);
         for (const d of definitions) {
             this.bySymbol.delete(d.spec.symbol);
             this.defined.add(`${d.spec.symbol}@${d.spec.venue}`);
@@ -201,18 +374,18 @@ export class FixImporter {
         return this.lineNo;
     }
 
-    /** Resolves the instruments and writers a market data message refers to (the slow path). */
-    protected async prepare(msg: FixMessage): Promise<void> {
-        for (let i = 0; i < msg.count; i++) {
-            if (msg.tags[i] === 55) {
-                const symbol = msg.text(i);
-                const target = this.bySymbol.get(symbol) ?? await this.instrumentFor(symbol);
-                if (target) {
-                    target.trades = await this.writerFor(target.instrument, 'trades');
-                    target.quotes = await this.writerFor(target.instrument, 'quotes');
-                }
+    /** Resolves the instruments and writers market data message `m` of a scan refers to (the slow path). */
+    protected async prepare(scan: FixScan, m: number): Promise<void> {
+        for (let r = m > 0 ? scan.symbolEnd[m - 1] : 0; r < scan.symbolEnd[m]; r++) {
+            const ref = scan.symbolRef[r];
+            const symbol = scan.symbols[ref < 0 ? ~ref : ref];
+            const target = this.bySymbol.get(symbol) ?? await this.instrumentFor(symbol);
+            if (target) {
+                target.trades = await this.writerFor(target.instrument, 'trades');
+                target.quotes = await this.writerFor(target.instrument, 'quotes');
             }
         }
+        this.scanTargets.fill(undefined);
     }
 
     protected raw(buf: Buffer, start: number, end: number): string {
@@ -221,107 +394,7 @@ export class FixImporter {
 
     /** Splits one message into fields and validates 9 and 10; sets msg.end past it. Returns an error or ''. */
     parseMessage(buf: Buffer, pos: number, delimiter: number, msg: FixMessage): string {
-        const len = buf.length;
-        msg.count = 0;
-        msg.start = pos;
-        let sum = 0;
-        let bodyStart = -1;
-        let bodyLength = -1;
-        let checksumAt = -1;
-        let error = '';
-        while (pos < len) {
-            const fieldStart = pos;
-            let tag = 0;
-            // Sum the tag, '=' and value bytes while scanning (one pass for the checksum).
-            let fieldSum = 61;
-            let c = buf[pos];
-            while (c >= 48 && c <= 57 && pos < len) {
-                tag = tag * 10 + (c - 48);
-                fieldSum += c;
-                c = buf[++pos];
-            }
-            if (c !== 61 || pos === fieldStart) {
-                // Not tag=: skip to the end of the line or the next delimiter and report.
-                let e = pos;
-                while (e < len && buf[e] !== 10) {
-                    e++;
-                }
-                msg.end = e;
-                return error || `malformed field at byte ${fieldStart}: expected tag=value`;
-            }
-            const valueStart = ++pos;
-            c = buf[pos];
-            while (pos < len && c !== delimiter && c !== 10) {
-                fieldSum += c;
-                c = buf[++pos];
-            }
-            const valueEnd = pos;
-            const ended = pos >= len || c === 10;
-            if (tag === 10) {
-                checksumAt = fieldStart;
-                msg.end = ended ? pos : pos + 1;
-                if (msg.count < MAX_TAGS) {
-                    msg.tags[msg.count] = tag;
-                    msg.starts[msg.count] = valueStart;
-                    msg.ends[msg.count] = valueEnd;
-                    msg.count++;
-                }
-                break;
-            }
-            if (msg.count < MAX_TAGS) {
-                msg.tags[msg.count] = tag;
-                msg.starts[msg.count] = valueStart;
-                msg.ends[msg.count] = valueEnd;
-                msg.count++;
-            }
-            sum += fieldSum;
-            if (!ended) {
-                sum += SOH; // the delimiter counts as SOH whatever it is written as
-                pos++;
-            }
-            if (tag === 9) {
-                bodyStart = pos;
-                bodyLength = 0;
-                for (let i = valueStart; i < valueEnd; i++) {
-                    const d = buf[i] - 48;
-                    if (d < 0 || d > 9) {
-                        bodyLength = -2;
-                        break;
-                    }
-                    bodyLength = bodyLength * 10 + d;
-                }
-            }
-            if (ended) {
-                msg.end = pos;
-                return 'message ends without a CheckSum (10) field';
-            }
-        }
-        if (checksumAt < 0) {
-            msg.end = len;
-            return 'message ends without a CheckSum (10) field';
-        }
-        if (bodyStart < 0) {
-            return 'no BodyLength (9) field';
-        }
-        if (bodyLength === -2) {
-            return 'BodyLength (9) is not a number';
-        }
-        if (checksumAt - bodyStart !== bodyLength) {
-            return `BodyLength (9) says ${bodyLength}, the body has ${checksumAt - bodyStart} bytes`;
-        }
-        const i = msg.count - 1;
-        let stated = NaN;
-        if (msg.ends[i] - msg.starts[i] === 3) {
-            const s = msg.starts[i];
-            const d0 = buf[s] - 48, d1 = buf[s + 1] - 48, d2 = buf[s + 2] - 48;
-            if (d0 >= 0 && d0 <= 9 && d1 >= 0 && d1 <= 9 && d2 >= 0 && d2 <= 9) {
-                stated = d0 * 100 + d1 * 10 + d2;
-            }
-        }
-        if (stated !== (sum & 0xff)) {
-            return `CheckSum (10) says ${msg.text(i)}, computed ${String(sum & 0xff).padStart(3, '0')}`;
-        }
-        return '';
+        return parseFixMessage(buf, pos, delimiter, msg);
     }
 
     protected definition(msg: FixMessage): { spec: InstrumentSpec; securityId?: string; attributes: Record<string, string> } | undefined {
@@ -388,138 +461,67 @@ export class FixImporter {
         return entry;
     }
 
-    /** UTC micros of `YYYYMMDD-HH:MM:SS[.fff…]`, or NaN. */
-    protected utcTimestamp(msg: FixMessage, i: number): number {
-        const b = msg.buf, s = msg.starts[i], e = msg.ends[i];
-        if (e - s < 17 || b[s + 8] !== 45) {
-            return NaN;
-        }
-        const day = this.dateAt(b, s);
-        const t = this.timeAt(b, s + 9, e);
-        return day !== day || t !== t ? NaN : day * MICROS_PER_DAY + t;
-    }
-
-    protected dateAt(b: Buffer, s: number): number {
-        let y = 0, m = 0, d = 0;
-        for (let k = 0; k < 4; k++) {
-            y = y * 10 + b[s + k] - 48;
-        }
-        m = (b[s + 4] - 48) * 10 + b[s + 5] - 48;
-        d = (b[s + 6] - 48) * 10 + b[s + 7] - 48;
-        if (!(m >= 1 && m <= 12 && d >= 1 && d <= 31 && y > 1900)) {
-            return NaN;
-        }
-        // Consecutive messages nearly always share their date.
-        const key = (y * 100 + m) * 100 + d;
-        if (key !== this.lastDateKey) {
-            this.lastDateKey = key;
-            this.lastDay = daysFromCivil(y, m, d);
-        }
-        return this.lastDay;
-    }
-
-    protected lastDateKey = -1;
-    protected lastDay = NaN;
-
-    /** `HH:MM:SS[.f…]` -> micros. */
-    protected timeAt(b: Buffer, s: number, e: number): number {
-        if (e - s < 8 || b[s + 2] !== 58 || b[s + 5] !== 58) {
-            return NaN;
-        }
-        const h = (b[s] - 48) * 10 + b[s + 1] - 48;
-        const mi = (b[s + 3] - 48) * 10 + b[s + 4] - 48;
-        const sec = (b[s + 6] - 48) * 10 + b[s + 7] - 48;
-        let us = ((h * 60 + mi) * 60 + sec) * 1_000_000;
-        if (e > s + 9 && b[s + 8] === 46) {
-            let scale = 100_000;
-            for (let k = s + 9; k < e && scale >= 1; k++) {
-                us += (b[k] - 48) * scale;
-                scale /= 10;
+    /** The instrument of symbol `index` of a scan: undefined when not resolved yet, null when unknown; cached once it has its writers. */
+    protected targetOf(scan: FixScan, index: number): Target | null | undefined {
+        let target = this.scanTargets[index];
+        if (target === undefined) {
+            target = this.bySymbol.get(scan.symbols[index]);
+            if (target === null || (target && target.trades && target.quotes)) {
+                this.scanTargets[index] = target;
             }
         }
-        return us === us && h < 24 && mi < 60 && sec <= 60 ? us : NaN;
+        return target;
     }
 
-    /** Applies a 35=W/X message; false (having changed nothing) when an instrument or writer must be prepared first. */
-    protected marketData(msg: FixMessage, snapshot: boolean, label: string, offset: number): boolean {
-        const headerSymbolAt = msg.find(55);
-        this.messageTime = -1;
-        const groupAt = msg.find(268);
-        if (groupAt < 0) {
-            this.session.quarantine(undefined, label, this.lineAt(offset), offset, this.raw(msg.buf, msg.start, msg.end), 'market data without NoMDEntries (268)');
-            return true;
-        }
+    /** Applies 35=W/X message `m` of a scan; false (having changed nothing) when an instrument or writer must be prepared first. */
+    protected marketData(file: FileState, scan: FixScan, m: number): boolean {
+        const { buf, label } = file;
+        const offset = scan.start[m];
+        const snapshot = scan.kind[m] === FixKind.Snapshot;
         // Resolve every symbol and writer before changing anything, so a retry after prepare() is clean.
-        for (let k = groupAt; k < msg.count; k++) {
-            if (msg.tags[k] === 55 || k === groupAt) {
-                const at = msg.tags[k] === 55 ? k : headerSymbolAt;
-                if (at < 0) {
-                    continue;
-                }
-                const target = this.symbolTarget(msg, at);
+        for (let r = m > 0 ? scan.symbolEnd[m - 1] : 0; r < scan.symbolEnd[m]; r++) {
+            const ref = scan.symbolRef[r];
+            if (ref >= 0) {
+                const target = this.targetOf(scan, ref);
                 if (target === undefined || (target && (!target.trades || !target.quotes))) {
                     return false;
                 }
-                this.fieldTargets[at] = target;
             }
         }
-        // Entries start at each 269 (W) or 279 (X) tag after 268.
-        const startTag = snapshot ? 269 : (msg.find(279, groupAt) >= 0 ? 279 : 269);
+        const targets = this.scanTargets;
         const touched = this.touched;
         let touchedCount = 0;
-        let i = msg.find(startTag, groupAt);
-        while (i >= 0 && i < msg.count) {
-            const next = msg.find(startTag, i + 1);
-            const end = next < 0 ? msg.count : next;
-            let type = -1, priceAt = -1, sizeAt = -1, symbolAt = headerSymbolAt, dateAt = -1, timeAt = -1, level = 1, action = 0;
-            for (let k = i; k < end; k++) {
-                switch (msg.tags[k]) {
-                    case 269: type = msg.buf[msg.starts[k]] - 48; break;
-                    case 270: priceAt = k; break;
-                    case 271: sizeAt = k; break;
-                    case 55: symbolAt = k; break;
-                    case 272: dateAt = k; break;
-                    case 273: timeAt = k; break;
-                    case 1023: level = Number(msg.text(k)); break;
-                    case 279: action = msg.buf[msg.starts[k]] - 48; break;
-                }
-            }
-            i = next;
-            if (type < 0 || type > 2 || priceAt < 0 || symbolAt < 0 || action === 2) {
-                continue; // other entry types (index values, volumes...), deletes
-            }
-            // Resolved above: the header symbol or a 55 inside the group.
-            const target = this.fieldTargets[symbolAt];
+        for (let e = m > 0 ? scan.entryEnd[m - 1] : 0; e < scan.entryEnd[m]; e++) {
+            const flags = scan.entryFlags[e];
+            const type = flags & 3;
+            // Resolved above: the message's first symbol or a 55 inside the group.
+            const target = targets[scan.entrySymbol[e]];
             if (!target) {
-                this.session.quarantine(undefined, label, this.lineAt(offset), offset, this.raw(msg.buf, msg.start, msg.end),
-                    `unknown instrument ${msg.text(symbolAt)}: import its SecurityDefinition (35=d) first or give its tick size`);
+                this.session.quarantine(undefined, label, this.lineAt(offset), offset, this.raw(buf, offset, scan.end[m]),
+                    `unknown instrument ${scan.symbols[scan.entrySymbol[e]]}: import its SecurityDefinition (35=d) first or give its tick size`);
                 return true;
             }
-            let time: number;
-            if (timeAt >= 0) {
-                const day = dateAt >= 0 ? this.dateAt(msg.buf, msg.starts[dateAt]) : Math.floor(this.fallbackTime(msg) / MICROS_PER_DAY);
-                const t = this.timeAt(msg.buf, msg.starts[timeAt], msg.ends[timeAt]);
-                time = day === day && t === t ? day * MICROS_PER_DAY + t : NaN;
-            } else {
-                time = this.fallbackTime(msg);
-            }
-            const price = target.grid.parse(msg.buf, msg.starts[priceAt], msg.ends[priceAt]);
-            const size = sizeAt >= 0 ? target.size.parse(msg.buf, msg.starts[sizeAt], msg.ends[sizeAt]) : NaN;
+            const time = scan.time[e];
+            const grid = target.grid;
+            const price = flags & EntryFlag.PriceText ? grid.parse(buf, scan.price[e], scan.priceDecimals[e]) : grid.toTicks(scan.price[e], scan.priceDecimals[e] + grid.scale);
+            const lots = target.size;
+            const size = flags & EntryFlag.NoSize ? NaN
+                : flags & EntryFlag.SizeText ? lots.parse(buf, scan.size[e], scan.sizeDecimals[e]) : lots.toTicks(scan.size[e], scan.sizeDecimals[e] + lots.scale);
             if (price !== price || time !== time) {
                 const writer = type === 2 ? target.trades! : target.quotes!;
-                this.session.quarantine(writer, label, this.lineAt(offset), offset, this.raw(msg.buf, msg.start, msg.end),
-                    price !== price ? `price: ${target.grid.error}` : 'unparseable time');
+                this.session.quarantine(writer, label, this.lineAt(offset), offset, this.raw(buf, offset, scan.end[m]),
+                    price !== price ? `price: ${grid.error}` : 'unparseable time');
                 continue;
             }
             if (type === 2) {
                 const writer = target.trades!;
                 const reason = writer.addTrade(time, price, size, snapshot ? TickFlags.SNAPSHOT : 0);
                 if (reason) {
-                    this.session.quarantine(writer, label, this.lineAt(offset), offset, this.raw(msg.buf, msg.start, msg.end), reason, time);
+                    this.session.quarantine(writer, label, this.lineAt(offset), offset, this.raw(buf, offset, scan.end[m]), reason, time);
                 }
                 continue;
             }
-            if (level !== 1) {
+            if (!(flags & EntryFlag.TopLevel)) {
                 continue;
             }
             let book = this.books.get(target.instrument.id);
@@ -550,56 +552,42 @@ export class FixImporter {
             const writer = book.target.quotes!;
             const reason = writer.addQuote(book.time, book.bid, book.ask, book.bidSize, book.askSize, snapshot ? TickFlags.SNAPSHOT : 0);
             if (reason) {
-                this.session.quarantine(writer, label, this.lineAt(offset), offset, this.raw(msg.buf, msg.start, msg.end), reason, book.time);
+                this.session.quarantine(writer, label, this.lineAt(offset), offset, this.raw(buf, offset, scan.end[m]), reason, book.time);
             }
         }
         return true;
     }
+}
 
-    /** The instrument of each symbol field of the current message, by field index (set before the entries are read). */
-    protected readonly fieldTargets: (Target | null)[] = new Array<Target | null>(MAX_TAGS).fill(null);
-    /** Books changed by the current message (the first `touchedCount` entries). */
-    protected readonly touched: Book[] = [];
-    /** TransactTime, else SendingTime, of the current message: parsed only when an entry has no time of its own (-1 = not yet). */
-    protected messageTime = -1;
-
-    protected fallbackTime(msg: FixMessage): number {
-        if (this.messageTime === -1) {
-            const transact = msg.find(60);
-            const at = transact >= 0 ? transact : msg.find(52);
-            this.messageTime = at >= 0 ? this.utcTimestamp(msg, at) : NaN;
+/**
+ * Where the pieces of a file begin and end (first 0, last its length): the first about `firstBytes`, the others about
+ * `pieceBytes`, cut after a line break (a message never spans one), else, in a file without line breaks near the cut,
+ * before the next `8=` field that follows a delimiter (a message's start unless a malformed message runs over it: see
+ * importPieces).
+ */
+export function pieceBounds(buf: Buffer, delimiter: number, pieceBytes: number, firstBytes = pieceBytes): number[] {
+    const bounds = [0];
+    const len = buf.length;
+    const messageStart = Buffer.from([delimiter, 56, 61]);
+    let lineBreaks = true;
+    for (let at = 0, size = firstBytes; len - at > size; size = pieceBytes) {
+        const target = at + size;
+        let cut = -1;
+        if (lineBreaks) {
+            const nl = buf.indexOf(10, target);
+            lineBreaks = nl >= 0;
+            cut = nl >= 0 && nl - target < pieceBytes ? nl + 1 : -1;
         }
-        return this.messageTime;
+        if (cut < 0) {
+            const next = buf.indexOf(messageStart, target);
+            cut = next < 0 ? -1 : next + 1;
+        }
+        if (cut < 0 || cut >= len) {
+            break;
+        }
+        bounds.push(cut);
+        at = cut;
     }
-
-    protected lastSymbolStart = -1;
-    protected lastSymbolEnd = -1;
-    protected lastSymbolBuf?: Buffer;
-    protected lastTarget: Target | null | undefined;
-
-    /** The instrument of the symbol field at index `at`: cached by bytes, undefined when not resolved yet, null when unknown. */
-    protected symbolTarget(msg: FixMessage, at: number): Target | null | undefined {
-        const s = msg.starts[at], e = msg.ends[at];
-        const last = this.lastSymbolBuf;
-        if (last && this.lastTarget !== undefined && e - s === this.lastSymbolEnd - this.lastSymbolStart) {
-            let same = true;
-            for (let k = 0; k < e - s; k++) {
-                if (msg.buf[s + k] !== last[this.lastSymbolStart + k]) {
-                    same = false;
-                    break;
-                }
-            }
-            if (same) {
-                return this.lastTarget;
-            }
-        }
-        const target = this.bySymbol.get(msg.text(at));
-        if (target !== undefined) {
-            this.lastSymbolBuf = msg.buf;
-            this.lastSymbolStart = s;
-            this.lastSymbolEnd = e;
-            this.lastTarget = target;
-        }
-        return target;
-    }
+    bounds.push(len);
+    return bounds;
 }

@@ -112,8 +112,9 @@ export class FixMessage {
 export function parseFixMessage(buf: Buffer, pos: number, delimiter: number, msg: FixMessage): string {
     const len = buf.length;
     msg.buf = buf;
-    msg.count = 0;
     msg.start = pos;
+    const { tags, starts, ends } = msg;
+    let count = 0;
     let sum = 0;
     let bodyStart = -1;
     let bodyLength = -1;
@@ -124,7 +125,8 @@ export function parseFixMessage(buf: Buffer, pos: number, delimiter: number, msg
         // Sum the tag, '=' and value bytes while scanning (one pass for the checksum).
         let fieldSum = 61;
         let c = buf[pos];
-        while (c >= 48 && c <= 57 && pos < len) {
+        // (Past the end, c is undefined: no digit.)
+        while (c >= 48 && c <= 57) {
             tag = tag * 10 + (c - 48);
             fieldSum += c;
             c = buf[++pos];
@@ -133,21 +135,31 @@ export function parseFixMessage(buf: Buffer, pos: number, delimiter: number, msg
             // Not tag=: skip to the end of the line and report.
             const e = buf.indexOf(10, pos);
             msg.end = e < 0 ? len : e;
+            msg.count = count;
             return `malformed field at byte ${fieldStart}: expected tag=value`;
         }
         const valueStart = ++pos;
         c = buf[pos];
-        while (pos < len && c !== delimiter && c !== 10) {
+        // The value runs to the delimiter, a line break or the end (c undefined); bytes below 11 other than
+        // those are rare, so the fast loop stops at them too and they are taken one at a time.
+        for (; ;) {
+            while (c > 10 && c !== delimiter) {
+                fieldSum += c;
+                c = buf[++pos];
+            }
+            if (pos >= len || c === delimiter || c === 10) {
+                break;
+            }
             fieldSum += c;
             c = buf[++pos];
         }
         const valueEnd = pos;
         const ended = pos >= len || c === 10;
-        if (msg.count < MAX_TAGS) {
-            msg.tags[msg.count] = tag;
-            msg.starts[msg.count] = valueStart;
-            msg.ends[msg.count] = valueEnd;
-            msg.count++;
+        if (count < MAX_TAGS) {
+            tags[count] = tag;
+            starts[count] = valueStart;
+            ends[count] = valueEnd;
+            count++;
         }
         if (tag === 10) {
             checksumAt = fieldStart;
@@ -173,9 +185,11 @@ export function parseFixMessage(buf: Buffer, pos: number, delimiter: number, msg
         }
         if (ended) {
             msg.end = pos;
+            msg.count = count;
             return 'message ends without a CheckSum (10) field';
         }
     }
+    msg.count = count;
     if (checksumAt < 0) {
         msg.end = len;
         return 'message ends without a CheckSum (10) field';
@@ -226,6 +240,8 @@ export function fixTimeAt(b: Uint8Array, s: number, e: number): number {
 /** Splits bytes into messages and extracts market data entries: see FixScan. One per thread; not reentrant. */
 export class FixScanner {
     protected readonly msg: FixMessage;
+    /** The symbol index of each 55 field of the current message. */
+    protected readonly fieldSymbol = new Int32Array(MAX_TAGS);
     protected scan: FixScan;
     protected entries = 0;
     protected refs = 0;
@@ -238,35 +254,43 @@ export class FixScanner {
     /** TransactTime, else SendingTime, of the current message: read only when an entry has no time of its own (-1 = not yet). */
     protected messageTime = -1;
 
-    /** @param reuse keep the arrays from one scan to the next (the importing thread), else new ones each time (a worker transfers them). */
-    constructor(readonly reuse = false) {
+    /**
+     * @param shared the arrays in shared memory (a worker's: its scans go to the importing thread without a copy, and come
+     * back to be filled again); else one set of arrays reused from one scan to the next (the importing thread's).
+     */
+    constructor(readonly shared = false) {
         this.msg = new FixMessage(Buffer.alloc(0));
-        this.scan = FixScanner.empty(1 << 10, 1 << 10);
+        this.scan = this.allocate(1 << 10);
     }
 
-    protected static empty(messages: number, entries: number): FixScan {
+    /** Empty arrays for `messages` messages and twice as many entries. */
+    protected allocate(messages: number): FixScan {
+        const entries = 2 * messages;
+        const { shared } = this;
         return {
             first: 0, next: 0, messages: 0,
-            start: new Float64Array(messages), end: new Float64Array(messages), kind: new Uint8Array(messages),
-            entryEnd: new Int32Array(messages), symbolEnd: new Int32Array(messages), symbolRef: new Int32Array(entries),
-            entryFlags: new Int32Array(entries), entrySymbol: new Int32Array(entries), time: new Float64Array(entries),
-            price: new Float64Array(entries), priceDecimals: new Float64Array(entries), size: new Float64Array(entries),
-            sizeDecimals: new Float64Array(entries), symbols: []
+            start: array(Float64Array, messages, shared), end: array(Float64Array, messages, shared), kind: array(Uint8Array, messages, shared),
+            entryEnd: array(Int32Array, messages, shared), symbolEnd: array(Int32Array, messages, shared), symbolRef: array(Int32Array, entries, shared),
+            entryFlags: array(Int32Array, entries, shared), entrySymbol: array(Int32Array, entries, shared), time: array(Float64Array, entries, shared),
+            price: array(Float64Array, entries, shared), priceDecimals: array(Float64Array, entries, shared), size: array(Float64Array, entries, shared),
+            sizeDecimals: array(Float64Array, entries, shared), symbols: []
         };
     }
 
     /**
      * The messages starting in bytes [from, to) of `buf` (those of a piece end at the line break before `to`, or run past
-     * it in a file without line breaks). `delimiter` is SOH or '|', as the whole file's.
+     * it in a file without line breaks). `delimiter` is SOH or '|', as the whole file's. A shared scanner fills `into`
+     * (a scan it returned before, handed back) when given and large enough, else new arrays.
      */
-    scanRange(buf: Buffer, from: number, to: number, delimiter: number): FixScan {
+    scanRange(buf: Buffer, from: number, to: number, delimiter: number, into?: FixScan): FixScan {
         const len = buf.length;
-        // Sized for the piece: messages of 100 bytes or more, three entries each; grown if that is too small.
-        const guess = Math.max(1 << 10, Math.ceil((Math.min(to, len) - from) / 100));
-        let scan = this.scan;
-        if (!this.reuse || scan.start.length < guess) {
-            scan = this.scan = FixScanner.empty(guess, 3 * guess);
+        // Sized for the piece: messages of 128 bytes or more, two entries each; grown if that is too small.
+        const guess = Math.max(1 << 10, Math.ceil((Math.min(to, len) - from) / 128));
+        let scan = this.shared ? into : this.scan;
+        if (!scan || scan.start.length < guess) {
+            scan = this.allocate(guess);
         }
+        this.scan = scan;
         scan.messages = 0;
         scan.symbols = [];
         this.entries = 0;
@@ -316,50 +340,58 @@ export class FixScanner {
 
     /** Extracts the entries and symbols of a valid 35=W/X message; returns its kind. */
     protected marketData(msg: FixMessage, snapshot: boolean): FixKind {
-        const groupAt = msg.find(268);
-        if (groupAt < 0) {
+        const { tags, starts, ends } = msg;
+        const count = msg.count;
+        let groupAt = 0;
+        while (groupAt < count && tags[groupAt] !== 268) {
+            groupAt++;
+        }
+        if (groupAt === count) {
             return FixKind.NoEntries;
         }
         this.messageTime = -1;
         const buf = msg.buf;
-        const { tags, starts, ends } = msg;
-        const count = msg.count;
         // The symbols: the first 55 (the message's own, or the first entry's) and those after 268 can be an entry's.
+        // Entries start at each 269 (W) or 279 (X) tag after 268.
+        const fieldSymbol = this.fieldSymbol;
         let headerSymbol = -1;
+        let updates = false;
         for (let k = 0; k < count; k++) {
-            if (tags[k] === 55) {
-                const index = this.symbolAt(buf, starts[k], ends[k]);
+            const tag = tags[k];
+            if (tag === 55) {
+                const index = fieldSymbol[k] = this.symbolAt(buf, starts[k], ends[k]);
                 if (headerSymbol < 0) {
                     headerSymbol = index;
                     this.addRef(index);
                 } else {
                     this.addRef(k > groupAt ? index : ~index);
                 }
+            } else if (tag === 279 && k > groupAt) {
+                updates = true;
             }
         }
-        // Entries start at each 269 (W) or 279 (X) tag after 268.
-        const startTag = snapshot ? 269 : (msg.find(279, groupAt) >= 0 ? 279 : 269);
-        let i = msg.find(startTag, groupAt);
-        while (i >= 0 && i < count) {
-            let end = i + 1;
-            while (end < count && tags[end] !== startTag) {
-                end++;
-            }
-            let type = -1, priceAt = -1, sizeAt = -1, symbolAt = -1, dateAt = -1, timeAt = -1, levelAt = -1, action = 0;
-            for (let k = i; k < end; k++) {
+        const startTag = snapshot || !updates ? 269 : 279;
+        let i = groupAt + 1;
+        while (i < count && tags[i] !== startTag) {
+            i++;
+        }
+        while (i < count) {
+            let type = -1, priceAt = -1, sizeAt = -1, symbol = headerSymbol, dateAt = -1, timeAt = -1, levelAt = -1, action = 0;
+            let k = i;
+            do {
                 switch (tags[k]) {
                     case 269: type = buf[starts[k]] - 48; break;
                     case 270: priceAt = k; break;
                     case 271: sizeAt = k; break;
-                    case 55: symbolAt = k; break;
+                    case 55: symbol = fieldSymbol[k]; break;
                     case 272: dateAt = k; break;
                     case 273: timeAt = k; break;
                     case 1023: levelAt = k; break;
                     case 279: action = buf[starts[k]] - 48; break;
                 }
-            }
-            i = end;
-            const symbol = symbolAt >= 0 ? this.symbolAt(buf, starts[symbolAt], ends[symbolAt]) : headerSymbol;
+                k++;
+            } while (k < count && tags[k] !== startTag);
+            i = k;
             if (type < 0 || type > 2 || priceAt < 0 || symbol < 0 || action === 2) {
                 continue; // other entry types (index values, volumes...), deletes
             }
@@ -407,6 +439,29 @@ export class FixScanner {
      * PriceGrid.parse: false, with the range stored instead.
      */
     protected decimal(buf: Buffer, s: number, e: number, digits: Float64Array, decimals: Float64Array, at: number): boolean {
+        // The common case first: digits with at most one point, nothing else.
+        let mantissa = 0, count = 0, point = -1, i = s;
+        for (; i < e; i++) {
+            const c = buf[i] - 48;
+            if (c >= 0 && c <= 9) {
+                mantissa = mantissa * 10 + c;
+                count++;
+            } else if (c === -2 && point < 0) {
+                point = count;
+            } else {
+                break;
+            }
+        }
+        if (i === e && count > 0 && mantissa <= 9007199254740991) {
+            digits[at] = mantissa;
+            decimals[at] = point < 0 ? 0 : count - point;
+            return true;
+        }
+        return this.signedDecimal(buf, s, e, digits, decimals, at);
+    }
+
+    /** As decimal, with spaces around and a sign allowed. */
+    protected signedDecimal(buf: Buffer, s: number, e: number, digits: Float64Array, decimals: Float64Array, at: number): boolean {
         let i = s, end = e;
         while (i < end && buf[i] === 32) {
             i++;
@@ -473,7 +528,7 @@ export class FixScanner {
 
     protected addRef(ref: number): void {
         if (this.refs === this.scan.symbolRef.length) {
-            const grown = new Int32Array(this.refs * 2);
+            const grown = array(Int32Array, this.refs * 2, this.shared);
             grown.set(this.scan.symbolRef);
             this.scan.symbolRef = grown;
         }
@@ -543,8 +598,17 @@ export class FixScanner {
     }
 }
 
-function grow<T extends Float64Array | Int32Array | Uint8Array>(a: T, n: number): T {
-    const b = new (a.constructor as { new(n: number): T })(n);
+type NumberArray = Float64Array | Int32Array | Uint8Array;
+
+/** A typed array of `n` elements, in shared memory or not. */
+function array<T extends NumberArray>(type: { new(buffer: ArrayBufferLike): T; readonly BYTES_PER_ELEMENT: number }, n: number, shared: boolean): T {
+    const bytes = n * type.BYTES_PER_ELEMENT;
+    return new type(shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+}
+
+/** `a` in a longer array of the same kind (shared when it was). */
+function grow<T extends NumberArray>(a: T, n: number): T {
+    const b = array(a.constructor as { new(buffer: ArrayBufferLike): T; readonly BYTES_PER_ELEMENT: number }, n, a.buffer instanceof SharedArrayBuffer);
     b.set(a);
     return b;
 }
