@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import * as fs from 'fs';
 import { DatasetKey, TickColumns } from '../common/dataset-protocol';
-import { tempDatabase, tempDir } from './test-support/test-files';
+import { tempDatabase, tempDir, testInstrument } from './test-support/test-files';
 import { TickRepository, TickStreamBatch } from './tick-repository';
 import { WorkspaceDatabase } from './workspace-database';
 
@@ -51,10 +51,7 @@ describe('tick repository: streamTickBatches', function (): void {
         dir = tempDir();
         db = await tempDatabase(dir);
         repo = new TickRepository(db);
-        id = (await repo.upsertInstrument({
-            symbol: 'TEST', venue: 'X', assetClass: 'equity', tickSize: 0.01, lotSize: 1, multiplier: 1,
-            currency: 'USD', timeZone: 'UTC', session: '24x7'
-        })).id;
+        id = (await testInstrument(repo)).id;
         // 12 days of uneven density (a weekend-like gap, a dense day), repeated times, NULL sizes, large prices.
         await repo.store.appendTicks('trades', `SELECT ${id}, t, p, s, 0 FROM (
             SELECT (${START_DAY} + d) * ${DAY} + (k * 7919 % ${DAY}) // 3 * 3 AS t,

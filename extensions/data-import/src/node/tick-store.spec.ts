@@ -5,7 +5,7 @@ import * as path from 'path';
 import { DatasetKey } from '../common/dataset-protocol';
 import { ImportSession } from './import-session';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema-migrations';
-import { tempDatabase, tempDir } from './test-support/test-files';
+import { tempDatabase, tempDir, testInstrument } from './test-support/test-files';
 import { TickRepository } from './tick-repository';
 import { TickStore } from './tick-store';
 import { WorkspaceDatabase } from './workspace-database';
@@ -37,10 +37,7 @@ describe('tick store: Parquet segments beside the database', function (): void {
         dir = tempDir();
         db = await tempDatabase(dir);
         repo = new TickRepository(db);
-        id = (await repo.upsertInstrument({
-            symbol: 'TEST', venue: 'X', assetClass: 'equity', tickSize: 0.01, lotSize: 1, multiplier: 1,
-            currency: 'USD', timeZone: 'UTC', session: '24x7'
-        })).id;
+        id = (await testInstrument(repo)).id;
     });
 
     afterEach(() => {
@@ -146,9 +143,7 @@ describe('tick store: Parquet segments beside the database', function (): void {
             const d = tempDir();
             const fresh = await tempDatabase(d);
             const r = new TickRepository(fresh);
-            const instrument = await r.upsertInstrument({
-                symbol: 'TEST', venue: 'X', assetClass: 'equity', tickSize: 0.01, lotSize: 1, multiplier: 1, currency: 'USD', timeZone: 'UTC', session: '24x7'
-            });
+            const instrument = await testInstrument(r);
             const session = new ImportSession(fresh, r, { format: 'test', paths: [], totalBytes: 0, filesTotal: 1, spillRows, outOfOrderToleranceUs: 2000 });
             await session.begin();
             const w = await session.writer(instrument, 'trades');

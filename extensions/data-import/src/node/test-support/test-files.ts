@@ -4,6 +4,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as zlib from 'zlib';
+import { Instrument } from '../../common/dataset-protocol';
+import { TickRepository } from '../tick-repository';
 import { WorkspaceDatabase } from '../workspace-database';
 import { listZipEntries, readZipEntry } from '../zip-reader';
 
@@ -16,6 +18,13 @@ export function tempDir(prefix = 'backtestr-test-'): string {
 
 export async function tempDatabase(dir = tempDir()): Promise<WorkspaceDatabase> {
     return WorkspaceDatabase.open(path.join(dir, 'workspace.duckdb'));
+}
+
+/** Stores the test instrument TEST@X (equity, tick 0.01, UTC, around the clock). */
+export function testInstrument(repo: TickRepository): Promise<Instrument> {
+    return repo.upsertInstrument({
+        symbol: 'TEST', venue: 'X', assetClass: 'equity', tickSize: 0.01, lotSize: 1, multiplier: 1, currency: 'USD', timeZone: 'UTC', session: '24x7'
+    });
 }
 
 /** A zip archive (deflate) holding the given entries. */
