@@ -52,13 +52,6 @@ function loadAverage() {
     return os.loadavg().map(x => x.toFixed(2)).join(' ');
 }
 
-/** Bytes of the 256 KiB blocks holding a table's column segments (shared blocks counted once). */
-async function tableBlockBytes(db, table) {
-    const blocks = await db.scalar(`SELECT count(DISTINCT block_id) FROM pragma_storage_info('${table}') WHERE block_id >= 0`);
-    const size = await db.scalar('SELECT block_size FROM pragma_database_size()');
-    return Number(blocks) * Number(size);
-}
-
 /** Bytes of a folder's files, recursively (0 when absent). */
 function folderBytes(dir) {
     if (!fs.existsSync(dir)) {
@@ -136,15 +129,15 @@ async function benchCsv(label, folder, catalog, table) {
     const d2 = process.hrtime.bigint();
     print(`import.derived ${label}`, `bar cache ${(Number(d1 - d0) / 1e6).toFixed(0)} ms, quality report ${(Number(d2 - d1) / 1e6).toFixed(0)} ms (after the import, one run)`);
     await db.checkpoint();
-    // Ticks: their segment files. Imported bars: the bars table's blocks in the DuckDB file.
-    const dataBytes = table === 'bars' ? await tableBlockBytes(db, table) : diskBytes(file).segments;
+    // The data itself: its segment files in the tick store.
+    const dataBytes = diskBytes(file).segments;
     const datasets = await new TickRepository(db).listDatasets();
     const parquet = await new DatasetExporter(db).export(datasets[0], 'parquet', path.join(work, `${label}.parquet`));
     db.close();
     const disk = diskBytes(file);
     const csvBytes = sourceBytes(folder);
     // The file also holds the schema, the import records, the bar cache and the quality report, in blocks of their own.
-    const what = table === 'bars' ? 'bars table blocks' : 'tick segments';
+    const what = `${table} segments`;
     print(`size ${label}`, `${MB(disk.total)} on disk (DuckDB file ${MB(disk.file)} + tick segments ${MB(disk.segments)}) vs ${MB(csvBytes)} source CSV = `
         + `${(csvBytes / disk.total).toFixed(1)}x smaller (${(csvBytes / rows).toFixed(1)} vs ${(disk.total / rows).toFixed(1)} bytes/row); ${what} ${MB(dataBytes)} = `
         + `${(csvBytes / dataBytes).toFixed(1)}x (${(dataBytes / rows).toFixed(2)} bytes/row); zstd Parquet export ${MB(parquet.bytes)} = ${(csvBytes / parquet.bytes).toFixed(1)}x`);
