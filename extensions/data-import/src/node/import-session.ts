@@ -12,8 +12,11 @@ import { num, TickRepository } from './tick-repository';
 import { stagingTable, TickKind, TickStore } from './tick-store';
 import { WorkspaceDatabase } from './workspace-database';
 
-/** Staged tick rows past which an import writes what it has as segments (bounds its memory on a large import). */
-export const SPILL_ROWS = 2_000_000;
+/**
+ * Staged rows past which an import writes what it has as segments (bounds its memory on a large import); the
+ * environment's BACKTESTR_IMPORT_SPILL_ROWS overrides it.
+ */
+export const SPILL_ROWS = Number(process.env.BACKTESTR_IMPORT_SPILL_ROWS) || 2_000_000;
 
 export { DatasetWriter, ImportSink, ParsedColumns, RangeSet } from './dataset-writer';
 

@@ -143,7 +143,10 @@ describe('real data import (../shared/data)', function (): void {
             WorkspaceDatabase.open(${JSON.stringify(dbPath)}).then(db => new DataImporter(db).import(
                 { paths: [${JSON.stringify(path.join(SHARED_DATA, 'spy-trades-2013-10'))}] },
                 { onProgress: p => { if (p.rows > 300000) { process.stdout.write('midway\\n'); } } }));`;
-        const child = childProcess.spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+        // Segments written every 100,000 rows: the kill comes after some were written, before the commit registered them.
+        const child = childProcess.spawn(process.execPath, ['-e', script], {
+            stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, BACKTESTR_IMPORT_SPILL_ROWS: '100000' }
+        });
         await new Promise<void>((resolve, reject) => {
             child.stdout.on('data', (chunk: Buffer) => {
                 if (chunk.toString().includes('midway')) {
@@ -152,8 +155,14 @@ describe('real data import (../shared/data)', function (): void {
             });
             child.on('exit', (_code, signal) => signal === 'SIGKILL' ? resolve() : reject(new Error(`child exited without being killed (${signal})`)));
         });
+        const ticks = path.join(killDir, 'workspace.ticks');
+        const files = (): string[] => (fs.readdirSync(ticks, { recursive: true }) as string[]).filter(f => f.endsWith('.parquet')).sort();
+        expect(files().some(f => f.includes('trades')), 'the killed import wrote segments').to.equal(true);
         const reopened = await WorkspaceDatabase.open(dbPath);
         try {
+            // Its files, never registered, are gone; the earlier import's are kept.
+            expect(files()).to.deep.equal((await reopened.all('SELECT file FROM tick_segments ORDER BY file')).map(r => String(r.file)));
+            expect(files().every(f => f.includes('quotes'))).to.equal(true);
             expect(await reopened.scalar('SELECT count(*) FROM quotes')).to.equal(24_179n);
             expect(await reopened.scalar('SELECT count(*) FROM trades')).to.equal(0n);
             expect(await reopened.scalar('SELECT count(*) FROM imports')).to.equal(1n);
