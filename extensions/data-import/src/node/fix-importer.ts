@@ -125,7 +125,7 @@ export interface FixImportTuning {
 }
 
 /** A resolved instrument with its grids and, once prepared, its writers. */
-interface Target { instrument: Instrument; grid: PriceGrid; size: PriceGrid; trades?: DatasetWriter; quotes?: DatasetWriter }
+interface Target { instrument: Instrument; grid: PriceGrid; size: PriceGrid; trades?: DatasetWriter; quotes?: DatasetWriter; book?: Book }
 
 interface Book { bid: number; ask: number; bidSize: number; askSize: number; changed: boolean; time: number; target: Target }
 
@@ -288,14 +288,65 @@ export class FixImporter {
         }
     }
 
-    /** Applies the messages of a scan in order: the sequential half of the import. */
+    /**
+     * Applies the messages of a scan in order: the sequential half of the import. The messages that need no waiting go
+     * through applyMessages (synchronous: its loop runs without the costs of an async function's); the others here.
+     */
     protected async applyScan(file: FileState, scan: FixScan): Promise<void> {
+        this.scanTargets = new Array<Target | null | undefined>(scan.symbols.length);
+        let m = 0;
+        while (m < scan.messages) {
+            this.paused = false;
+            m = this.applyMessages(file, scan, m);
+            if (this.paused) {
+                this.session.progress(scan.end[m - 1]);
+                await new Promise(resolve => setImmediate(resolve));
+                this.session.checkCancelled();
+            } else if (m < scan.messages) {
+                // Market data after definitions to store first, or referring to instruments or writers not known yet.
+                file.messages++;
+                this.marketDataMessages++;
+                if (file.definitions.length > 0) {
+                    await this.storeDefinitions(file.label, file.definitions.splice(0));
+                }
+                if (scan.kind[m] === FixKind.NoEntries) {
+                    this.noEntries(file, scan, m);
+                } else {
+                    if (!this.resolved(scan, m)) {
+                        await this.prepare(scan, m);
+                    }
+                    if (this.resolved(scan, m)) {
+                        this.marketData(file, scan, m);
+                    }
+                }
+                m++;
+                if (++file.sliceCount === 100_000) {
+                    file.sliceCount = 0;
+                    this.session.progress(scan.end[m - 1]);
+                    await new Promise(resolve => setImmediate(resolve));
+                    this.session.checkCancelled();
+                }
+            }
+        }
+    }
+
+    /** Set by applyMessages when it stopped for the import to report progress and let other work in. */
+    protected paused = false;
+
+    /**
+     * Applies messages `m`, `m + 1`... of a scan until one needs waiting for (market data after definitions not stored
+     * yet, or whose instruments or writers are not known yet: not counted, nothing changed) or every 100,000 messages
+     * (`paused`); returns the index of the next message.
+     */
+    protected applyMessages(file: FileState, scan: FixScan, m: number): number {
         const { buf, label, delimiter } = file;
         const msg = this.msg;
-        this.scanTargets = new Array<Target | null | undefined>(scan.symbols.length);
-        for (let m = 0; m < scan.messages; m++) {
-            const start = scan.start[m];
+        for (; m < scan.messages; m++) {
             const kind = scan.kind[m];
+            if (kind >= FixKind.NoEntries && (file.definitions.length > 0 || (kind !== FixKind.NoEntries && !this.resolved(scan, m)))) {
+                return m;
+            }
+            const start = scan.start[m];
             file.messages++;
             if (kind === FixKind.Bad) {
                 const error = parseFixMessage(buf, start, delimiter, msg);
@@ -322,23 +373,24 @@ export class FixImporter {
                 this.skippedMessages++;
             } else {
                 this.marketDataMessages++;
-                if (file.definitions.length > 0) {
-                    await this.storeDefinitions(label, file.definitions.splice(0));
-                }
                 if (kind === FixKind.NoEntries) {
-                    this.session.quarantine(undefined, label, this.lineAt(start), start, this.raw(buf, start, scan.end[m]), 'market data without NoMDEntries (268)');
-                } else if (!this.marketData(file, scan, m)) {
-                    await this.prepare(scan, m);
+                    this.noEntries(file, scan, m);
+                } else {
                     this.marketData(file, scan, m);
                 }
             }
             if (++file.sliceCount === 100_000) {
                 file.sliceCount = 0;
-                this.session.progress(scan.end[m]);
-                await new Promise(resolve => setImmediate(resolve));
-                this.session.checkCancelled();
+                this.paused = true;
+                return m + 1;
             }
         }
+        return m;
+    }
+
+    protected noEntries(file: FileState, scan: FixScan, m: number): void {
+        const start = scan.start[m];
+        this.session.quarantine(undefined, file.label, this.lineAt(start), start, this.raw(file.buf, start, scan.end[m]), 'market data without NoMDEntries (268)');
     }
 
     /** Upserts collected definitions (before market data that may refer to them, and at the end of a file). */
@@ -473,12 +525,8 @@ export class FixImporter {
         return target;
     }
 
-    /** Applies 35=W/X message `m` of a scan; false (having changed nothing) when an instrument or writer must be prepared first. */
-    protected marketData(file: FileState, scan: FixScan, m: number): boolean {
-        const { buf, label } = file;
-        const offset = scan.start[m];
-        const snapshot = scan.kind[m] === FixKind.Snapshot;
-        // Resolve every symbol and writer before changing anything, so a retry after prepare() is clean.
+    /** Whether the instruments and writers market data message `m` of a scan refers to are known (else prepare() first). */
+    protected resolved(scan: FixScan, m: number): boolean {
         for (let r = m > 0 ? scan.symbolEnd[m - 1] : 0; r < scan.symbolEnd[m]; r++) {
             const ref = scan.symbolRef[r];
             if (ref >= 0) {
@@ -488,25 +536,33 @@ export class FixImporter {
                 }
             }
         }
+        return true;
+    }
+
+    /** Applies 35=W/X message `m` of a scan, its instruments and writers resolved. */
+    protected marketData(file: FileState, scan: FixScan, m: number): void {
+        const { buf, label } = file;
+        const offset = scan.start[m];
+        const snapshot = scan.kind[m] === FixKind.Snapshot;
         const targets = this.scanTargets;
         const touched = this.touched;
         let touchedCount = 0;
         for (let e = m > 0 ? scan.entryEnd[m - 1] : 0; e < scan.entryEnd[m]; e++) {
             const flags = scan.entryFlags[e];
             const type = flags & 3;
-            // Resolved above: the message's first symbol or a 55 inside the group.
+            // Resolved (see resolved()): the message's first symbol or a 55 inside the group.
             const target = targets[scan.entrySymbol[e]];
             if (!target) {
                 this.session.quarantine(undefined, label, this.lineAt(offset), offset, this.raw(buf, offset, scan.end[m]),
                     `unknown instrument ${scan.symbols[scan.entrySymbol[e]]}: import its SecurityDefinition (35=d) first or give its tick size`);
-                return true;
+                return;
             }
             const time = scan.time[e];
             const grid = target.grid;
-            const price = flags & EntryFlag.PriceText ? grid.parse(buf, scan.price[e], scan.priceDecimals[e]) : grid.toTicks(scan.price[e], scan.priceDecimals[e] + grid.scale);
+            const price = flags & EntryFlag.PriceText ? grid.parse(buf, scan.price[e], scan.priceDecimals[e]) : ticks(grid, scan.price[e], scan.priceDecimals[e]);
             const lots = target.size;
             const size = flags & EntryFlag.NoSize ? NaN
-                : flags & EntryFlag.SizeText ? lots.parse(buf, scan.size[e], scan.sizeDecimals[e]) : lots.toTicks(scan.size[e], scan.sizeDecimals[e] + lots.scale);
+                : flags & EntryFlag.SizeText ? lots.parse(buf, scan.size[e], scan.sizeDecimals[e]) : ticks(lots, scan.size[e], scan.sizeDecimals[e]);
             if (price !== price || time !== time) {
                 const writer = type === 2 ? target.trades! : target.quotes!;
                 this.session.quarantine(writer, label, this.lineAt(offset), offset, this.raw(buf, offset, scan.end[m]),
@@ -524,10 +580,15 @@ export class FixImporter {
             if (!(flags & EntryFlag.TopLevel)) {
                 continue;
             }
-            let book = this.books.get(target.instrument.id);
+            // One book per instrument (symbols resolving to the same instrument share it), kept by each symbol's target.
+            let book = target.book;
             if (!book) {
-                book = { bid: NaN, ask: NaN, bidSize: NaN, askSize: NaN, changed: false, time: NaN, target };
-                this.books.set(target.instrument.id, book);
+                book = this.books.get(target.instrument.id);
+                if (!book) {
+                    book = { bid: NaN, ask: NaN, bidSize: NaN, askSize: NaN, changed: false, time: NaN, target };
+                    this.books.set(target.instrument.id, book);
+                }
+                target.book = book;
             }
             if (type === 0) {
                 book.bid = price;
@@ -555,8 +616,13 @@ export class FixImporter {
                 this.session.quarantine(writer, label, this.lineAt(offset), offset, this.raw(buf, offset, scan.end[m]), reason, book.time);
             }
         }
-        return true;
     }
+}
+
+/** Ticks of a decimal's digits and decimals on a grid: PriceGrid.toTicks, without the call when they are the grid's own units. */
+function ticks(grid: PriceGrid, digits: number, decimals: number): number {
+    // A whole number of at most 2^53 (see FixScanner.decimal): toTicks would return it as it is.
+    return decimals + grid.scale === grid.tickExponent && grid.tickMantissa === 1 ? digits : grid.toTicks(digits, decimals + grid.scale);
 }
 
 /**

@@ -218,6 +218,9 @@ export function parseFixMessage(buf: Buffer, pos: number, delimiter: number, msg
     return '';
 }
 
+/** Micros of a fraction of n digits: 10^(6-n). */
+const FRACTION_SCALE = [1_000_000, 100_000, 10_000, 1_000, 100, 10, 1];
+
 /** `HH:MM:SS[.f…]` -> micros, or NaN. */
 export function fixTimeAt(b: Uint8Array, s: number, e: number): number {
     if (e - s < 8 || b[s + 2] !== 58 || b[s + 5] !== 58) {
@@ -228,11 +231,13 @@ export function fixTimeAt(b: Uint8Array, s: number, e: number): number {
     const sec = (b[s + 6] - 48) * 10 + b[s + 7] - 48;
     let us = ((h * 60 + mi) * 60 + sec) * 1_000_000;
     if (e > s + 9 && b[s + 8] === 46) {
-        let scale = 100_000;
-        for (let k = s + 9; k < e && scale >= 1; k++) {
-            us += (b[k] - 48) * scale;
-            scale /= 10;
+        // Up to six fraction digits (whole numbers: the same sum as adding each digit times its power of ten).
+        const end = Math.min(e, s + 15);
+        let fraction = 0;
+        for (let k = s + 9; k < end; k++) {
+            fraction = fraction * 10 + b[k] - 48;
         }
+        us += fraction * FRACTION_SCALE[end - s - 9];
     }
     return us === us && h < 24 && mi < 60 && sec <= 60 ? us : NaN;
 }
