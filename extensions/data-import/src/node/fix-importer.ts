@@ -47,6 +47,8 @@ export class FixParseWorker {
     protected readonly worker = new Worker(FixParseWorker.script());
     protected readonly pending = new Map<number, { resolve: (scan: FixScan) => void; reject: (e: Error) => void }>();
     protected nextId = 0;
+    /** Why the thread stopped, when it did: its later scans fail at once (the importer scans those pieces itself). */
+    protected failed?: Error;
 
     /**
      * The worker's script: beside this module when it runs from lib/, else (this module bundled into an
@@ -79,6 +81,7 @@ export class FixParseWorker {
             }
         });
         this.worker.on('error', error => {
+            this.failed = error;
             for (const p of this.pending.values()) {
                 p.reject(error);
             }
@@ -92,7 +95,7 @@ export class FixParseWorker {
     /** Scans a piece of a file in shared memory (see FixParseJob). */
     scan(job: Omit<FixParseJob, 'id'>): Promise<FixScan> {
         const id = this.nextId++;
-        const result = new Promise<FixScan>((resolve, reject) => {
+        const result = this.failed ? Promise.reject(this.failed) : new Promise<FixScan>((resolve, reject) => {
             if (this.pending.size === 0) {
                 this.worker.ref();
             }
@@ -195,7 +198,7 @@ export class FixImporter {
         } else {
             let next = 0;
             while (next < buf.length) {
-                const scan = this.scanner.scanRange(buf, next, next + tuning.pieceBytes, delimiter);
+                const scan = this.scanner.scanRange(buf, next, next + Math.max(tuning.pieceBytes, 1), delimiter);
                 await this.applyScan(file, scan);
                 next = scan.next;
             }
@@ -229,7 +232,7 @@ export class FixImporter {
         const pool = Array.from({ length: tuning.workers > 0 ? tuning.workers : CsvParseWorker.poolSize }, (_, i) => FixParseWorker.get(i));
         const pieces = bounds.length - 1;
         // Pieces scanned (or being scanned) and not applied yet: a few per thread, so memory holds a few, never the file's.
-        const limit = 4 * pool.length + 8;
+        const limit = 3 * pool.length + 4;
         const scans: (Promise<FixScan> | FixScan | undefined)[] = [];
         const ready: boolean[] = [];
         // Scans this thread applied: their (shared) arrays are filled again with later pieces.
@@ -269,7 +272,12 @@ export class FixImporter {
                         ready[j] = true;
                         await new Promise(resolve => setImmediate(resolve));
                     }
-                    scanned = await scans[k];
+                    try {
+                        scanned = await scans[k];
+                    } catch {
+                        // A worker that failed (or a scan another import abandoned): scanned here instead, below.
+                        scanned = undefined;
+                    }
                 }
                 scans[k] = undefined;
                 const scan = scanned && scanned.first === expected ? scanned : this.scanner.scanRange(buf, expected, bounds[k + 1], delimiter);
