@@ -104,6 +104,8 @@ export interface TickSegment {
     readonly lastUs: number;
     readonly rows: number;
     readonly bytes: number;
+    /** Microseconds per unit of the stored times. */
+    readonly timeUnit: number;
 }
 
 /** The registry's DDL (schema migration 4). */
@@ -331,7 +333,7 @@ export class TickStore {
         const rows = await this.db.all(`SELECT * FROM tick_segments WHERE ${parts.join(' AND ')} ORDER BY first_us, id`);
         return rows.map(r => ({
             id: num(r.id), instrumentId: num(r.instrument_id), kind: String(r.kind) as TickKind, file: String(r.file),
-            firstUs: num(r.first_us), lastUs: num(r.last_us), rows: num(r.rows), bytes: num(r.bytes)
+            firstUs: num(r.first_us), lastUs: num(r.last_us), rows: num(r.rows), bytes: num(r.bytes), timeUnit: num(r.time_unit)
         }));
     }
 
@@ -340,16 +342,37 @@ export class TickStore {
      * [from, to): rows in time order. Filter on time_us yourself; segments only narrow what is read.
      */
     async relation(key: { instrumentId: number; kind: TickKind }, from?: number, to?: number): Promise<string> {
-        const segments = await this.segments(key, from, to);
-        return this.filesRelation(key.kind, segments.map(s => s.file));
+        return this.rangeRelation(key.kind, await this.segments(key, from, to), from, to);
+    }
+
+    /**
+     * The rows of the given segments in [from, to). When they store time in one unit, the range is a condition on the
+     * stored time, which DuckDB checks against each row group's statistics: a narrow range reads only its row groups.
+     */
+    rangeRelation(kind: TickKind, segments: readonly TickSegment[], from?: number, to?: number): string {
+        const files = segments.map(s => s.file);
+        const unit = segments[0]?.timeUnit;
+        const bounded = (from !== undefined && Number.isFinite(from)) || (to !== undefined && Number.isFinite(to));
+        if (!bounded || !segments.every(s => s.timeUnit === unit)) {
+            return this.filesRelation(kind, files);
+        }
+        const parts: string[] = [];
+        if (from !== undefined && Number.isFinite(from)) {
+            parts.push(`time_q >= ${Math.ceil(from / unit)}`);
+        }
+        if (to !== undefined && Number.isFinite(to)) {
+            parts.push(`time_q < ${Math.ceil(to / unit)}`);
+        }
+        return this.filesRelation(kind, files, parts.join(' AND '));
     }
 
     /** A relation over the given segment files (relative to the store folder), in the order given. */
-    filesRelation(kind: TickKind, files: readonly string[]): string {
+    filesRelation(kind: TickKind, files: readonly string[], storedWhere?: string): string {
         if (!files.length) {
             return `(${LAYOUTS[kind].empty})`;
         }
-        return `(SELECT ${LAYOUTS[kind].fromFile}, file_row_number AS seq FROM read_parquet([${files.map(f => this.fileRef(f)).join(', ')}], file_row_number = true))`;
+        return `(SELECT ${LAYOUTS[kind].fromFile}, file_row_number AS seq FROM read_parquet([${files.map(f => this.fileRef(f)).join(', ')}], file_row_number = true)`
+            + `${storedWhere ? ` WHERE ${storedWhere}` : ''})`;
     }
 
     /** Rewrites the `trades` and `quotes` views over every registered segment (in the caller's transaction, if any). */
