@@ -183,6 +183,12 @@ describe('tick store: Parquet segments beside the database', function (): void {
             }
         }
         expect(Number(await db.scalar(`SELECT time_unit FROM tick_segments WHERE kind = 'bars'`))).to.equal(60_000_000);
+        // A range whose ends are not whole minutes: the condition on stored minutes keeps exactly the bars inside it.
+        const t0 = START_DAY * DAY;
+        const inside = await repo.readBars({ instrumentId: id, kind: 'bars' }, '1m', t0 + 30_000_000, t0 + 300_000_001);
+        expect(Array.from(inside.time)).to.deep.equal([1, 2, 3, 4, 5].map(m => t0 + m * 60_000_000));
+        const exact = await repo.readBars({ instrumentId: id, kind: 'bars' }, '1m', t0 + 60_000_000, t0 + 300_000_000);
+        expect(Array.from(exact.time)).to.deep.equal([1, 2, 3, 4].map(m => t0 + m * 60_000_000));
         expect(Number(await db.scalar(`SELECT count(*) FROM bars WHERE origin = 'import'`))).to.equal(3000);
         expect(Number(await db.scalar(`SELECT count(*) FROM bar_cache`))).to.equal(0);
         const [summary] = await repo.listDatasets();
