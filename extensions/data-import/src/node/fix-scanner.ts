@@ -12,8 +12,10 @@
 
 import { daysFromCivil, MICROS_PER_DAY } from './time-zone';
 
+/** The FIX field delimiter, and the '|' some logs write instead. */
 export const SOH = 1;
 export const PIPE = 124;
+/** Fields of a message kept (later ones are still checked, not kept). */
 export const MAX_TAGS = 4096;
 
 /** Kinds of a scanned message. */
@@ -46,8 +48,8 @@ export const enum EntryFlag {
 
 /**
  * The messages starting in a range of a file's bytes (all of them, valid or not, in file order) and the entries of
- * their market data. Plain data of typed arrays, so a worker posts it with the buffers transferred; arrays may be
- * longer than their counts.
+ * their market data. Plain data of typed arrays (in shared memory when a worker fills them: it posts them without a
+ * copy); arrays may be longer than their counts.
  */
 export interface FixScan {
     /** Where the first message starts (or, with none, where the scan stopped) and where the next one after the range starts. */
