@@ -146,6 +146,7 @@ interface FileState {
     sliceCount: number;
 }
 
+/** Imports the FIX files of one import (see the top of this file); instruments and books carry over from file to file. */
 export class FixImporter {
     /** How files are split and scanned (see FixImportTuning). */
     static readonly tuning: FixImportTuning = { parallelBytes: 4 << 20, pieceBytes: 2 << 20, workers: 0 };
@@ -186,6 +187,7 @@ export class FixImporter {
     constructor(readonly session: ImportSession, readonly repo: TickRepository, readonly catalog: InstrumentCatalog,
         readonly given?: Partial<InstrumentSpec> & { symbol: string }) { }
 
+    /** Imports one file's bytes (in shared memory for parse workers to read them, else copied there when it is large). */
     async importFile(label: string, buf: Buffer): Promise<void> {
         const delimiter = buf.subarray(0, Math.min(buf.length, 8192)).indexOf(SOH) >= 0 ? SOH : PIPE;
         this.lineBuf = buf;
