@@ -136,3 +136,17 @@ export function readPositions(engine: NativeEngine, out: Float64Array): number;
  */
 export function barPath(open: Float64Array, high: Float64Array, low: Float64Array, close: Float64Array,
     volume: Float64Array | undefined, price: Float64Array, size: Float64Array): number;
+
+/**
+ * Resolves DuckDB's C API from the libduckdb that @duckdb/node-bindings loaded in this process (never loads a
+ * second copy; throws when it is not loaded). Call once before `duckdbCopyResult`.
+ */
+export function duckdbAttach(libraryPath: string): void;
+
+/**
+ * Copies column i of every chunk of a materialized DuckDB result (node-bindings' external, the `result` of a
+ * DuckDBMaterializedResult) into `targets[i]` from element `offset`; undefined targets are skipped. DOUBLE ->
+ * Float64Array (NULL -> NaN), INTEGER -> Int32Array (NULL -> 0), BIGINT -> BigInt64Array (NULL -> 0) or Float64Array
+ * (exact below 2^53, NULL -> NaN). Returns the rows copied.
+ */
+export function duckdbCopyResult(result: unknown, offset: number, targets: readonly (Float64Array | Int32Array | BigInt64Array | undefined)[]): number;

@@ -19,6 +19,8 @@ use crate::execution::{self, Commission, ExecOptions, FillModel, Slippage};
 mod napi_engine;
 #[path = "napi_execution.rs"]
 mod napi_execution;
+#[path = "napi_duckdb.rs"]
+mod napi_duckdb;
 use crate::layout;
 use crate::session::Session;
 
@@ -27,6 +29,12 @@ type napi_value = *mut c_void;
 type napi_callback_info = *mut c_void;
 type napi_ref = *mut c_void;
 type napi_status = i32;
+
+#[repr(C)]
+struct napi_type_tag {
+    lower: u64,
+    upper: u64,
+}
 type napi_callback = unsafe extern "C" fn(napi_env, napi_callback_info) -> napi_value;
 type napi_finalize = unsafe extern "C" fn(napi_env, *mut c_void, *mut c_void);
 
@@ -39,6 +47,7 @@ const T_STRING: i32 = 4;
 const T_OBJECT: i32 = 6;
 const T_BIGINT: i32 = 9;
 // napi_typedarray_type
+const TA_INT32: i32 = 5;
 const TA_FLOAT64: i32 = 8;
 const TA_BIGINT64: i32 = 9;
 const TA_NAMES: [&str; 11] = [
@@ -91,6 +100,7 @@ extern "C" {
     fn napi_create_array_with_length(env: napi_env, len: usize, result: *mut napi_value) -> napi_status;
     fn napi_set_element(env: napi_env, object: napi_value, index: u32, value: napi_value) -> napi_status;
     fn napi_get_undefined(env: napi_env, result: *mut napi_value) -> napi_status;
+    fn napi_check_object_type_tag(env: napi_env, value: napi_value, tag: *const napi_type_tag, result: *mut bool) -> napi_status;
 }
 
 enum JsError {
@@ -561,6 +571,8 @@ exports! {
     "readAccount" => napi_execution::read_account,
     "readPositions" => napi_execution::read_positions,
     "barPath" => napi_execution::bar_path,
+    "duckdbAttach" => napi_duckdb::attach,
+    "duckdbCopyResult" => napi_duckdb::copy_result,
 }
 
 /// Module entry point, found by node when it loads the `.node` file.

@@ -11,6 +11,7 @@ import {
 } from '../common/dataset-protocol';
 import { datasetScore, UNTIMED_QUARANTINE_SQL } from './quality-score';
 import { TICK_KIND_QUOTE, TICK_KIND_TRADE } from './schema-migrations';
+import { nativeChunkCopy, resultHandle } from './duckdb-chunk-copy';
 import { TickSegment, TickStore } from './tick-store';
 import { Row, WorkspaceDatabase } from './workspace-database';
 
@@ -81,6 +82,14 @@ function copyTickResult(result: DuckDBMaterializedResult, columnCount: number): 
     const values: Float64Array[] = [];
     for (let c = 1; c < columnCount; c++) {
         values.push(new Float64Array(total));
+    }
+    const fast = nativeChunkCopy();
+    if (fast) {
+        const copied = fast.duckdbCopyResult(resultHandle(result), 0, [time, ...values]);
+        if (copied !== total) {
+            throw new Error(`The tick query returned ${copied} rows, not its count (${total})`);
+        }
+        return { count: copied, time, values };
     }
     let count = 0;
     const chunkCount = result.chunkCount;
@@ -336,6 +345,21 @@ export class TickRepository {
         }
         let { columns, count } = state;
         let cap = state.capacity;
+        const fast = nativeChunkCopy();
+        if (fast) {
+            if (count + result.rowCount > cap) {
+                cap = Math.max(cap * 2, count + result.rowCount);
+                columns = columns.map(c => {
+                    const bigger = c instanceof Int32Array ? new Int32Array(cap) : new Float64Array(cap);
+                    bigger.set(c.subarray(0, count));
+                    return bigger;
+                });
+            }
+            state.count = count + fast.duckdbCopyResult(resultHandle(result), count, columns);
+            state.columns = columns;
+            state.capacity = cap;
+            return;
+        }
         const scratch = new BigInt64Array(2048);
         const words = new Int32Array(scratch.buffer);
         const chunkCount = result.chunkCount;
