@@ -69,6 +69,8 @@ export class ImportSession implements ImportSink {
     protected lastProgress = 0;
     /** Tick rows appended to the staging tables since they were last written as segments. */
     protected staged = 0;
+    /** Kinds this import wrote segments of (their views are rewritten at the commit). */
+    protected readonly written = new Set<TickKind>();
     protected store!: TickStore;
     /** The connection holding the staged ticks (see TickStore). */
     protected staging?: DuckDBConnection;
@@ -140,7 +142,9 @@ export class ImportSession implements ImportSink {
                 // In order when the dataset had one writer (bars of one timeframe and side) that saw its rows in order.
                 const writers = [...this.writers.values()].filter(w => w.instrument.id === id && w.kind === kind);
                 const inOrder = writers.length === 1 && !writers[0].needsResort && !this.filesOutOfOrder(writers[0]);
-                await this.store.writeStaged(kind, id, this.importId, inOrder);
+                if (await this.store.writeStaged(kind, id, this.importId, inOrder) > 0) {
+                    this.written.add(kind);
+                }
             }
             // Replaced, not emptied: the memory goes back at once.
             await this.store.createStaging(kind);
@@ -324,7 +328,7 @@ export class ImportSession implements ImportSink {
         this.checkCancelled();
         await this.writeStagedTicks();
         this.closeStaging();
-        await this.store.refreshViews();
+        await this.store.refreshViews([...this.written]);
         // The files in statements of up to 100 rows, not one statement each.
         for (let at = 0; at < this.pendingFiles.length; at += 100) {
             const batch = this.pendingFiles.slice(at, at + 100);
