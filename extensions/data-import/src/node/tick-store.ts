@@ -1,10 +1,10 @@
 // *****************************************************************************
-// The tick store: a dataset's trades or quotes as zstd Parquet segments beside the workspace
+// The tick store: a dataset's trades, quotes or imported bars as zstd Parquet segments beside the workspace
 // database (`<name>.ticks/<instrument>/<kind>/<first day>_<id>.parquet`), registered in the
 // `tick_segments` table and read through DuckDB. DuckDB's own storage only bit-packs integers
-// (4-5 bytes a tick, a 2-3x saving on a tick CSV); Parquet with delta encoding and zstd, the time
+// (4-5 bytes a tick, a 2-3x saving on a tick CSV); Parquet with zstd (and delta encoding where it pays), the time
 // kept in the unit the data has (µs, ms, s or minutes) and the ask kept as the spread over the
-// bid, stores a tick in about 2 bytes.
+// bid, stores a tick in 2-2.5 bytes.
 //
 // A segment covers whole UTC days (a large import that writes what it has every few million rows
 // may end one inside a day) and holds one dataset's rows in time order (ties in the order they
@@ -91,7 +91,7 @@ const LAYOUTS: Record<TickKind, KindLayout> = {
 /** The time units a segment may store its times in, coarsest first: each divides the ones before it. */
 const TIME_UNITS = [60_000_000, 1_000_000, 1_000, 1];
 
-/** zstd level 1: the same size as the default level 3 on tick columns after delta encoding, in 2/3 of the time. */
+/** zstd level 1: the same size as the default level 3 on these columns, in 2/3 of the time. */
 const PARQUET_OPTIONS = 'FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1';
 
 /** One registered segment file. */
