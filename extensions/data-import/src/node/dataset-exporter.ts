@@ -8,12 +8,9 @@ import * as path from 'path';
 import { DatasetErrors, DatasetKey, ExportFormat } from '../common/dataset-protocol';
 import { encodeBinaryTicks } from './binary-tick-format';
 import { decimalParts } from './price-grid';
-import { num, TickRepository } from './tick-repository';
+import { num, sqlString } from './sql-values';
+import { TickRepository } from './tick-repository';
 import { WorkspaceDatabase } from './workspace-database';
-
-function sqlString(s: string): string {
-    return `'${s.replace(/'/g, "''")}'`;
-}
 
 export class DatasetExporter {
     constructor(readonly db: WorkspaceDatabase) { }

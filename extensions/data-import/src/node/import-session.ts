@@ -137,14 +137,14 @@ export class ImportSession implements ImportSink {
     /** Moves every staged tick into segments and empties the staging tables. */
     protected async writeStagedTicks(): Promise<void> {
         for (const kind of ['trades', 'quotes', 'bars'] as TickKind[]) {
-            for (const id of await this.store.stagedInstruments(kind)) {
-                this.checkCancelled();
-                // In order when the dataset had one writer (bars of one timeframe and side) that saw its rows in order.
+            this.checkCancelled();
+            // In order when the dataset had one writer (bars of one timeframe and side) that saw its rows in order.
+            const inOrder = (id: number): boolean => {
                 const writers = [...this.writers.values()].filter(w => w.instrument.id === id && w.kind === kind);
-                const inOrder = writers.length === 1 && !writers[0].needsResort && !this.filesOutOfOrder(writers[0]);
-                if (await this.store.writeStaged(kind, id, this.importId, inOrder) > 0) {
-                    this.written.add(kind);
-                }
+                return writers.length === 1 && !writers[0].needsResort && !this.filesOutOfOrder(writers[0]);
+            };
+            if (await this.store.writeAllStaged(kind, this.importId, inOrder) > 0) {
+                this.written.add(kind);
             }
             // Replaced, not emptied: the memory goes back at once.
             await this.store.createStaging(kind);

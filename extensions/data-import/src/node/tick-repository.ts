@@ -12,6 +12,7 @@ import {
 import { datasetScore, UNTIMED_QUARANTINE_SQL } from './quality-score';
 import { TICK_KIND_QUOTE, TICK_KIND_TRADE } from './schema-migrations';
 import { nativeChunkCopy, resultHandle } from './duckdb-chunk-copy';
+import { num, sqlString } from './sql-values';
 import { TickSegment, TickStore } from './tick-store';
 import { Row, WorkspaceDatabase } from './workspace-database';
 
@@ -30,13 +31,7 @@ export function tickTable(kind: DatasetKind): 'trades' | 'quotes' {
     return kind;
 }
 
-export function num(value: unknown): number {
-    return value === null || value === undefined ? NaN : Number(value);
-}
-
-function sqlString(s: string): string {
-    return `'${s.replace(/'/g, "''")}'`;
-}
+export { num } from './sql-values';
 
 export function instrumentFromRow(r: Row): Instrument {
     return {

@@ -23,6 +23,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { DatasetKey } from '../common/dataset-protocol';
+import { num, sqlString } from './sql-values';
 import type { WorkspaceDatabase } from './workspace-database';
 
 /** What the store holds: trades, quotes and imported bars (the bar cache stays in the `bar_cache` table). */
@@ -131,13 +132,6 @@ export function stagingTable(kind: TickKind): string {
     return `staged_${kind}`;
 }
 
-function sqlString(s: string): string {
-    return `'${s.replace(/'/g, "''")}'`;
-}
-
-function num(value: unknown): number {
-    return value === null || value === undefined ? NaN : Number(value);
-}
 
 function isoDay(us: number): string {
     return new Date(Math.floor(us / DAY_US) * 86_400_000).toISOString().slice(0, 10);
@@ -204,25 +198,10 @@ export class TickStore {
         if (!(staged > 0)) {
             return 0;
         }
-        // Existing segments the new rows overlap or touch, merged with them (and, transitively, with the segments those reach).
-        let lo = num(span.lo), hi = num(span.hi);
-        const merged: TickSegment[] = [];
-        for (const s of await this.segments({ instrumentId: id, kind })) {
-            if (s.firstUs <= hi && s.lastUs >= lo) {
-                merged.push(s);
-            }
-        }
-        for (let grew = merged.length > 0; grew;) {
-            grew = false;
-            lo = Math.min(lo, ...merged.map(s => s.firstUs));
-            hi = Math.max(hi, ...merged.map(s => s.lastUs));
-            for (const s of await this.segments({ instrumentId: id, kind })) {
-                if (!merged.some(m => m.id === s.id) && s.firstUs <= hi && s.lastUs >= lo) {
-                    merged.push(s);
-                    grew = true;
-                }
-            }
-        }
+        // Existing segments the new rows overlap or touch, merged with them. Segments of a dataset are disjoint, so
+        // those are a run of consecutive ones, and no other segment lies inside the span they and the new rows cover.
+        const lo = num(span.lo), hi = num(span.hi);
+        const merged = (await this.segments({ instrumentId: id, kind })).filter(s => s.firstUs <= hi && s.lastUs >= lo);
         // The rows to write: the merged segments' rows first, then the staged ones, each in their own order.
         const layout = LAYOUTS[kind];
         const canonical = layout.columns.split(',').map(c => c.trim().split(' ')[0]).join(', ');
@@ -282,6 +261,18 @@ export class TickStore {
     }
 
     /**
+     * `writeStaged` for every instrument in a kind's staging table; `inOrder(id)` says whose rows arrived in time order.
+     * Returns the rows written.
+     */
+    async writeAllStaged(kind: TickKind, importId: number | null, inOrder: (instrumentId: number) => boolean = () => false): Promise<number> {
+        let rows = 0;
+        for (const id of await this.stagedInstruments(kind)) {
+            rows += await this.writeStaged(kind, id, importId, inOrder(id));
+        }
+        return rows;
+    }
+
+    /**
      * Writes rows of a query (canonical columns of the kind, any instruments, in the order to keep for equal times) as
      * segments, in one transaction. For tools and tests; imports go through ImportSession.
      */
@@ -292,10 +283,7 @@ export class TickStore {
             await store.createStaging(kind);
             await staging.run(`INSERT INTO ${stagingTable(kind)} SELECT * FROM (${selectSql})`);
             return await this.db.transaction(async () => {
-                let rows = 0;
-                for (const id of await store.stagedInstruments(kind)) {
-                    rows += await store.writeStaged(kind, id, importId);
-                }
+                const rows = await store.writeAllStaged(kind, importId);
                 await this.refreshViews([kind]);
                 return rows;
             });
@@ -431,9 +419,7 @@ export class TickStore {
             for (const kind of ['trades', 'quotes'] as const) {
                 await staging.run(`CREATE OR REPLACE TEMP TABLE ${stagingTable(kind)} AS SELECT * FROM ${kind} ORDER BY instrument_id, time_us, rowid`);
                 await db.run(`DROP TABLE ${kind}`);
-                for (const id of await store.stagedInstruments(kind)) {
-                    await store.writeStaged(kind, id, null);
-                }
+                await store.writeAllStaged(kind, null);
                 await store.dropStaging(kind);
             }
             await store.refreshViews();
@@ -456,9 +442,7 @@ export async function migrateImportedBars(db: WorkspaceDatabase): Promise<void> 
         await staging.run(`CREATE OR REPLACE TEMP TABLE ${stagingTable('bars')} AS SELECT * FROM bars WHERE origin = 'import'
             ORDER BY instrument_id, time_us, rowid`);
         await db.run('ALTER TABLE bars RENAME TO bar_cache');
-        for (const id of await store.stagedInstruments('bars')) {
-            await store.writeStaged('bars', id, null);
-        }
+        await store.writeAllStaged('bars', null);
         await store.dropStaging('bars');
         await db.run(`DELETE FROM bar_cache WHERE origin = 'import'`);
         await store.refreshViews();
