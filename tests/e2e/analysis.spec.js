@@ -11,7 +11,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { expect } = require('chai');
-const { startWorkbench, launchBrowser, openWorkbench, runCommand, screenshot, repoRoot, outputDir } = require('./workbench');
+const { startWorkbench, runCommand, screenshot, repoRoot, outputDir, openSession, closeSession } = require('./workbench');
 
 const dataImportLib = path.join(repoRoot, 'extensions', 'data-import', 'lib');
 
@@ -58,17 +58,11 @@ describe('Analysis view in Chromium', function () {
         } finally {
             db.close();
         }
-        server = await startWorkbench(workspace);
-        browser = await launchBrowser();
-        ({ page, pageErrors } = await openWorkbench(browser, server.url));
+        ({ server, browser, page, pageErrors } = await openSession(workspace));
     });
 
     after(async () => {
-        await browser?.close();
-        await server?.stop();
-        if (workspace) {
-            fs.rmSync(workspace, { recursive: true, force: true });
-        }
+        await closeSession({ browser, server }, workspace);
     });
 
     it('opens the newest finished run and shows its metrics, charts and heatmaps', async () => {

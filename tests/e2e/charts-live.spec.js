@@ -7,7 +7,7 @@
 const fs = require('fs');
 const path = require('path');
 const { expect } = require('chai');
-const { startWorkbench, launchBrowser, openWorkbench, runCommand, screenshot } = require('./workbench');
+const { startWorkbench, runCommand, screenshot, openSession, closeSession } = require('./workbench');
 const { copySampleWorkspace, readSpyTicks, engineStateAt, startRunFromForm: startRunOf, TIMEFRAMES } = require('./charts-support');
 
 /** @typedef {{ time: number, open: number, high: number, low: number, close: number, volume: number }} Bar */
@@ -54,17 +54,11 @@ describe('Chart view following a run in progress (Chromium)', function () {
         }
         fs.writeFileSync(path.join(strategies, SLOW_STRATEGY), source);
         ticks = await readSpyTicks(workspace);
-        server = await startWorkbench(workspace);
-        browser = await launchBrowser();
-        ({ page, pageErrors } = await openWorkbench(browser, server.url));
+        ({ server, browser, page, pageErrors } = await openSession(workspace));
     });
 
     after(async () => {
-        await browser?.close();
-        await server?.stop();
-        if (workspace) {
-            fs.rmSync(workspace, { recursive: true, force: true });
-        }
+        await closeSession({ browser, server }, workspace);
     });
 
     it('follows a run of sma-cross-1h-filter.ts (slowed down) started from the Run Backtest form: the panels move on while it runs', async () => {

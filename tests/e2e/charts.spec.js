@@ -8,7 +8,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { expect } = require('chai');
-const { startWorkbench, launchBrowser, openWorkbench, runCommand, screenshot } = require('./workbench');
+const { startWorkbench, runCommand, screenshot, openSession, closeSession } = require('./workbench');
 const { copySampleWorkspace, readSpyTicks, engineStateAt, tickIndexAt, runStrategy, packKeltner, TIMEFRAMES } = require('./charts-support');
 
 /** @typedef {{ time: number, open: number, high: number, low: number, close: number, volume: number }} Bar */
@@ -38,17 +38,11 @@ describe('Chart view and walkback replay in Chromium', function () {
     before(async () => {
         workspace = copySampleWorkspace();
         ticks = await readSpyTicks(workspace);
-        server = await startWorkbench(workspace);
-        browser = await launchBrowser();
-        ({ page, pageErrors } = await openWorkbench(browser, server.url));
+        ({ server, browser, page, pageErrors } = await openSession(workspace));
     });
 
     after(async () => {
-        await browser?.close();
-        await server?.stop();
-        if (workspace) {
-            fs.rmSync(workspace, { recursive: true, force: true });
-        }
+        await closeSession({ browser, server }, workspace);
     });
 
     it('opens a dataset with "BackTestr: Open Chart" and draws candles in six panels', async () => {
@@ -303,9 +297,7 @@ describe('A real strategy run in replay: overlay, decisions, jumps, recorded ser
         tgz = packKeltner(work);
         savedPluginDir = process.env.BACKTESTR_PLUGIN_DIR;
         process.env.BACKTESTR_PLUGIN_DIR = path.join(work, 'plugins');
-        browser = await launchBrowser();
-        server = await startWorkbench(workspace);
-        ({ page, pageErrors } = await openWorkbench(browser, server.url));
+        ({ server, browser, page, pageErrors } = await openSession(workspace));
         await runCommand(page, 'BackTestr: Open Charts');
         await page.waitForFunction(() => /** @type {any} */ (window).__backtestrCharts !== undefined);
     });
@@ -316,13 +308,7 @@ describe('A real strategy run in replay: overlay, decisions, jumps, recorded ser
         } else {
             process.env.BACKTESTR_PLUGIN_DIR = savedPluginDir;
         }
-        await browser?.close();
-        await server?.stop();
-        for (const dir of [workspace, work]) {
-            if (dir) {
-                fs.rmSync(dir, { recursive: true, force: true });
-            }
-        }
+        await closeSession({ browser, server }, workspace, work);
     });
 
     it('opens the run; "next trade" lands on the entry fill\'s tick, where the panels equal the engine\'s MTF state and the decision panel lists the MARKET fill with the strategy\'s tag', async () => {

@@ -9,7 +9,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { expect } = require('chai');
-const { startWorkbench, launchBrowser, openWorkbench, runCommand, screenshot, repoRoot } = require('./workbench');
+const { startWorkbench, runCommand, screenshot, repoRoot, openSession, closeSession } = require('./workbench');
 
 const QUOTES = path.join(repoRoot, '..', 'shared', 'data', 'eurusd-quotes-2014-05', '20140505_quote.zip');
 const lib = path.join(repoRoot, 'extensions', 'data-import', 'lib', 'node');
@@ -64,19 +64,13 @@ describe('Datasets view in Chromium', function () {
             ''
         ].join('\n'));
         quoteRows = await seed(workspace, badCsv);
-        server = await startWorkbench(workspace);
-        browser = await launchBrowser();
-        ({ page, pageErrors } = await openWorkbench(browser, server.url));
+        ({ server, browser, page, pageErrors } = await openSession(workspace));
         await runCommand(page, 'BackTestr: Show Datasets');
         await page.locator('[data-testid="datasets-view"] [data-symbol="EURUSD"]').waitFor({ state: 'visible', timeout: 30000 });
     });
 
     after(async () => {
-        await browser?.close();
-        await server?.stop();
-        if (workspace) {
-            fs.rmSync(workspace, { recursive: true, force: true });
-        }
+        await closeSession({ browser, server }, workspace);
     });
 
     const row = symbol => page.locator(`[data-testid="datasets-view"] [data-symbol="${symbol}"]`);

@@ -8,7 +8,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { expect } = require('chai');
-const { startWorkbench, launchBrowser, openWorkbench, runCommand, screenshot, repoRoot } = require('./workbench');
+const { startWorkbench, runCommand, screenshot, repoRoot, openSession, closeSession } = require('./workbench');
 
 const QUOTES = path.join(repoRoot, '..', 'shared', 'data', 'eurusd-quotes-2014-05', '20140505_quote.zip');
 
@@ -29,17 +29,11 @@ describe('Import wizard in Chromium', function () {
             this.skip();
         }
         workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'backtestr-wizard-'));
-        server = await startWorkbench(workspace);
-        browser = await launchBrowser();
-        ({ page, pageErrors } = await openWorkbench(browser, server.url));
+        ({ server, browser, page, pageErrors } = await openSession(workspace));
     });
 
     after(async () => {
-        await browser?.close();
-        await server?.stop();
-        if (workspace) {
-            fs.rmSync(workspace, { recursive: true, force: true });
-        }
+        await closeSession({ browser, server }, workspace);
     });
 
     it('detects the Lean forex preset and previews the first rows', async () => {

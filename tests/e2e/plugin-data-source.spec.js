@@ -11,7 +11,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { expect } = require('chai');
-const { startWorkbench, launchBrowser, openWorkbench, runCommand, screenshot, repoRoot } = require('./workbench');
+const { startWorkbench, runCommand, screenshot, repoRoot, openSession, closeSession } = require('./workbench');
 
 const JSONL = path.join(repoRoot, 'examples', 'plugins', 'jsonl-ticks');
 const QUOTES = path.join(repoRoot, '..', 'shared', 'data', 'eurusd-quotes-2014-05', '20140505_quote.zip');
@@ -58,9 +58,7 @@ describe('A data-source plugin in the import wizard (Chromium)', function () {
         fs.writeFileSync(jsonl, lines.join('\n') + '\n');
         savedEnv = process.env.BACKTESTR_PLUGIN_DIR;
         process.env.BACKTESTR_PLUGIN_DIR = pluginDir;
-        server = await startWorkbench(workspace);
-        browser = await launchBrowser();
-        ({ page, pageErrors } = await openWorkbench(browser, server.url));
+        ({ server, browser, page, pageErrors } = await openSession(workspace));
     });
 
     after(async () => {
@@ -69,11 +67,7 @@ describe('A data-source plugin in the import wizard (Chromium)', function () {
         } else {
             process.env.BACKTESTR_PLUGIN_DIR = savedEnv;
         }
-        await browser?.close();
-        await server?.stop();
-        if (work) {
-            fs.rmSync(work, { recursive: true, force: true });
-        }
+        await closeSession({ browser, server }, work);
     });
 
     it('installs the JSON-lines data source plugin from its .tgz in the Plugins view', async () => {

@@ -14,7 +14,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { expect } = require('chai');
-const { startWorkbench, launchBrowser, openWorkbench, runCommand, screenshot, repoRoot } = require('./workbench');
+const { startWorkbench, runCommand, screenshot, repoRoot, openSession, closeSession } = require('./workbench');
 const { copySampleWorkspace } = require('./charts-support');
 
 const KELTNER = path.join(repoRoot, 'examples', 'plugins', 'keltner-channels');
@@ -98,9 +98,7 @@ describe('Plugins view in Chromium', function () {
         tgz = path.join(work, JSON.parse(packed)[0].filename);
         savedEnv = process.env.BACKTESTR_PLUGIN_DIR;
         process.env.BACKTESTR_PLUGIN_DIR = pluginDir;
-        server = await startWorkbench(workspace);
-        browser = await launchBrowser();
-        ({ page, pageErrors } = await openWorkbench(browser, server.url));
+        ({ server, browser, page, pageErrors } = await openSession(workspace));
         // A marker that a reload would wipe out.
         await page.evaluate(() => { /** @type {Record<string, unknown>} */ (/** @type {unknown} */ (window)).backtestrNoReload = 'still here'; });
     });
@@ -111,13 +109,7 @@ describe('Plugins view in Chromium', function () {
         } else {
             process.env.BACKTESTR_PLUGIN_DIR = savedEnv;
         }
-        await browser?.close();
-        await server?.stop();
-        for (const dir of [work, workspace, cliWorkspace]) {
-            if (dir) {
-                fs.rmSync(dir, { recursive: true, force: true });
-            }
-        }
+        await closeSession({ browser, server }, work, workspace, cliWorkspace);
     });
 
     const view = () => page.locator('[data-testid="plugins-view"]');

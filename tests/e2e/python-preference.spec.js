@@ -8,7 +8,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { expect } = require('chai');
-const { startWorkbench, launchBrowser, openWorkbench, runCommand, screenshot, repoRoot } = require('./workbench');
+const { startWorkbench, runCommand, screenshot, repoRoot, openSession, closeSession } = require('./workbench');
 
 const dataImport = path.join(repoRoot, 'extensions', 'data-import', 'lib', 'node');
 const { defaultDataDir, seedSampleWorkspace } = require(path.join(dataImport, 'sample-workspace'));
@@ -65,9 +65,7 @@ describe('Python interpreter preference (Chromium)', function () {
         setPython(missing);
         savedConfigDir = process.env.THEIA_CONFIG_DIR;
         process.env.THEIA_CONFIG_DIR = configDir;
-        server = await startWorkbench(root);
-        browser = await launchBrowser();
-        ({ page, pageErrors } = await openWorkbench(browser, server.url));
+        ({ server, browser, page, pageErrors } = await openSession(root));
         await runCommand(page, 'BackTestr: Run Backtest…');
         await page.locator('[data-testid="run-config"]').waitFor({ state: 'visible', timeout: 60000 });
     });
@@ -78,11 +76,7 @@ describe('Python interpreter preference (Chromium)', function () {
         } else {
             process.env.THEIA_CONFIG_DIR = savedConfigDir;
         }
-        await browser?.close();
-        await server?.stop();
-        if (root) {
-            fs.rmSync(root, { recursive: true, force: true });
-        }
+        await closeSession({ browser, server }, root);
     });
 
     it('names the missing interpreter of the preference and points to the setting; Run stays disabled', async () => {

@@ -7,7 +7,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { expect } = require('chai');
-const { startWorkbench, launchBrowser, openWorkbench, runCommand, screenshot, repoRoot } = require('./workbench');
+const { startWorkbench, runCommand, screenshot, repoRoot, openSession, closeSession } = require('./workbench');
 
 const dataImport = path.join(repoRoot, 'extensions', 'data-import', 'lib', 'node');
 const { defaultDataDir, seedSampleWorkspace } = require(path.join(dataImport, 'sample-workspace'));
@@ -66,18 +66,12 @@ export default defineStrategy({ id: 'test.broken', params: {}, subscribe: { barC
             expect(code, s.file).to.equal(0);
             cliTrades[s.file] = JSON.parse(out).trades;
         }
-        server = await startWorkbench(root);
-        browser = await launchBrowser();
-        ({ page, pageErrors } = await openWorkbench(browser, server.url));
+        ({ server, browser, page, pageErrors } = await openSession(root));
         await page.locator('[data-testid="welcome-page"]').waitFor({ state: 'visible', timeout: 60000 });
     });
 
     after(async () => {
-        await browser?.close();
-        await server?.stop();
-        if (root) {
-            fs.rmSync(root, { recursive: true, force: true });
-        }
+        await closeSession({ browser, server }, root);
     });
 
     it('opens the run configuration with a form generated from the strategy\'s declared parameters', async () => {

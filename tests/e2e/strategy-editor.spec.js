@@ -8,7 +8,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { expect } = require('chai');
-const { startWorkbench, launchBrowser, openWorkbench, screenshot, repoRoot } = require('./workbench');
+const { startWorkbench, screenshot, repoRoot, openSession, closeSession } = require('./workbench');
 
 describe('Strategy editor: TypeScript language features (Chromium)', function () {
     this.timeout(300000);
@@ -29,17 +29,11 @@ describe('Strategy editor: TypeScript language features (Chromium)', function ()
         root = fs.mkdtempSync(path.join(os.tmpdir(), 'backtestr-editor-e2e-'));
         fs.cpSync(path.join(repoRoot, 'sample-workspace', 'strategies'), path.join(root, 'strategies'), { recursive: true });
         lines = fs.readFileSync(path.join(root, 'strategies', 'sma-cross.ts'), 'utf8').split('\n');
-        server = await startWorkbench(root);
-        browser = await launchBrowser();
-        ({ page, pageErrors } = await openWorkbench(browser, server.url));
+        ({ server, browser, page, pageErrors } = await openSession(root));
     });
 
     after(async () => {
-        await browser?.close();
-        await server?.stop();
-        if (root) {
-            fs.rmSync(root, { recursive: true, force: true });
-        }
+        await closeSession({ browser, server }, root);
     });
 
     const editor = () => page.locator('.theia-editor .monaco-editor').first();

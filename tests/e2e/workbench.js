@@ -96,6 +96,40 @@ async function runCommand(page, label) {
     await input.waitFor({ state: 'hidden' });
 }
 
+/**
+ * The workbench started on `workspace` and opened in Chromium. When a later step fails, what was started is stopped.
+ * @param {string} workspace
+ */
+async function openSession(workspace) {
+    const server = await startWorkbench(workspace);
+    /** @type {import('playwright-core').Browser | undefined} */
+    let browser;
+    try {
+        browser = await launchBrowser();
+        const { page, pageErrors } = await openWorkbench(browser, server.url);
+        return { server, browser, page, pageErrors };
+    } catch (error) {
+        await browser?.close();
+        await server.stop();
+        throw error;
+    }
+}
+
+/**
+ * Closes the browser and stops the workbench of a session (either may be missing), then removes the given folders.
+ * @param {{ browser?: import('playwright-core').Browser, server?: { stop(): Promise<void> } }} session
+ * @param {...(string | undefined)} folders
+ */
+async function closeSession(session, ...folders) {
+    await session.browser?.close();
+    await session.server?.stop();
+    for (const dir of folders) {
+        if (dir) {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    }
+}
+
 /** @param {import('playwright-core').Page} page @param {string} name */
 async function screenshot(page, name) {
     fs.mkdirSync(outputDir, { recursive: true });
@@ -104,4 +138,4 @@ async function screenshot(page, name) {
     return file;
 }
 
-module.exports = { startWorkbench, launchBrowser, openWorkbench, runCommand, screenshot, repoRoot, outputDir };
+module.exports = { startWorkbench, launchBrowser, openWorkbench, openSession, closeSession, runCommand, screenshot, repoRoot, outputDir };

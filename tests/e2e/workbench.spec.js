@@ -5,7 +5,7 @@
 const fs = require('fs');
 const path = require('path');
 const { expect } = require('chai');
-const { startWorkbench, launchBrowser, openWorkbench, runCommand, screenshot, repoRoot } = require('./workbench');
+const { startWorkbench, runCommand, screenshot, repoRoot, openSession, closeSession } = require('./workbench');
 
 describe('BackTestr workbench in Chromium', function () {
     /** @type {Awaited<ReturnType<typeof startWorkbench>>} */
@@ -18,14 +18,11 @@ describe('BackTestr workbench in Chromium', function () {
     let pageErrors;
 
     before(async () => {
-        server = await startWorkbench(path.join(repoRoot, 'sample-workspace'));
-        browser = await launchBrowser();
-        ({ page, pageErrors } = await openWorkbench(browser, server.url));
+        ({ server, browser, page, pageErrors } = await openSession(path.join(repoRoot, 'sample-workspace')));
     });
 
     after(async () => {
-        await browser?.close();
-        await server?.stop();
+        await closeSession({ browser, server });
     });
 
     it('opens the BackTestr welcome page on first start', async () => {

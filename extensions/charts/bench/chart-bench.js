@@ -7,7 +7,7 @@
 const fs = require('fs');
 const path = require('path');
 const e2e = path.join(__dirname, '..', '..', '..', 'tests', 'e2e');
-const { startWorkbench, launchBrowser, openWorkbench, runCommand } = require(path.join(e2e, 'workbench'));
+const { openSession, closeSession, runCommand } = require(path.join(e2e, 'workbench'));
 const { copySampleWorkspace, runStrategy } = require(path.join(e2e, 'charts-support'));
 
 /** @param {number[]} xs @param {number} q */
@@ -20,10 +20,9 @@ async function main() {
     const workspace = copySampleWorkspace();
     // a real run to overlay (recorded fast/slow SMAs, fills, trades), made before the workbench holds the database
     const run = await runStrategy(workspace, 'sma-cross-1h-filter.ts', 'SPY@usa', 'trades');
-    const server = await startWorkbench(workspace);
-    const browser = await launchBrowser();
+    const session = await openSession(workspace);
     try {
-        const { page } = await openWorkbench(browser, server.url);
+        const { page } = session;
         await runCommand(page, 'BackTestr: Open Charts');
         await page.waitForFunction(() => /** @type {any} */ (window).__backtestrCharts !== undefined);
         const hook = '/** @type {any} */ (window).__backtestrCharts';
@@ -143,9 +142,7 @@ async function main() {
         console.log(`1,000,000 1m bars, the whole history into one panel (what the chart never does): ${million.openMs.toFixed(0)} ms until painted; JS heap then ${(heap2 / 2 ** 20).toFixed(0)} MiB`);
         void hook;
     } finally {
-        await browser.close();
-        await server.stop();
-        fs.rmSync(workspace, { recursive: true, force: true });
+        await closeSession(session, workspace);
     }
 }
 

@@ -9,7 +9,7 @@
 const fs = require('fs');
 const path = require('path');
 const e2e = path.join(__dirname, '..', '..', '..', 'tests', 'e2e');
-const { startWorkbench, launchBrowser, openWorkbench, runCommand } = require(path.join(e2e, 'workbench'));
+const { openSession, closeSession, runCommand } = require(path.join(e2e, 'workbench'));
 const { copySampleWorkspace, startRunFromForm } = require(path.join(e2e, 'charts-support'));
 
 const ROUNDS = Number(process.env.BACKTESTR_LIVE_BENCH_ROUNDS ?? 6);
@@ -29,10 +29,9 @@ const median = xs => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main() {
     const workspace = copySampleWorkspace();
-    const server = await startWorkbench(workspace);
-    const browser = await launchBrowser();
+    const session = await openSession(workspace);
     try {
-        const { page } = await openWorkbench(browser, server.url);
+        const { page } = session;
         await runCommand(page, 'BackTestr: Open Charts');
         await page.waitForFunction(() => /** @type {any} */ (window).__backtestrCharts !== undefined);
         /** @type {{ following: boolean, ticksPerSecond: number, fps?: number, maxGapMs?: number, maxScriptMs: number, over16: number, pushes?: number, frames?: number, drawMs?: number[], seconds: number }[]} */
@@ -124,9 +123,7 @@ async function main() {
         console.log(`live: run speed with a chart following ${(tOn / 1e6).toFixed(2)}M ticks/s, without ${(tOff / 1e6).toFixed(2)}M ticks/s (median of ${ROUNDS} each): `
             + `cost ${((1 - tOn / tOff) * 100).toFixed(1)} %`);
     } finally {
-        await browser.close();
-        await server.stop();
-        fs.rmSync(workspace, { recursive: true, force: true });
+        await closeSession(session, workspace);
     }
 }
 
