@@ -2,7 +2,8 @@
 // The chart view: a grid of 6/4/2/1 panels (one timeframe each) of one instrument at a replay
 // cursor, a transport bar and a decision panel. Every panel shows the engine's state at the
 // cursor: completed bars up to it (never later ones) and the forming bar. The replay cursor,
-// following a run in progress and the test hook are their own classes, wired here.
+// following a run in progress, the selected run, the panels' indicators, the toolbar and the test
+// hook are their own classes, wired here.
 // *****************************************************************************
 
 import { inject, injectable, optional, postConstruct } from '@theia/core/shared/inversify';
@@ -12,13 +13,10 @@ import { ThemeService } from '@theia/core/lib/browser/theming';
 import { MessageService } from '@theia/core/lib/common/message-service';
 import { DatasetKey, DatasetService, DatasetSummary } from '@backtestr/data-import';
 import { EMPTY_BARS, prependBars } from '../common/bar-math';
-import { CHART_TIMEFRAMES, ChartLayoutKind, ChartViewState, DEFAULT_CHART_LAYOUT, panelTimeframesForRun } from '../common/chart-protocol';
-import { ChartBarColumns, DEFAULT_SESSION, ReplayEngineSettings, ReplayFrame, ReplayInfo, ReplayService, defaultPriceSource } from '../common/replay-protocol';
-import { RunOverlay, RunOverlayService, RunSummary } from '../common/run-overlay-protocol';
-import { tradeEntryTicks, workingLevelsAt } from '../common/run-overlay-math';
-import { PanelIndicator } from '../common/indicator-math';
-import { createIndicatorPicker, fillIndicatorPicker, renderIndicatorChips } from './indicator-controls';
-import { ChartPanel, PanelBar, PanelLevel } from './chart-panel';
+import { CHART_TIMEFRAMES, ChartLayoutKind, ChartViewState, panelTimeframesForRun } from '../common/chart-protocol';
+import { ChartBarColumns, ReplayFrame, ReplayInfo, ReplayService } from '../common/replay-protocol';
+import { RunOverlayService } from '../common/run-overlay-protocol';
+import { ChartPanel, PanelBar } from './chart-panel';
 import { IndicatorChoice, PanelOverlays } from './panel-overlays';
 import { readChartColors } from './chart-theme';
 import { TransportBar } from './transport-bar';
@@ -28,16 +26,14 @@ import { LiveFollowController } from './live-follow-controller';
 import { FRAME_WINDOW, ReplayCursorController } from './replay-cursor-controller';
 import { installChartsTestHook } from './charts-test-hook';
 import { renderDecisions, runOverlayAt } from './decision-panel';
+import { PanelIndicatorController } from './panel-indicator-controller';
+import { ChartToolbar } from './chart-toolbar';
+import { RunSelectionController } from './run-selection-controller';
+import { DEFAULT_CHART_VIEW_STATE, restoredChartViewState } from './chart-view-state';
 
 export type { ChartsTestHook, LiveHookState } from './charts-test-hook';
 
-export const DEFAULT_CHART_VIEW_STATE: ChartViewState = {
-    kind: DEFAULT_CHART_LAYOUT.kind,
-    timeframes: DEFAULT_CHART_LAYOUT.timeframes,
-    linkTimeScales: DEFAULT_CHART_LAYOUT.linkTimeScales,
-    stepTimeframe: '1m',
-    speed: '1000/s'
-};
+export { DEFAULT_CHART_VIEW_STATE } from './chart-view-state';
 
 @injectable()
 export class ChartViewWidget extends BaseWidget implements StatefulWidget {
@@ -61,7 +57,8 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
     protected cursor: ReplayCursorController;
 
     protected overlays: PanelOverlays;
-    protected indicatorChoices: IndicatorChoice[] = [];
+    /** The panels' indicators and the lines drawn at the cursor. */
+    protected indicators: PanelIndicatorController;
 
     protected viewState: ChartViewState = DEFAULT_CHART_VIEW_STATE;
     protected datasetList: DatasetSummary[] = [];
@@ -71,18 +68,10 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
     /** Per panel, the completed bars it holds (not `loaded`: the application shell sets `loaded` on widgets). */
     protected panelBars: ChartBarColumns[] = [];
     protected syncingRange = false;
-    protected runList: RunSummary[] = [];
-    protected overlay: RunOverlay | undefined;
-    /** Dataset tick index of the run's first tick: the run's own tick numbers (event `seq`) start there. */
-    protected runFirstTick = 0;
-    protected runSelect: HTMLSelectElement;
-    /** Run ticks of the selected run's trade entries. */
-    protected tradeEntries: number[] = [];
+    /** The selected run: its overlay, first tick and trade entries; the runs to choose from. */
+    protected runSelection: RunSelectionController;
 
-    protected toolbarNode: HTMLDivElement;
-    protected datasetSelect: HTMLSelectElement;
-    protected linkBox: HTMLInputElement;
-    protected statusNode: HTMLSpanElement;
+    protected toolbar: ChartToolbar;
     protected gridNode: HTMLDivElement;
     protected decisionNode: HTMLDivElement;
     protected transport: TransportBar;
@@ -96,7 +85,9 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
         this.title.closable = true;
         this.addClass('backtestr-charts');
         this.node.tabIndex = 0;
-        this.overlays = new PanelOverlays(this.plugins, () => this.redrawLines());
+        this.overlays = new PanelOverlays(this.plugins, () => this.indicators.redrawLines());
+        this.indicators = this.createIndicators();
+        this.runSelection = this.createRunSelection();
         this.cursor = this.createCursor();
         this.liveFollow = this.createLiveFollow();
         this.buildDom();
@@ -125,13 +116,13 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
             updateViewState: change => this.viewState = { ...this.viewState, ...change },
             panels: () => this.panels,
             panelBars: () => this.panelBars,
-            run: () => ({ overlay: this.overlay, firstTick: this.runFirstTick, tradeEntries: this.tradeEntries }),
+            run: () => ({ overlay: this.runSelection.overlay, firstTick: this.runSelection.firstTick, tradeEntries: this.runSelection.tradeEntries }),
             showFrame: (frame, fit) => {
                 this.frame = frame;
                 this.viewState = { ...this.viewState, cursor: frame.tickIndex };
                 this.applyFrame(frame, fit);
             },
-            renderLines: frame => this.renderLines(frame),
+            renderLines: frame => this.indicators.renderLines(frame),
             status: text => this.status(text)
         });
     }
@@ -148,18 +139,43 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
             panelBars: () => this.panelBars,
             viewState: () => this.viewState,
             info: () => this.info,
-            indicatorChoices: () => this.indicatorChoices,
-            panelIndicators: i => this.panelIndicators(i),
+            indicatorChoices: () => this.indicators.choices,
+            panelIndicators: i => this.indicators.panelIndicators(i),
             status: text => this.status(text),
             pause: () => this.pause(),
             clearRunOverlay: () => {
-                this.overlay = undefined;
-                this.runSelect.value = '';
+                this.runSelection.overlay = undefined;
+                this.toolbar.selectRun(undefined);
             },
             refreshDatasets: () => this.refreshDatasets(),
             openDataset: (dataset, cursor, follow) => this.openDataset(dataset, cursor, follow),
             openRun: (runId, time) => this.openRun(runId, time),
             setPanelTimeframes: timeframes => this.setPanelTimeframes(timeframes)
+        });
+    }
+
+    protected createIndicators(): PanelIndicatorController {
+        return new PanelIndicatorController(this.overlays, {
+            gridNode: () => this.gridNode,
+            panels: () => this.panels,
+            panelBars: () => this.panelBars,
+            viewState: () => this.viewState,
+            updateViewState: change => this.viewState = { ...this.viewState, ...change },
+            frame: () => this.frame,
+            liveFollow: () => this.liveFollow,
+            run: () => ({ overlay: this.runSelection.overlay, firstTick: this.runSelection.firstTick }),
+            status: text => this.status(text)
+        });
+    }
+
+    protected createRunSelection(): RunSelectionController {
+        return new RunSelectionController(this.runs, this.replay, {
+            info: () => this.info,
+            frame: () => this.frame,
+            toolbar: () => this.toolbar,
+            openDataset: (dataset, cursor) => this.openDataset(dataset, cursor),
+            applyFrame: (frame, fit) => this.applyFrame(frame, fit),
+            status: text => this.status(text)
         });
     }
 
@@ -185,7 +201,7 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
             setLayout: kind => this.setLayout(kind),
             refreshIndicatorChoices: () => this.refreshIndicatorChoices(),
             addIndicator: (panel, id, options) => this.addIndicator(panel, id, options),
-            panelIndicators: i => this.panelIndicators(i),
+            panelIndicators: i => this.indicators.panelIndicators(i),
             clearForSynthetic: () => {
                 this.pause();
                 this.liveFollow.stopFollowing();
@@ -197,45 +213,12 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
     // ------------------------------------------------------------------ DOM
 
     protected buildDom(): void {
-        this.toolbarNode = document.createElement('div');
-        this.toolbarNode.className = 'backtestr-chart-toolbar';
-        this.datasetSelect = document.createElement('select');
-        this.datasetSelect.className = 'theia-select';
-        this.datasetSelect.dataset.testid = 'chart-dataset';
-        this.datasetSelect.title = 'Instrument (tick dataset)';
-        this.datasetSelect.addEventListener('change', () => {
-            const [id, kind] = this.datasetSelect.value.split(':');
-            if (id) {
-                this.openDataset({ instrumentId: Number(id), kind: kind as DatasetKey['kind'] }, undefined);
-            }
+        this.toolbar = new ChartToolbar({
+            openDataset: dataset => this.openDataset(dataset, undefined),
+            selectRun: runId => this.selectRun(runId),
+            setLayout: kind => this.setLayout(kind),
+            setLinkTimeScales: link => this.viewState = { ...this.viewState, linkTimeScales: link }
         });
-        const layouts = document.createElement('span');
-        layouts.className = 'backtestr-chart-layouts';
-        for (const kind of [6, 4, 2, 1] as ChartLayoutKind[]) {
-            const b = document.createElement('button');
-            b.className = 'theia-button secondary';
-            b.textContent = String(kind);
-            b.title = `${kind} panel${kind > 1 ? 's' : ''}`;
-            b.dataset.testid = `chart-layout-${kind}`;
-            b.addEventListener('click', () => this.setLayout(kind));
-            layouts.append(b);
-        }
-        const link = document.createElement('label');
-        link.className = 'backtestr-chart-link';
-        this.linkBox = document.createElement('input');
-        this.linkBox.type = 'checkbox';
-        this.linkBox.dataset.testid = 'chart-link';
-        this.linkBox.addEventListener('change', () => this.viewState = { ...this.viewState, linkTimeScales: this.linkBox.checked });
-        link.append(this.linkBox, document.createTextNode(' link zoom/scroll'));
-        this.statusNode = document.createElement('span');
-        this.statusNode.className = 'backtestr-muted backtestr-chart-status';
-        this.statusNode.dataset.testid = 'chart-status';
-        this.runSelect = document.createElement('select');
-        this.runSelect.className = 'theia-select';
-        this.runSelect.dataset.testid = 'chart-run';
-        this.runSelect.title = 'Run whose fills, trades and decisions are shown';
-        this.runSelect.addEventListener('change', () => this.selectRun(this.runSelect.value || undefined));
-        this.toolbarNode.append(this.datasetSelect, this.runSelect, layouts, link, this.statusNode);
 
         const body = document.createElement('div');
         body.className = 'backtestr-chart-body';
@@ -259,7 +242,7 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
             jumpTrade: d => this.jumpTrade(d)
         }, this.viewState.speed, this.viewState.stepTimeframe);
         this.transport.setEnabled(false);
-        this.node.append(this.toolbarNode, body, this.transport.node);
+        this.node.append(this.toolbar.node, body, this.transport.node);
         this.renderDecisions();
     }
 
@@ -270,23 +253,11 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
             this.status(`Datasets unavailable: ${e instanceof Error ? e.message : String(e)}`);
             return;
         }
-        this.datasetSelect.textContent = '';
-        const none = document.createElement('option');
-        none.value = '';
-        none.textContent = this.datasetList.length ? 'Choose an instrument…' : 'No tick datasets: import data first';
-        this.datasetSelect.append(none);
-        for (const d of this.datasetList) {
-            const o = document.createElement('option');
-            o.value = `${d.instrumentId}:${d.kind}`;
-            o.textContent = `${d.symbol} ${d.kind} (${d.tickCount.toLocaleString()} ${d.kind === 'bars' ? `${d.timeframe ?? ''} bars` : 'ticks'})`;
-            this.datasetSelect.append(o);
-        }
-        const ds = this.viewState.dataset;
-        this.datasetSelect.value = ds ? `${ds.instrumentId}:${ds.kind}` : '';
+        this.toolbar.showDatasets(this.datasetList, this.viewState.dataset);
     }
 
     protected status(text: string): void {
-        this.statusNode.textContent = text;
+        this.toolbar.status(text);
     }
 
     protected createPanels(): void {
@@ -309,7 +280,7 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
             pick.addEventListener('change', () => this.setPanelTimeframe(i, pick.value));
             const header = document.createElement('div');
             header.className = 'backtestr-chart-panel-header';
-            header.append(pick, this.indicatorPicker(i), this.indicatorChips(i));
+            header.append(pick, this.indicators.picker(i), this.indicators.chips(i));
             panel.node.prepend(header);
             panel.onCrosshair(({ time }) => this.panels.forEach(other => other !== panel && other.showCrosshairAt(time)));
             panel.onTimeRange(({ from, to }) => this.syncRange(panel, from, to));
@@ -360,168 +331,25 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
     }
 
     protected renderDecisions(): void {
-        renderDecisions(this.decisionNode, this.frame, this.overlay, this.runFirstTick, this.runList.length > 0);
+        const { overlay, firstTick, list } = this.runSelection;
+        renderDecisions(this.decisionNode, this.frame, overlay, firstTick, list.length > 0);
     }
 
-    protected async refreshRuns(instrumentId: number, kind: string): Promise<void> {
-        try {
-            this.runList = (await this.runs.listRuns(instrumentId)).filter(r => r.kind === kind);
-        } catch {
-            this.runList = [];
-        }
-        this.runSelect.textContent = '';
-        const none = document.createElement('option');
-        none.value = '';
-        none.textContent = this.runList.length ? 'No run overlay' : 'No runs';
-        this.runSelect.append(none);
-        for (const r of this.runList) {
-            const o = document.createElement('option');
-            o.value = r.id;
-            o.textContent = `${r.label} (${r.trades} trades)`;
-            this.runSelect.append(o);
-        }
-        this.runSelect.value = this.overlay && this.runList.some(r => r.id === this.overlay!.run.id) ? this.overlay.run.id : '';
+    /** Selects the run whose fills, trades and decisions are shown (none when undefined). */
+    selectRun(runId: string | undefined): Promise<void> {
+        return this.runSelection.select(runId);
     }
 
-    /** The engine settings of the replay of `dataset`: the selected run's own when it is a run of that dataset. */
-    protected engineFor(dataset: DatasetKey): ReplayEngineSettings | undefined {
-        const r = this.overlay?.run;
-        return r && r.instrumentId === dataset.instrumentId && r.kind === dataset.kind
-            ? { priceSource: r.priceSource, session: r.session, timeframes: r.timeframes }
-            : undefined;
+    // ------------------------------------------------------------------ indicators
+
+    /** Lists the indicators to choose from again (built-in and plugins'): the panels' pickers and chips follow. */
+    refreshIndicatorChoices(): Promise<IndicatorChoice[]> {
+        return this.indicators.refreshChoices();
     }
 
-    /** Whether an open replay runs the engine as `settings` ask (the defaults when undefined). */
-    protected runsAs(info: ReplayInfo, settings: ReplayEngineSettings | undefined): boolean {
-        return info.priceSource === (settings?.priceSource ?? defaultPriceSource(info.dataset.kind))
-            && info.session === (settings?.session ?? DEFAULT_SESSION)
-            && (settings?.timeframes ?? []).every(t => info.engineTimeframes.includes(t));
-    }
-
-    async selectRun(runId: string | undefined): Promise<void> {
-        const hadRun = this.overlay !== undefined;
-        this.overlay = undefined;
-        this.tradeEntries = [];
-        this.runFirstTick = 0;
-        if (runId && this.info) {
-            try {
-                const overlay = await this.runs.readRun(runId);
-                this.overlay = overlay;
-                this.tradeEntries = tradeEntryTicks(overlay.events);
-                // the replay runs the engine as the run did: its price source, session and timeframes
-                if (!this.runsAs(this.info, this.engineFor(this.info.dataset))) {
-                    await this.openDataset(this.info.dataset, this.frame?.tickIndex);
-                }
-                if (!this.info) {
-                    return;
-                }
-                const first = overlay.run.firstTime;
-                this.runFirstTick = first === undefined ? 0 : (await this.replay.tickIndexAt(this.info.id, first - 1)) + 1;
-            } catch (e) {
-                this.overlay = undefined;
-                this.status(`Run: ${e instanceof Error ? e.message : String(e)}`);
-            }
-        } else if (hadRun && this.info && !this.runsAs(this.info, undefined)) {
-            await this.openDataset(this.info.dataset, this.frame?.tickIndex);
-        }
-        this.runSelect.value = this.overlay?.run.id ?? '';
-        if (this.frame) {
-            this.applyFrame(this.frame, false);
-        }
-    }
-
-    // ------------------------------------------------------------------ overlays: recorded series, indicators, order levels
-
-    protected panelIndicators(i: number): readonly PanelIndicator[] {
-        return this.viewState.indicators?.[i] ?? [];
-    }
-
-    protected setPanelIndicators(i: number, list: readonly PanelIndicator[]): void {
-        const all = Array.from({ length: 6 }, (_, k) => this.viewState.indicators?.[k] ?? []);
-        all[i] = list;
-        this.viewState = { ...this.viewState, indicators: all };
-        this.overlays.reset();
-        this.refreshChips(i);
-        if (this.liveFollow.live) {
-            this.liveFollow.invalidatePanel(i);
-        } else if (this.frame) {
-            this.renderLines(this.frame);
-        }
-    }
-
-    async refreshIndicatorChoices(): Promise<IndicatorChoice[]> {
-        this.indicatorChoices = await this.overlays.choices();
-        this.gridNode.querySelectorAll('.backtestr-chart-panel-indicator').forEach(select => fillIndicatorPicker(select as HTMLSelectElement, this.indicatorChoices));
-        this.panels.forEach((_, i) => this.refreshChips(i));
-        return this.indicatorChoices;
-    }
-
-    async addIndicator(panel: number, id: string, options?: Record<string, unknown>): Promise<void> {
-        if (!this.indicatorChoices.some(c => c.id === id)) {
-            await this.refreshIndicatorChoices();
-        }
-        const choice = this.indicatorChoices.find(c => c.id === id);
-        if (!choice) {
-            this.status(`No indicator '${id}': install and enable the plugin that contributes it.`);
-            return;
-        }
-        this.setPanelIndicators(panel, [...this.panelIndicators(panel), { id, options: options ?? { ...choice.defaultOptions } }]);
-    }
-
-    protected indicatorPicker(i: number): HTMLSelectElement {
-        const select = createIndicatorPicker(i, () => this.refreshIndicatorChoices(), id => this.addIndicator(i, id));
-        fillIndicatorPicker(select, this.indicatorChoices);
-        return select;
-    }
-
-    protected indicatorChips(i: number): HTMLSpanElement {
-        const chips = document.createElement('span');
-        chips.className = 'backtestr-chart-indicators';
-        this.fillChips(i, chips);
-        return chips;
-    }
-
-    protected refreshChips(i: number): void {
-        const chips = this.panels[i]?.node.querySelector('.backtestr-chart-indicators');
-        if (chips) {
-            this.fillChips(i, chips as HTMLElement);
-        }
-    }
-
-    protected fillChips(i: number, chips: HTMLElement): void {
-        renderIndicatorChips(chips, this.panelIndicators(i), this.indicatorChoices, {
-            change: (k, indicator) => this.setPanelIndicators(i, this.panelIndicators(i).map((x, j) => j === k ? indicator : x)),
-            remove: k => this.setPanelIndicators(i, this.panelIndicators(i).filter((_, j) => j !== k)),
-            error: message => this.status(message)
-        });
-    }
-
-    /** A plugin indicator's values arrived: drawn with the next live frame while following, else at the replay cursor. */
-    protected redrawLines(): void {
-        if (this.liveFollow.live) {
-            this.liveFollow.invalidateIndicators();
-        } else if (this.frame) {
-            this.renderLines(this.frame);
-        }
-    }
-
-    /** Recorded series up to the cursor, the panels' indicators and the working orders' levels. */
-    protected renderLines(frame: ReplayFrame): void {
-        const o = this.overlay;
-        const levels: PanelLevel[] = o ? workingLevelsAt(o.orders, o.events, frame.tickIndex - this.runFirstTick).map(l => ({
-            price: l.price,
-            title: `${l.kind === 'stop' ? 'stop' : 'limit'} ${l.side > 0 ? 'buy' : 'sell'} #${l.order}${l.tag ? ` ${l.tag}` : ''}`,
-            color: l.kind === 'stop' ? '#d16969' : '#4ec9b0'
-        })) : [];
-        this.panels.forEach((panel, i) => {
-            const bars = this.panelBars[i] ?? EMPTY_BARS;
-            const partial = panel.forming;
-            panel.setLines([
-                ...this.overlays.recordedLines(panel, bars, partial, o, frame.time),
-                ...this.overlays.indicatorLines(i, bars, partial, this.panelIndicators(i), this.indicatorChoices)
-            ]);
-            panel.setLevels(levels);
-        });
+    /** Adds the indicator `id` to `panel` (its default options when `options` is absent). */
+    addIndicator(panel: number, id: string, options?: Record<string, unknown>): Promise<void> {
+        return this.indicators.addIndicator(panel, id, options);
     }
 
     // ------------------------------------------------------------------ replay
@@ -537,21 +365,22 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
         this.viewState = { ...this.viewState, dataset: { instrumentId: dataset.instrumentId, kind: dataset.kind }, cursor };
         const summary = this.datasetList.find(d => d.instrumentId === dataset.instrumentId && d.kind === dataset.kind);
         this.title.label = summary ? `${ChartViewWidget.LABEL}: ${summary.symbol}` : ChartViewWidget.LABEL;
-        this.datasetSelect.value = `${dataset.instrumentId}:${dataset.kind}`;
+        this.toolbar.selectDataset(dataset);
         this.status('Indexing the dataset with the engine…');
         this.transport.setEnabled(false);
         this.info = undefined;
         this.frame = undefined;
         this.panelBars = this.panels.map(() => EMPTY_BARS);
-        if (this.overlay && (this.overlay.run.instrumentId !== dataset.instrumentId || this.overlay.run.kind !== dataset.kind)) {
-            this.overlay = undefined;
+        const overlay = this.runSelection.overlay;
+        if (overlay && (overlay.run.instrumentId !== dataset.instrumentId || overlay.run.kind !== dataset.kind)) {
+            this.runSelection.overlay = undefined;
             this.panels.forEach(p => p.setOverlay([], []));
         }
         try {
-            const info = await this.replay.open({ dataset, timeframes: this.viewState.timeframes, engine: this.engineFor(dataset) });
+            const info = await this.replay.open({ dataset, timeframes: this.viewState.timeframes, engine: this.runSelection.engineFor(dataset) });
             this.info = info;
             this.panels.forEach(p => p.setTickSize(info.tickSize));
-            await this.refreshRuns(dataset.instrumentId, dataset.kind);
+            await this.runSelection.refresh(dataset.instrumentId, dataset.kind);
             this.transport.setRange(info.tickCount);
             this.transport.setEnabled(true);
             const points = info.pointsPerBar ? ` (${info.pointsPerBar} path points per imported bar)` : '';
@@ -588,7 +417,7 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
             this.setPanelTimeframes(timeframes);
         }
         try {
-            this.overlay = await this.runs.readRun(runId);
+            this.runSelection.overlay = await this.runs.readRun(runId);
         } catch (e) {
             this.status(`Run: ${e instanceof Error ? e.message : String(e)}`);
         }
@@ -634,11 +463,11 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
             panel.setBars(bars, partial, fit);
             panel.setCursor(frame.time);
         });
-        if (this.overlay) {
-            const { fills, segments } = runOverlayAt(this.overlay, this.runFirstTick, frame);
+        if (this.runSelection.overlay) {
+            const { fills, segments } = runOverlayAt(this.runSelection.overlay, this.runSelection.firstTick, frame);
             this.panels.forEach(p => p.setOverlay(fills, segments));
         }
-        this.renderLines(frame);
+        this.indicators.renderLines(frame);
         if (this.info) {
             this.transport.show(frame.tickIndex, this.info.tickCount, frame.time, frame.price);
         }
@@ -713,21 +542,8 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
     }
 
     restoreState(oldState: object): void {
-        const s = oldState as Partial<ChartViewState>;
-        const kind = [1, 2, 4, 6].includes(Number(s.kind)) ? Number(s.kind) as ChartLayoutKind : DEFAULT_CHART_VIEW_STATE.kind;
-        const timeframes = Array.isArray(s.timeframes) && s.timeframes.length === 6 && s.timeframes.every(t => CHART_TIMEFRAMES.includes(t))
-            ? s.timeframes : DEFAULT_CHART_VIEW_STATE.timeframes;
-        this.viewState = {
-            kind, timeframes,
-            linkTimeScales: s.linkTimeScales === true,
-            stepTimeframe: CHART_TIMEFRAMES.includes(s.stepTimeframe ?? '') ? s.stepTimeframe! : DEFAULT_CHART_VIEW_STATE.stepTimeframe,
-            speed: typeof s.speed === 'string' ? s.speed : DEFAULT_CHART_VIEW_STATE.speed,
-            dataset: s.dataset, cursor: typeof s.cursor === 'number' ? s.cursor : undefined,
-            indicators: Array.isArray(s.indicators) ? s.indicators.map(list => Array.isArray(list)
-                ? list.filter(x => typeof x?.id === 'string').map(x => ({ id: x.id, options: typeof x.options === 'object' && x.options ? x.options : {} }))
-                : []) : undefined
-        };
-        this.linkBox.checked = this.viewState.linkTimeScales;
+        this.viewState = restoredChartViewState(oldState);
+        this.toolbar.linkBox.checked = this.viewState.linkTimeScales;
         this.createPanels();
         if (this.viewState.dataset) {
             this.refreshDatasets().then(() => this.openDataset(this.viewState.dataset!, this.viewState.cursor));
