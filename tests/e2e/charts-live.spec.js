@@ -8,7 +8,7 @@ const fs = require('fs');
 const path = require('path');
 const { expect } = require('chai');
 const { startWorkbench, runCommand, screenshot, openSession, closeSession } = require('./workbench');
-const { copySampleWorkspace, readSpyTicks, engineStateAt, startRunFromForm: startRunOf, TIMEFRAMES } = require('./charts-support');
+const { copySampleWorkspace, readSpyTicks, engineStateAt, startRunFromForm: startRunOf, TIMEFRAMES, openSpyChart } = require('./charts-support');
 
 /** @typedef {{ time: number, open: number, high: number, low: number, close: number, volume: number }} Bar */
 /** @typedef {{ timeframe: string, bars: number, firstTime?: number, lastCompleted?: Bar, partial?: Bar }} PanelSnapshot */
@@ -62,14 +62,7 @@ describe('Chart view following a run in progress (Chromium)', function () {
     });
 
     it('follows a run of sma-cross-1h-filter.ts (slowed down) started from the Run Backtest form: the panels move on while it runs', async () => {
-        await runCommand(page, 'BackTestr: Open Chart');
-        const pick = page.locator('.quick-input-list .monaco-list-row', { hasText: 'SPY trades' }).first();
-        await pick.waitFor({ state: 'visible', timeout: 30000 });
-        await pick.click();
-        await page.waitForFunction(() => {
-            const s = /** @type {any} */ (window).__backtestrCharts?.state();
-            return s && s.cursor !== undefined && s.panels.length === 6 && s.panels.every((/** @type {PanelSnapshot} */ p) => p.bars > 0);
-        }, undefined, { timeout: 120000 });
+        await openSpyChart(page);
         expect(await liveState()).to.equal(undefined);
         // an indicator on the 1m panel: drawn while following too, extended by the new bars of each push
         await page.evaluate(() => /** @type {any} */ (window).__backtestrCharts.addIndicator(0, 'core.sma', { period: 10, source: 'close' }));

@@ -6,7 +6,7 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { repoRoot } = require('./workbench');
+const { repoRoot, runCommand } = require('./workbench');
 
 const sampleWorkspace = path.join(repoRoot, 'sample-workspace');
 const TIMEFRAMES = ['1m', '5m', '15m', '1H', '4H', '1D'];
@@ -138,7 +138,6 @@ function packKeltner(dir) {
  * @param {(label: string | null) => boolean} isDataset picks the dataset option by its label
  */
 async function startRunFromForm(page, strategy, isDataset) {
-    const { runCommand } = require('./workbench');
     await runCommand(page, 'BackTestr: Run Backtest…');
     const form = page.locator('[data-testid="run-config"]');
     await form.waitFor({ state: 'visible', timeout: 30000 });
@@ -154,4 +153,20 @@ async function startRunFromForm(page, strategy, isDataset) {
     await form.locator('[data-testid="run-start"]').click();
 }
 
-module.exports = { startRunFromForm, copySampleWorkspace, readSpyTicks, engineStateAt, tickIndexAt, runStrategy, packKeltner, TIMEFRAMES };
+/**
+ * Opens the SPY trades in the charts through "BackTestr: Open Chart", as a user does, and waits until all six panels
+ * have bars.
+ * @param {import('playwright-core').Page} page
+ */
+async function openSpyChart(page) {
+    await runCommand(page, 'BackTestr: Open Chart');
+    const pick = page.locator('.quick-input-list .monaco-list-row', { hasText: 'SPY trades' }).first();
+    await pick.waitFor({ state: 'visible', timeout: 30000 });
+    await pick.click();
+    await page.waitForFunction(() => {
+        const s = /** @type {any} */ (window).__backtestrCharts?.state();
+        return s && s.cursor !== undefined && s.panels.length === 6 && s.panels.every((/** @type {{ bars: number }} */ p) => p.bars > 0);
+    }, undefined, { timeout: 120000 });
+}
+
+module.exports = { startRunFromForm, openSpyChart, copySampleWorkspace, readSpyTicks, engineStateAt, tickIndexAt, runStrategy, packKeltner, TIMEFRAMES };

@@ -8,8 +8,8 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { expect } = require('chai');
-const { startWorkbench, runCommand, screenshot, openSession, closeSession } = require('./workbench');
-const { copySampleWorkspace, readSpyTicks, engineStateAt, tickIndexAt, runStrategy, packKeltner, TIMEFRAMES } = require('./charts-support');
+const { startWorkbench, runCommand, screenshot, openSession, closeSession, installPlugin } = require('./workbench');
+const { copySampleWorkspace, readSpyTicks, engineStateAt, tickIndexAt, runStrategy, packKeltner, TIMEFRAMES, openSpyChart } = require('./charts-support');
 
 /** @typedef {{ time: number, open: number, high: number, low: number, close: number, volume: number }} Bar */
 /** @typedef {{ timeframe: string, bars: number, firstTime?: number, lastCompleted?: Bar, partial?: Bar }} PanelSnapshot */
@@ -46,15 +46,7 @@ describe('Chart view and walkback replay in Chromium', function () {
     });
 
     it('opens a dataset with "BackTestr: Open Chart" and draws candles in six panels', async () => {
-        await runCommand(page, 'BackTestr: Open Chart');
-        const pick = page.locator('.quick-input-list .monaco-list-row', { hasText: 'SPY trades' }).first();
-        await pick.waitFor({ state: 'visible', timeout: 30000 });
-        await pick.click();
-        await page.waitForFunction(() => {
-            const hook = /** @type {any} */ (window).__backtestrCharts;
-            const s = hook?.state();
-            return s && s.cursor !== undefined && s.panels.length === 6 && s.panels.every((/** @type {PanelSnapshot} */ p) => p.bars > 0);
-        }, undefined, { timeout: 120000 });
+        await openSpyChart(page);
         const state = await chartState();
         expect(state.tickCount).to.equal(ticks.count);
         expect(state.cursor).to.equal(ticks.count - 1);
@@ -379,11 +371,7 @@ describe('A real strategy run in replay: overlay, decisions, jumps, recorded ser
 
     it('adds a built-in EMA and the Keltner plugin installed from its .tgz to a panel, and draws their lines up to the cursor', async () => {
         await runCommand(page, 'BackTestr: Show Plugins');
-        const view = page.locator('[data-testid="plugins-view"]');
-        await view.waitFor({ state: 'visible', timeout: 30000 });
-        await view.locator('[data-testid="plugins-source-kind"]').selectOption('tgz');
-        await view.locator('[data-testid="plugins-source-location"]').fill(tgz);
-        await view.locator('[data-testid="plugins-install-button"]').click();
+        const view = await installPlugin(page, 'tgz', tgz);
         await view.locator('[data-testid="plugin-item"][data-plugin-id="examples.keltner-channels"]').waitFor({ state: 'visible', timeout: 60000 });
         await runCommand(page, 'BackTestr: Open Charts');
         await page.evaluate(id => /** @type {any} */ (window).__backtestrCharts.openRun(id), run.id);

@@ -11,7 +11,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { expect } = require('chai');
-const { startWorkbench, runCommand, screenshot, repoRoot, openSession, closeSession } = require('./workbench');
+const { startWorkbench, runCommand, screenshot, repoRoot, openSession, closeSession, installPlugin } = require('./workbench');
 
 const JSONL = path.join(repoRoot, 'examples', 'plugins', 'jsonl-ticks');
 const QUOTES = path.join(repoRoot, '..', 'shared', 'data', 'eurusd-quotes-2014-05', '20140505_quote.zip');
@@ -72,11 +72,7 @@ describe('A data-source plugin in the import wizard (Chromium)', function () {
 
     it('installs the JSON-lines data source plugin from its .tgz in the Plugins view', async () => {
         await runCommand(page, 'BackTestr: Show Plugins');
-        const view = page.locator('[data-testid="plugins-view"]');
-        await view.waitFor({ state: 'visible', timeout: 30000 });
-        await view.locator('[data-testid="plugins-source-kind"]').selectOption('tgz');
-        await view.locator('[data-testid="plugins-source-location"]').fill(tgz);
-        await view.locator('[data-testid="plugins-install-button"]').click();
+        const view = await installPlugin(page, 'tgz', tgz);
         await page.waitForSelector('[data-plugin-id="examples.jsonl-ticks"][data-state="enabled"]', { timeout: 60000 });
         expect(await view.locator('[data-plugin-id="examples.jsonl-ticks"] [data-testid="plugin-contributions"]').innerText())
             .to.equal('data source examples.jsonl-ticks');

@@ -14,8 +14,8 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { expect } = require('chai');
-const { startWorkbench, runCommand, screenshot, repoRoot, openSession, closeSession } = require('./workbench');
-const { copySampleWorkspace } = require('./charts-support');
+const { startWorkbench, runCommand, screenshot, repoRoot, openSession, closeSession, installPlugin } = require('./workbench');
+const { copySampleWorkspace, openSpyChart } = require('./charts-support');
 
 const KELTNER = path.join(repoRoot, 'examples', 'plugins', 'keltner-channels');
 const TRADE_SUMMARY = path.join(repoRoot, 'examples', 'plugins', 'trade-summary-report');
@@ -182,9 +182,7 @@ describe('Plugins view in Chromium', function () {
     });
 
     it('installs the Keltner indicator from its .tgz: listed, enabled, with its contribution', async () => {
-        await view().locator('[data-testid="plugins-source-kind"]').selectOption('tgz');
-        await view().locator('[data-testid="plugins-source-location"]').fill(tgz);
-        await view().locator('[data-testid="plugins-install-button"]').click();
+        await installPlugin(page, 'tgz', tgz);
         const keltner = item('examples.keltner-channels');
         await keltner.waitFor({ state: 'visible', timeout: 60000 });
         await page.waitForSelector('[data-plugin-id="examples.keltner-channels"][data-state="enabled"]', { timeout: 30000 });
@@ -199,9 +197,7 @@ describe('Plugins view in Chromium', function () {
     });
 
     it('shows a plugin that throws on load as failed, with its error, and Keltner stays enabled', async () => {
-        await view().locator('[data-testid="plugins-source-kind"]').selectOption('folder');
-        await view().locator('[data-testid="plugins-source-location"]').fill(THROWS_ON_LOAD);
-        await view().locator('[data-testid="plugins-install-button"]').click();
+        await installPlugin(page, 'folder', THROWS_ON_LOAD);
         await page.waitForSelector('[data-plugin-id="fixtures.throws-on-load"][data-state="failed"]', { timeout: 60000 });
         const error = await item('fixtures.throws-on-load').locator('[data-testid="plugin-error"]').innerText();
         expect(error).to.match(/^load error: loading .*index\.js threw: Error: fixture: this plugin cannot start \(missing licence key\)/);
@@ -212,14 +208,7 @@ describe('Plugins view in Chromium', function () {
     });
 
     it('adds the Keltner indicator to a chart panel, which draws its three lines', async () => {
-        await runCommand(page, 'BackTestr: Open Chart');
-        const pick = page.locator('.quick-input-list .monaco-list-row', { hasText: 'SPY trades' }).first();
-        await pick.waitFor({ state: 'visible', timeout: 30000 });
-        await pick.click();
-        await page.waitForFunction(() => {
-            const s = /** @type {any} */ (window).__backtestrCharts?.state();
-            return s && s.cursor !== undefined && s.panels.length === 6 && s.panels.every((/** @type {{ bars: number }} */ p) => p.bars > 0);
-        }, undefined, { timeout: 120000 });
+        await openSpyChart(page);
         const choices = await page.evaluate(() => /** @type {any} */ (window).__backtestrCharts.indicatorChoices());
         expect(choices.map((/** @type {{ id: string }} */ c) => c.id)).to.include('examples.keltner');
         // As a user does: the panel's "+ indicator" list.
@@ -314,9 +303,7 @@ describe('Plugins view in Chromium', function () {
 
     it('shows the trade-summary report section of a plugin in the Analysis view of the Keltner run', async () => {
         await runCommand(page, 'BackTestr: Show Plugins');
-        await view().locator('[data-testid="plugins-source-kind"]').selectOption('folder');
-        await view().locator('[data-testid="plugins-source-location"]').fill(TRADE_SUMMARY);
-        await view().locator('[data-testid="plugins-install-button"]').click();
+        await installPlugin(page, 'folder', TRADE_SUMMARY);
         await page.waitForSelector('[data-plugin-id="examples.trade-summary-report"][data-state="enabled"]', { timeout: 60000 });
         const analysisView = await analyse(keltnerRunId);
         const section = analysisView.locator('[data-testid="report-sections"] [data-section="examples.trade-summary"]');

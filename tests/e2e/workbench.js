@@ -130,6 +130,21 @@ async function closeSession(session, ...folders) {
     }
 }
 
+/**
+ * Installs a plugin through the Plugins view's form, as a user does (the view must be open); returns the view.
+ * @param {import('playwright-core').Page} page
+ * @param {'tgz' | 'folder' | 'registry'} kind
+ * @param {string} location
+ */
+async function installPlugin(page, kind, location) {
+    const view = page.locator('[data-testid="plugins-view"]');
+    await view.waitFor({ state: 'visible', timeout: 30000 });
+    await view.locator('[data-testid="plugins-source-kind"]').selectOption(kind);
+    await view.locator('[data-testid="plugins-source-location"]').fill(location);
+    await view.locator('[data-testid="plugins-install-button"]').click();
+    return view;
+}
+
 /** @param {import('playwright-core').Page} page @param {string} name */
 async function screenshot(page, name) {
     fs.mkdirSync(outputDir, { recursive: true });
@@ -138,4 +153,4 @@ async function screenshot(page, name) {
     return file;
 }
 
-module.exports = { startWorkbench, launchBrowser, openWorkbench, openSession, closeSession, runCommand, screenshot, repoRoot, outputDir };
+module.exports = { startWorkbench, launchBrowser, openWorkbench, openSession, closeSession, runCommand, installPlugin, screenshot, repoRoot, outputDir };
