@@ -207,6 +207,13 @@ impl Broker {
         (n * self.opts.tick_size * 1e10).round() / 1e10
     }
 
+    /// A slipped price on the tick grid, rounded against the trader: up for a buy, down for a
+    /// sell (1e-6 of a tick absorbs float dust, so a price on the grid stays where it is).
+    fn grid_against(&self, p: f64, buy: bool) -> f64 {
+        let q = p / self.opts.tick_size;
+        self.grid(if buy { (q - 1e-6).ceil() } else { (q + 1e-6).floor() })
+    }
+
     /// Ends a working order at the current tick with an event.
     fn finish(&mut self, i: usize, t: i64, k: usize, kind: i64, reason: i64, reference: f64) {
         let o = self.book.remove(i);
@@ -329,7 +336,7 @@ impl Broker {
                 }
                 if q > 0.0 {
                     let s = if slips { self.slip(reference) } else { 0.0 };
-                    let price = reference + o.side * s;
+                    let price = if s > 0.0 { self.grid_against(reference + o.side * s, buy) } else { reference };
                     let kind = if q >= o.qty - EPS { KIND_FILLED } else { KIND_PARTIAL };
                     if let Err(reason) = self.fill(t, k, &mut o, q, price, reference, reason, kind) {
                         self.finish(i, t, k, KIND_REJECTED, reason, px);

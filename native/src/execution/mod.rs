@@ -41,6 +41,8 @@ pub enum FillModel {
     Bar,
 }
 
+/// The slipped fill price is rounded to the tick grid against the trader (buy: up, sell:
+/// down; `Broker::grid_against`), so fractional ticks and percentages never fill off the grid.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Slippage {
     None,

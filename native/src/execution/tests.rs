@@ -316,3 +316,52 @@ fn accounting_invariants_hold_after_every_event_in_a_long_random_run() {
         }
     }
 }
+
+/// Every slipped fill lies on the tick grid and is no better than the market price: the
+/// slipped price is rounded against the trader (buy: up, sell: down). The class: every
+/// slippage model (whole and fractional ticks, percentages that fall between ticks, random
+/// ticks), both sides, several tick sizes, many prices on the grid.
+#[test]
+fn slipped_fills_are_on_the_tick_grid_and_never_better_than_the_market() {
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    let mut rnd = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let models = [
+        Slippage::None,
+        Slippage::Ticks(1.0),
+        Slippage::Ticks(3.0),
+        Slippage::Ticks(0.5),
+        Slippage::Percent(0.1),
+        Slippage::Percent(0.0137),
+        Slippage::Percent(1.7),
+        Slippage::Random { max_ticks: 4, seed: 11 },
+    ];
+    for tick in [0.01, 0.25, 0.00001, 0.1, 1.0] {
+        for slippage in models {
+            let mut r = rig(ExecOptions { tick_size: tick, slippage, initial_cash: 1.0e9, ..ExecOptions::default() });
+            let mut t = 0i64;
+            let mut id = 1.0;
+            for _ in 0..300 {
+                let m = 1000 + rnd() % 39_000;
+                let market = (m as f64 * tick * 1e10).round() / 1e10;
+                for side in [1.0, -1.0] {
+                    r.send(order(ACT_SUBMIT, id, TYPE_MARKET, side, 1.0, 0.0, 0.0, TIF_GTC));
+                    id += 1.0;
+                    t += 1;
+                    r.trades(&[t], &[market]);
+                    let (kind, price, reference, _) = r.last();
+                    let what = format!("{:?}, tick {}, {} at {}: filled at {}", slippage, tick, if side > 0.0 { "buy" } else { "sell" }, market, price);
+                    assert_eq!(kind, KIND_FILLED, "{}", what);
+                    assert_eq!(reference, market, "{}", what);
+                    let ticks = price / tick;
+                    assert!((ticks - ticks.round()).abs() < 1e-9 * ticks.abs().max(1.0), "{}: not on the grid", what);
+                    assert!(if side > 0.0 { price >= market } else { price <= market }, "{}: better than the market", what);
+                }
+            }
+        }
+    }
+}
