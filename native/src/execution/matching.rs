@@ -214,9 +214,10 @@ impl Broker {
         self.grid(if buy { (q - 1e-6).ceil() } else { (q + 1e-6).floor() })
     }
 
-    /// Ends a working order at the current tick with an event.
+    /// Ends the working order `book[i]` at the current tick with an event (`on_tick` drops it
+    /// from the book when its loop ends).
     fn finish(&mut self, i: usize, t: i64, k: usize, kind: i64, reason: i64, reference: f64) {
-        let o = self.book.remove(i);
+        let o = self.book[i].clone();
         self.ids.insert(o.id, false);
         self.event_full(t, o.id as f64, kind, reason, k as i64, f64::NAN, o.qty, 0.0, reference, 0.0, o.position, 0.0);
         self.cancel_children(o.id, t);
@@ -245,10 +246,15 @@ impl Broker {
             }
         }
         self.in_tick = true;
+        // Orders that stay are moved to the front as the loop goes (`book[..kept]`, in book
+        // order); the ones that end are dropped after it: O(book), not O(book) per fill.
         let mut i = 0;
+        let mut kept = 0;
         while i < self.book.len() {
             let mut o = self.book[i].clone();
             if o.oco != 0 && done_oco.iter().any(|d| d.0 == o.oco) {
+                self.book.swap(kept, i);
+                kept += 1;
                 i += 1;
                 continue;
             }
@@ -325,6 +331,7 @@ impl Broker {
             if let Some((reference, reason, slips)) = fill {
                 if o.tif == TIF_FOK && avail < o.qty - EPS {
                     self.finish(i, t, k, KIND_EXPIRED, R_FOK_UNFILLED, px);
+                    i += 1;
                     continue;
                 }
                 let q0 = self.floor_lots(o.qty.min(avail));
@@ -332,6 +339,7 @@ impl Broker {
                 if q0 > 0.0 && q <= 0.0 {
                     // Hedging: the position this order closes is gone.
                     self.finish(i, t, k, KIND_CANCELLED, R_POSITION_CLOSED, px);
+                    i += 1;
                     continue;
                 }
                 if q > 0.0 {
@@ -340,6 +348,7 @@ impl Broker {
                     let kind = if q >= o.qty - EPS { KIND_FILLED } else { KIND_PARTIAL };
                     if let Err(reason) = self.fill(t, k, &mut o, q, price, reference, reason, kind) {
                         self.finish(i, t, k, KIND_REJECTED, reason, px);
+                        i += 1;
                         continue;
                     }
                     filled_now = true;
@@ -350,19 +359,21 @@ impl Broker {
                         done_oco.push((o.oco, o.id));
                     }
                     if o.qty <= EPS {
-                        self.book.remove(i);
                         self.ids.insert(o.id, false);
                         activate.push(o.id);
+                        i += 1;
                         continue;
                     }
                     if o.tif == TIF_IOC {
                         self.book[i] = o;
                         self.finish(i, t, k, KIND_CANCELLED, R_IOC_REMAINDER, px);
+                        i += 1;
                         continue;
                     }
                     if self.opts.hedging && o.position != 0 && !self.positions.iter().any(|p| p.id == o.position) {
                         self.book[i] = o;
                         self.finish(i, t, k, KIND_CANCELLED, R_POSITION_CLOSED, px);
+                        i += 1;
                         continue;
                     }
                 }
@@ -375,6 +386,7 @@ impl Broker {
                 let reason = if o.tif == TIF_IOC { R_IOC_UNFILLED } else { R_FOK_UNFILLED };
                 self.book[i] = o;
                 self.finish(i, t, k, KIND_EXPIRED, reason, px);
+                i += 1;
                 continue;
             }
             o.fresh = false;
@@ -382,8 +394,11 @@ impl Broker {
                 o.closest = px;
             }
             self.book[i] = o;
+            self.book.swap(kept, i);
+            kept += 1;
             i += 1;
         }
+        self.book.truncate(kept);
         self.in_tick = false;
         for (oco, id) in done_oco {
             self.cancel_oco(oco, id, t);

@@ -120,8 +120,9 @@ impl Broker {
             if self.opts.latency > 0 {
                 // The cancel takes effect later: model it as an expiry at now + latency.
                 let at = now.saturating_add(self.opts.latency);
-                let rest = self.rest.iter_mut().flat_map(|r| r.iter_mut());
-                for o in self.pending.iter_mut().chain(self.book.iter_mut()).chain(self.held.iter_mut()).chain(rest) {
+                // Resting orders by their index (no scan of every working order per cancel).
+                let resting = self.rest.iter_mut().find_map(|r| r.get_mut(id));
+                for o in self.pending.iter_mut().chain(self.book.iter_mut()).chain(self.held.iter_mut()).chain(resting) {
                     if o.id == id {
                         o.cancel_at = o.cancel_at.min(at);
                     }
@@ -296,8 +297,8 @@ impl Broker {
     }
 
     fn find(&self, id: u64) -> Option<&Order> {
-        let rest = self.rest.iter().flat_map(|r| r.iter());
-        self.book.iter().chain(self.pending.iter()).chain(self.held.iter()).chain(rest).find(|o| o.id == id)
+        let active = self.book.iter().chain(self.pending.iter()).chain(self.held.iter()).find(|o| o.id == id);
+        active.or_else(|| self.rest.iter().find_map(|r| r.get(id)))
     }
 
     fn check_modify(&self, m: &Modify) -> Result<(), i64> {

@@ -439,3 +439,96 @@ fn random_run(hedging: bool) -> Vec<[u64; EVENT_SLOTS]> {
         r.e.broker.events.clone()
     }
 }
+
+/// Suffix minimum of `p` from each index (the lowest price after an order came).
+fn suffix_min(p: &[f64]) -> Vec<f64> {
+    let mut out = vec![f64::NAN; p.len() + 1];
+    for i in (0..p.len()).rev() {
+        out[i] = if out[i + 1].is_nan() { p[i] } else { out[i + 1].min(p[i]) };
+    }
+    out
+}
+
+/// Resting orders placed one per tick and cancelled long after report, each, the closest the
+/// market came since it was placed (the lowest ask for a buy limit), in any order of cancels.
+#[test]
+fn cancelled_resting_orders_report_the_closest_price_since_each_was_placed() {
+    let mut r = rig(ExecOptions::default());
+    let mut x: u64 = 0x9e37_79b9;
+    let mut rnd = || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    let n = 3000;
+    let prices: Vec<f64> = (0..n).map(|_| 100.0 + (rnd() % 500) as f64 / 100.0).collect();
+    r.ticks(1, &[100.0], None);
+    for (i, &p) in prices.iter().enumerate() {
+        // Some ticks bring several orders, some none.
+        for j in 0..(rnd() % 3) {
+            let id = (i * 4 + j as usize + 1) as f64;
+            r.send(O { id, typ: TYPE_LIMIT, limit: 50.0, ..BASE });
+        }
+        r.ticks(10 + i as i64, &[p], None);
+    }
+    let expected = suffix_min(&prices);
+    let mut ids: Vec<u64> = r.events().iter().filter(|e| e.1 == KIND_ACCEPTED).map(|e| e.0).collect();
+    // Cancelled in a shuffled order: the closest must not depend on which orders left first.
+    for i in (1..ids.len()).rev() {
+        ids.swap(i, (rnd() % (i as u64 + 1)) as usize);
+    }
+    for &id in &ids {
+        r.send(O { action: ACT_CANCEL, id: id as f64, ..BASE });
+    }
+    let mut checked = 0;
+    for e in &r.e.broker.events {
+        if f64::from_bits(e[E_KIND]) as i64 == KIND_CANCELLED {
+            let id = f64::from_bits(e[E_ORDER]) as usize;
+            let placed_before = (id - 1) / 4;
+            assert_eq!(f64::from_bits(e[E_REFERENCE]), expected[placed_before], "order {}", id);
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, ids.len());
+    assert!(checked > 2000);
+}
+
+/// 200,000 orders of each kind (market orders filled on one tick, resting limits cancelled one
+/// by one, resting limits placed one per tick and all filled by one tick) run in linear time: a
+/// quadratic book (a removal from the front of a vector per fill, a scan per cancel, a scan of
+/// every epoch since an order came per fill) would take minutes here.
+#[test]
+fn two_hundred_thousand_orders_of_each_kind_complete() {
+    let n = 200_000u64;
+    let mut r = rig(ExecOptions::default());
+    r.ticks(1, &[100.0], None);
+    let mut recs = Vec::with_capacity(n as usize * ORDER_SLOTS);
+    for id in 1..=n {
+        recs.extend(rec(O { id: id as f64, side: if id % 2 == 0 { 1.0 } else { -1.0 }, ..BASE }));
+    }
+    r.e.submit(&recs).unwrap();
+    r.ticks(2, &[100.0], None);
+    assert_eq!(r.e.broker.account()[A_FILLS], n as f64);
+    assert_eq!(r.e.broker.open_orders(), 0);
+
+    recs.clear();
+    for id in n + 1..=2 * n {
+        recs.extend(rec(O { id: id as f64, typ: TYPE_LIMIT, limit: 50.0 + (id % 100) as f64 / 100.0, ..BASE }));
+    }
+    r.e.submit(&recs).unwrap();
+    r.ticks(3, &[100.0], None);
+    for id in n + 1..=2 * n {
+        r.send(O { action: ACT_CANCEL, id: id as f64, ..BASE });
+    }
+    assert_eq!(r.e.broker.open_orders(), 0);
+    assert_eq!(r.events().iter().filter(|e| e.1 == KIND_CANCELLED).count(), n as usize);
+
+    for id in 2 * n + 1..=3 * n {
+        r.send(O { id: id as f64, typ: TYPE_LIMIT, limit: 90.0, ..BASE });
+        r.ticks(4 + id as i64, &[100.0 + (id % 7) as f64 / 100.0], None);
+    }
+    r.ticks(10 * n as i64, &[89.0], None);
+    assert_eq!(r.e.broker.account()[A_FILLS], 2.0 * n as f64);
+    assert_eq!(r.e.broker.open_orders(), 0);
+}
