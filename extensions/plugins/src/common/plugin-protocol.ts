@@ -14,8 +14,11 @@ export interface PluginSource {
     readonly location: string;
 }
 
-/** `enabled`: loaded and running in its host; `disabled`: by the user; `failed`: disabled by a fault, see `error`. */
-export type PluginState = 'enabled' | 'disabled' | 'failed';
+/**
+ * `enabling`: being loaded and tried (it becomes `enabled` only once it has passed its first calls);
+ * `enabled`: loaded and running in its host; `disabled`: by the user; `failed`: disabled by a fault, see `error`.
+ */
+export type PluginState = 'enabling' | 'enabled' | 'disabled' | 'failed';
 
 export interface PluginContributionSummary {
     readonly kind: ContributionKind;

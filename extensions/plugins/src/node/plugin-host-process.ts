@@ -1,12 +1,13 @@
 // *****************************************************************************
-// The plugin host worker: one thread per enabled plugin. Plugin code runs only here (never on
-// the backend's main thread); every result is checked before it is posted back.
+// The plugin host: one child process per enabled plugin (forked by `PluginHost`). Plugin code
+// runs only here, never in the backend's process, so whatever it does to its process (exit,
+// kill or abort it, exhaust its memory) ends only this host. Every result is checked before it
+// is sent back.
 // *****************************************************************************
-import { parentPort, workerData } from 'worker_threads';
 import type { Bar, IndicatorOutput } from '@backtestr/plugins-sdk';
-import type { DataSourceFile, ImportedTicks, IndicatorSeriesRequest, ReportSectionInput } from '../common/plugin-contribution';
-import { HostFaultKind, HostRequest, HostResponse, LoadedContributions, PluginHostWorkerData } from './plugin-host-protocol';
-import { checkImportedTicks, checkIndicatorValue, checkReportSection, isPlainObject, MalformedOutputError, tickBuffers } from './plugin-output-validation';
+import type { DataSourceFile, IndicatorSeriesRequest, ReportSectionInput } from '../common/plugin-contribution';
+import { HostFaultKind, HostMessage, HostRequest, LoadedContributions, PluginHostData } from './plugin-host-protocol';
+import { checkImportedTicks, checkIndicatorValue, checkReportSection, isPlainObject, MalformedOutputError } from './plugin-output-validation';
 import { provideSdkToPlugins } from './sdk-resolution';
 import { sampleBars, sampleRun } from './plugin-samples';
 
@@ -36,7 +37,7 @@ interface StrategyExport {
 
 class LoadError extends Error { }
 
-const data = workerData as PluginHostWorkerData;
+const data = JSON.parse(process.argv[2] ?? '{}') as PluginHostData;
 let indicators = new Map<string, IndicatorExport>();
 let dataSources = new Map<string, DataSourceExport>();
 let reportSections = new Map<string, ReportSectionExport>();
@@ -160,18 +161,39 @@ function faultKind(error: unknown): HostFaultKind {
     return error instanceof LoadError ? 'load' : error instanceof MalformedOutputError ? 'malformed' : 'throw';
 }
 
-/** Buffers a result gives up to the main thread instead of copying them (the columns a data source read). */
-function transferOf(method: HostRequest['method'], result: unknown): ArrayBuffer[] {
-    return method === 'importFile' ? tickBuffers(result as ImportedTicks) : [];
+function send(message: HostMessage, then?: () => void): void {
+    if (!process.connected) {
+        process.exit(0);
+    }
+    process.send?.(message, undefined, undefined, error => {
+        if (error) {
+            process.exit(0); // The backend went away.
+        }
+        then?.();
+    });
 }
 
-parentPort?.on('message', (request: HostRequest) => {
+process.on('message', (request: HostRequest) => {
     handle(request).then(
-        result => parentPort?.postMessage({ id: request.id, result } satisfies HostResponse, transferOf(request.method, result)),
+        result => send({ id: request.id, result }),
         (error: unknown) => {
             const kind = faultKind(error);
             const message = error instanceof Error ? (kind === 'throw' ? error.stack ?? error.message : error.message) : String(error);
-            parentPort?.postMessage({ id: request.id, error: { kind, message } } satisfies HostResponse);
+            send({ id: request.id, error: { kind, message } });
         }
     );
 });
+
+// An error that escapes the plugin's code outside any call (a timer, a rejected promise nobody awaits):
+// reported, then the host ends (its state can no longer be trusted).
+process.on('uncaughtException', error => {
+    const crash = error instanceof Error ? error.stack ?? error.message : String(error);
+    try {
+        send({ crash }, () => process.exit(70));
+    } catch {
+        process.exit(70);
+    }
+});
+
+// The backend went away (it stopped, or crashed): so does its plugin host.
+process.on('disconnect', () => process.exit(0));

@@ -1,9 +1,10 @@
 // *****************************************************************************
-// Messages between a plugin host (main thread side) and its worker thread.
+// Messages between a plugin host (the backend's side) and its child process.
 // *****************************************************************************
 import type { DataSourceFile, IndicatorSeriesRequest, ReportSectionInput } from '../common/plugin-contribution';
 
-export interface PluginHostWorkerData {
+/** What the host process is started with (its first argument, as JSON). */
+export interface PluginHostData {
     readonly pluginId: string;
     readonly engineEntry: string;
 }
@@ -31,6 +32,9 @@ export type HostFaultKind = 'load' | 'throw' | 'malformed' | 'timeout' | 'crash'
 export type HostResponse =
     | { readonly id: number; readonly result: unknown }
     | { readonly id: number; readonly error: { readonly kind: HostFaultKind; readonly message: string } };
+
+/** What the host process sends: a response to a call, or (before it ends) an error that escaped the plugin's code outside any call. */
+export type HostMessage = HostResponse | { readonly crash: string };
 
 export interface LoadedContributions {
     readonly indicators: { id: string; label: string; outputs: { id: string; kind: 'line' | 'histogram' | 'band' }[]; defaultOptions: Record<string, unknown> }[];

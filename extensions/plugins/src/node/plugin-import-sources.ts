@@ -3,7 +3,7 @@
 // data layer: the workbench binds `PluginImportSourceContribution` as an `ImportSourceContribution`;
 // the CLI's `backtestr import` uses `createPluginImportSources(dir)`, which starts the enabled
 // data-source plugins of a plugin directory on first use. A plugin's file is read in its own host
-// worker; a throw, hang, crash or malformed output disables the plugin with that error, and the
+// process; a throw, hang, crash or malformed output disables the plugin with that error, and the
 // import fails with it.
 // *****************************************************************************
 import { inject, injectable } from '@theia/core/shared/inversify';

@@ -1,5 +1,5 @@
 // The plugin host end to end on the node side: the example plugins installed through the
-// installer like third-party code (a .tgz made by `npm pack`, folders), run in their host workers
+// installer like third-party code (a .tgz made by `npm pack`, folders), run in their host processes
 // on real market data, and the faulty fixtures isolated and reported while the good ones go on.
 import { expect } from 'chai';
 import { execFileSync } from 'child_process';
@@ -42,7 +42,7 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
     throw new Error('expected the call to fail');
 }
 
-describe('plugin manager (installer, host workers, isolation)', function () {
+describe('plugin manager (installer, host processes, isolation)', function () {
     this.timeout(120_000);
     let work: string;
     let pluginDir: string;
@@ -190,7 +190,7 @@ describe('plugin manager (installer, host workers, isolation)', function () {
         });
     }
 
-    it('survives a plugin that calls process.exit: only its host worker ends, the plugin is failed', async () => {
+    it('survives a plugin that calls process.exit: only its host process ends, the plugin is failed', async () => {
         const plugin = await manager.install({ kind: 'folder', location: path.join(fixturesDir, 'exits-process') });
         expect(plugin).to.deep.include({ state: 'failed', error: 'the plugin host exited (code 3).' });
         expect((await manager.computeIndicator(keltnerRequest(spy))).defined[50]).to.equal(1);

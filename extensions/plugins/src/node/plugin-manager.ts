@@ -1,8 +1,10 @@
 // *****************************************************************************
 // Installs, updates, enables, disables and uninstalls run-time plugins in one plugin directory,
-// runs each enabled plugin in its own host worker and registers its contributions. A plugin that
-// fails (load error, throw, hang, malformed output) is stopped, marked failed with its error and
-// its contributions removed; the others go on.
+// runs each enabled plugin in its own host process and registers its contributions. A plugin that
+// fails (load error, throw, hang, malformed output, its host dying) is stopped, marked failed with
+// its error and its contributions removed; the others go on. A plugin being enabled is recorded
+// `enabling` and becomes `enabled` only once it has passed its first calls, so a plugin that took
+// BackTestr down while being enabled is found `enabling` at the next start and failed, not loaded again.
 // *****************************************************************************
 import * as fs from 'fs';
 import * as path from 'path';
@@ -35,8 +37,22 @@ interface Running {
 
 /** The first lines of a stack: enough to find the plugin's line, short enough for the view. */
 function shortStack(text: string, lines = 4): string {
-    return text.split('\n').filter(line => !/\(node:internal\/|plugin-host-worker\.js|^\s+at node:internal\//.test(line)).slice(0, lines).join('\n');
+    return text.split('\n').filter(line => !/\(node:internal\/|plugin-host-process\.js|^\s+at node:internal\//.test(line)).slice(0, lines).join('\n');
 }
+
+/** Whether process `pid` runs (on this machine). */
+function processRuns(pid: number): boolean {
+    try {
+        process.kill(pid, 0);
+        return true;
+    } catch (error) {
+        return (error as NodeJS.ErrnoException).code === 'EPERM';
+    }
+}
+
+/** The reason a plugin found `enabling` by a start is failed with. */
+export const DIED_WHILE_ENABLING = 'BackTestr stopped while the plugin was being enabled (it, or the plugin\'s host, ended before the plugin '
+    + 'had passed its first calls), so it was not loaded again: enable it to try again, or uninstall it.';
 
 export class PluginManager implements Disposable {
     readonly store: PluginStore;
@@ -59,11 +75,17 @@ export class PluginManager implements Disposable {
         return this.store.directory;
     }
 
-    /** Starts every plugin recorded as enabled (`only`: those whose manifest passes, e.g. the data-source plugins for a CLI import). */
+    /**
+     * Starts every plugin recorded as enabled (`only`: those whose manifest passes, e.g. the data-source plugins for a CLI import).
+     * A plugin left `enabling` by a process that is gone is marked failed instead (one that another process, e.g. the
+     * workbench while the CLI starts, is enabling right now is left to it).
+     */
     start(only?: (contributes: PluginPackage['manifest']['contributes']) => boolean): Promise<void> {
         return this.exclusive(async () => {
             for (const [id, record] of Object.entries(this.store.read())) {
-                if (record.state === 'enabled' && (!only || this.contributesTo(id, only))) {
+                if (record.state === 'enabling' && !(record.enablingPid !== undefined && processRuns(record.enablingPid))) {
+                    this.fail(id, DIED_WHILE_ENABLING);
+                } else if (record.state === 'enabled' && (!only || this.contributesTo(id, only))) {
                     await this.activate(id);
                 }
             }
@@ -108,7 +130,7 @@ export class PluginManager implements Disposable {
                 throw PluginErrors.NotInstalled(id);
             }
             if (!this.running.has(id)) {
-                this.store.set(id, { source: record.source, installedAt: record.installedAt, state: 'enabled' });
+                this.store.set(id, { source: record.source, installedAt: record.installedAt, state: 'enabling', enablingPid: process.pid });
                 await this.activate(id);
                 this.onDidChangeEmitter.fire();
             }
@@ -151,16 +173,13 @@ export class PluginManager implements Disposable {
     }
 
     /**
-     * Reads a file with a plugin's data source. The file's bytes move to the plugin host without a copy (the
-     * caller's buffer is detached when it owns it whole; else copied once), and the columns move back. The call
-     * may take 30 s plus 1 s per 10 MB before the plugin counts as hung.
+     * Reads a file with a plugin's data source. The file's bytes are copied to the plugin host process (only the
+     * bytes of the view), and the columns back. The call may take 30 s plus 1 s per 10 MB before the plugin counts as hung.
      */
     async importFile(dataSourceId: string, file: DataSourceFile): Promise<ImportedTicks> {
         const { host, origin } = this.hostOf('dataSources', dataSourceId);
-        const own = file.bytes.byteOffset === 0 && file.bytes.buffer instanceof ArrayBuffer && file.bytes.byteLength === file.bytes.buffer.byteLength;
-        const bytes = own ? file.bytes : file.bytes.slice();
-        const timeoutMs = Math.max(this.hostOptions.callTimeoutMs ?? 5000, 30_000 + bytes.byteLength / 10_000);
-        return await this.guard(origin.id, host.call('importFile', { dataSourceId, file: { name: file.name, bytes } }, timeoutMs, [bytes.buffer as ArrayBuffer])) as ImportedTicks;
+        const timeoutMs = Math.max(this.hostOptions.callTimeoutMs ?? 5000, 30_000 + file.bytes.byteLength / 10_000);
+        return await this.guard(origin.id, host.call('importFile', { dataSourceId, file: { name: file.name, bytes: file.bytes } }, timeoutMs)) as ImportedTicks;
     }
 
     async renderReportSection(sectionId: string, input: ReportSectionInput): Promise<ReportSectionData> {
@@ -221,7 +240,7 @@ export class PluginManager implements Disposable {
             const target = this.store.folderOf(id);
             fs.rmSync(target, { recursive: true, force: true });
             fs.renameSync(folder, target);
-            this.store.set(id, { state: 'enabled', source: this.normalize(source), installedAt: new Date().toISOString() });
+            this.store.set(id, { state: 'enabling', enablingPid: process.pid, source: this.normalize(source), installedAt: new Date().toISOString() });
             await this.activate(id);
             this.onDidChangeEmitter.fire();
             return this.get(id);
@@ -269,14 +288,17 @@ export class PluginManager implements Disposable {
         return source.kind === 'npm' ? { kind: 'npm', location: source.location.trim() } : { kind: source.kind, location: this.toPath(source.location) };
     }
 
-    /** Loads, checks and exercises a plugin in a new host, then registers its contributions; on a fault marks it failed. */
+    /**
+     * Loads, checks and exercises a plugin in a new host, then registers its contributions; on a fault marks it failed.
+     * A plugin being enabled (`enabling`) is recorded `enabled` only after it has passed those calls with its host alive.
+     */
     protected async activate(id: string): Promise<void> {
         await this.deactivate(id);
         let host: PluginHost | undefined;
         try {
             const pkg = readPluginPackage(this.store.folderOf(id), this.sdkVersion);
             host = new PluginHost(id, pkg.engineEntry, this.hostOptions, fault => {
-                // A fault outside a call (an uncaught error in a timer of the plugin, the worker dying).
+                // A fault outside a call (an uncaught error in a timer of the plugin, its host process dying).
                 if (this.running.get(id)?.host === host) {
                     void this.exclusive(async () => this.fail(id, this.describeFault(fault)));
                 }
@@ -284,8 +306,15 @@ export class PluginManager implements Disposable {
             const loaded = await host.call('load', undefined, host.loadTimeoutMs);
             this.checkAgainstManifest(pkg, loaded);
             await host.call('exercise', undefined, host.loadTimeoutMs);
+            if (!host.alive) {
+                throw new PluginHostFault('crash', 'the plugin host ended right after its first calls.');
+            }
             const contributions = this.register(id, loaded);
             this.running.set(id, { host, contributions });
+            const record = this.store.get(id);
+            if (record?.state === 'enabling') {
+                this.store.set(id, { source: record.source, installedAt: record.installedAt, state: 'enabled' });
+            }
         } catch (error) {
             await host?.dispose();
             const message = error instanceof PluginHostFault ? this.describeFault(error) : error instanceof Error ? error.message : String(error);

@@ -103,12 +103,6 @@ export function checkImportedTicks(sourceId: string, value: unknown): ImportedTi
     return { time, ...columns, rejected: (rejected as ImportedTicks['rejected']).map(r => r.raw === undefined ? { line: r.line, reason: r.reason } : { line: r.line, reason: r.reason, raw: r.raw }) };
 }
 
-/** The buffers of the columns of checked ticks (moved, not copied, back to the main thread). */
-export function tickBuffers(ticks: ImportedTicks): ArrayBuffer[] {
-    return [ticks.time, ticks.price, ticks.size, ticks.bid, ticks.ask, ticks.line]
-        .filter((c): c is Float64Array => c !== undefined).map(c => c.buffer as ArrayBuffer);
-}
-
 /** A report section: a non-empty title and rows of { label: string, value: string | finite number }. */
 export function checkReportSection(sectionId: string, value: unknown): ReportSectionData {
     if (!isPlainObject(value) || typeof value.title !== 'string' || value.title.trim() === '') {

@@ -133,7 +133,7 @@ export class PluginServiceImpl implements PluginService, BackendApplicationContr
             throw PluginErrors.UnknownContribution('report section', sectionId);
         }
         if (this.registry.getDescriptor('reportSections', sectionId)?.origin.kind === 'plugin') {
-            // Checked in the plugin's host worker (a malformed section fails the plugin there).
+            // Checked in the plugin's host process (a malformed section fails the plugin there).
             return manager.renderReportSection(sectionId, input);
         }
         // A build-time extension's section gets the same check here.

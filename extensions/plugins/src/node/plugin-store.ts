@@ -1,6 +1,6 @@
 // *****************************************************************************
 // The user's plugin directory: one folder per installed plugin (named by its id) and
-// `plugins.json`, the state of each (enabled, disabled or failed with its error, and its source).
+// `plugins.json`, the state of each (enabling, enabled, disabled or failed with its error, and its source).
 // *****************************************************************************
 import * as fs from 'fs';
 import * as os from 'os';
@@ -13,6 +13,8 @@ export const STATE_FILE = 'plugins.json';
 export interface PluginRecord {
     readonly state: PluginState;
     readonly error?: string;
+    /** While `enabling`: the process enabling it (a record left `enabling` by a process that is gone means it died doing so). */
+    readonly enablingPid?: number;
     readonly source: PluginSource;
     readonly installedAt: string;
 }
