@@ -6,6 +6,7 @@
 
 import { CsvFormatOptions, DatasetErrors } from '../common/dataset-protocol';
 import { DatasetWriter, ImportSink } from './dataset-writer';
+import { importLimits, lineAt, lineTooLong, longLineAt } from './import-limits';
 import { PriceGrid } from './price-grid';
 import { TickFlags } from './schema-migrations';
 import { TimeZone } from './time-zone';
@@ -61,6 +62,8 @@ export class CsvImporter {
     /** ...and its digits after the point (-1: no point). */
     protected readonly points = new Int32Array(MAX_FIELDS);
     protected readonly needFields: number;
+    /** The longest line importFile reads (see import-limits); a parse worker sets its job's. */
+    maxLineBytes = importLimits().maxLineBytes;
 
     constructor(readonly session: ImportSink, readonly format: CsvFormatOptions, readonly writer: DatasetWriter) {
         this.delimiter = format.delimiter === '\\t' ? 9 : format.delimiter.charCodeAt(0);
@@ -74,6 +77,10 @@ export class CsvImporter {
 
     /** Imports one file's bytes; `label` names it in messages and the quarantine. */
     async importFile(label: string, fileName: string, buf: Buffer): Promise<void> {
+        const long = longLineAt(buf, 0, buf.length, this.maxLineBytes);
+        if (long >= 0) {
+            throw lineTooLong(label, lineAt(buf, long), long, this.maxLineBytes);
+        }
         const stats = await this.importChunk(label, fileName, buf, WHOLE_FILE);
         this.checkNotAllFailed(label, stats);
     }

@@ -7,6 +7,7 @@
 import { parentPort } from 'worker_threads';
 import { CsvFormatOptions, DatasetKind, Instrument } from '../common/dataset-protocol';
 import { ChunkStats, CsvImporter } from './csv-importer';
+import { ImportLimits } from './import-limits';
 import { contentHash, expandSources } from './import-sources';
 import { DatasetWriter, DatasetWriterOptions, ImportSink, RangeSet, WriterState } from './dataset-writer';
 
@@ -21,6 +22,8 @@ export interface ParseJob {
     readonly side: string;
     readonly stored: [number, number][];
     readonly options: DatasetWriterOptions;
+    /** The importing thread's limits (this thread's environment is a copy from when it started): zip entries, line length. */
+    readonly limits?: ImportLimits;
     /** A piece of a large file (whole lines) to parse instead of loading `path`: see DataImporter's streamed import. */
     readonly chunk?: { readonly data: Uint8Array; readonly first: boolean; readonly last: boolean; readonly label: string; readonly fileName: string };
 }
@@ -136,7 +139,7 @@ async function run(job: ParseJob): Promise<ParseResult> {
     if (job.chunk) {
         return runChunk(job, job.chunk);
     }
-    const source = expandSources([job.path]).find(s => s.entryName === job.entryName);
+    const source = expandSources([job.path], job.limits).find(s => s.entryName === job.entryName);
     if (!source) {
         throw new Error(`${job.path}: entry ${job.entryName} vanished`);
     }
@@ -145,7 +148,11 @@ async function run(job: ParseJob): Promise<ParseResult> {
     const firstLine = data.toString('utf8', 0, end < 0 ? Math.min(data.length, 4096) : Math.min(end, 4096));
     const collector = new Collector(job.kind === 'trades' ? 2 : job.kind === 'quotes' ? 4 : 5, data.length);
     const writer = newWriter(job, collector);
-    await new CsvImporter(collector, job.format, writer).importFile(source.label, source.entryName ?? source.path, data);
+    const importer = new CsvImporter(collector, job.format, writer);
+    if (job.limits) {
+        importer.maxLineBytes = job.limits.maxLineBytes;
+    }
+    await importer.importFile(source.label, source.entryName ?? source.path, data);
     collector.flushWriter(writer);
     const n = collector.count;
     // Whole buffers go back (transferred, not copied); the first `count` rows are valid.

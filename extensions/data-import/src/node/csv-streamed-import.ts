@@ -7,6 +7,7 @@ import { CsvFormatOptions } from '../common/dataset-protocol';
 import { ChunkStats, CsvImporter } from './csv-importer';
 import type { ParseResult } from './csv-parse-worker';
 import { parseWorkerPool, streamChunkBytes, workerError } from './csv-worker-pool';
+import { importLimits, lineTooLong, longLineAt } from './import-limits';
 import { DatasetWriter, ImportSession } from './import-session';
 import { SourceFile } from './import-sources';
 import { hashSource } from './source-loading';
@@ -23,7 +24,8 @@ export interface StreamStats {
  * parse the next pieces and it appends piece k, so memory holds a few pieces, never the file. A piece parsed from a
  * fresh state joins the previous one exactly (DatasetWriter.canJoin); when it cannot (a row at the border out of
  * order or a bar at the same time), this thread parses that piece again in sequence. Line numbers, byte offsets,
- * the format probe and the all-rows-failed check are those of the whole file.
+ * the format probe and the all-rows-failed check are those of the whole file. A line longer than the limit (see import-limits)
+ * is never held whole: the pieces before it are parsed (for its line number) and the import is refused.
  */
 export async function importCsvStreamed(db: WorkspaceDatabase, session: ImportSession, source: SourceFile, csv: CsvFormatOptions, writer: DatasetWriter,
     streamStats: StreamStats): Promise<void> {
@@ -49,6 +51,20 @@ export async function importCsvStreamed(db: WorkspaceDatabase, session: ImportSe
     let eof = false;
     let submitted = 0;
     let nextOffset = 0;
+    const maxLine = importLimits().maxLineBytes;
+    /** Where the first line past the limit starts: nothing from there on is read or submitted. */
+    let tooLong: number | undefined;
+    /** A piece up to its first line past the limit, if any (then the last piece). */
+    const upToLongLine = (piece: Buffer): Buffer => {
+        const long = longLineAt(piece, 0, piece.length, maxLine);
+        if (long < 0) {
+            return piece;
+        }
+        tooLong = nextOffset + long;
+        eof = true;
+        carry = Buffer.alloc(0);
+        return piece.subarray(0, long);
+    };
     /** The next piece: whole lines in a buffer of its own (transferred to a worker). */
     const readPiece = async (): Promise<Buffer> => {
         let buf = Buffer.allocUnsafeSlow(carry.length + chunkBytes);
@@ -60,7 +76,7 @@ export async function importCsvStreamed(db: WorkspaceDatabase, session: ImportSe
                 if (next.done) {
                     eof = true;
                     carry = Buffer.alloc(0);
-                    return buf.subarray(0, filled);
+                    return upToLongLine(buf.subarray(0, filled));
                 }
                 rest = next.value;
             }
@@ -74,10 +90,14 @@ export async function importCsvStreamed(db: WorkspaceDatabase, session: ImportSe
             const cut = buf.lastIndexOf(10, filled - 1);
             if (cut >= 0) {
                 carry = Buffer.from(buf.subarray(cut + 1, filled));
-                return buf.subarray(0, cut + 1);
+                return upToLongLine(buf.subarray(0, cut + 1));
             }
-            // One line longer than a piece: grow the piece.
-            const bigger = Buffer.allocUnsafeSlow(buf.length * 2);
+            if (filled > maxLine) {
+                // The piece is one line (it starts at a line's start), past the limit: read no more of it.
+                return upToLongLine(buf.subarray(0, filled));
+            }
+            // One line longer than a piece: grow the piece, to no more than one byte past the limit.
+            const bigger = Buffer.allocUnsafeSlow(Math.min(buf.length * 2, maxLine + 1));
             buf.copy(bigger, 0, 0, filled);
             buf = bigger;
         }
@@ -143,6 +163,10 @@ export async function importCsvStreamed(db: WorkspaceDatabase, session: ImportSe
             session.progress(piece.offset + piece.length);
             session.checkCancelled();
             await session.spillIfLarge();
+        }
+        if (tooLong !== undefined) {
+            // Every line before it parsed: lineBase counts them.
+            throw lineTooLong(label, lineBase + 1, tooLong, maxLine);
         }
     } catch (error) {
         pool.forEach(p => p.abandon());

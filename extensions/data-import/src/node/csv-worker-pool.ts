@@ -10,6 +10,7 @@ import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { CsvFormatOptions, DatasetErrors } from '../common/dataset-protocol';
 import type { HashJob, ParseJob, ParseResult } from './csv-parse-worker';
+import { importLimits } from './import-limits';
 import { DatasetWriter } from './import-session';
 import { SourceFile } from './import-sources';
 
@@ -173,7 +174,7 @@ export class CsvFileScheduler {
             // on this thread (writer.overlaps) and parsed again in sequence.
             this.jobs[j] = worker.parse({
                 path: rest[j].path, entryName: rest[j].entryName, format: csv, instrument: writer.instrument, kind: writer.kind,
-                timeframe: writer.timeframe, side: writer.side, stored: writer.stored.toArray(), options: writer.options
+                timeframe: writer.timeframe, side: writer.side, stored: writer.stored.toArray(), options: writer.options, limits: importLimits()
             });
             this.jobs[j].then(() => {
                 queued[w]--;

@@ -67,18 +67,25 @@ export async function previewImport(request: PreviewRequest, sources: ImportSour
     return previewSourceRows(file.label, source, rows, maxRows, rawLines);
 }
 
-export function previewFile(path: string, csv?: CsvFormatOptions, maxRows = 20): ImportPreview {
+/** Bytes of a file the preview reads (never the whole file: it may be large, or a zip bomb); a longer line is cut there. */
+const PREVIEW_BYTES = 256 * 1024;
+
+export async function previewFile(path: string, csv?: CsvFormatOptions, maxRows = 20): Promise<ImportPreview> {
     const sources = expandSources([path]);
     if (sources.length === 0) {
         return { path, format: 'unknown', rawLines: [], rows: [], message: 'No file to preview' };
     }
     const source = sources[0];
-    const data = source.load();
+    const data = await source.head(PREVIEW_BYTES);
     if (isBinaryTickFile(data)) {
         return { path: source.label, format: 'binary', rawLines: [], rows: [], message: 'BackTestr binary tick file' };
     }
-    const head = data.toString('utf8', 0, Math.min(data.length, 256 * 1024));
-    const lines = head.split('\n').slice(0, maxRows + 1).map(l => l.replace(/\r$/, ''));
+    const head = data.toString('utf8');
+    let lines = head.split('\n').slice(0, maxRows + 1).map(l => l.replace(/\r$/, ''));
+    if (data.length === PREVIEW_BYTES && lines.length < maxRows + 1) {
+        // The last line read may be cut: shown only when it is the only one.
+        lines = lines.length > 1 ? lines.slice(0, -1) : lines;
+    }
     if (looksLikeFix(data)) {
         return { path: source.label, format: 'fix', rawLines: lines.map(l => l.replace(/\x01/g, '|')), rows: [] };
     }

@@ -7,6 +7,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { DatasetErrors } from '../common/dataset-protocol';
+import { importLimits, ImportLimits } from './import-limits';
 import { isZip, listZipFileEntries, readZipFileEntry, readZipFileEntryHead, streamZipEntry, ZipFormatError } from './zip-reader';
 
 export interface SourceFile {
@@ -82,7 +83,8 @@ export function contentHash(data: Uint8Array): string {
     return crypto.createHash('sha1').update(data).digest('hex');
 }
 
-export function expandSources(paths: readonly string[]): SourceFile[] {
+/** @param limits the zip limits the entries are read with (see import-limits): the environment's unless given (a parse worker's are its job's). */
+export function expandSources(paths: readonly string[], limits: ImportLimits = importLimits()): SourceFile[] {
     const out: SourceFile[] = [];
     for (const p of paths) {
         let stat: fs.Stats;
@@ -93,15 +95,15 @@ export function expandSources(paths: readonly string[]): SourceFile[] {
         }
         if (stat.isDirectory()) {
             const names = fs.readdirSync(p).filter(n => !n.startsWith('.')).sort();
-            out.push(...expandSources(names.map(n => path.join(p, n))));
+            out.push(...expandSources(names.map(n => path.join(p, n)), limits));
         } else {
-            out.push(...expandFile(p, stat.size));
+            out.push(...expandFile(p, stat.size, limits));
         }
     }
     return out;
 }
 
-function expandFile(file: string, size: number): SourceFile[] {
+function expandFile(file: string, size: number, limits: ImportLimits): SourceFile[] {
     const head = Buffer.alloc(4);
     const fd = fs.openSync(file, 'r');
     try {
@@ -129,7 +131,7 @@ function expandFile(file: string, size: number): SourceFile[] {
         size: entry.size,
         load: () => {
             try {
-                return readZipFileEntry(file, entry);
+                return readZipFileEntry(file, entry, limits);
             } catch (error) {
                 if (error instanceof ZipFormatError) {
                     throw DatasetErrors.CorruptFile(file, error.message);
@@ -144,8 +146,8 @@ function expandFile(file: string, size: number): SourceFile[] {
             } catch {
                 // A damaged local header: the stream below names the problem.
             }
-            return head ?? streamHead(asCorruptFile(file, streamZipEntry(file, entry)), bytes);
+            return head ?? streamHead(asCorruptFile(file, streamZipEntry(file, entry, limits)), bytes);
         },
-        stream: () => asCorruptFile(file, streamZipEntry(file, entry))
+        stream: () => asCorruptFile(file, streamZipEntry(file, entry, limits))
     }));
 }

@@ -102,8 +102,8 @@ describe('CSV detection and preview', () => {
         expect(options?.columns).to.deep.equal({ time: 0, bid: 1, ask: 2, bidSize: 3, askSize: 4 });
     });
 
-    it('previews the first rows of a real Lean zip with the detected preset', () => {
-        const preview = previewFile(path.join(SHARED_DATA, 'spy-trades-2013-10', '20131007_trade.zip'), undefined, 2);
+    it('previews the first rows of a real Lean zip with the detected preset', async () => {
+        const preview = await previewFile(path.join(SHARED_DATA, 'spy-trades-2013-10', '20131007_trade.zip'), undefined, 2);
         expect(preview.presetId).to.equal('lean-equity-trades');
         expect(preview.rows[0]).to.deep.equal({ line: 1, values: { time: '2013-10-07T08:00:00.464Z', price: 167.41, size: 100 } });
     });

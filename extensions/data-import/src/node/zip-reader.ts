@@ -1,11 +1,15 @@
 // *****************************************************************************
 // Reads the entries of a zip archive (stored or deflated) with Node's native zlib: faster than
 // a pure-JS inflater on the backend (the Lean daily zips inflate at several hundred MB/s).
-// A truncated or corrupt archive raises one error naming the file.
+// A truncated or corrupt archive raises one error naming the file. An entry inflates to no more than
+// its declared size (a directory that understates it is caught as the bytes come, not after), and a
+// declared size past the limits (import-limits: a cap, and a compression ratio) is refused before
+// anything inflates: a zip bomb costs neither memory nor time.
 // *****************************************************************************
 
 import * as fs from 'fs';
 import * as zlib from 'zlib';
+import { DEFAULT_IMPORT_LIMITS, formatBytes, ImportLimits, RATIO_FREE_BYTES } from './import-limits';
 
 export interface ZipEntry {
     readonly name: string;
@@ -17,6 +21,31 @@ export interface ZipEntry {
 }
 
 export class ZipFormatError extends Error { }
+
+/** What the zip limits allow an entry: the limits of an import (import-limits), or the defaults. */
+export type ZipLimits = Pick<ImportLimits, 'maxEntryBytes' | 'maxInflateRatio'>;
+
+const WHAT_TO_DO = 'unzip the archive yourself and import the files it holds, or raise the limit with the environment variable';
+
+/** Refuses an entry whose declared size is past the limits, before anything of it inflates. */
+export function checkEntryLimits(entry: ZipEntry, limits: ZipLimits = DEFAULT_IMPORT_LIMITS): void {
+    if (entry.method === 0) {
+        return;
+    }
+    if (entry.size > limits.maxEntryBytes) {
+        throw new ZipFormatError(`${entry.name} would inflate to ${formatBytes(entry.size)}, more than the limit of ${formatBytes(limits.maxEntryBytes)} a zip entry `
+            + `may have: ${WHAT_TO_DO} BACKTESTR_ZIP_MAX_ENTRY_BYTES`);
+    }
+    if (entry.size > Math.max(RATIO_FREE_BYTES, limits.maxInflateRatio * entry.compressedSize)) {
+        throw new ZipFormatError(`${entry.name} would inflate ${Math.round(entry.size / Math.max(1, entry.compressedSize))} times (${formatBytes(entry.compressedSize)} `
+            + `to ${formatBytes(entry.size)}), more than the ${limits.maxInflateRatio} times a zip entry may (a zip bomb?): ${WHAT_TO_DO} BACKTESTR_ZIP_MAX_RATIO`);
+    }
+}
+
+function inflatesPastSize(entry: ZipEntry): ZipFormatError {
+    return new ZipFormatError(`corrupt zip archive: ${entry.name} inflates to more than the ${entry.size} bytes its directory declares (a zip bomb?); `
+        + 'the import stopped reading it there');
+}
 
 export function isZip(head: Uint8Array): boolean {
     return head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04;
@@ -89,7 +118,8 @@ export function listZipEntries(zip: Buffer): ZipEntry[] {
 /** Largest single output buffer of an inflate; a larger entry is inflated in pieces of this size. */
 const MAX_INFLATE_CHUNK = 256 << 20;
 
-export function readZipEntry(zip: Buffer, entry: ZipEntry): Buffer {
+export function readZipEntry(zip: Buffer, entry: ZipEntry, limits: ZipLimits = DEFAULT_IMPORT_LIMITS): Buffer {
+    checkEntryLimits(entry, limits);
     const p = entry.localHeaderOffset;
     if (p + 30 > zip.length || zip.readUInt32LE(p) !== 0x04034b50) {
         throw new ZipFormatError(`corrupt zip archive: the local header of ${entry.name} is damaged`);
@@ -105,13 +135,20 @@ export function readZipEntry(zip: Buffer, entry: ZipEntry): Buffer {
         out = data;
     } else if (entry.method === 8) {
         try {
-            // One output buffer of the declared size (capped: the header may lie) instead of 16 KiB pieces joined by a copy.
-            out = zlib.inflateRawSync(data, { chunkSize: Math.max(64, Math.min(entry.size + 1, MAX_INFLATE_CHUNK)) });
+            // One output buffer of the declared size (capped: the header may lie) instead of 16 KiB pieces joined by a copy;
+            // inflating stops one byte past the declared size (the directory may lie).
+            out = zlib.inflateRawSync(data, { chunkSize: Math.max(64, Math.min(entry.size + 1, MAX_INFLATE_CHUNK)), maxOutputLength: entry.size + 1 });
         } catch (error) {
+            if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
+                throw inflatesPastSize(entry);
+            }
             throw new ZipFormatError(`corrupt zip archive: ${entry.name} does not inflate (${(error as Error).message})`);
         }
     } else {
         throw new ZipFormatError(`${entry.name} uses zip compression method ${entry.method}; only stored and deflate are supported`);
+    }
+    if (out.length > entry.size) {
+        throw inflatesPastSize(entry);
     }
     if (out.length !== entry.size) {
         throw new ZipFormatError(`corrupt zip archive: ${entry.name} inflated to ${out.length} bytes, expected ${entry.size}`);
@@ -187,7 +224,8 @@ export function readZipFileEntryHead(file: string, entry: ZipEntry, bytes: numbe
                 head = raw;
             } else if (entry.method === 8) {
                 try {
-                    head = zlib.inflateRawSync(raw, { finishFlush: zlib.constants.Z_SYNC_FLUSH });
+                    // Bounded (a zip bomb's start inflates a thousand times): past that, the stream below reads the head.
+                    head = zlib.inflateRawSync(raw, { finishFlush: zlib.constants.Z_SYNC_FLUSH, maxOutputLength: Math.max(4 * bytes, 1 << 20) });
                 } catch {
                     return undefined;
                 }
@@ -204,7 +242,8 @@ export function readZipFileEntryHead(file: string, entry: ZipEntry, bytes: numbe
 }
 
 /** One entry of a zip file, reading only its bytes. */
-export function readZipFileEntry(file: string, entry: ZipEntry): Buffer {
+export function readZipFileEntry(file: string, entry: ZipEntry, limits: ZipLimits = DEFAULT_IMPORT_LIMITS): Buffer {
+    checkEntryLimits(entry, limits);
     const fd = fs.openSync(file, 'r');
     try {
         const start = entryDataStart(fd, entry);
@@ -213,7 +252,7 @@ export function readZipFileEntry(file: string, entry: ZipEntry): Buffer {
         // A small local header in front of the data, so readZipEntry checks sizes and the CRC as for a whole archive.
         const local = Buffer.alloc(30);
         local.writeUInt32LE(0x04034b50, 0);
-        return readZipEntry(Buffer.concat([local, readRange(fd, start, length)]), { ...entry, localHeaderOffset: 0, compressedSize: entry.compressedSize });
+        return readZipEntry(Buffer.concat([local, readRange(fd, start, length)]), { ...entry, localHeaderOffset: 0, compressedSize: entry.compressedSize }, limits);
     } finally {
         fs.closeSync(fd);
     }
@@ -221,12 +260,13 @@ export function readZipFileEntry(file: string, entry: ZipEntry): Buffer {
 
 /**
  * The inflated bytes of one entry as they come (pieces of any size), for entries too large to hold whole.
- * Checks the size and the CRC-32 at the end, like readZipEntry.
+ * Checks the size and the CRC-32 at the end, like readZipEntry, and stops as soon as it inflates past its declared size.
  */
-export async function* streamZipEntry(file: string, entry: ZipEntry): AsyncGenerator<Buffer> {
+export async function* streamZipEntry(file: string, entry: ZipEntry, limits: ZipLimits = DEFAULT_IMPORT_LIMITS): AsyncGenerator<Buffer> {
     if (entry.method !== 0 && entry.method !== 8) {
         throw new ZipFormatError(`${entry.name} uses zip compression method ${entry.method}; only stored and deflate are supported`);
     }
+    checkEntryLimits(entry, limits);
     const fd = fs.openSync(file, 'r');
     let start: number;
     let size: number;
@@ -240,13 +280,17 @@ export async function* streamZipEntry(file: string, entry: ZipEntry): AsyncGener
         throw new ZipFormatError(`truncated zip archive: ${entry.name} needs ${start + entry.compressedSize} bytes, the file has ${size}`);
     }
     const raw = fs.createReadStream(file, { start, end: start + entry.compressedSize - 1, highWaterMark: 1 << 20 });
-    const source: AsyncIterable<Buffer> = entry.method === 0 ? raw : raw.pipe(zlib.createInflateRaw({ chunkSize: 1 << 20 }));
+    const inflate = entry.method === 0 ? undefined : raw.pipe(zlib.createInflateRaw({ chunkSize: 1 << 20 }));
+    const source: AsyncIterable<Buffer> = inflate ?? raw;
     const crc32 = (zlib as unknown as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
     let crc = 0;
     let length = 0;
     try {
         for await (const piece of source) {
             length += piece.length;
+            if (length > entry.size) {
+                throw inflatesPastSize(entry);
+            }
             if (crc32) {
                 crc = crc32(piece, crc);
             }
@@ -260,6 +304,7 @@ export async function* streamZipEntry(file: string, entry: ZipEntry): AsyncGener
     } finally {
         // Also when the reader stops early (only the head was wanted).
         raw.destroy();
+        inflate?.destroy();
     }
     if (length !== entry.size) {
         throw new ZipFormatError(`corrupt zip archive: ${entry.name} inflated to ${length} bytes, expected ${entry.size}`);

@@ -40,17 +40,22 @@ export function loadStrategy(file: string, options: PythonStrategyOptions = {}):
         return { definition: loadPythonStrategy(absolute, options), file: absolute, sourceHash: crypto.createHash('sha256').update(source).digest('hex') };
     }
     let code: string;
+    // Node resolves the map's sources from the module's file (`absolute`), esbuild writes them relative to the output
+    // file's folder and names diagnostics relative to absWorkingDir: all three are the strategy's folder, so neither
+    // depends on the process's working directory. Nothing is written (write: false).
+    const folder = path.dirname(absolute);
     try {
         const built = esbuild.buildSync({
             entryPoints: [absolute], bundle: true, platform: 'node', format: 'cjs', target: 'node20',
             sourcemap: 'inline', sourcesContent: false, write: false, logLevel: 'silent',
+            absWorkingDir: folder, outfile: path.join(folder, `${path.basename(absolute)}.bundle.js`),
             external: ['@backtestr/plugins-sdk'], packages: 'external'
         });
         code = built.outputFiles[0].text;
     } catch (error) {
         const failure = error as esbuild.BuildFailure;
         const first = failure.errors?.[0];
-        const where = first?.location ? `${first.location.file}:${first.location.line}:${first.location.column + 1}: ` : '';
+        const where = first?.location ? `${path.resolve(folder, first.location.file)}:${first.location.line}:${first.location.column + 1}: ` : '';
         throw new StrategyRunError('load', `Cannot compile ${absolute}: ${where}${first?.text ?? failure.message}`);
     }
     const mod = new Module(absolute, module) as CompilingModule;
