@@ -146,6 +146,30 @@ describe('computeStatistics edge cases', () => {
         expect(tradeAt(toColumns(trades), 1)).to.deep.equal(trades[1]);
     });
 
+    it('MAE and MFE figures are magnitudes also from signed excursions (the engine records MAE <= 0)', () => {
+        const maes = [0, 35.5, 120, 7.25, 60];
+        const mfes = [10, 0, 44, 3, 90];
+        const pnls = [10, -35, 30, -7, 60];
+        const make = (sign: number) => pnls.map((p, i) => trade(i + 1, i % 2 ? 'short' : 'long', i * 10, i * 10 + 5, p,
+            { mae: sign * maes[i], mfe: mfes[i] }));
+        const signed = make(-1);
+        const run = syntheticRun(signed, 72);
+        const magnitudes = computeStatistics({ ...run.input, trades: make(1) }).trades;
+        const acc = new StatisticsAccumulator(run.input.initialCapital);
+        signed.forEach(t => acc.addTrade(t));
+        for (const report of [computeStatistics(run.input), computeStatistics({ ...run.input, trades: toColumns(signed) })]) {
+            expect(report.trades.maxMae).to.equal(120);
+            expect(report.trades.averageMae).to.be.closeTo(222.75 / 5, 1e-12);
+            expect(report.trades.maxMfe).to.equal(90);
+            expect(report.trades).to.deep.equal(magnitudes);
+        }
+        expect(acc.snapshot().trades.maxMae).to.equal(120);
+        expect(acc.snapshot().trades.averageMae).to.be.closeTo(222.75 / 5, 1e-12);
+        // An MFE given with a sign is a magnitude too.
+        const mfeSigned = computeStatistics({ ...run.input, trades: make(1).map(t => ({ ...t, mfe: -t.mfe })) }).trades;
+        expect(mfeSigned).to.deep.equal(magnitudes);
+    });
+
     it('time in market from an exposure column, and from overlapping trades opened out of order', () => {
         const trades = [trade(1, 'long', 10, 20, 5), trade(2, 'long', 2, 30, 5), trade(3, 'short', 40, 44, -3)];
         const run = syntheticRun(trades, 48);

@@ -35,9 +35,12 @@ export interface ClosedTrade {
     readonly commission: number;
     /** Slippage cost paid on the trade's fills (>= 0). */
     readonly slippage: number;
-    /** Maximum adverse excursion in money: the worst unrealised loss while open, as a magnitude (>= 0). */
+    /**
+     * Maximum adverse excursion in money: the worst unrealised loss while open. The statistics use its
+     * magnitude, so a signed value (the engine's trades record MAE <= 0) means the same as its absolute value.
+     */
     readonly mae: number;
-    /** Maximum favourable excursion in money: the best unrealised gain while open, as a magnitude (>= 0). */
+    /** Maximum favourable excursion in money: the best unrealised gain while open (its magnitude is used, as for `mae`). */
     readonly mfe: number;
     /** Number of bars (of the run's primary timeframe) the trade was open for. */
     readonly barsHeld: number;
@@ -154,9 +157,9 @@ export interface TradeStatistics {
     readonly commission: number;
     /** Sum of slippage (already inside pnl). */
     readonly slippage: number;
-    /** mean(MAE). */
+    /** mean(|MAE|). */
     readonly averageMae: number | undefined;
-    /** max(MAE). */
+    /** max(|MAE|): the worst adverse excursion. */
     readonly maxMae: number | undefined;
     /** mean(MFE). */
     readonly averageMfe: number | undefined;

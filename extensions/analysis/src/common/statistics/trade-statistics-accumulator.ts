@@ -65,13 +65,17 @@ export class TradeStatisticsAccumulator {
         this.timeInTrade += trade.exitTime - trade.entryTime;
         this.commission += trade.commission;
         this.slippage += trade.slippage;
-        this.maeSum += trade.mae;
-        if (trade.mae > this.maeMax) {
-            this.maeMax = trade.mae;
+        // Excursions are magnitudes (STATISTICS.md): the engine's trades carry a signed MAE (<= 0),
+        // whose worst is the most negative, so both are taken as absolute values.
+        const mae = Math.abs(trade.mae);
+        const mfe = Math.abs(trade.mfe);
+        this.maeSum += mae;
+        if (mae > this.maeMax) {
+            this.maeMax = mae;
         }
-        this.mfeSum += trade.mfe;
-        if (trade.mfe > this.mfeMax) {
-            this.mfeMax = trade.mfe;
+        this.mfeSum += mfe;
+        if (mfe > this.mfeMax) {
+            this.mfeMax = mfe;
         }
     }
 

@@ -106,7 +106,7 @@ export function referenceTradeStatistics(trades: readonly ClosedTrade[]): TradeS
         maxL = Math.max(maxL, j - i);
     }
     const sd = sampleStdev(pnls);
-    const totalMfe = sum(trades.map(t => t.mfe));
+    const totalMfe = sum(trades.map(t => Math.abs(t.mfe)));
     return {
         count: trades.length,
         winners: wins.length,
@@ -131,10 +131,10 @@ export function referenceTradeStatistics(trades: readonly ClosedTrade[]): TradeS
         kelly: winRate !== undefined && winLossRatio !== undefined ? winRate - (1 - winRate) / winLossRatio : undefined,
         commission: sum(trades.map(t => t.commission)),
         slippage: sum(trades.map(t => t.slippage)),
-        averageMae: mean(trades.map(t => t.mae)),
-        maxMae: trades.length ? maxOf(trades.map(t => t.mae)) : undefined,
-        averageMfe: mean(trades.map(t => t.mfe)),
-        maxMfe: trades.length ? maxOf(trades.map(t => t.mfe)) : undefined,
+        averageMae: mean(trades.map(t => Math.abs(t.mae))),
+        maxMae: trades.length ? maxOf(trades.map(t => Math.abs(t.mae))) : undefined,
+        averageMfe: mean(trades.map(t => Math.abs(t.mfe))),
+        maxMfe: trades.length ? maxOf(trades.map(t => Math.abs(t.mfe))) : undefined,
         mfeEfficiency: totalMfe > 0 ? sum(pnls) / totalMfe : undefined,
         reasons: {}
     };
