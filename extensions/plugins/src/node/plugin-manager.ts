@@ -16,7 +16,7 @@ import {
 } from '../common/plugin-contribution';
 import { CONTRIBUTION_KIND_LABELS, CONTRIBUTION_KINDS } from '../common/plugin-manifest';
 import { InstalledPlugin, PluginContributionSummary, PluginErrors, PluginSource } from '../common/plugin-protocol';
-import { npmPack, unpackTarball } from './plugin-archive';
+import { copyPluginFolder, npmPack, unpackTarball } from './plugin-archive';
 import { PluginContributionRegistryImpl } from './plugin-contribution-registry-impl';
 import { PluginHost, PluginHostFault, PluginHostOptions } from './plugin-host';
 import { LoadedContributions } from './plugin-host-protocol';
@@ -266,7 +266,11 @@ export class PluginManager implements Disposable {
                 throw PluginErrors.SourceNotFound(source, stat ? 'it is not a folder.' : 'it does not exist.');
             }
             const target = path.join(staging, 'package');
-            fs.cpSync(location, target, { recursive: true, filter: from => !['.git', 'node_modules'].includes(path.basename(from)) || from === location });
+            try {
+                copyPluginFolder(location, target);
+            } catch (error) {
+                throw PluginErrors.SourceNotFound(source, error instanceof Error ? error.message : String(error));
+            }
             return target;
         }
         if (!stat?.isFile()) {

@@ -4,9 +4,15 @@ declare module 'tar' {
         file: string;
         cwd: string;
         strip?: number;
-        /** Refuse entries that are links (a plugin package needs none). */
-        filter?: (path: string, entry: { type: string }) => boolean;
+        /** False: the entry is not written. May change `entry.mode` (the mode it is written with). */
+        filter?: (path: string, entry: ReadEntry) => boolean;
         strict?: boolean;
+    }
+    export interface ReadEntry {
+        readonly type: string;
+        /** A link's target, as stored. */
+        readonly linkpath?: string;
+        mode?: number;
     }
     export function x(options: ExtractOptions): Promise<void>;
 }
