@@ -19,7 +19,10 @@
 // Records: trades `time_us i64, price_ticks i64, size i64 (-1 = unknown), flags i32` (28 bytes);
 // quotes `time_us i64, bid_ticks i64, ask_ticks i64, bid_size i64, ask_size i64, flags i32` (44 bytes).
 // A reader trusts the field table, not these defaults. A file whose record area is not a whole
-// number of records was cut: the complete records import, the fragment goes to quarantine.
+// number of records was cut: the complete records import, the fragment goes to quarantine. Every
+// header field is checked (an error names it and its bytes); in the records, times, prices and sizes
+// are whole numbers within 2^53, and a size is at least 0 or -1 (unknown): other records go to
+// quarantine naming the field.
 // *****************************************************************************
 
 import { BinaryLayout, DatasetErrors, Instrument, InstrumentSpec, TickColumns } from '../common/dataset-protocol';
@@ -31,7 +34,11 @@ export const BTB_MAGIC = 'BTRTICKS';
 export const BTB_VERSION = 1;
 const FIXED_HEADER = 104;
 const FIELD_ENTRY = 20;
-const TYPE_I64 = 1, TYPE_I32 = 2;
+const TYPE_I64 = 1, TYPE_I32 = 2, TYPE_F64 = 3;
+/** Bytes of a value of each field type of a `.btb` field table, and of a user-declared layout. */
+const TYPE_BYTES: Record<string, number> = {
+    [TYPE_I64]: 8, [TYPE_I32]: 4, [TYPE_F64]: 8, i64: 8, u64: 8, i32: 4, u32: 4, i16: 2, u16: 2, u8: 1, f64: 8, f32: 4
+};
 
 interface BtbField { name: string; type: number; offset: number }
 
@@ -86,30 +93,59 @@ export function encodeBinaryTicks(instrument: InstrumentSpec, kind: 'trades' | '
 export function readBinaryHeader(label: string, data: Buffer): {
     kind: 'trades' | 'quotes'; headerSize: number; recordSize: number; tickSize: number; lotSize: number; symbol: string; venue: string; fields: BtbField[];
 } {
-    if (data.length < FIXED_HEADER || !isBinaryTickFile(data)) {
-        throw DatasetErrors.FormatMismatch(label, 'not a BackTestr binary tick file (magic BTRTICKS missing or header cut)');
+    if (!isBinaryTickFile(data)) {
+        throw DatasetErrors.FormatMismatch(label, 'not a BackTestr binary tick file (its first 8 bytes are not the magic BTRTICKS)');
+    }
+    const bad = (what: string): Error => DatasetErrors.CorruptFile(label, `damaged binary tick header: ${what}`);
+    if (data.length < FIXED_HEADER) {
+        throw bad(`the file ends at byte ${data.length}, inside the ${FIXED_HEADER}-byte fixed header (cut short)`);
     }
     const version = data.readUInt16LE(8);
     if (version !== BTB_VERSION) {
-        throw DatasetErrors.FormatMismatch(label, `binary tick format version ${version}; this BackTestr reads version ${BTB_VERSION}`);
+        throw DatasetErrors.FormatMismatch(label, `binary tick format version ${version} (bytes 8-9); this BackTestr reads version ${BTB_VERSION}`);
     }
     const headerSize = data.readUInt16LE(10);
     const recordSize = data.readUInt16LE(12);
     const fieldCount = data.readUInt16LE(14);
     const kindCode = data.readUInt8(16);
-    if (headerSize < FIXED_HEADER + fieldCount * FIELD_ENTRY || data.length < headerSize || recordSize === 0 || (kindCode !== 1 && kindCode !== 2)) {
-        throw DatasetErrors.CorruptFile(label, 'damaged binary tick header');
+    if (headerSize < FIXED_HEADER + fieldCount * FIELD_ENTRY) {
+        throw bad(`the header size (bytes 10-11) is ${headerSize}, less than the ${FIXED_HEADER + fieldCount * FIELD_ENTRY} bytes of the fixed header and `
+            + `its table of ${fieldCount} fields (field count, bytes 14-15)`);
+    }
+    if (data.length < headerSize) {
+        throw bad(`the file ends at byte ${data.length}, inside the ${headerSize}-byte header (header size, bytes 10-11): cut short`);
+    }
+    if (recordSize === 0) {
+        throw bad('the record size (bytes 12-13) is 0');
+    }
+    if (kindCode !== 1 && kindCode !== 2) {
+        throw bad(`the kind (byte 16) is ${kindCode}; 1 is trades, 2 quotes`);
+    }
+    const tickSize = data.readDoubleLE(24), lotSize = data.readDoubleLE(32);
+    for (const [name, v, at] of [['tick size', tickSize, 24], ['lot size', lotSize, 32]] as const) {
+        if (!(v > 0 && Number.isFinite(v))) {
+            throw bad(`the ${name} (f64, bytes ${at}-${at + 7}) is ${v}, not a positive number`);
+        }
     }
     const text = (at: number, n: number): string => data.toString('utf8', at, at + n).replace(/\0+$/, '');
+    const symbol = text(40, 32);
+    if (!symbol) {
+        throw bad('the symbol (bytes 40-71) is empty');
+    }
     const fields: BtbField[] = [];
     for (let i = 0; i < fieldCount; i++) {
         const at = FIXED_HEADER + i * FIELD_ENTRY;
-        fields.push({ name: text(at, 16), type: data.readUInt8(at + 16), offset: data.readUInt16LE(at + 18) });
+        const field = { name: text(at, 16), type: data.readUInt8(at + 16), offset: data.readUInt16LE(at + 18) };
+        const where = `field ${i + 1} "${field.name}" of the field table (bytes ${at}-${at + FIELD_ENTRY - 1})`;
+        if (field.type !== TYPE_I64 && field.type !== TYPE_I32 && field.type !== TYPE_F64) {
+            throw bad(`${where} has type ${field.type}; the types are 1 (i64), 2 (i32) and 3 (f64)`);
+        }
+        if (field.offset + TYPE_BYTES[field.type] > recordSize) {
+            throw bad(`${where} at offset ${field.offset} (${TYPE_BYTES[field.type]} bytes) lies outside the ${recordSize}-byte record (record size, bytes 12-13)`);
+        }
+        fields.push(field);
     }
-    return {
-        kind: kindCode === 1 ? 'trades' : 'quotes', headerSize, recordSize, tickSize: data.readDoubleLE(24), lotSize: data.readDoubleLE(32),
-        symbol: text(40, 32), venue: text(72, 32), fields
-    };
+    return { kind: kindCode === 1 ? 'trades' : 'quotes', headerSize, recordSize, tickSize, lotSize, symbol, venue: text(72, 32), fields };
 }
 
 const TIME_UNIT_TO_US: Record<BinaryLayout['timeUnit'], number> = { s: 1e6, ms: 1e3, us: 1, ns: 1e-3 };
@@ -142,6 +178,8 @@ export class BinaryTickImporter {
         let scales: Record<string, number> = {};
         let timeToUs = 1;
         let onGrid = true;
+        /** Of our own files: the field table's name of each field read (for the quarantine's reasons). */
+        const fileNames: Record<string, string> = {};
         if (isBinaryTickFile(data)) {
             const h = readBinaryHeader(label, data);
             if (Math.abs(h.tickSize - this.instrument.tickSize) > 1e-12) {
@@ -152,6 +190,7 @@ export class BinaryTickImporter {
             for (const f of h.fields) {
                 const n = names[f.name];
                 if (n) {
+                    fileNames[n] = f.name;
                     get[n] = reader(String(f.type), true);
                     offsets[n] = f.offset;
                 }
@@ -165,8 +204,12 @@ export class BinaryTickImporter {
             timeToUs = TIME_UNIT_TO_US[l.timeUnit];
             onGrid = false;
             for (const f of l.fields) {
-                if (f.offset + 1 > recordSize) {
-                    throw DatasetErrors.InvalidOptions(`Field ${f.name} at offset ${f.offset} lies outside the ${recordSize}-byte record`);
+                const bytes = TYPE_BYTES[f.type];
+                if (bytes === undefined) {
+                    throw DatasetErrors.InvalidOptions(`Field ${f.name} of the binary layout has type ${f.type}; the types are ${Object.keys(TYPE_BYTES).filter(t => !/\d/.test(t)).join(', ')}`);
+                }
+                if (!Number.isInteger(f.offset) || f.offset < 0 || f.offset + bytes > recordSize) {
+                    throw DatasetErrors.InvalidOptions(`Field ${f.name} at offset ${f.offset} (${bytes} bytes) lies outside the ${recordSize}-byte record`);
                 }
                 get[f.name] = reader(f.type, little);
                 offsets[f.name] = f.offset;
@@ -177,6 +220,9 @@ export class BinaryTickImporter {
         }
         if (!get.time || (kind === 'trades' ? !get.price : !get.bid || !get.ask)) {
             throw DatasetErrors.FormatMismatch(label, `the record layout has no ${kind === 'trades' ? 'time and price' : 'time, bid and ask'} fields`);
+        }
+        if (!(recordSize > 0) || !(headerSize >= 0) || data.length < headerSize) {
+            throw DatasetErrors.CorruptFile(label, `the file has ${data.length} bytes, fewer than its ${headerSize}-byte header (or the layout's record size ${recordSize} is not positive)`);
         }
         const writer = await this.session.writer(this.instrument, kind);
         const priceGrid = new PriceGrid(this.instrument.tickSize);
@@ -195,8 +241,30 @@ export class BinaryTickImporter {
             }
             return grid.fromNumber(raw / scales[name]);
         };
+        const ownFields = kind === 'trades' ? ['time', 'price', 'size'] : ['time', 'bid', 'ask', 'bidSize', 'askSize'];
+        /** Of our own files: why record `r` at `at` is not storable, naming the field; '' when it is. */
+        const ownProblem = (r: number, at: number): string => {
+            for (const n of ownFields) {
+                if (!get[n]) {
+                    continue;
+                }
+                const v = value(n, at, undefined);
+                const size = n === 'size' || n === 'bidSize' || n === 'askSize';
+                if (!Number.isSafeInteger(v) || (size && v < -1)) {
+                    return `${fileNames[n]}: ${v} ${size && v < -1 ? 'is negative (the only negative size is -1, unknown)' : 'is not a whole number within 2^53'} `
+                        + `(record ${r + 1} at byte ${at})`;
+                }
+            }
+            return '';
+        };
         for (let r = 0; r < records; r++) {
             const at = headerSize + r * recordSize;
+            const own = onGrid ? ownProblem(r, at) : '';
+            if (own) {
+                const time = value('time', at, undefined);
+                this.session.quarantine(writer, label, -1, at, data.toString('hex', at, at + recordSize), own, Number.isSafeInteger(time) ? time : NaN);
+                continue;
+            }
             const t = onGrid ? value('time', at, undefined) : Math.round(value('time', at, undefined) * timeToUs);
             let reason: string;
             const flags = get.flags ? value('flags', at, undefined) | 0 : 0;
