@@ -88,11 +88,15 @@ export class PluginHost {
                 this.die(new PluginHostFault('timeout', `${method} did not return within ${timeoutMs} ms (an endless loop?); the plugin was stopped.`));
             }, timeoutMs);
             this.pending.set(id, { resolve: value => resolve(value as HostMethods[M]['result']), reject, timer });
-            this.child.send({ id, method, params } satisfies HostRequest, error => {
-                if (error) {
-                    this.die(new PluginHostFault('crash', `the plugin host cannot be reached: ${error.message}`));
-                }
-            });
+            try {
+                // A host that has just ended cannot take it: its 'close' follows and fails the call with the reason.
+                this.child.send({ id, method, params } satisfies HostRequest, () => undefined);
+            } catch (error) {
+                // The request cannot be serialized: a fault of the caller, not of the plugin.
+                this.pending.delete(id);
+                clearTimeout(timer);
+                reject(error);
+            }
         });
     }
 
