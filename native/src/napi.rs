@@ -45,6 +45,7 @@ const T_NULL: i32 = 1;
 const T_BOOLEAN: i32 = 2;
 const T_STRING: i32 = 4;
 const T_OBJECT: i32 = 6;
+const T_FUNCTION: i32 = 7;
 const T_BIGINT: i32 = 9;
 // napi_typedarray_type
 const TA_INT32: i32 = 5;
@@ -60,6 +61,13 @@ thread_local! {
     /// pointer from an external is dereferenced only if it is listed here, so an external
     /// of another addon passed by mistake is rejected without being touched.
     static LIVE: std::cell::RefCell<Vec<usize>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+thread_local! {
+    /// The builtin getters `ArrayBuffer.prototype.resizable` and
+    /// `SharedArrayBuffer.prototype.growable` of this thread's environment, taken when the module
+    /// loads (see `refuse_resizable`); None where the runtime has no such buffers.
+    static BUFFER_GETTERS: std::cell::RefCell<[Option<usize>; 2]> = const { std::cell::RefCell::new([None, None]) };
 }
 
 fn is_live(p: usize) -> bool {
@@ -86,8 +94,10 @@ extern "C" {
     fn napi_create_external_arraybuffer(env: napi_env, data: *mut c_void, byte_length: usize, finalize: napi_finalize, hint: *mut c_void, result: *mut napi_value) -> napi_status;
     fn napi_create_arraybuffer(env: napi_env, byte_length: usize, data: *mut *mut c_void, result: *mut napi_value) -> napi_status;
     fn napi_adjust_external_memory(env: napi_env, change: i64, adjusted: *mut i64) -> napi_status;
-    fn napi_strict_equals(env: napi_env, a: napi_value, b: napi_value, result: *mut bool) -> napi_status;
     fn napi_is_detached_arraybuffer(env: napi_env, value: napi_value, result: *mut bool) -> napi_status;
+    fn napi_is_arraybuffer(env: napi_env, value: napi_value, result: *mut bool) -> napi_status;
+    fn napi_get_global(env: napi_env, result: *mut napi_value) -> napi_status;
+    fn napi_call_function(env: napi_env, recv: napi_value, func: napi_value, argc: usize, argv: *const napi_value, result: *mut napi_value) -> napi_status;
     fn napi_create_reference(env: napi_env, value: napi_value, count: u32, result: *mut napi_ref) -> napi_status;
     fn napi_delete_reference(env: napi_env, r: napi_ref) -> napi_status;
     fn napi_get_reference_value(env: napi_env, r: napi_ref, result: *mut napi_value) -> napi_status;
@@ -264,11 +274,72 @@ fn set_property(env: napi_env, obj: napi_value, name: &str, v: napi_value) -> Js
     check(unsafe { napi_set_named_property(env, obj, c.as_ptr(), v) }, "set_named_property")
 }
 
-/// A typed array's element pointer and length, and its ArrayBuffer.
+/// A typed array's element pointer and length, and the typed array.
 struct RawArray {
     ptr: *mut c_void,
     len: usize,
-    buffer: napi_value,
+    value: napi_value,
+}
+
+/// Keeps the builtin getters that tell resizable and growable buffers (`refuse_resizable`), taken
+/// at module load: later JS cannot redefine what the addon calls, and calling a builtin runs no JS.
+fn capture_buffer_getters(env: napi_env) -> JsResult<()> {
+    let mut global = null_mut();
+    // SAFETY: env is live.
+    check(unsafe { napi_get_global(env, &mut global) }, "get_global")?;
+    let object = property(env, global, "Object")?;
+    let describe = property(env, object, "getOwnPropertyDescriptor")?;
+    let mut getters = [None, None];
+    for (slot, (class, name)) in [("ArrayBuffer", "resizable"), ("SharedArrayBuffer", "growable")].into_iter().enumerate() {
+        let c = property(env, global, class)?;
+        if type_of(env, c)? != T_FUNCTION {
+            continue;
+        }
+        let argv = [property(env, c, "prototype")?, string(env, name)?];
+        let mut desc = null_mut();
+        // SAFETY: describe is Object.getOwnPropertyDescriptor; argv holds its two arguments.
+        check(unsafe { napi_call_function(env, object, describe, 2, argv.as_ptr(), &mut desc) }, "getOwnPropertyDescriptor")?;
+        if type_of(env, desc)? != T_OBJECT {
+            continue;
+        }
+        let get = property(env, desc, "get")?;
+        if type_of(env, get)? == T_FUNCTION {
+            getters[slot] = Some(make_ref(env, get)? as usize);
+        }
+    }
+    BUFFER_GETTERS.with(|g| *g.borrow_mut() = getters);
+    Ok(())
+}
+
+/// Refuses a view of a resizable ArrayBuffer or a growable SharedArrayBuffer (`buffer`, of the
+/// typed array `name`). The addon keeps pointers into typed arrays (a batch between setBatch
+/// and run) and reads and writes them by the length it was given: memory that a resize gives
+/// back would be read or written after that, a crash. (Detached buffers and lengths changed
+/// anyway, e.g. by a redefined getter before this module loaded, are caught by the checks of
+/// the length at each use: `Handle::check_live`.)
+fn refuse_resizable(env: napi_env, buffer: napi_value, name: &str) -> JsResult<()> {
+    let mut plain = false;
+    // SAFETY: buffer is the ArrayBuffer or SharedArrayBuffer of a typed array of the current call.
+    check(unsafe { napi_is_arraybuffer(env, buffer, &mut plain) }, "is_arraybuffer")?;
+    let slot = if plain { 0 } else { 1 };
+    let Some(r) = BUFFER_GETTERS.try_with(|g| g.borrow()[slot]).ok().flatten() else {
+        return Ok(());
+    };
+    let mut get = null_mut();
+    // SAFETY: r is the strong reference made by capture_buffer_getters, never deleted.
+    check(unsafe { napi_get_reference_value(env, r as napi_ref, &mut get) }, "get_reference_value")?;
+    let mut out = null_mut();
+    // SAFETY: get is the builtin getter for this kind of buffer; buffer is its receiver.
+    check(unsafe { napi_call_function(env, buffer, get, 0, null(), &mut out) }, if plain { "resizable" } else { "growable" })?;
+    if get_bool(env, out, name)? {
+        let what = if plain { "a resizable ArrayBuffer" } else { "a growable SharedArrayBuffer" };
+        return Err(JsError::Type(format!(
+            "{} is a view of {}: the engine keeps pointers into its typed arrays, so their buffers must have a fixed length \
+             (copy it into one with .slice())",
+            name, what
+        )));
+    }
+    Ok(())
 }
 
 fn typed_array(env: napi_env, v: napi_value, name: &str, kind: i32) -> JsResult<Option<RawArray>> {
@@ -289,7 +360,8 @@ fn typed_array(env: napi_env, v: napi_value, name: &str, kind: i32) -> JsResult<
         let got = TA_NAMES.get(k as usize).copied().unwrap_or("another typed array");
         return Err(JsError::Type(format!("{} must be a {}, got a {}", name, want, got)));
     }
-    Ok(Some(RawArray { ptr: data, len, buffer }))
+    refuse_resizable(env, buffer, name)?;
+    Ok(Some(RawArray { ptr: data, len, value: v }))
 }
 
 /// Views a raw array as a slice.
@@ -349,6 +421,17 @@ fn drop_ref(env: napi_env, r: napi_ref) {
     }
 }
 
+/// The element pointer and length a referenced typed array has now.
+fn view_now(env: napi_env, r: napi_ref) -> JsResult<(usize, usize)> {
+    let mut v = null_mut();
+    // SAFETY: r is a live strong reference to a typed array.
+    check(unsafe { napi_get_reference_value(env, r, &mut v) }, "get_reference_value")?;
+    let (mut k, mut len, mut data, mut buffer, mut off) = (0, 0usize, null_mut(), null_mut(), 0usize);
+    // SAFETY: v is the typed array held by r; all out-pointers are valid.
+    check(unsafe { napi_get_typedarray_info(env, v, &mut k, &mut len, &mut data, &mut buffer, &mut off) }, "get_typedarray_info")?;
+    Ok((data as usize, len))
+}
+
 fn is_detached(env: napi_env, r: napi_ref) -> JsResult<bool> {
     let mut v = null_mut();
     let mut d = false;
@@ -357,6 +440,15 @@ fn is_detached(env: napi_env, r: napi_ref) -> JsResult<bool> {
     // SAFETY: v is the ArrayBuffer held by r.
     check(unsafe { napi_is_detached_arraybuffer(env, v, &mut d) }, "is_detached_arraybuffer")?;
     Ok(d)
+}
+
+/// A strong reference to a column of the current batch, with the pointer and length it had at
+/// setBatch (what `cols` and the engine go by).
+struct ColRef {
+    r: napi_ref,
+    ptr: usize,
+    len: usize,
+    name: &'static str,
 }
 
 #[derive(Default, Clone, Copy)]
@@ -410,8 +502,8 @@ struct Handle {
     /// detached buffer cannot free it. None when the runtime refuses external buffers
     /// (e.g. Electron's memory cage): then the memory is V8's and is checked per call.
     owned: Option<Arc<StateMem>>,
-    /// Strong references to the ArrayBuffers of the current batch's columns (none once copied).
-    batch_refs: Vec<napi_ref>,
+    /// Strong references to the current batch's columns (none once copied).
+    batch_refs: Vec<ColRef>,
     cols: [Col; 5],
     /// The current batch's columns copied into Rust memory (`cols` then point here), once its
     /// wake-ups turned out dense; empty otherwise.
@@ -422,8 +514,8 @@ struct Handle {
 
 /// A batch is copied (see `Handle::copy_batch`) at the `run` call number COPY_AFTER_RUNS or
 /// later, if the runs so far advanced by at most DENSE_TICKS_PER_RUN ticks on average and at
-/// least COPY_MIN_TICKS ticks remain: then a copy (~3 ns per tick) is cheaper than the detach
-/// checks of the JS buffers in every later call (~25 ns per call for three buffers). Sparse
+/// least COPY_MIN_TICKS ticks remain: then a copy (~3 ns per tick) is cheaper than the checks
+/// of the JS columns in every later call (~25 ns per call for three columns). Sparse
 /// wake-ups (a bar-close strategy on ticks) never copy.
 const COPY_AFTER_RUNS: usize = 32;
 const DENSE_TICKS_PER_RUN: usize = 16;
@@ -443,9 +535,16 @@ impl Handle {
         if self.owned.is_none() && is_detached(env, self.state_ref)? {
             return Err(JsError::Plain("the engine's state buffer was detached (transferred); it must stay with the engine".into()));
         }
-        for r in &self.batch_refs {
-            if is_detached(env, *r)? {
-                return Err(JsError::Plain("a column of the current batch was detached (transferred); call setBatch again".into()));
+        // The pointer and length of every column again: a detached (transferred) buffer has
+        // none, a resized one another length (a view past its end: 0), and the engine must not
+        // read by the old ones.
+        for c in &self.batch_refs {
+            let (ptr, len) = view_now(env, c.r)?;
+            if len != c.len || (len > 0 && ptr != c.ptr) {
+                return Err(JsError::Plain(format!(
+                    "the {} column of the current batch was detached (transferred) or resized since setBatch ({} elements then, {} now); call setBatch again",
+                    c.name, c.len, len
+                )));
             }
         }
         Ok(())
@@ -463,8 +562,8 @@ impl Handle {
     }
 
     fn release_batch(&mut self, env: napi_env) {
-        for r in self.batch_refs.drain(..) {
-            drop_ref(env, r);
+        for c in self.batch_refs.drain(..) {
+            drop_ref(env, c.r);
         }
         self.cols = [Col::default(); 5];
         self.batch_copy.clear();
@@ -491,16 +590,16 @@ impl Handle {
     /// JS buffers may be transferred or collected. The values are those validated by setBatch.
     fn copy_batch(&mut self, env: napi_env) {
         for c in self.cols.iter_mut().filter(|c| c.set) {
-            // SAFETY (via as_slice): the caller ran check_live in this call, so every column's
-            // ArrayBuffer is attached and held by batch_refs; no JS runs during this call.
+            // SAFETY (via as_slice): the caller ran check_live in this call, so every column
+            // still has its pointer and length, held by batch_refs; no JS runs during this call.
             let copy: Box<[u64]> = as_slice::<u64>(c.ptr as *const c_void, c.len).into();
             // A boxed slice does not move when the Box does: the pointer stays valid until
             // release_batch clears batch_copy.
             c.ptr = copy.as_ptr() as usize;
             self.batch_copy.push(copy);
         }
-        for r in self.batch_refs.drain(..) {
-            drop_ref(env, r);
+        for c in self.batch_refs.drain(..) {
+            drop_ref(env, c.r);
         }
     }
 }
@@ -581,5 +680,8 @@ exports! {
 /// Called by node with a live environment and the module's exports object.
 #[no_mangle]
 pub unsafe extern "C" fn napi_register_module_v1(env: napi_env, exports: napi_value) -> napi_value {
-    guard(env, || register(env, exports))
+    guard(env, || {
+        capture_buffer_getters(env)?;
+        register(env, exports)
+    })
 }

@@ -138,11 +138,18 @@ fn read_targets(env: napi_env, targets: napi_value) -> JsResult<Vec<Option<Targe
     let mut count = 0u32;
     // SAFETY: targets is an array.
     check(unsafe { napi_get_array_length(env, targets, &mut count) }, "get_array_length")?;
-    let mut out = Vec::with_capacity(count as usize);
+    // All elements first: reading one may run JS (an accessor element), which could detach or
+    // resize a target read before it. The pointers and lengths are taken after, with no JS between
+    // them and the copy.
+    let mut values = Vec::with_capacity(count as usize);
     for c in 0..count {
         let mut t = null_mut();
         // SAFETY: c < the array's length.
         check(unsafe { napi_get_element(env, targets, c, &mut t) }, "get_element")?;
+        values.push(t);
+    }
+    let mut out = Vec::with_capacity(values.len());
+    for (c, t) in values.into_iter().enumerate() {
         if is_absent(env, t)? {
             out.push(None);
             continue;
@@ -156,6 +163,8 @@ fn read_targets(env: napi_env, targets: napi_value) -> JsResult<Vec<Option<Targe
         let (mut kind, mut len, mut data, mut buffer, mut off) = (0, 0usize, null_mut(), null_mut(), 0usize);
         // SAFETY: t is a typed array; all out-pointers are valid.
         check(unsafe { napi_get_typedarray_info(env, t, &mut kind, &mut len, &mut data, &mut buffer, &mut off) }, "get_typedarray_info")?;
+        // Calls a builtin getter only (no JS code), so the targets read before stay as they are.
+        refuse_resizable(env, buffer, &format!("targets[{}]", c))?;
         out.push(Some(Target { kind, data, len }));
     }
     Ok(out)

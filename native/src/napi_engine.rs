@@ -183,20 +183,12 @@ pub(super) fn set_batch(env: napi_env, info: napi_callback_info) -> JsResult<nap
         h.cols = [Col::default(); 5];
         return Err(JsError::Range(m));
     }
-    // One reference (and one detach check per run) for each distinct ArrayBuffer.
-    let mut distinct: Vec<napi_value> = Vec::new();
-    for r in raws.iter().flatten() {
-        let mut seen = false;
-        for d in &distinct {
-            let mut eq = false;
-            // SAFETY: both are ArrayBuffers of the current call.
-            check(unsafe { napi_strict_equals(env, *d, r.buffer, &mut eq) }, "strict_equals")?;
-            seen |= eq;
-        }
-        if !seen {
-            distinct.push(r.buffer);
-            let rf = make_ref(env, r.buffer)?;
-            h.batch_refs.push(rf);
+    // A reference to each column (its buffer stays alive), and the pointer and length that
+    // check_live compares with before each use.
+    for (r, name) in raws.iter().zip(["time", "price", "size", "bid", "ask"]) {
+        if let Some(r) = r {
+            let rf = make_ref(env, r.value)?;
+            h.batch_refs.push(ColRef { r: rf, ptr: r.ptr as usize, len: r.len, name });
         }
     }
     undefined(env)
@@ -212,8 +204,8 @@ pub(super) fn run(env: napi_env, info: napi_callback_info) -> JsResult<napi_valu
     }
     h.note_run(env, from);
     // The columns were checked in setBatch not to overlap the state memory, and
-    // check_live made sure none of their buffers was detached since (or they are the
-    // Rust-owned copy of note_run, which cannot be).
+    // check_live made sure that each still has the pointer and length it had then (none
+    // was detached or resized), or they are the Rust-owned copy of note_run, which cannot be.
     let b = batch_of(h.cols);
     let (engine, mem) = h.split();
     let k = engine.run(mem, &b, from).map_err(JsError::Range)?;
