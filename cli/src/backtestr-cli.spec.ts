@@ -4,8 +4,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { defaultDataDir, seedSampleWorkspace } from '@backtestr/data-import/lib/node/sample-workspace';
 import { WorkspaceDatabase, workspaceDatabasePath } from '@backtestr/data-import/lib/node/workspace-database';
-import { parseTime } from './backtestr-cli';
-import { cli } from './cli-test-support';
+import { COMMANDS, parseTime } from './backtestr-cli';
+import { cli, exited, spawnCli } from './cli-test-support';
 import { tickScale, toInt64Micros } from '@backtestr/data-import';
 
 const SAMPLE = path.resolve(__dirname, '../../sample-workspace/strategies/sma-cross-1h-filter.ts');
@@ -130,5 +130,40 @@ describe('backtestr CLI: runs on a seeded workspace', function (): void {
         expect(code).to.equal(0);
         const datasets = JSON.parse(out) as { symbol: string; kind: string }[];
         expect(datasets.map(d => `${d.symbol} ${d.kind}`)).to.include.members(['SPY trades', 'EURUSD quotes']);
+    });
+});
+
+describe('backtestr CLI: --help and -h of every command', () => {
+    for (const command of COMMANDS) {
+        for (const flag of ['--help', '-h']) {
+            it(`backtestr ${command} ${flag} prints the usage of ${command} and exits 0, whatever else the line holds`, async () => {
+                for (const argv of [[command, flag], [command, 'some-file.ts', '--symbol', 'SPY', flag], ['help', command]]) {
+                    const { code, out, err } = await cli(...argv);
+                    expect(err, argv.join(' ')).to.equal('');
+                    expect(code, argv.join(' ')).to.equal(0);
+                    expect(out, argv.join(' ')).to.match(new RegExp(`^usage:\\s+backtestr ${command}\\b`));
+                }
+            });
+        }
+    }
+
+    it('opens and creates nothing for --help (datasets and seed would create the workspace database)', async () => {
+        const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'backtestr-help-'));
+        try {
+            for (const command of COMMANDS) {
+                expect((await cli(command, '--workspace', workspace, '--help')).code).to.equal(0);
+            }
+            expect(fs.readdirSync(workspace)).to.deep.equal([]);
+        } finally {
+            fs.rmSync(workspace, { recursive: true, force: true });
+        }
+    });
+
+    it('the real program: backtestr run --help exits 0 with the usage of run on stdout', async () => {
+        const outcome = await exited(spawnCli(['run', '--help']));
+        expect(outcome.err).to.equal('');
+        expect(outcome.code).to.equal(0);
+        expect(outcome.out).to.match(/^usage:\n {2}backtestr run <strategy\.ts> --workspace/);
+        expect(outcome.out).to.contain('T: an ISO date');
     });
 });

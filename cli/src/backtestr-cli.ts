@@ -8,6 +8,7 @@
 //   backtestr bench [<strategy>] --workspace <dir> --symbol SYMBOL[@venue] [--kind K] [--from T] [--to T] [--repeat N] [--json]
 //   backtestr report <runId|latest> --workspace <dir> --format pdf|json|csv... [--out <path>]
 //   backtestr datasets|import|export|quality|seed ...   (data-import's commands)
+// Every command answers --help and -h with its usage (exit 0).
 // Exit codes: 0 ok, 1 the strategy or the run failed, 2 bad arguments (the message names the argument).
 // *****************************************************************************
 
@@ -16,7 +17,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { DatasetKind, RunModels, RunRecord } from '@backtestr/data-import';
 import { BacktestDataImpl } from '@backtestr/data-import/lib/node/backtest-data-impl';
-import { DATA_COMMANDS, runDataCommand } from '@backtestr/data-import/lib/node/data-cli';
+import { DATA_COMMANDS, IMPORT_USAGE, runDataCommand } from '@backtestr/data-import/lib/node/data-cli';
 import { createPluginImportSources } from '@backtestr/plugins/lib/node/plugin-import-sources';
 import { RunStoreImpl } from '@backtestr/data-import/lib/node/run-store-impl';
 import { defaultWorkspaceRoot, WorkspaceDatabase, workspaceDatabasePath } from '@backtestr/data-import/lib/node/workspace-database';
@@ -24,7 +25,7 @@ import { BacktestOutcome, runBacktest } from '@backtestr/engine/lib/node/backtes
 import { ENGINE_VERSION } from '@backtestr/engine/lib/node/engine-version';
 import { StrategyRunError } from '@backtestr/engine/lib/node/strategy-host/strategy-run-protocol';
 import { ReadOnlyWorkspaceDatabase } from './read-only-workspace';
-import { runReportCommand } from './report-command';
+import { REPORT_USAGE, runReportCommand } from './report-command';
 
 export const EXIT_OK = 0;
 export const EXIT_RUN_FAILED = 1;
@@ -54,8 +55,52 @@ const USAGE = `usage:
                 1m bar closes and on every tick — run end to end without saving, N times each; figures, not a verdict)
   backtestr report <runId|latest> --workspace <dir> --format pdf|json|csv|csv-trades|csv-orders|csv-events|csv-equity [--out <path>]
   backtestr import <file|folder...> [--symbol S] [--preset id | --source id] [--plugins <plugin dir>] ...   (backtestr import --help)
-  backtestr ${DATA_COMMANDS.join('|')} ...   (see backtestr-data)
+  backtestr ${DATA_COMMANDS.join('|')} ...   (backtestr <command> --help: the usage of one command)
 T: an ISO date or date-time (UTC unless it has a zone) or integer microseconds since 1970 UTC.`;
+
+/** The commands; each answers --help and -h with its usage. */
+export const COMMANDS: readonly string[] = ['run', 'runs', 'bench', 'report', ...DATA_COMMANDS];
+
+const WORKSPACE_NOTE = '  The workspace is --workspace <dir>, else BACKTESTR_WORKSPACE, else the current folder.';
+
+/** The data commands' usage (data-import's data-cli.ts runs them). */
+const DATA_USAGE: Readonly<Record<string, string>> = {
+    datasets: `usage: backtestr datasets [--workspace <dir>] [--json]
+  Lists the workspace's datasets: instrument, kind, rows, time range, size on disk, quality score, quarantined rows.`,
+    export: `usage: backtestr export <SYMBOL[@venue]> <trades|quotes|bars> <parquet|csv|btb> <target> [--workspace <dir>] [--json]
+  Writes one dataset to the file <target>.`,
+    quality: `usage: backtestr quality <SYMBOL[@venue]> <trades|quotes|bars> [--workspace <dir>] [--json]
+  The dataset's quality per day: gaps, duplicates, out-of-order rows, crossed quotes, spikes, rows outside the session, quarantined rows.`,
+    seed: `usage: backtestr seed [--workspace <dir>] [--data <dir>]
+  Fills the workspace database with the sample data: the real files in --data (else BACKTESTR_DATA_DIR, else a shared/data folder
+  found above this program or the current folder), or synthetic ticks where they are missing.`
+};
+
+/** The usage of one command (its lines of USAGE, or its own text); undefined for an unknown command. */
+export function commandUsage(command: string): string | undefined {
+    if (command === 'import') {
+        return IMPORT_USAGE;
+    }
+    if (command === 'report') {
+        return REPORT_USAGE;
+    }
+    if (DATA_USAGE[command]) {
+        return `${DATA_USAGE[command]}\n${WORKSPACE_NOTE}`;
+    }
+    const lines = USAGE.split('\n');
+    const at = lines.findIndex(l => l.startsWith(`  backtestr ${command} `));
+    if (at < 0) {
+        return undefined;
+    }
+    let end = at + 1;
+    while (end < lines.length && /^ {4,}\S/.test(lines[end])) {
+        end++;
+    }
+    const block = lines.slice(at, end);
+    return ['usage:', ...block, ...block.some(l => / T\]/.test(l)) ? lines.filter(l => l.startsWith('T: ')) : []].join('\n');
+}
+
+const isHelp = (a: string): boolean => a === '--help' || a === '-h';
 
 const RUN_FLAGS = new Set(['workspace', 'symbol', 'kind', 'from', 'to', 'param', 'price', 'session', 'timeout', 'json', 'no-save', 'fill', 'limit-fill',
     'slippage', 'commission', 'latency', 'cash', 'seed', 'plugins', 'python']);
@@ -510,6 +555,12 @@ export async function importCommand(argv: readonly string[], io: CliStreams): Pr
 export async function main(argv: readonly string[], io: CliStreams = { out: process.stdout, err: process.stderr }): Promise<number> {
     const [command, ...rest] = argv;
     try {
+        // `backtestr <command> ... --help` and `backtestr help <command>`: that command's usage, before anything is parsed or opened.
+        const helpFor = COMMANDS.includes(command) && rest.some(isHelp) ? command : command === 'help' && COMMANDS.includes(rest[0]) ? rest[0] : undefined;
+        if (helpFor !== undefined) {
+            io.out.write(commandUsage(helpFor) + '\n');
+            return EXIT_OK;
+        }
         if (command === 'run') {
             return await runCommand(rest, io);
         }
@@ -528,7 +579,7 @@ export async function main(argv: readonly string[], io: CliStreams = { out: proc
         if ((DATA_COMMANDS as readonly string[]).includes(command)) {
             return await runDataCommand(argv, io.out);
         }
-        if (command === undefined || command === 'help' || command === '--help') {
+        if (command === undefined || command === 'help' || isHelp(command)) {
             io.out.write(USAGE + '\n');
             return command === undefined ? EXIT_BAD_ARGUMENTS : EXIT_OK;
         }

@@ -1,7 +1,10 @@
 // *****************************************************************************
-// Test support of the CLI specs: runs a verb in-process with its output captured.
+// Test support of the CLI specs: runs a verb in-process with its output captured, or the real
+// program as a child process.
 // *****************************************************************************
 
+import * as childProcess from 'child_process';
+import * as path from 'path';
 import { Writable } from 'stream';
 import { main } from './backtestr-cli';
 
@@ -31,4 +34,24 @@ export async function captured(command: (argv: string[], io: { out: Capture; err
 /** `backtestr ...argv`, in-process. */
 export function cli(...argv: string[]): Promise<CliOutcome> {
     return captured(main, argv);
+}
+
+/** The real `backtestr` program (bin/backtestr.js): run as a separate process by the specs that need its exits, signals and pipes. */
+export const CLI_BIN = path.resolve(__dirname, '../bin/backtestr.js');
+
+/** Starts `backtestr ...argv` as a child process (its output piped). */
+export function spawnCli(argv: readonly string[], options: childProcess.SpawnOptions = {}): childProcess.ChildProcess {
+    return childProcess.spawn(process.execPath, [CLI_BIN, ...argv], { stdio: ['ignore', 'pipe', 'pipe'], ...options });
+}
+
+/** The exit of a child started by spawnCli, with what it wrote to the pipes still open. */
+export function exited(child: childProcess.ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }> {
+    let out = '';
+    let err = '';
+    child.stdout?.on('data', (chunk: Buffer) => out += chunk.toString());
+    child.stderr?.on('data', (chunk: Buffer) => err += chunk.toString());
+    return new Promise((resolve, reject) => {
+        child.once('error', reject);
+        child.once('close', (code, signal) => resolve({ code, signal, out, err }));
+    });
 }
