@@ -209,12 +209,22 @@ export class ExecutionEngine extends MtfEngine {
 
     /** Cancels working orders by id (an unknown id gives a 'rejected' event). */
     cancel(...ids: number[]): void {
-        const f = new Float64Array(ids.length * X.ORDER_SLOTS);
-        ids.forEach((id, i) => {
-            f[i * X.ORDER_SLOTS + X.O_ACTION] = X.ACT_CANCEL;
-            f[i * X.ORDER_SLOTS + X.O_ID] = id;
-        });
-        native.submit(this.handle, f);
+        this.cancelIds(ids);
+    }
+
+    /** Cancels working orders by id, in batches of the order buffer's size (any number of ids). */
+    cancelIds(ids: readonly number[]): void {
+        const cap = this.orderBuf.length / ORDER_SLOTS;
+        const f = this.orderBuf;
+        for (let s = 0; s < ids.length; s += cap) {
+            const count = Math.min(cap, ids.length - s);
+            f.fill(0, 0, count * ORDER_SLOTS);
+            for (let i = 0; i < count; i++) {
+                f[i * ORDER_SLOTS + O_ACTION] = X.ACT_CANCEL;
+                f[i * ORDER_SLOTS + O_ID] = ids[s + i];
+            }
+            native.submit(this.handle, this.orderView(count));
+        }
     }
 
     /** Modifies working orders (price, quantity, trail); each gives a 'modified' or 'rejected' event. */
@@ -306,6 +316,24 @@ export class ExecutionEngine extends MtfEngine {
         return out;
     }
 
+    /** Raw closed-trade records from index `from` (TRADE_SLOTS slots each; times are int64). */
+    tradeRecords(from = 0): Float64Array {
+        const n = Math.max(0, this.account().trades - from);
+        const out = new Float64Array(n * X.TRADE_SLOTS);
+        native.readTrades(this.handle, from, out);
+        return out;
+    }
+
+    /** The name of an event kind code (E_KIND). */
+    static kindName(code: number): OrderEventKind {
+        return KINDS[code];
+    }
+
+    /** The name of a reason code (E_REASON) without the R_ prefix. */
+    static reasonName(code: number): string {
+        return REASONS.get(code) ?? String(code);
+    }
+
     /** Events from index `from`, decoded. */
     events(from = 0): OrderEvent[] {
         const f = this.eventRecords(from);
@@ -325,9 +353,7 @@ export class ExecutionEngine extends MtfEngine {
 
     /** Closed trades from index `from`. */
     trades(from = 0): ClosedTrade[] {
-        const n = Math.max(0, this.account().trades - from);
-        const f = new Float64Array(n * X.TRADE_SLOTS);
-        native.readTrades(this.handle, from, f);
+        const f = this.tradeRecords(from);
         const t = new BigInt64Array(f.buffer);
         const out: ClosedTrade[] = [];
         for (let b = 0; b < f.length; b += X.TRADE_SLOTS) {

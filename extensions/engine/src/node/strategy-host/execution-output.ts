@@ -5,68 +5,86 @@
 
 import * as native from '@backtestr/native';
 import { RunEventColumns, RunTradeColumns } from '@backtestr/data-import';
-import { ExecutionEngine, OrderEvent } from '../execution-engine';
+import { EXEC_LAYOUT, ExecutionEngine } from '../execution-engine';
 import { OrderJournal } from './order-desk';
 import { ExecutionOutput } from './strategy-run-protocol';
 
 /** The execution engine of a strategy run, with the account read into a caller's buffer (no object per read). */
+const X = EXEC_LAYOUT;
+// Event slots as plain constants (the layout object is a dictionary, slow to read per event).
+const E_TIME = X.E_TIME; const E_ORDER = X.E_ORDER; const E_KIND = X.E_KIND; const E_REASON = X.E_REASON; const E_SEQ = X.E_SEQ;
+const E_PRICE = X.E_PRICE; const E_QTY = X.E_QTY; const E_COMMISSION = X.E_COMMISSION; const E_REFERENCE = X.E_REFERENCE;
+const E_POSITION = X.E_POSITION; const E_REALISED = X.E_REALISED;
+
 export class RunExecutionEngine extends ExecutionEngine {
     readAccountInto(out: Float64Array): void {
         native.readAccount(this.handle, out);
     }
 }
 
-export function eventColumns(events: readonly OrderEvent[]): RunEventColumns {
-    const n = events.length;
+/**
+ * Events from index `from` as columns, decoded straight from the engine's records (no object per
+ * event: a run of 1,000,000 orders has 2,000,000 events or more).
+ */
+export function eventColumns(engine: ExecutionEngine, from = 0): RunEventColumns {
+    const f = engine.eventRecords(from);
+    const t = new BigInt64Array(f.buffer);
+    const S = X.EVENT_SLOTS;
+    const n = f.length / S;
     const col = (): Float64Array => new Float64Array(n);
     const out = {
         time: col(), order: col(), seq: col(), price: col(), qty: col(), commission: col(), reference: col(), position: col(), realised: col(),
-        kind: events.map(e => e.kind), reason: events.map(e => e.reason)
+        kind: new Array<string>(n), reason: new Array<string>(n)
     };
-    events.forEach((e, i) => {
-        out.time[i] = Number(e.time);
-        out.order[i] = e.order;
-        out.seq[i] = e.seq;
-        out.price[i] = e.price;
-        out.qty[i] = e.qty;
-        out.commission[i] = e.commission;
-        out.reference[i] = e.reference;
-        out.position[i] = e.position;
-        out.realised[i] = e.realised;
-    });
+    for (let i = 0, b = 0; i < n; i++, b += S) {
+        out.time[i] = Number(t[b + E_TIME]);
+        out.order[i] = f[b + E_ORDER];
+        out.seq[i] = f[b + E_SEQ];
+        out.price[i] = f[b + E_PRICE];
+        out.qty[i] = f[b + E_QTY];
+        out.commission[i] = f[b + E_COMMISSION];
+        out.reference[i] = f[b + E_REFERENCE];
+        out.position[i] = f[b + E_POSITION];
+        out.realised[i] = f[b + E_REALISED];
+        out.kind[i] = ExecutionEngine.kindName(f[b + E_KIND]);
+        out.reason[i] = ExecutionEngine.reasonName(f[b + E_REASON]);
+    }
     return out;
 }
 
+/** Closed trades from index `from` as columns, decoded straight from the engine's records. */
 export function tradeColumns(engine: ExecutionEngine, from = 0): RunTradeColumns {
-    const trades = engine.trades(from);
-    const n = trades.length;
+    const f = engine.tradeRecords(from);
+    const t = new BigInt64Array(f.buffer);
+    const S = X.TRADE_SLOTS;
+    const n = f.length / S;
     const col = (): Float64Array => new Float64Array(n);
     const out = {
         side: col(), qty: col(), entryTime: col(), exitTime: col(), entryPrice: col(), exitPrice: col(), pnl: col(), commission: col(),
         slippage: col(), mae: col(), mfe: col(), barsHeld: col()
     };
-    trades.forEach((t, i) => {
-        out.side[i] = t.side === 'long' ? 1 : -1;
-        out.qty[i] = t.qty;
-        out.entryTime[i] = Number(t.entryTime);
-        out.exitTime[i] = Number(t.exitTime);
-        out.entryPrice[i] = t.entryPrice;
-        out.exitPrice[i] = t.exitPrice;
+    for (let i = 0, b = 0; i < n; i++, b += S) {
+        out.side[i] = f[b + X.T_SIDE] > 0 ? 1 : -1;
+        out.qty[i] = f[b + X.T_QTY];
+        out.entryTime[i] = Number(t[b + X.T_ENTRY_TIME]);
+        out.exitTime[i] = Number(t[b + X.T_EXIT_TIME]);
+        out.entryPrice[i] = f[b + X.T_ENTRY_PRICE];
+        out.exitPrice[i] = f[b + X.T_EXIT_PRICE];
         // The engine's trade P&L is before commission (slippage is in the fill prices); the run's is net of both.
-        out.pnl[i] = t.pnl - t.commission;
-        out.commission[i] = t.commission;
-        out.slippage[i] = t.slippage;
-        out.mae[i] = t.mae;
-        out.mfe[i] = t.mfe;
-        out.barsHeld[i] = t.bars;
-    });
+        out.pnl[i] = f[b + X.T_PNL] - f[b + X.T_COMMISSION];
+        out.commission[i] = f[b + X.T_COMMISSION];
+        out.slippage[i] = f[b + X.T_SLIPPAGE];
+        out.mae[i] = f[b + X.T_MAE];
+        out.mfe[i] = f[b + X.T_MFE];
+        out.barsHeld[i] = f[b + X.T_BARS];
+    }
     return out;
 }
 
 export function executionOutput(engine: ExecutionEngine, orders: OrderJournal, equity: Float64Array[]): ExecutionOutput {
     const account = engine.account();
     return {
-        orders, events: eventColumns(engine.events(0)), trades: tradeColumns(engine),
+        orders, events: eventColumns(engine), trades: tradeColumns(engine),
         equity: { time: equity[0], equity: equity[1], position: equity[2], price: equity[3] },
         initialCash: account.initialCash, finalEquity: account.equity, commission: account.commission, slippage: account.slippage
     };

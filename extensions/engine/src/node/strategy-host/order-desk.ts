@@ -5,7 +5,7 @@
 // *****************************************************************************
 
 import { BracketIds, BracketPrices, OrderOptions, Orders, OrderSide } from '@backtestr/plugins-sdk';
-import { ExecutionEngine, OrderModify, OrderRequest } from '../execution-engine';
+import { EXEC_LAYOUT, ExecutionEngine, OrderModify, OrderRequest } from '../execution-engine';
 import { GrowingColumns } from './run-recorder';
 
 type Command =
@@ -27,6 +27,9 @@ export interface OrderJournal {
 }
 
 const SIDES = new Set<unknown>(['buy', 'sell']);
+const X = EXEC_LAYOUT;
+/** Event kinds after which an order is no longer working. */
+const FINAL_KINDS = new Set([X.KIND_FILLED, X.KIND_CANCELLED, X.KIND_EXPIRED, X.KIND_REJECTED]);
 
 export class OrderDesk implements Orders {
     protected nextId = 1;
@@ -103,25 +106,30 @@ export class OrderDesk implements Orders {
     }
 
     cancelAll(): void {
-        // Every order not known to be done: the engine answers ORDER_DONE for finished ones, which the journal keeps.
-        for (const id of this.workingIds()) {
+        // Every order sent and not seen finished in the engine's events (an order that ends before the cancel takes effect is answered ORDER_DONE).
+        this.syncWorking();
+        for (const id of this.working) {
             this.cancel(id);
         }
     }
 
-    /** Ids of orders sent and not yet seen filled, cancelled, expired or rejected. */
-    protected workingIds(): number[] {
-        const ids: number[] = [];
-        for (let id = 1; id < this.nextId; id++) {
-            if (!this.done.has(id)) {
-                ids.push(id);
+    /**
+     * Orders sent and not yet seen filled, cancelled, expired or rejected (insertion order). Kept up to date from the
+     * engine's events read once each: cancelAll costs O(working orders + new events), not O(orders ever sent).
+     */
+    protected readonly working = new Set<number>();
+    protected eventsScanned = 0;
+
+    protected syncWorking(): void {
+        const records = this.engine.eventRecords(this.eventsScanned);
+        const S = X.EVENT_SLOTS;
+        for (let b = 0; b < records.length; b += S) {
+            if (FINAL_KINDS.has(records[b + X.E_KIND])) {
+                this.working.delete(records[b + X.E_ORDER]);
             }
         }
-        return ids;
+        this.eventsScanned += records.length / S;
     }
-
-    /** Orders the engine reported finished (fed by the session as events arrive). */
-    readonly done = new Set<number>();
 
     tagOf(id: number): string {
         return this.tagById[id] ?? '';
@@ -150,6 +158,7 @@ export class OrderDesk implements Orders {
         };
         const tag = options?.tag === undefined ? '' : String(options.tag);
         this.tagById[id] = tag;
+        this.working.add(id);
         this.numbers.push(id, this.clock(), validSide ? (fields.side === 'buy' ? 1 : -1) : 0, request.qty, request.limit ?? NaN, request.stop ?? NaN);
         this.types.push(fields.type);
         this.tifs.push(request.tif ?? 'GTC');
@@ -166,26 +175,35 @@ export class OrderDesk implements Orders {
         }
     }
 
-    /** Sends the queued commands to the engine, in call order. */
-    flush(): void {
+    /** Sends the queued commands to the engine, in call order; returns whether there were any. */
+    flush(): boolean {
         if (this.pending.length === 0) {
-            return;
+            return false;
         }
         const commands = this.pending;
         this.pending = [];
-        for (const command of commands) {
+        // Cancels in a row go as one batch (cancelAll of many orders: one native call per 1024, not per order).
+        let cancels: number[] = [];
+        for (let c = 0; c < commands.length; c++) {
+            const command = commands[c];
+            if (command.kind === 'cancel') {
+                cancels.push(command.id);
+                if (commands[c + 1]?.kind !== 'cancel') {
+                    this.engine.cancelIds(cancels);
+                    cancels = [];
+                }
+                continue;
+            }
             switch (command.kind) {
                 case 'submit':
                     this.engine.submit(command.orders);
-                    break;
-                case 'cancel':
-                    this.engine.cancel(command.id);
                     break;
                 case 'modify':
                     this.engine.modify(command.change);
                     break;
             }
         }
+        return true;
     }
 
     get sent(): number {

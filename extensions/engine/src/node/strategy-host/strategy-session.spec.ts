@@ -155,3 +155,87 @@ describe('engine batches under dense wake-ups (the native copy of the batch)', (
         expect(() => e.run(i)).to.throw(/detached/);
     });
 });
+
+/** Every order event kind, each logged by onOrderEvent with the time the strategy got it (ctx.time) and the event's own. */
+const EVENT_WATCHER = `import { defineStrategy } from '@backtestr/plugins-sdk';
+let closes = 0;
+let far = 0;
+let stopLimit = 0;
+export default defineStrategy({
+    id: 'test.event-watcher',
+    params: {},
+    subscribe: { barClose: ['1m'] },
+    onStart() { closes = 0; },
+    onBarClose(ctx) {
+        closes++;
+        if (closes === 2) {
+            far = ctx.order.limit('buy', 1, 90, { tag: 'far' });
+            ctx.order.limit('buy', 0, 90, { tag: 'bad' });
+            stopLimit = ctx.order.stopLimit('buy', 1, 100.1, 100.05);
+        } else if (closes === 3) {
+            ctx.order.modify(far, { limit: 90.5 });
+        } else if (closes === 4) {
+            ctx.order.market('sell', 1);
+            ctx.order.cancel(ctx.order.limit('sell', 1, 200));
+        }
+    },
+    onOrderEvent(ctx, e) {
+        ctx.log(JSON.stringify({ kind: e.kind, order: e.order, tag: e.tag, time: e.time, at: ctx.time }));
+        if (e.kind === 'accepted' && e.tag === 'far') {
+            // A reaction: its events happen now and reach the strategy in this stop.
+            ctx.order.limit('buy', 1, 80, { tag: 'reaction' });
+        }
+    }
+});
+`;
+
+interface Delivered { kind: string; order: number; tag: string; time: number; at: number }
+
+describe('strategy session: order events reach the strategy at their own time', () => {
+    for (const latencyMicros of [0, 2_000_000]) {
+        it(`delivers accepted, rejected, modified, cancelled, triggered and filled when they happen, never with a later fill (latency ${latencyMicros} µs)`, () => {
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'backtestr-events-'));
+            try {
+                const file = path.join(dir, 'watcher.ts');
+                fs.writeFileSync(file, EVENT_WATCHER);
+                const session = new StrategySession(loadStrategy(file), {}, {
+                    instrument: { symbol: 'T', tickSize: 0.01, lotSize: 1, multiplier: 1 }, execution: { latencyMicros }
+                });
+                session.start();
+                // Four hours of ticks at 100.00 .. 100.16; the last hour falls to 90 (the far limit fills then).
+                const n = 57_600;
+                const time = new BigInt64Array(n);
+                const price = new Float64Array(n);
+                for (let k = 0; k < n; k++) {
+                    time[k] = T0 + BigInt(k) * 250_000n;
+                    price[k] = k < 3 * 14_400 ? Math.round((100 + (k % 17) * 0.01) * 100) / 100 : 90;
+                }
+                for (let at = 0; at < n; at += 10_000) {
+                    session.processBatch({ time: time.slice(at, at + 10_000), price: price.slice(at, at + 10_000) });
+                }
+                const { result } = session.stop();
+                const delivered = result.logs.message.map(m => JSON.parse(m) as Delivered);
+                // Each delivery at the event's time: ctx.time then is the event's stamp, and the log line is stored at it.
+                delivered.forEach((d, i) => {
+                    expect(d.at, `${d.kind} of order ${d.order}`).to.equal(d.time);
+                    expect(result.logs.time[i], `${d.kind} of order ${d.order}`).to.equal(d.time);
+                });
+                const kinds = new Set(delivered.map(d => d.kind));
+                expect([...kinds].sort()).to.deep.equal(['accepted', 'cancelled', 'filled', 'modified', 'rejected', 'triggered']);
+                // Every stored event delivered once, in the stored order.
+                const stored = result.execution.events;
+                expect(delivered.map(d => [d.kind, d.order, d.time])).to.deep.equal(
+                    stored.kind.map((k, i) => [k, stored.order[i], stored.time[i]]));
+                const far = delivered.filter(d => d.tag === 'far');
+                const accepted = far.find(d => d.kind === 'accepted')!;
+                const filled = far.find(d => d.kind === 'filled')!;
+                expect(accepted.at).to.equal(Number(time[2 * 240]));
+                expect(filled.at - accepted.at).to.be.greaterThan(2 * 3600e6);
+                // The reaction's own acceptance came in the same stop.
+                expect(delivered.find(d => d.tag === 'reaction' && d.kind === 'accepted')!.at).to.equal(accepted.at);
+            } finally {
+                fs.rmSync(dir, { recursive: true, force: true });
+            }
+        });
+    }
+});

@@ -249,7 +249,7 @@ export class StrategySession {
             this.enter(HOOK_START);
             this.definition.onStart(this.ctx);
             this.status.hook[0] = 0;
-            this.orders.flush();
+            this.flushOrders();
         }
     }
 
@@ -309,7 +309,7 @@ export class StrategySession {
                 }
             }
             this.status.hook[0] = 0;
-            this.orders.flush();
+            this.flushOrders();
         }
         if (flags & EV_TICK) {
             this.tickWakeups++;
@@ -317,37 +317,54 @@ export class StrategySession {
                 this.enter(HOOK_TICK);
                 def.onTick(this.ctx);
                 this.status.hook[0] = 0;
-                this.orders.flush();
+                this.flushOrders();
             }
         }
     }
 
-    /** Hands the order events since the last delivery to onOrderEvent / onFill (orders they place go out after each). */
+    /**
+     * Sends the orders a hook placed; the events they cause at once (accepted, rejected, cancelled, modified: stamped
+     * with the engine clock, the hook's `ctx.time`) reach onOrderEvent now, not with the next fill.
+     */
+    protected flushOrders(): void {
+        if (this.orders.flush() && this.wantsEvents) {
+            this.deliverEvents();
+        }
+    }
+
+    /**
+     * Hands the order events since the last delivery to onOrderEvent / onFill, in the order they happened, until none
+     * is left: the events caused by the orders a reaction places go out in the same stop (they happened at its time).
+     */
     protected deliverEvents(): void {
         const def = this.definition;
         this.ctx.invalidate();
-        const events = eventColumns(this.engine.events(this.eventsSeen));
-        this.eventsSeen += events.time.length;
-        for (let i = 0; i < events.time.length; i++) {
-            const kind = events.kind[i] as OrderEventKind;
-            const order = events.order[i];
-            if (kind === 'filled' || kind === 'cancelled' || kind === 'expired' || kind === 'rejected') {
-                this.orders.done.add(order);
+        for (;;) {
+            const events = eventColumns(this.engine, this.eventsSeen);
+            const n = events.time.length;
+            if (n === 0) {
+                return;
             }
-            const event: OrderEvent = Object.freeze({
-                time: events.time[i], order, kind, reason: events.reason[i], price: events.price[i], qty: events.qty[i],
-                commission: events.commission[i], reference: events.reference[i], position: events.position[i], tag: this.orders.tagOf(order)
-            });
-            if (def.onOrderEvent) {
-                this.enter(HOOK_ORDER_EVENT);
-                def.onOrderEvent(this.ctx, event);
+            this.eventsSeen += n;
+            for (let i = 0; i < n; i++) {
+                const kind = events.kind[i] as OrderEventKind;
+                const order = events.order[i];
+                const event: OrderEvent = Object.freeze({
+                    time: events.time[i], order, kind, reason: events.reason[i], price: events.price[i], qty: events.qty[i],
+                    commission: events.commission[i], reference: events.reference[i], position: events.position[i], tag: this.orders.tagOf(order)
+                });
+                if (def.onOrderEvent) {
+                    this.enter(HOOK_ORDER_EVENT);
+                    def.onOrderEvent(this.ctx, event);
+                }
+                if (def.onFill && (kind === 'filled' || kind === 'partlyFilled')) {
+                    this.enter(HOOK_FILL);
+                    def.onFill(this.ctx, event);
+                }
+                this.status.hook[0] = 0;
+                this.orders.flush();
             }
-            if (def.onFill && (kind === 'filled' || kind === 'partlyFilled')) {
-                this.enter(HOOK_FILL);
-                def.onFill(this.ctx, event);
-            }
-            this.status.hook[0] = 0;
-            this.orders.flush();
+            this.ctx.invalidate();
         }
     }
 
