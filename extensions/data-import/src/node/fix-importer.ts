@@ -21,7 +21,7 @@ import { Worker } from 'worker_threads';
 import { DatasetErrors, Instrument, InstrumentSpec } from '../common/dataset-protocol';
 import { CsvParseWorker, parseWorkersEnabled } from './csv-worker-pool';
 import type { FixParseJob, FixParseResult } from './fix-parse-worker';
-import { EntryFlag, FixKind, FixMessage, FixScan, FixScanner, parseFixMessage, PIPE, SOH } from './fix-scanner';
+import { EntryFlag, FixKind, FixMessage, FixScan, FixScanner, MAX_MESSAGE_BYTES, parseFixMessage, PIPE, SOH } from './fix-scanner';
 import { DatasetWriter, ImportSession } from './import-session';
 import { InstrumentCatalog } from './instrument-catalog';
 import { PriceGrid } from './price-grid';
@@ -450,8 +450,9 @@ export class FixImporter {
         this.scanTargets.fill(undefined);
     }
 
+    /** A message's text for the quarantine: its first MAX_MESSAGE_BYTES bytes (a bad message may run far). */
     protected raw(buf: Buffer, start: number, end: number): string {
-        return buf.toString('latin1', start, end).replace(/\x01/g, '|');
+        return buf.toString('latin1', start, Math.min(end, start + MAX_MESSAGE_BYTES)).replace(/\x01/g, '|');
     }
 
     /** Splits one message into fields and validates 9 and 10; sets msg.end past it. Returns an error or ''. */

@@ -8,8 +8,12 @@
 // A message never spans a line break, and where a message starts depends only on the bytes from there:
 // a scan of bytes [from, to) holds the messages starting in that range, and the scans of consecutive
 // ranges chain exactly when each one's `first` is the previous one's `next`.
+//
+// A message longer than the longest line an import reads (import-limits) ends there as a bad one: it
+// runs to the next line break or `8=` field, and the quarantine keeps only its first bytes.
 // *****************************************************************************
 
+import { formatBytes, importLimits } from './import-limits';
 import { daysFromCivil, MICROS_PER_DAY } from './time-zone';
 
 /** The FIX field delimiter, and the '|' some logs write instead. */
@@ -17,6 +21,15 @@ export const SOH = 1;
 export const PIPE = 124;
 /** Fields of a message kept (later ones are still checked, not kept). */
 export const MAX_TAGS = 4096;
+/** Bytes of a message at most (see import-limits): this thread's limit when it loaded this module. */
+export const MAX_MESSAGE_BYTES = importLimits().maxLineBytes;
+
+/** Where the message after a too long one starts: at the next line break, or the next `8=` field; the end of the buffer without. */
+function afterTooLong(buf: Buffer, pos: number, delimiter: number): number {
+    const nl = buf.indexOf(10, pos);
+    const begin = buf.indexOf(Buffer.from([delimiter, 56, 61]), pos);
+    return Math.min(nl < 0 ? buf.length : nl, begin < 0 ? buf.length : begin + 1);
+}
 
 /** Kinds of a scanned message. */
 export const enum FixKind {
@@ -111,7 +124,7 @@ export class FixMessage {
 }
 
 /** Splits one message into fields and validates 9 and 10; sets msg.end past it. Returns an error or ''. */
-export function parseFixMessage(buf: Buffer, pos: number, delimiter: number, msg: FixMessage): string {
+export function parseFixMessage(buf: Buffer, pos: number, delimiter: number, msg: FixMessage, maxBytes = MAX_MESSAGE_BYTES): string {
     const len = buf.length;
     msg.buf = buf;
     msg.start = pos;
@@ -157,6 +170,12 @@ export function parseFixMessage(buf: Buffer, pos: number, delimiter: number, msg
         }
         const valueEnd = pos;
         const ended = pos >= len || c === 10;
+        if (pos - msg.start > maxBytes) {
+            msg.end = afterTooLong(buf, pos, delimiter);
+            msg.count = Math.min(count, MAX_TAGS);
+            return `message longer than ${formatBytes(maxBytes)} (the longest an import reads), its CheckSum (10) not reached: `
+                + 'a message without its end, or data that is no FIX; the environment variable BACKTESTR_IMPORT_MAX_LINE_BYTES raises the limit';
+        }
         if (count < MAX_TAGS) {
             tags[count] = tag;
             starts[count] = valueStart;
