@@ -51,8 +51,8 @@ export function timeframes(engine: NativeEngine): string[];
 export function timeframeIndex(engine: NativeEngine, label: string): number;
 /**
  * Validates a batch (whole, before any tick is applied) and makes it current. The columns must be
- * views of fixed-length buffers (every call refuses resizable and growable ones with a TypeError)
- * and keep their buffers until the next setBatch: `run` throws if a column was detached or resized.
+ * views of fixed-length buffers (resizable and growable ones are refused with a TypeError) and keep
+ * their buffers until the next setBatch: `run` throws if a column was detached or resized.
  */
 export function setBatch(engine: NativeEngine, time: BigInt64Array, price?: Float64Array | null,
     size?: Float64Array | null, bid?: Float64Array | null, ask?: Float64Array | null): void;

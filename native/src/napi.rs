@@ -274,11 +274,12 @@ fn set_property(env: napi_env, obj: napi_value, name: &str, v: napi_value) -> Js
     check(unsafe { napi_set_named_property(env, obj, c.as_ptr(), v) }, "set_named_property")
 }
 
-/// A typed array's element pointer and length, and the typed array.
+/// A typed array's element pointer and length, the typed array and its buffer.
 struct RawArray {
     ptr: *mut c_void,
     len: usize,
     value: napi_value,
+    buffer: napi_value,
 }
 
 /// Keeps the builtin getters that tell resizable and growable buffers (`refuse_resizable`), taken
@@ -312,11 +313,13 @@ fn capture_buffer_getters(env: napi_env) -> JsResult<()> {
 }
 
 /// Refuses a view of a resizable ArrayBuffer or a growable SharedArrayBuffer (`buffer`, of the
-/// typed array `name`). The addon keeps pointers into typed arrays (a batch between setBatch
-/// and run) and reads and writes them by the length it was given: memory that a resize gives
-/// back would be read or written after that, a crash. (Detached buffers and lengths changed
-/// anyway, e.g. by a redefined getter before this module loaded, are caught by the checks of
-/// the length at each use: `Handle::check_live`.)
+/// typed array `name`) where the addon keeps the pointer beyond the call (the batch columns,
+/// from setBatch to run) and would read by the length it was given: memory that a resize gives
+/// back would be read after that, a crash. (Detached buffers and lengths changed anyway, e.g.
+/// by a getter redefined before this module loaded, are caught by the checks of the length at
+/// each use: `Handle::check_live`.) Calls that use a typed array only while they run take any
+/// buffer: no JS runs between taking the pointer and its last use. The check costs a call of a
+/// builtin (~100 ns), too much for the calls made at every wake-up.
 fn refuse_resizable(env: napi_env, buffer: napi_value, name: &str) -> JsResult<()> {
     let mut plain = false;
     // SAFETY: buffer is the ArrayBuffer or SharedArrayBuffer of a typed array of the current call.
@@ -360,8 +363,7 @@ fn typed_array(env: napi_env, v: napi_value, name: &str, kind: i32) -> JsResult<
         let got = TA_NAMES.get(k as usize).copied().unwrap_or("another typed array");
         return Err(JsError::Type(format!("{} must be a {}, got a {}", name, want, got)));
     }
-    refuse_resizable(env, buffer, name)?;
-    Ok(Some(RawArray { ptr: data, len, value: v }))
+    Ok(Some(RawArray { ptr: data, len, value: v, buffer }))
 }
 
 /// Views a raw array as a slice.

@@ -163,7 +163,8 @@ fn read_targets(env: napi_env, targets: napi_value) -> JsResult<Vec<Option<Targe
         let (mut kind, mut len, mut data, mut buffer, mut off) = (0, 0usize, null_mut(), null_mut(), 0usize);
         // SAFETY: t is a typed array; all out-pointers are valid.
         check(unsafe { napi_get_typedarray_info(env, t, &mut kind, &mut len, &mut data, &mut buffer, &mut off) }, "get_typedarray_info")?;
-        // Calls a builtin getter only (no JS code), so the targets read before stay as they are.
+        // Refused here too (cheap next to a copy of a result); calls a builtin getter only (no JS
+        // code), so the targets read before stay as they are.
         refuse_resizable(env, buffer, &format!("targets[{}]", c))?;
         out.push(Some(Target { kind, data, len }));
     }

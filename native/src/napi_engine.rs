@@ -165,6 +165,12 @@ pub(super) fn set_batch(env: napi_env, info: napi_callback_info) -> JsResult<nap
     for (v, name) in [(price, "price"), (size, "size"), (bid, "bid"), (ask, "ask")] {
         raws.push(typed_array(env, v, name, TA_FLOAT64)?);
     }
+    // The columns are kept until the next setBatch: their buffers must not shrink meanwhile.
+    for (r, name) in raws.iter().zip(["time", "price", "size", "bid", "ask"]) {
+        if let Some(r) = r {
+            refuse_resizable(env, r.buffer, name)?;
+        }
+    }
     let mut cols = [Col::default(); 5];
     for (c, r) in cols.iter_mut().zip(&raws) {
         if let Some(r) = r {
