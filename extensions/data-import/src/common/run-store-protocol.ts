@@ -11,7 +11,8 @@ import { DatasetKind, UnixMicros } from './dataset-protocol';
 
 export const RunStore = Symbol('RunStore');
 
-export type RunStatus = 'running' | 'finished' | 'failed' | 'cancelled';
+/** `interrupted`: the process running it ended (killed, crashed) before it finished; seen when the workspace is opened again. */
+export type RunStatus = 'running' | 'finished' | 'failed' | 'cancelled' | 'interrupted';
 
 /** How orders were filled and charged: the execution models of one run. */
 export interface RunModels {

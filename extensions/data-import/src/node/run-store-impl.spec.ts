@@ -1,9 +1,13 @@
 import { expect } from 'chai';
+import * as childProcess from 'child_process';
 import * as path from 'path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { RunOutput, RunRecord } from '../common/run-store-protocol';
+import { currentRunOwner, parseRunOwner, RunOwner, runOwnerEnded } from './run-owner';
+import { MIGRATIONS } from './schema-migrations';
 import { RunStoreImpl } from './run-store-impl';
 import { tempDatabase, tempDir } from './test-support/test-files';
-import { WorkspaceDatabase } from './workspace-database';
+import { WorkspaceDatabase, workspaceInstanceOptions } from './workspace-database';
 
 const T0 = 1_483_315_200_000_000; // 2017-01-02T00:00:00Z
 
@@ -109,5 +113,137 @@ describe('RunStoreImpl', () => {
         await new RunStoreImpl(again).createRun(record('after-reopen'));
         expect((await new RunStoreImpl(again).listRuns()).length).to.equal(1);
         again.close();
+    });
+});
+
+/** A workspace database opened read-only (as `backtestr runs` opens it). */
+class ReadOnlyDatabase extends WorkspaceDatabase {
+    static async openReadOnly(file: string): Promise<ReadOnlyDatabase> {
+        const instance = await DuckDBInstance.create(file, { access_mode: 'READ_ONLY', ...workspaceInstanceOptions(file) });
+        return new ReadOnlyDatabase(file, instance, await instance.connect());
+    }
+}
+
+/**
+ * Starts a process that opens `file`, creates the run `id` and stores a log line and a metric for it (as a
+ * run's output would be), then waits; resolves with the process (and the owner it recorded) once that is committed.
+ */
+async function runningOwner(file: string, id: string): Promise<childProcess.ChildProcess & { owner?: RunOwner }> {
+    const script = `
+        const { WorkspaceDatabase } = require(${JSON.stringify(path.join(__dirname, 'workspace-database.js'))});
+        const { RunStoreImpl } = require(${JSON.stringify(path.join(__dirname, 'run-store-impl.js'))});
+        const { currentRunOwner } = require(${JSON.stringify(path.join(__dirname, 'run-owner.js'))});
+        (async () => {
+            const db = await WorkspaceDatabase.open(${JSON.stringify(file)});
+            await new RunStoreImpl(db).createRun(JSON.parse(process.argv[1]));
+            await db.run("INSERT INTO run_logs VALUES ($1, 0, 1, 'started'), ($1, 1, 2, 'bar 1')", [${JSON.stringify(id)}]);
+            await db.run("INSERT INTO run_metrics VALUES ($1, 'ticks', 12)", [${JSON.stringify(id)}]);
+            process.stdout.write('ready ' + JSON.stringify(currentRunOwner()) + '\\n');
+            setInterval(() => undefined, 1000);
+        })();`;
+    const child: childProcess.ChildProcess & { owner?: RunOwner } = childProcess.spawn(process.execPath, ['-e', script, JSON.stringify(record(id))],
+        { stdio: ['ignore', 'pipe', 'inherit'] });
+    let said = '';
+    await new Promise<void>((resolve, reject) => {
+        child.stdout!.on('data', (chunk: Buffer) => {
+            said += chunk.toString();
+            const ready = /^ready (.*)\n/.exec(said);
+            if (ready) {
+                child.owner = parseRunOwner(ready[1]);
+                resolve();
+            }
+        });
+        child.once('exit', code => reject(new Error(`the owner process ended first (${code})`)));
+    });
+    return child;
+}
+
+async function killed(child: childProcess.ChildProcess): Promise<void> {
+    const exit = new Promise<void>(resolve => child.once('exit', () => resolve()));
+    child.kill('SIGKILL');
+    await exit;
+}
+
+describe('RunStoreImpl: runs whose process has ended', function (): void {
+    this.timeout(120_000);
+
+    it('a run whose process was killed (SIGKILL) is interrupted when the database is opened again, with what it stored kept', async () => {
+        const file = path.join(tempDir(), 'workspace.duckdb');
+        const owner = await runningOwner(file, 'killed');
+        const pid = owner.pid;
+        await killed(owner);
+        const db = await WorkspaceDatabase.open(file);
+        try {
+            const run = (await new RunStoreImpl(db).getRun('killed'))!;
+            expect(run.status).to.equal('interrupted');
+            expect(run.message).to.contain(`Interrupted: the process that ran it (pid ${pid} on `);
+            expect(run.config).to.deep.equal(record('killed').config);
+            expect(run).to.deep.include({ strategyId: 'examples.sma', createdAt: T0, instrumentId: 3, finishedAt: undefined });
+            // Stored, not only reported: the sweep wrote it.
+            expect(await db.scalar("SELECT status FROM runs WHERE id = 'killed'")).to.equal('interrupted');
+            const store = new RunStoreImpl(db);
+            expect((await store.readLogs('killed')).message).to.deep.equal(['started', 'bar 1']);
+            expect(await store.readMetrics('killed')).to.deep.equal({ ticks: 12 });
+        } finally {
+            db.close();
+        }
+    });
+
+    it('a run of a live process stays running (this process, and another one still going)', async () => {
+        const dir = tempDir();
+        const file = path.join(dir, 'workspace.duckdb');
+        const mine = await WorkspaceDatabase.open(file);
+        await new RunStoreImpl(mine).createRun(record('mine'));
+        mine.close();
+        const reopened = await WorkspaceDatabase.open(file);
+        try {
+            expect((await new RunStoreImpl(reopened).getRun('mine'))!.status).to.equal('running');
+            expect(await RunStoreImpl.markInterruptedRuns(reopened)).to.deep.equal([]);
+            expect(await reopened.scalar("SELECT owner FROM runs WHERE id = 'mine'")).to.equal(JSON.stringify(currentRunOwner()));
+        } finally {
+            reopened.close();
+        }
+        // Another process that holds its run (and its file): not ended while it runs, ended once killed.
+        const other = await runningOwner(path.join(tempDir(), 'workspace.duckdb'), 'theirs');
+        try {
+            expect(other.owner).to.deep.include({ pid: other.pid });
+            expect(runOwnerEnded(other.owner!)).to.equal(false);
+        } finally {
+            await killed(other);
+        }
+        expect(runOwnerEnded(other.owner!)).to.equal(true);
+    });
+
+    it('a read-only database reports such runs as interrupted and writes nothing', async () => {
+        const file = path.join(tempDir(), 'workspace.duckdb');
+        await killed(await runningOwner(file, 'ro'));
+        const ro = await ReadOnlyDatabase.openReadOnly(file);
+        try {
+            const [run] = await new RunStoreImpl(ro).listRuns();
+            expect(run).to.deep.include({ id: 'ro', status: 'interrupted' });
+            expect(await ro.scalar("SELECT status FROM runs WHERE id = 'ro'")).to.equal('running');
+        } finally {
+            ro.close();
+        }
+    });
+
+    it('the migration marks runs left running from before owners were recorded', async () => {
+        const file = path.join(tempDir(), 'workspace.duckdb');
+        const db = await WorkspaceDatabase.open(file);
+        await new RunStoreImpl(db).createRun(record('old'));
+        // The runs table as version 5 had it, with a run left running.
+        await db.run('ALTER TABLE runs DROP COLUMN owner');
+        for (const sql of MIGRATIONS.find(m => m.version === 6)!.sql) {
+            await db.run(sql);
+        }
+        db.close();
+        const migrated = await WorkspaceDatabase.open(file);
+        try {
+            const run = (await new RunStoreImpl(migrated).getRun('old'))!;
+            expect(run.status).to.equal('interrupted');
+            expect(run.message).to.match(/^Interrupted: the process that ran it ended before the run finished/);
+        } finally {
+            migrated.close();
+        }
     });
 });

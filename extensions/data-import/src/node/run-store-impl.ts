@@ -1,7 +1,10 @@
 // *****************************************************************************
 // RunStore on the workspace DuckDB: run metadata as rows, run output as columns appended in
 // bulk (one transaction per finished run) and read back into typed arrays. Plain class, usable
-// without Theia (the CLI passes an open database; the backend a lazy one).
+// without Theia (the CLI passes an open database; the backend a lazy one). A run records the
+// process that runs it (run-owner.ts); the first use of a database turns the `running` runs whose
+// process has ended into `interrupted` ones, keeping what they stored (a read-only database only
+// reports them so).
 // *****************************************************************************
 
 import {
@@ -10,6 +13,7 @@ import {
 } from '../common/run-store-protocol';
 import { UnixMicros } from '../common/dataset-protocol';
 import { ColumnarAppender, ColumnType, ColumnValues } from './columnar-appender';
+import { currentRunOwner, parseRunOwner, RunOwner, runOwnerEnded } from './run-owner';
 import { TickRepository } from './tick-repository';
 import { Row, WorkspaceDatabase } from './workspace-database';
 
@@ -35,20 +39,65 @@ function parseJson<T>(value: unknown): T | undefined {
     return value === null || value === undefined ? undefined : JSON.parse(String(value)) as T;
 }
 
+/** Why a run is `interrupted`. */
+export function interruptedMessage(owner: RunOwner): string {
+    return `Interrupted: the process that ran it (pid ${owner.pid} on ${owner.host}) ended before the run finished ` +
+        '(killed, crashed or the machine stopped); what was stored is kept.';
+}
+
+/** The sweep of each open database (once per database object, whichever store uses it first). */
+const sweeps = new WeakMap<WorkspaceDatabase, Promise<unknown>>();
+
 export class RunStoreImpl implements RunStore {
     protected readonly database: () => Promise<WorkspaceDatabase>;
 
     constructor(database: WorkspaceDatabase | (() => Promise<WorkspaceDatabase>)) {
-        this.database = typeof database === 'function' ? database : async () => database;
+        const open = typeof database === 'function' ? database : async (): Promise<WorkspaceDatabase> => database;
+        this.database = async () => {
+            const db = await open();
+            let sweep = sweeps.get(db);
+            if (!sweep) {
+                sweep = RunStoreImpl.markInterruptedRuns(db);
+                sweeps.set(db, sweep);
+            }
+            await sweep;
+            return db;
+        };
     }
 
+    /**
+     * Marks `interrupted` the runs still `running` whose process has ended (killed, crashed, the machine stopped),
+     * keeping everything they stored; runs of live processes, and of other hosts' processes, stay as they are.
+     * Returns the ids marked. A read-only database is left as it is (its runs read as interrupted all the same).
+     */
+    static async markInterruptedRuns(db: WorkspaceDatabase): Promise<string[]> {
+        const ended = (await db.all(`SELECT id, owner FROM runs WHERE status = 'running'`))
+            .map(r => ({ id: String(r.id), owner: parseRunOwner(r.owner) }))
+            .filter((r): r is { id: string; owner: RunOwner } => r.owner !== undefined && runOwnerEnded(r.owner));
+        if (ended.length === 0 || await RunStoreImpl.readOnly(db)) {
+            return [];
+        }
+        await db.transaction(async () => {
+            for (const { id, owner } of ended) {
+                await db.run(`UPDATE runs SET status = 'interrupted', message = $2 WHERE id = $1 AND status = 'running'`, [id, interruptedMessage(owner)]);
+            }
+        });
+        return ended.map(r => r.id);
+    }
+
+    protected static async readOnly(db: WorkspaceDatabase): Promise<boolean> {
+        const value = await db.scalar('SELECT readonly FROM duckdb_databases() WHERE database_name = current_database()');
+        return value === true;
+    }
+
+    /** Stores the run (status `running` as a rule), owned by this process until it is finished. */
     async createRun(run: RunRecord): Promise<void> {
         const db = await this.database();
         await db.run(`INSERT INTO runs (id, created_at, finished_at, status, message, strategy_id, strategy_label, source_hash, engine_version,
-                instrument_id, config, ticks, elapsed_ms, first_us, last_us, headline)
-            VALUES ($1, $2, NULL, $3, $4, $5, $6, $7, $8, $9, $10, NULL, NULL, NULL, NULL, NULL)`, [
+                instrument_id, config, ticks, elapsed_ms, first_us, last_us, headline, owner)
+            VALUES ($1, $2, NULL, $3, $4, $5, $6, $7, $8, $9, $10, NULL, NULL, NULL, NULL, NULL, $11)`, [
             run.id, BigInt(run.createdAt), run.status, run.message ?? null, run.strategyId, run.strategyLabel ?? null, run.sourceHash,
-            run.engineVersion, run.instrumentId, JSON.stringify(run.config)
+            run.engineVersion, run.instrumentId, JSON.stringify(run.config), JSON.stringify(currentRunOwner())
         ]);
     }
 
@@ -117,9 +166,13 @@ export class RunStoreImpl implements RunStore {
     }
 
     protected toRecord(r: Row): RunRecord {
+        // A run whose process has ended since the sweep (or in a read-only database, which is not swept) reads as interrupted.
+        const owner = r.status === 'running' ? parseRunOwner(r.owner) : undefined;
+        const interrupted = owner !== undefined && runOwnerEnded(owner);
         return {
-            id: String(r.id), createdAt: Number(r.created_at), finishedAt: optionalNumber(r.finished_at), status: String(r.status) as RunStatus,
-            message: r.message === null ? undefined : String(r.message), strategyId: String(r.strategy_id),
+            id: String(r.id), createdAt: Number(r.created_at), finishedAt: optionalNumber(r.finished_at),
+            status: interrupted ? 'interrupted' : String(r.status) as RunStatus,
+            message: interrupted ? interruptedMessage(owner) : r.message === null ? undefined : String(r.message), strategyId: String(r.strategy_id),
             strategyLabel: r.strategy_label === null ? undefined : String(r.strategy_label), sourceHash: String(r.source_hash),
             engineVersion: String(r.engine_version), instrumentId: Number(r.instrument_id), config: parseJson<RunConfig>(r.config)!,
             ticks: optionalNumber(r.ticks), elapsedMs: optionalNumber(r.elapsed_ms), firstTime: optionalNumber(r.first_us),

@@ -271,6 +271,16 @@ export const MIGRATIONS: readonly Migration[] = [
         description: 'imported bars in the tick store; the bars table, now only the bar cache, is bar_cache; bars is a view over both',
         sql: [],
         apply: migrateImportedBars
+    },
+    {
+        version: 6,
+        description: 'runs record the process that runs them (owner); runs left running by a process that has ended become interrupted',
+        sql: [
+            'ALTER TABLE runs ADD COLUMN owner VARCHAR',
+            // Runs still `running` from before owners were recorded: no process of a BackTestr that writes them can still hold this file.
+            `UPDATE runs SET status = 'interrupted', message = 'Interrupted: the process that ran it ended before the run finished ` +
+            `(killed, crashed or the machine stopped); what was stored is kept.' WHERE status = 'running'`
+        ]
     }
 ];
 
