@@ -3,7 +3,7 @@
 //   backtestr run <strategy.ts> --workspace <dir> --symbol SYMBOL[@venue] [--kind trades|quotes|bars]
 //       [--from T] [--to T] [--param name=value]... [--price last|bid|ask|mid] [--session "HH:MM ZONE"]
 //       [--fill trade|quote|bar] [--limit-fill touch|through] [--slippage none|ticks:N|percent:P|random:N] [--commission SPEC]
-//       [--latency micros] [--cash N] [--seed N] [--plugins dir] [--python interpreter] [--timeout seconds] [--no-save] [--json]
+//       [--latency micros] [--cash N] [--seed N] [--plugins dir] [--python interpreter] [--timeout seconds] [--memory-budget SIZE] [--no-save] [--json]
 //   backtestr runs [--workspace <dir>] [--json]
 //   backtestr bench [<strategy>] --workspace <dir> --symbol SYMBOL[@venue] [--kind K] [--from T] [--to T] [--repeat N] [--json]
 //   backtestr report <runId|latest> --workspace <dir> --format pdf|json|csv... [--out <path>]
@@ -24,6 +24,7 @@ import { defaultWorkspaceRoot, WorkspaceDatabase, workspaceDatabasePath } from '
 import { BacktestOutcome, runBacktest } from '@backtestr/engine/lib/node/backtest-runner';
 import { ENGINE_VERSION } from '@backtestr/engine/lib/node/engine-version';
 import { StrategyRunError } from '@backtestr/engine/lib/node/strategy-host/strategy-run-protocol';
+import { parseMemoryBudget } from '@backtestr/engine/lib/common/memory-budget';
 import { ReadOnlyWorkspaceDatabase } from './read-only-workspace';
 import { REPORT_USAGE, runReportCommand } from './report-command';
 
@@ -48,7 +49,8 @@ const USAGE = `usage:
                 [--param name=value]... [--price last|bid|ask|mid] [--session "HH:MM ZONE"]
                 [--fill trade|quote|bar] [--limit-fill touch|through] [--slippage none|ticks:N|percent:P|random:N]
                 [--commission perUnit:X,perOrder:Y,percent:Z,minimum:M] [--latency micros] [--cash N] [--seed N]
-                [--plugins <plugin dir>] [--python <interpreter for .py strategies>] [--timeout seconds] [--no-save] [--json]
+                [--plugins <plugin dir>] [--python <interpreter for .py strategies>] [--timeout seconds]
+                [--memory-budget SIZE (the strategy's heap and buffers, e.g. 2G, 512M or MiB; default 2G)] [--no-save] [--json]
   backtestr runs [--workspace <dir>] [--json]
   backtestr bench [<strategy>] --workspace <dir> --symbol SYMBOL[@venue] [--kind …] [--from T] [--to T] [--repeat N] [--json]
                 (throughput on your data: the DuckDB stream alone, then the strategy — default: built-in ones woken on
@@ -103,7 +105,7 @@ export function commandUsage(command: string): string | undefined {
 const isHelp = (a: string): boolean => a === '--help' || a === '-h';
 
 const RUN_FLAGS = new Set(['workspace', 'symbol', 'kind', 'from', 'to', 'param', 'price', 'session', 'timeout', 'json', 'no-save', 'fill', 'limit-fill',
-    'slippage', 'commission', 'latency', 'cash', 'seed', 'plugins', 'python']);
+    'slippage', 'commission', 'latency', 'cash', 'seed', 'plugins', 'python', 'memory-budget']);
 const SWITCHES = new Set(['json', 'no-save']);
 
 export interface RunArguments {
@@ -118,6 +120,8 @@ export interface RunArguments {
     price?: 'last' | 'bid' | 'ask' | 'mid';
     session?: string;
     timeoutMs?: number;
+    /** --memory-budget as MiB (default: 2 GiB). */
+    memoryBudgetMiB?: number;
     json: boolean;
     save: boolean;
     models: Partial<RunModels>;
@@ -270,10 +274,15 @@ export function parseRunArguments(argv: readonly string[]): RunArguments {
     if (timeoutSeconds !== undefined && !(timeoutSeconds > 0)) {
         throw new UsageError('--timeout', `'${timeout}' is not a positive number of seconds`);
     }
+    const budget = flags.get('memory-budget');
+    const memoryBudgetMiB = budget === undefined ? undefined : parseMemoryBudget(budget);
+    if (budget !== undefined && (memoryBudgetMiB === undefined || memoryBudgetMiB < 16)) {
+        throw new UsageError('--memory-budget', `'${budget}' is not a size of at least 16 MiB, e.g. 2G, 512M or 512 (MiB)`);
+    }
     return {
         file, workspace: path.resolve(flags.get('workspace') ?? defaultWorkspaceRoot()), symbol: symbol.toUpperCase(), venue,
         kind: kind as DatasetKind | undefined, from, to, params, price: price as RunArguments['price'], session: flags.get('session'),
-        timeoutMs: timeoutSeconds === undefined ? undefined : timeoutSeconds * 1000, json, save: !flags.has('no-save'), models: parseModels(flags),
+        timeoutMs: timeoutSeconds === undefined ? undefined : timeoutSeconds * 1000, memoryBudgetMiB, json, save: !flags.has('no-save'), models: parseModels(flags),
         seed: numberFlag('seed', flags.get('seed'), n => Number.isInteger(n)),
         pluginDir: path.resolve(flags.get('plugins') ?? process.env.BACKTESTR_PLUGIN_DIR ?? path.join(os.homedir(), '.backtestr', 'plugins')),
         python: flags.get('python')
@@ -350,6 +359,7 @@ export async function runCommand(argv: readonly string[], io: CliStreams): Promi
             outcome = await runBacktest({
                 file: args.file, symbol: args.venue ? `${args.symbol}@${args.venue}` : args.symbol, kind: args.kind, from: args.from, to: args.to,
                 params: args.params, priceSource: args.price, session: args.session, models: args.models, seed: args.seed, timeoutMs: args.timeoutMs,
+                memoryBudgetMiB: args.memoryBudgetMiB,
                 plugins: { loader: require.resolve('@backtestr/plugins/lib/node/load-enabled-indicators'), dir: args.pluginDir }, python: args.python,
                 onProgress: tty ? (_run: RunRecord, p) => io.err.write(`\r${p.ticks.toLocaleString('en-US')} ticks, ${iso(p.time)}   `) : undefined
             }, { data, runs: args.save ? new RunStoreImpl(db) : undefined, engineVersion: ENGINE_VERSION });
@@ -517,7 +527,7 @@ export async function runsCommand(argv: readonly string[], io: CliStreams): Prom
             io.out.write(JSON.stringify(runs, undefined, 2) + '\n');
         } else {
             for (const r of runs) {
-                io.out.write(`${r.id}  ${r.status.padEnd(9)} ${r.strategyId.padEnd(36)} ${r.config.symbol.padEnd(14)} trades ${String(r.headline?.trades ?? '-').padStart(5)}  net ${money(r.headline?.netProfit)}\n`);
+                io.out.write(`${r.id}  ${r.status.padEnd(11)} ${r.strategyId.padEnd(36)} ${r.config.symbol.padEnd(14)} trades ${String(r.headline?.trades ?? '-').padStart(5)}  net ${money(r.headline?.netProfit)}\n`);
             }
             io.out.write(`${runs.length} runs\n`);
         }

@@ -120,6 +120,39 @@ describe('backtestr process', function (): void {
         });
     });
 
+    describe('a run whose CLI is killed (SIGKILL)', () => {
+        it('reads as interrupted in backtestr runs, with the run\'s record kept', async () => {
+            const marker = path.join(root, 'started');
+            const file = path.join(root, 'killed.ts');
+            fs.writeFileSync(file, `import * as fs from 'fs';
+import { defineStrategy } from '@backtestr/plugins-sdk';
+export default defineStrategy({
+    id: 'test.killed', params: {}, subscribe: { barClose: ['1m'] },
+    onBarClose() {
+        fs.writeFileSync(${JSON.stringify(marker)}, 'running');
+        for (;;) { /* until the CLI is killed */ }
+    }
+});
+`);
+            const child = spawnCli(['run', file, '--workspace', workspace, '--symbol', 'EURUSD', '--kind', 'bars']);
+            const exit = exited(child);
+            let over = false;
+            void exit.then(() => over = true);
+            await waitFor(() => over || fs.existsSync(marker), 120_000);
+            expect(fs.existsSync(marker), `the run ended first: ${over ? (await exit).err : ''}`).to.equal(true);
+            child.kill('SIGKILL');
+            expect((await exit).signal).to.equal('SIGKILL');
+            const listed = await cli('runs', '--workspace', workspace, '--json');
+            expect(listed.code, listed.err).to.equal(0);
+            const run = (JSON.parse(listed.out) as { strategyId: string; status: string; message?: string; config: { symbol: string } }[])
+                .find(r => r.strategyId === 'test.killed');
+            expect(run, listed.out).to.deep.include({ status: 'interrupted' });
+            expect(run!.message).to.contain(`(pid ${child.pid} on `);
+            expect(run!.config.symbol).to.equal('EURUSD@histdata');
+            expect((await cli('runs', '--workspace', workspace)).out).to.match(/ interrupted +test\.killed /);
+        });
+    });
+
     describe('a reader that closes the pipe early (backtestr runs | head)', () => {
         for (const argv of [['runs', '--workspace', workspace], ['datasets', '--workspace', workspace], ['help'], ['run', '--help']]) {
             it(`backtestr ${argv.join(' ').replace(root, '<tmp>')} ends quietly with 0`, async () => {

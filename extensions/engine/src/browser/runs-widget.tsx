@@ -125,7 +125,7 @@ export class RunsWidget extends ReactWidget {
                 <span>{pct(r.headline.totalReturnPercent, 2)}</span>
                 <span title='Max drawdown'>DD {pct(r.headline.maxDrawdownPercent, 2)}</span>
             </div>}
-            {r.status === 'failed' && <div className='backtestr-error backtestr-run-message'>{r.message}</div>}
+            {(r.status === 'failed' || r.status === 'interrupted') && <div className='backtestr-error backtestr-run-message'>{r.message}</div>}
             <div className='backtestr-row-actions'>
                 <button className='theia-button secondary' title='Open in the Analysis view' disabled={r.status !== 'finished'}
                     onClick={() => this.commands.executeCommand('backtestr.analysis.openRun', { runId: r.id })}>Analyse</button>
