@@ -202,6 +202,11 @@ export function buildRunAnalysis(run: RunRecord, output: Pick<RunOutput, 'equity
         monthlyReturns: statistics.monthlyReturns,
         pnlByWeekdayHour: statistics.byWeekdayHour,
         returnDistribution: histogram(trades.pnl, options.histogramBins ?? 40),
-        maeMfe: { mae: trades.mae, mfe: trades.mfe, pnl: trades.pnl }
+        maeMfe: { mae: magnitudes(trades.mae), mfe: magnitudes(trades.mfe), pnl: trades.pnl }
     };
+}
+
+/** The engine's trades carry a signed MAE (<= 0); the scatter plots magnitudes. */
+function magnitudes(values: Float64Array): Float64Array {
+    return values.map(Math.abs);
 }

@@ -84,6 +84,16 @@ describe('AnalysisService on runs stored in DuckDB', function (): void {
         expect(metrics['trades.count']).to.equal(analysis.statistics.trades.count);
     });
 
+    it('plots MAE and MFE magnitudes per trade in the scatter, whatever sign the engine stored', () => {
+        // The native engine's trades carry MAE <= 0 (an adverse excursion); the scatter plots magnitudes.
+        const trades = slow.output.trades;
+        const signed = { ...trades, mae: trades.mae.map(v => -Math.abs(v) - 1) };
+        const analysis = buildRunAnalysis(slow.record, { ...slow.output, trades: signed });
+        expect(Array.from(analysis.maeMfe.mae)).to.deep.equal(Array.from(signed.mae, Math.abs));
+        expect(Array.from(analysis.maeMfe.mae).every(v => v >= 1)).to.equal(true);
+        expect(Array.from(analysis.maeMfe.mfe)).to.deep.equal(Array.from(trades.mfe, Math.abs));
+    });
+
     it('compares two runs side by side', async () => {
         const comparison = await service.compareRuns(['sma-10-30', 'sma-5-20']);
         expect(comparison.runs.map(r => r.run.id)).to.deep.equal(['sma-10-30', 'sma-5-20']);
