@@ -7,6 +7,7 @@
 // *****************************************************************************
 
 import { DatasetKey } from '../common/dataset-protocol';
+import { floorDiv } from './sql-values';
 import { TickStore } from './tick-store';
 import { WorkspaceDatabase } from './workspace-database';
 
@@ -52,7 +53,7 @@ export class BarCache {
             // 1m bars from ticks; arg_min/arg_max on (time_us, seq) keep the stored order of ties.
             const oneMinute = timeframeMicros('1m');
             await this.db.run(`CREATE OR REPLACE TEMP TABLE bar_base AS
-                SELECT (time_us // ${oneMinute}) * ${oneMinute} AS t,
+                SELECT ${floorDiv('time_us', oneMinute)} * ${oneMinute} AS t,
                     arg_min(${price}, (time_us, seq)) AS o, max(${price}) AS h, min(${price}) AS l,
                     arg_max(${price}, (time_us, seq)) AS c, sum(${volume})::BIGINT AS v, count(*) AS n
                 FROM ${ticks}
@@ -64,7 +65,7 @@ export class BarCache {
                 }
                 // Larger bars fold the 1m bars up: same result as from ticks, far less work.
                 await this.db.run(`INSERT INTO bar_cache
-                    SELECT ${id}, '${tf}', 'cache', '${side}', (t // ${us}) * ${us} AS bt,
+                    SELECT ${id}, '${tf}', 'cache', '${side}', ${floorDiv('t', us)} * ${us} AS bt,
                         arg_min(o, t), max(h), min(l), arg_max(c, t), sum(v)::BIGINT, sum(n)::BIGINT, NULL
                     FROM bar_base GROUP BY bt ORDER BY bt`);
             }

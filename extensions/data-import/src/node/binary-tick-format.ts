@@ -265,7 +265,8 @@ export class BinaryTickImporter {
                 this.session.quarantine(writer, label, -1, at, data.toString('hex', at, at + recordSize), own, Number.isSafeInteger(time) ? time : NaN);
                 continue;
             }
-            const t = onGrid ? value('time', at, undefined) : Math.round(value('time', at, undefined) * timeToUs);
+            // Below a microsecond: toward the earlier one, as the CSV epoch formats do.
+            const t = onGrid ? value('time', at, undefined) : Math.floor(value('time', at, undefined) * timeToUs);
             let reason: string;
             const flags = get.flags ? value('flags', at, undefined) | 0 : 0;
             if (kind === 'trades') {
@@ -274,7 +275,9 @@ export class BinaryTickImporter {
                 if (onGrid && size < 0) {
                     size = NaN;
                 }
-                reason = price !== price ? `price: ${priceGrid.error}` : writer.addTrade(t, price, size, flags);
+                // A size the layout has must be on the lot grid and in range (our own files say -1 for unknown).
+                reason = price !== price ? `price: ${priceGrid.error}` : !onGrid && get.size && size !== size ? `size: ${sizeGrid.error}`
+                    : writer.addTrade(t, price, size, flags);
             } else {
                 const bid = value('bid', at, priceGrid), ask = value('ask', at, priceGrid);
                 let bs = value('bidSize', at, sizeGrid), as = value('askSize', at, sizeGrid);
@@ -282,7 +285,9 @@ export class BinaryTickImporter {
                     bs = bs < 0 ? NaN : bs;
                     as = as < 0 ? NaN : as;
                 }
-                reason = bid !== bid || ask !== ask ? `price: ${priceGrid.error}` : writer.addQuote(t, bid, ask, bs, as, flags);
+                const badSize = onGrid ? '' : get.bidSize && bs !== bs ? 'bid size' : get.askSize && as !== as ? 'ask size' : '';
+                reason = bid !== bid || ask !== ask ? `price: ${priceGrid.error}` : badSize ? `${badSize}: ${sizeGrid.error}`
+                    : writer.addQuote(t, bid, ask, bs, as, flags);
             }
             if (reason) {
                 this.session.quarantine(writer, label, -1, at, data.toString('hex', at, at + recordSize), reason, t);

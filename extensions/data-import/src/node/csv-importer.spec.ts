@@ -48,7 +48,7 @@ function expected(rows: readonly (readonly [string, string, string])[], format: 
         const ticks = price.parse(pb, 0, pb.length);
         const lots = size.parse(sb, 0, sb.length);
         const before = writer.rows;
-        const reason = time !== time ? 'unparseable time' : ticks !== ticks ? `price: ${price.error}` : lots !== lots ? `size: ${size.error}`
+        const reason = time !== time ? (times.error ? `time: ${times.error}` : 'unparseable time') : ticks !== ticks ? `price: ${price.error}` : lots !== lots ? `size: ${size.error}`
             : writer.addTrade(time, ticks, lots, 0);
         stored.push(reason ? `line ${i + 1}: ${reason}` : `line ${i + 1}: ${time} ${ticks} ${lots}`);
         if (!reason && writer.rows !== before + 1) {
@@ -127,4 +127,65 @@ describe('CsvImporter plain-number fields', () => {
             }
         });
     }
+});
+
+describe('CsvImporter field counts', () => {
+    /** Outcomes of importing `text` as EURUSD trades with the given columns: `line N: stored` or `line N: <reason>`. */
+    async function outcomes(text: string, header = false, columns: CsvFormatOptions['columns'] = { time: 0, price: 1, size: 2 }): Promise<string[]> {
+        const sink = new RecordingSink();
+        const writer = newWriter(sink);
+        const seen: string[] = [];
+        const add = writer.addTrade.bind(writer);
+        writer.addTrade = (t, p, s, f) => {
+            const reason = add(t, p, s, f);
+            if (!reason) {
+                seen.push(`stored ${t} ${p} ${s}`);
+            }
+            return reason;
+        };
+        sink.quarantine = (w, _file, line, _offset, raw, reason) => {
+            w?.noteQuarantined();
+            seen.push(`line ${line}: ${reason}`);
+        };
+        const options: CsvFormatOptions = { kind: 'trades', delimiter: ',', header, columns, timestampFormat: 'epoch-ms', timeZone: 'UTC', priceScale: 0 };
+        await new CsvImporter(sink, options, writer).importFile('rows.csv', 'rows.csv', Buffer.from(text, 'latin1'));
+        return seen;
+    }
+
+    it('quarantines a row with more fields than the file\'s other rows (an unquoted thousands separator) instead of shifting its values', async () => {
+        const rows = ['1000,1.5,100', '2000,1.6,1,234', '3000,1.7,200', '4000,1,234.5,300', '5000,1.8,300'];
+        expect(await outcomes(rows.join('\n'))).to.deep.equal([
+            'stored 1000000 150000 100',
+            'line 2: expected 3 fields separated by \',\' like the other rows, found 4 (a delimiter inside a value, such as a thousands separator?)',
+            'stored 3000000 170000 200',
+            'line 4: expected 3 fields separated by \',\' like the other rows, found 4 (a delimiter inside a value, such as a thousands separator?)',
+            'stored 5000000 180000 300'
+        ]);
+    });
+
+    it('takes the file\'s field count from its rows, not from its first row alone, and counts a header\'s rows the same way', async () => {
+        // The odd row first: the other rows set the count.
+        expect(await outcomes(['1000,1,5,100', '2000,1.6,1', '3000,1.7,2', '4000,1.8,3'].join('\n'))).to.deep.equal([
+            'line 1: expected 3 fields separated by \',\' like the other rows, found 4 (a delimiter inside a value, such as a thousands separator?)',
+            'stored 2000000 160000 1', 'stored 3000000 170000 2', 'stored 4000000 180000 3'
+        ]);
+        // Columns beyond the mapping and a trailing delimiter on every row are the file's shape, not an error.
+        expect(await outcomes(['time,price,size,venue,', '1000,1.5,1,X,', '2000,1.6,2,Y,', '3000,1.7,3,Z'].join('\n'), true)).to.deep.equal([
+            'stored 1000000 150000 1', 'stored 2000000 160000 2',
+            'line 4: expected 5 fields separated by \',\' like the other rows, found 4'
+        ]);
+    });
+
+    it('quarantines extra fields in a Lean trade file (a fixed six fields)', async () => {
+        const sink = new RecordingSink();
+        const writer = newWriter(sink);
+        const options: CsvFormatOptions = {
+            kind: 'trades', delimiter: ',', header: false, columns: { time: 0, price: 1, size: 2, exchange: 3, suspicious: 5 },
+            timestampFormat: 'ms-since-midnight', timeZone: 'UTC', priceScale: 4
+        };
+        const rows = ['14400464,1674100,100,P,20002000,0', '14400465,1674100,1,000,P,20002000,0', '14400466,1674200,100,P,20002000,0'];
+        await new CsvImporter(sink, options, writer).importFile('20131007_spy_Trade_Tick.csv', '20131007_spy_Trade_Tick.csv', Buffer.from(rows.join('\n')));
+        expect(sink.outcomes).to.deep.equal(['line 2: expected 6 fields separated by \',\' like the other rows, found 7 (a delimiter inside a value, such as a thousands separator?)']);
+        expect(writer.rows).to.equal(2);
+    });
 });

@@ -16,6 +16,8 @@ const SLICE_LINES = 200_000;
 /** A file whose first rows all fail to parse is not in the declared format: one error, not a quarantine. */
 const FORMAT_PROBE_ROWS = 20;
 const MAX_FIELDS = 256;
+/** Lines whose field counts set a file's (the most common one among them). */
+const FIELD_COUNT_ROWS = 20;
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
 /** Where a piece of a file sits in it (see CsvImporter.importChunk). */
@@ -26,6 +28,8 @@ export interface ChunkPosition {
     readonly lineBase: number;
     /** Bytes before the piece. */
     readonly offsetBase: number;
+    /** The file's field count (CsvImporter.fileFieldCount of its first piece); the first piece finds it itself when not given. */
+    readonly fields?: number;
 }
 
 const WHOLE_FILE: ChunkPosition = { first: true, last: true, lineBase: 0, offsetBase: 0 };
@@ -62,6 +66,8 @@ export class CsvImporter {
     /** ...and its digits after the point (-1: no point). */
     protected readonly points = new Int32Array(MAX_FIELDS);
     protected readonly needFields: number;
+    /** Fields each data row of the current file has (see fileFieldCount); a row with another count is quarantined. */
+    protected expectedFields: number | undefined;
     /** The longest line importFile reads (see import-limits); a parse worker sets its job's. */
     maxLineBytes = importLimits().maxLineBytes;
 
@@ -99,6 +105,9 @@ export class CsvImporter {
      */
     async importChunk(label: string, fileName: string, buf: Buffer, at: ChunkPosition): Promise<ChunkStats> {
         const format = this.format;
+        if (at.fields !== undefined || at.first) {
+            this.expectedFields = at.fields ?? this.fileFieldCount(buf);
+        }
         if (format.timestampFormat === 'ms-since-midnight') {
             this.times.fileDay = dayFromFileName(fileName) ?? dayFromFileName(label);
             if (this.times.fileDay === undefined) {
@@ -207,6 +216,47 @@ export class CsvImporter {
         return { lines: line, dataRows, parseFailures, firstFailure };
     }
 
+    /**
+     * The field count of a file's data rows: the most common one among its first FIELD_COUNT_ROWS non-empty data lines
+     * (of its first piece `buf`; the header and a byte order mark skipped), the earliest seen on a tie. Not the first
+     * row's alone: that row may be the odd one. Undefined when the piece has no data line.
+     */
+    fileFieldCount(buf: Uint8Array): number | undefined {
+        const d = this.delimiter;
+        let pos = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
+        let headerPending = this.format.header;
+        const tally = new Map<number, number>();
+        let best: number | undefined, bestCount = 0, rows = 0;
+        while (pos < buf.length && rows < FIELD_COUNT_ROWS) {
+            let end = buf.indexOf(10, pos);
+            if (end < 0) {
+                end = buf.length;
+            }
+            const lineEnd = end > pos && buf[end - 1] === 13 ? end - 1 : end;
+            if (lineEnd > pos) {
+                if (headerPending) {
+                    headerPending = false;
+                } else {
+                    let n = 1;
+                    for (let i = pos; i < lineEnd; i++) {
+                        if (buf[i] === d) {
+                            n++;
+                        }
+                    }
+                    const count = (tally.get(n) ?? 0) + 1;
+                    tally.set(n, count);
+                    if (count > bestCount) {
+                        best = n;
+                        bestCount = count;
+                    }
+                    rows++;
+                }
+            }
+            pos = end + 1;
+        }
+        return best;
+    }
+
     protected lastTime = NaN;
 
     protected fieldCount = 0;
@@ -221,6 +271,11 @@ export class CsvImporter {
         if (n > MAX_FIELDS) {
             return new RowError(`more than ${MAX_FIELDS} fields`);
         }
+        const expected = this.expectedFields;
+        if (expected !== undefined && n !== expected) {
+            return new RowError(`expected ${expected} fields separated by '${this.format.delimiter}' like the other rows, found ${n}`
+                + (n > expected ? ' (a delimiter inside a value, such as a thousands separator?)' : ''));
+        }
         const c = this.format.columns;
         const plainTime = c.date === undefined && this.points[c.time] < 0 ? this.values[c.time] : NaN;
         const t = plainTime === plainTime ? this.times.fromInteger(plainTime, buf, starts[c.time], ends[c.time])
@@ -229,7 +284,7 @@ export class CsvImporter {
                 : this.times.parse(buf, starts[c.time], ends[c.time]);
         this.lastTime = t;
         if (t !== t) {
-            return new RowError('unparseable time');
+            return new RowError(this.times.error ? `time: ${this.times.error}` : 'unparseable time');
         }
         const w = this.writer;
         switch (this.format.kind) {

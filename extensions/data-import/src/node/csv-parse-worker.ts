@@ -25,7 +25,11 @@ export interface ParseJob {
     /** The importing thread's limits (this thread's environment is a copy from when it started): zip entries, line length. */
     readonly limits?: ImportLimits;
     /** A piece of a large file (whole lines) to parse instead of loading `path`: see DataImporter's streamed import. */
-    readonly chunk?: { readonly data: Uint8Array; readonly first: boolean; readonly last: boolean; readonly label: string; readonly fileName: string };
+    readonly chunk?: {
+        readonly data: Uint8Array; readonly first: boolean; readonly last: boolean; readonly label: string; readonly fileName: string;
+        /** The file's field count (CsvImporter.fileFieldCount of its first piece). */
+        readonly fields?: number;
+    };
 }
 
 /** The content hash of bytes in shared memory, computed here while the main thread reads them (a FIX or binary import). */
@@ -127,7 +131,7 @@ async function runChunk(job: ParseJob, chunk: NonNullable<ParseJob['chunk']>): P
     const writer = newWriter(job, collector);
     const data = Buffer.from(chunk.data.buffer, chunk.data.byteOffset, chunk.data.byteLength);
     const stats = await new CsvImporter(collector, job.format, writer).importChunk(chunk.label, chunk.fileName, data,
-        { first: chunk.first, last: chunk.last, lineBase: 0, offsetBase: 0 });
+        { first: chunk.first, last: chunk.last, lineBase: 0, offsetBase: 0, fields: chunk.fields });
     collector.flushWriter(writer);
     return {
         id: job.id, count: collector.count, first: writer.fileFirst, last: writer.fileLast, repeats: writer.repeats, needsResort: writer.needsResort,

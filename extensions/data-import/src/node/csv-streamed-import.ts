@@ -103,6 +103,8 @@ export async function importCsvStreamed(db: WorkspaceDatabase, session: ImportSe
         }
     };
     const pending: { result: Promise<ParseResult>; offset: number; length: number; first: boolean; last: boolean }[] = [];
+    /** The file's field count, from its first piece: every piece checks its rows against it. */
+    let fields: number | undefined;
     const submit = async (): Promise<void> => {
         while (!eof && pending.length < pool.length + 1) {
             const piece = await readPiece();
@@ -111,11 +113,14 @@ export async function importCsvStreamed(db: WorkspaceDatabase, session: ImportSe
             }
             hash.update(piece);
             const first = submitted === 0;
+            if (first) {
+                fields = importer.fileFieldCount(piece);
+            }
             // Read before the transfer detaches the piece's buffer.
             const length = piece.length;
             const result = pool[submitted++ % pool.length].parse({
                 path: source.path, format: csv, instrument: writer.instrument, kind: writer.kind, timeframe: writer.timeframe, side: writer.side,
-                stored: writer.stored.toArray(), options: writer.options, chunk: { data: piece, first, last: eof, label, fileName }
+                stored: writer.stored.toArray(), options: writer.options, chunk: { data: piece, first, last: eof, label, fileName, fields }
             }, [piece.buffer as ArrayBuffer]);
             result.catch(() => undefined);
             pending.push({ result, offset: nextOffset, length, first, last: eof });
@@ -152,7 +157,7 @@ export async function importCsvStreamed(db: WorkspaceDatabase, session: ImportSe
             } else {
                 streamStats.reparsed++;
                 const data = Buffer.from(parsed.data.buffer, parsed.data.byteOffset, parsed.data.byteLength);
-                stats = await importer.importChunk(label, fileName, data, { first: piece.first, last: piece.last, lineBase, offsetBase: piece.offset });
+                stats = await importer.importChunk(label, fileName, data, { first: piece.first, last: piece.last, lineBase, offsetBase: piece.offset, fields });
             }
             if (!firstFailure && stats.firstFailure) {
                 firstFailure = { line: lineBase + stats.firstFailure.line, text: stats.firstFailure.text };

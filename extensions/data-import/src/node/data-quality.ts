@@ -6,6 +6,7 @@
 import { DatasetErrors, DatasetKey, DatasetKind, Instrument, QualityDay, QualityReport } from '../common/dataset-protocol';
 import { datasetScore, UNTIMED_QUARANTINE_SQL } from './quality-score';
 import { TickFlags } from './schema-migrations';
+import { floorDiv } from './sql-values';
 import { instrumentFromRow, num, TickRepository } from './tick-repository';
 import { civilFromDays, MICROS_PER_DAY, TimeZone } from './time-zone';
 import { WorkspaceDatabase } from './workspace-database';
@@ -181,7 +182,7 @@ export class DataQuality {
                 price = ticks.price!;
             }
         }
-        const quarantine = await this.db.all(`SELECT (time_us // ${MICROS_PER_DAY}) AS day, count(*) AS n,
+        const quarantine = await this.db.all(`SELECT ${floorDiv('time_us', MICROS_PER_DAY)} AS day, count(*) AS n,
                 count(*) FILTER (WHERE reason LIKE 'out of order%') AS ooo, count(*) FILTER (WHERE reason LIKE 'crossed%') AS crossed
             FROM quarantine WHERE instrument_id = $1 AND kind = $2 AND time_us IS NOT NULL GROUP BY 1`, [key.instrumentId, key.kind]);
         const qByDay = new Map(quarantine.map(r => [num(r.day), { n: num(r.n), ooo: num(r.ooo), crossed: num(r.crossed) }]));

@@ -6,6 +6,7 @@
 import { DatasetKind, DuplicatePolicy, Instrument } from '../common/dataset-protocol';
 import { PriceGrid } from './price-grid';
 import { TickFlags } from './schema-migrations';
+import { MAX_TIME_US, MIN_TIME_US, timeRangeError } from './time-zone';
 
 export const BUFFER_ROWS = 65536;
 
@@ -84,6 +85,14 @@ export interface ImportSink {
     quarantine(writer: DatasetWriter | undefined, file: string, line: number, byteOffset: number, raw: string, reason: string, time?: number): void;
     progress(fileBytes: number, force?: boolean): void;
     checkCancelled(): void;
+}
+
+/** Why a tick count or lot count (NaN: unknown, when `optional`) cannot be stored exactly, or ''. */
+function countError(name: string, value: number, optional: boolean): string {
+    if (Number.isSafeInteger(value) || (optional && value !== value)) {
+        return '';
+    }
+    return value !== value ? `${name}: not a number` : `${name}: out of range (${value} is not a whole number of at most 2^53 - 1 units)`;
 }
 
 /** Equal, or both unknown (NaN). */
@@ -188,6 +197,9 @@ export class DatasetWriter {
         if (t !== t) {
             return 'unparseable time';
         }
+        if (!(t >= MIN_TIME_US && t < MAX_TIME_US) || !Number.isInteger(t)) {
+            return `time: ${timeRangeError(t)}`;
+        }
         if (this.fileRows === 0 && t < this.headMin) {
             this.headMin = t;
         }
@@ -234,6 +246,10 @@ export class DatasetWriter {
         if (reason) {
             return reason;
         }
+        const range = countError('price', price, false) || countError('size', size, true);
+        if (range) {
+            return range;
+        }
         if (!(price > 0)) {
             return 'non-positive price';
         }
@@ -263,6 +279,11 @@ export class DatasetWriter {
         const reason = this.checkTime(t);
         if (reason) {
             return reason;
+        }
+        const range = countError('bid', bid, false) || countError('ask', ask, false) || countError('bid size', bidSize, true)
+            || countError('ask size', askSize, true);
+        if (range) {
+            return range;
         }
         if (!(bid > 0) || !(ask > 0)) {
             return 'non-positive price';
@@ -305,6 +326,11 @@ export class DatasetWriter {
         }
         if (t === this.prevTime) {
             return 'duplicate bar time';
+        }
+        const range = countError('open', open, false) || countError('high', high, false) || countError('low', low, false)
+            || countError('close', close, false) || countError('volume', volume, true);
+        if (range) {
+            return range;
         }
         if (!(open > 0 && high > 0 && low > 0 && close > 0)) {
             return 'non-positive price';

@@ -574,10 +574,12 @@ export class FixImporter {
             const lots = target.size;
             const size = flags & EntryFlag.NoSize ? NaN
                 : flags & EntryFlag.SizeText ? lots.parse(buf, scan.size[e], scan.sizeDecimals[e]) : ticks(lots, scan.size[e], scan.sizeDecimals[e]);
-            if (price !== price || time !== time) {
+            // A size the entry has must parse: NaN stands for no MDEntrySize (271) only.
+            const badSize = size !== size && !(flags & EntryFlag.NoSize);
+            if (price !== price || time !== time || badSize) {
                 const writer = type === 2 ? target.trades! : target.quotes!;
                 this.session.quarantine(writer, label, this.lineAt(offset), offset, this.raw(buf, offset, scan.end[m]),
-                    price !== price ? `price: ${grid.error}` : 'unparseable time');
+                    price !== price ? `price: ${grid.error}` : badSize ? `size: ${lots.error}` : 'unparseable time');
                 continue;
             }
             if (type === 2) {

@@ -13,8 +13,9 @@
 // runs to the next line break or `8=` field, and the quarantine keeps only its first bytes.
 // *****************************************************************************
 
+import { digitsAt } from './price-grid';
 import { formatBytes, importLimits } from './import-limits';
-import { daysFromCivil, MICROS_PER_DAY } from './time-zone';
+import { daysFromCivil, isCivilDate, MICROS_PER_DAY } from './time-zone';
 
 /** The FIX field delimiter, and the '|' some logs write instead. */
 export const SOH = 1;
@@ -247,20 +248,23 @@ export function fixTimeAt(b: Uint8Array, s: number, e: number): number {
     if (e - s < 8 || b[s + 2] !== 58 || b[s + 5] !== 58) {
         return NaN;
     }
-    const h = (b[s] - 48) * 10 + b[s + 1] - 48;
-    const mi = (b[s + 3] - 48) * 10 + b[s + 4] - 48;
-    const sec = (b[s + 6] - 48) * 10 + b[s + 7] - 48;
+    const h = digitsAt(b, s, 2), mi = digitsAt(b, s + 3, 2), sec = digitsAt(b, s + 6, 2);
     let us = ((h * 60 + mi) * 60 + sec) * 1_000_000;
     if (e > s + 9 && b[s + 8] === 46) {
         // Up to six fraction digits (whole numbers: the same sum as adding each digit times its power of ten).
         const end = Math.min(e, s + 15);
         let fraction = 0;
         for (let k = s + 9; k < end; k++) {
-            fraction = fraction * 10 + b[k] - 48;
+            const c = b[k] - 48;
+            if (!(c >= 0 && c <= 9)) {
+                return NaN;
+            }
+            fraction = fraction * 10 + c;
         }
         us += fraction * FRACTION_SCALE[end - s - 9];
     }
-    return us === us && h < 24 && mi < 60 && sec <= 60 ? us : NaN;
+    // Digits only, and no 24:00, minute 60 or leap second (nothing a time of day can be rolled over into).
+    return h >= 0 && mi >= 0 && sec >= 0 && h < 24 && mi < 60 && sec < 60 ? us : NaN;
 }
 
 /** Splits bytes into messages and extracts market data entries: see FixScan. One per thread; not reentrant. */
@@ -596,13 +600,8 @@ export class FixScanner {
 
     /** Days since 1970-01-01 of `YYYYMMDD` at `s`, or NaN. */
     protected dateAt(b: Uint8Array, s: number): number {
-        let y = 0;
-        for (let k = 0; k < 4; k++) {
-            y = y * 10 + b[s + k] - 48;
-        }
-        const m = (b[s + 4] - 48) * 10 + b[s + 5] - 48;
-        const d = (b[s + 6] - 48) * 10 + b[s + 7] - 48;
-        if (!(m >= 1 && m <= 12 && d >= 1 && d <= 31 && y > 1900)) {
+        const y = digitsAt(b, s, 4), m = digitsAt(b, s + 4, 2), d = digitsAt(b, s + 6, 2);
+        if (!(y > 1900 && isCivilDate(y, m, d))) {
             return NaN;
         }
         // Consecutive messages nearly always share their date.

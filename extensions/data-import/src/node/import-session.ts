@@ -10,6 +10,7 @@ import { ColumnarAppender } from './columnar-appender';
 import { BUFFER_ROWS, DatasetWriter, ImportSink, ParsedColumns, RangeSet } from './dataset-writer';
 import { num, TickRepository } from './tick-repository';
 import { stagingTable, TickKind, TickStore } from './tick-store';
+import { isStorableTime } from './time-zone';
 import { WorkspaceDatabase } from './workspace-database';
 
 /**
@@ -232,7 +233,8 @@ export class ImportSession implements ImportSink {
         q.file[i] = file;
         q.line[i] = line;
         q.offset[i] = byteOffset;
-        q.time[i] = time;
+        // A time the store cannot hold (year 3000, 1e300 from a binary field) is no day to count the row against.
+        q.time[i] = isStorableTime(time) ? time : NaN;
         q.raw[i] = raw.length > 4096 ? raw.slice(0, 4096) + '...' : raw;
         q.reason[i] = reason;
         if (++q.count === BUFFER_ROWS) {

@@ -18,7 +18,8 @@ function parseTime(format: ConstructorParameters<typeof TimestampParser>[0], zon
     const p = new TimestampParser(format, TimeZone.of(zone));
     if (date !== undefined) {
         const b = bytes(`${s},${date}`);
-        return isoFromMicros(p.parse(b, 0, s.length, s.length + 1, b.length));
+        const t = p.parse(b, 0, s.length, s.length + 1, b.length);
+        return t === t ? isoFromMicros(t) : 'NaN';
     }
     const b = bytes(s);
     const t = p.parse(b, 0, b.length);
@@ -106,5 +107,119 @@ describe('CSV detection and preview', () => {
         const preview = await previewFile(path.join(SHARED_DATA, 'spy-trades-2013-10', '20131007_trade.zip'), undefined, 2);
         expect(preview.presetId).to.equal('lean-equity-trades');
         expect(preview.rows[0]).to.deep.equal({ line: 1, values: { time: '2013-10-07T08:00:00.464Z', price: 167.41, size: 100 } });
+    });
+});
+
+describe('values outside what storage holds exactly', () => {
+    /** The prices, sizes and volumes no path may store: beyond 2^53 ticks (or int64), not finite, not numbers. */
+    const HUGE = ['1e308', '1e17', '1e20', '-1e20', '1E400', '9007199254740993', '9007199254740992', '123456789012345678901234', 'inf', 'NaN',
+        'Infinity', '-inf', '1e', '1e+', '--1', '1e5e5'];
+
+    it('refuses every huge or non-numeric decimal on every grid, naming why, and never returns an unsafe integer', () => {
+        for (const grid of [new PriceGrid(0.00001), new PriceGrid(0.01), new PriceGrid(0.25), new PriceGrid(1), new PriceGrid(1e-9)]) {
+            for (const text of HUGE) {
+                const ticks = parsePrice(grid, text);
+                expect(ticks, `${text} on ${grid.tickSize}`).to.be.NaN;
+                expect(grid.error, `${text} on ${grid.tickSize}`).to.match(/out of range|not a number|too many digits/);
+            }
+        }
+        const fx = new PriceGrid(0.00001);
+        parsePrice(fx, '1e20');
+        expect(fx.error).to.equal('out of range');
+        expect(parsePrice(new PriceGrid(1), '9007199254740991')).to.equal(9007199254740991);
+    });
+
+    it('reads exponent notation exactly, by the digits, not through a double', () => {
+        const fx = new PriceGrid(0.00001);
+        expect(parsePrice(fx, '1.38676e0')).to.equal(138676);
+        expect(parsePrice(fx, '138676E-5')).to.equal(138676);
+        expect(parsePrice(fx, '1.5e2')).to.equal(15000000);
+        expect(parsePrice(fx, '-1.5e-3')).to.equal(-150);
+        expect(parsePrice(fx, '0e400')).to.equal(0);
+        // A double would round these onto the grid.
+        expect(parsePrice(fx, '1.00000000000001e0')).to.be.NaN;
+        expect(fx.error).to.contain('not a multiple');
+        expect(parsePrice(fx, '1.000001e0')).to.be.NaN;
+    });
+
+    it('refuses numbers from binary and FIX input that are not finite or beyond 2^53 ticks', () => {
+        const grid = new PriceGrid(0.01);
+        for (const v of [1e308, 1e17, 1e20, -1e20, Infinity, -Infinity, NaN, 2 ** 53 * 0.01, Number.MAX_VALUE]) {
+            expect(grid.fromNumber(v), String(v)).to.be.NaN;
+            expect(grid.error).to.match(/out of range|not a number/);
+        }
+        expect(grid.fromNumber(167.41)).to.equal(16741);
+    });
+});
+
+describe('impossible and unstorable times', () => {
+    const cases: [Parameters<typeof parseTime>[0], string, string?][] = [
+        ['iso8601', '2013-02-31T00:00:00Z'], ['iso8601', '2013-02-29T00:00:00Z'], ['iso8601', '2100-02-29T00:00:00Z'], ['iso8601', '2013-04-31T12:00:00Z'],
+        ['iso8601', '2013-00-10T12:00:00Z'], ['iso8601', '2013-13-10T12:00:00Z'], ['iso8601', '2013-01-00T12:00:00Z'], ['iso8601', '2013-01-01T24:00:00Z'],
+        ['iso8601', '2013-01-01T23:60:00Z'], ['iso8601', '2013-01-01T23:59:60Z'], ['iso8601', '2013-01-01T23:59:60.5Z'], ['iso8601', '2013-01-01T12:00:00+24:00'],
+        ['iso8601', '2013-01-01T12:00:00+01:60'],
+        ['yyyymmdd-hhmmss', '20130231 120000'], ['yyyymmdd-hhmmss', '20130101 240000'], ['yyyymmdd-hhmmss', '20130101 236000'],
+        ['yyyymmdd-hhmmss', '20130101 235960'], ['yyyymmdd-hhmmss', '20131131 000000'],
+        ['date+time', '24:00:00', '2013-01-01'], ['date+time', '12:00:60', '2013-01-01'], ['date+time', '12:60', '2013-01-01'],
+        ['date+time', '12:00:00', '02/30/2013'], ['date+time', '120000', '20130631'],
+        // Beyond what microseconds in a double hold exactly: refused, never stored a few microseconds off.
+        ['iso8601', '3000-01-01T00:00:00.000001Z'], ['iso8601', '9999-12-31T23:59:59.999999Z'], ['iso8601', '0001-01-01T00:00:00Z'],
+        ['yyyymmdd-hhmmss', '29000101 000000'], ['epoch-us', '9007199254740993'], ['epoch-ns', '99999999999999999999'], ['epoch-s', '-99999999999']
+    ];
+
+    it('refuses impossible calendar dates and times in every format instead of rolling them over', () => {
+        for (const [format, text, date] of cases) {
+            expect(parseTime(format, 'UTC', text, date), `${format} ${date ?? ''} ${text}`).to.equal('NaN');
+        }
+    });
+
+    it('says which part of a time is impossible', () => {
+        const p = new TimestampParser('iso8601', TimeZone.of('UTC'));
+        for (const [text, why] of [['2013-02-31T00:00:00Z', /2013-02-31/], ['2013-01-01T24:00:00Z', /hour 24/], ['2013-01-01T23:59:60Z', /second 60/],
+            ['3000-01-01T00:00:00Z', /1700-01-01.*2199-12-31/]] as const) {
+            const b = bytes(text);
+            expect(p.parse(b, 0, b.length)).to.be.NaN;
+            expect(p.error, text).to.match(why);
+        }
+    });
+
+    it('keeps every microsecond of the times it accepts, before 1970 and up to the last storable year', () => {
+        const exact: [Parameters<typeof parseTime>[0], string, string][] = [
+            ['iso8601', '2012-02-29T23:59:59.999999Z', '2012-02-29T23:59:59.999999Z'],
+            ['iso8601', '2000-02-29T00:00:00Z', '2000-02-29T00:00:00.000Z'],
+            ['iso8601', '2199-12-31T23:59:59.999999Z', '2199-12-31T23:59:59.999999Z'],
+            ['iso8601', '2150-06-30T12:34:56.000001Z', '2150-06-30T12:34:56.000001Z'],
+            ['iso8601', '1969-12-31T23:59:59.999999Z', '1969-12-31T23:59:59.999999Z'],
+            ['iso8601', '1900-01-01T00:00:00.000001Z', '1900-01-01T00:00:00.000001Z'],
+            ['iso8601', '1700-01-01T00:00:00Z', '1700-01-01T00:00:00.000Z'],
+            ['yyyymmdd-hhmmss', '19691231 235959.5', '1969-12-31T23:59:59.500Z'],
+            ['epoch-us', '-1', '1969-12-31T23:59:59.999999Z'],
+            ['epoch-ms', '-1.5', '1969-12-31T23:59:59.998500Z'],
+            ['epoch-s', '-86400', '1969-12-31T00:00:00.000Z'],
+            // Sub-microsecond digits go down (floor), before 1970 as after it.
+            ['epoch-ns', '-1500', '1969-12-31T23:59:59.999998Z'],
+            ['epoch-ns', '1500', '1970-01-01T00:00:00.000001Z'],
+            ['epoch-ms', '-0.0005', '1969-12-31T23:59:59.999999Z']
+        ];
+        for (const [format, text, iso] of exact) {
+            expect(parseTime(format, 'UTC', text), `${format} ${text}`).to.equal(iso);
+        }
+        // Every microsecond of a second in 2199 and in 1969 (a double off by its spacing would collapse neighbours).
+        const p = new TimestampParser('iso8601', TimeZone.of('UTC'));
+        for (const second of ['2199-12-31T23:59:58', '1969-12-31T23:59:59']) {
+            let previous = -Infinity;
+            for (let us = 0; us < 1_000_000; us += 997) {
+                const b = bytes(`${second}.${String(us).padStart(6, '0')}Z`);
+                const t = p.parse(b, 0, b.length);
+                expect(t - previous === 997 || previous === -Infinity, `${second}.${us}`).to.equal(true);
+                previous = t;
+            }
+        }
+    });
+
+    it('reads no day from a file name holding an impossible date', () => {
+        expect(dayFromFileName('20130231_trade.zip')).to.equal(undefined);
+        expect(dayFromFileName('20130431_trade.zip')).to.equal(undefined);
+        expect(dayFromFileName('20120229_trade.zip')).to.equal(daysFromCivil(2012, 2, 29));
     });
 });

@@ -1,7 +1,9 @@
 // *****************************************************************************
 // Exact decimal -> integer tick conversion, straight from the bytes of a field. A price is
 // stored as price / tickSize, which must be a whole number: a price off the grid is rejected,
-// never rounded (no silent coercion). Integer arithmetic on doubles, exact below 2^53.
+// never rounded (no silent coercion). Integer arithmetic on doubles, exact below 2^53: a tick count
+// beyond 2^53 - 1 (what int64 columns, typed arrays of doubles and the engine all hold exactly) is
+// refused as 'out of range', whichever path the value comes by (text, exponent notation, a number).
 // *****************************************************************************
 
 const POW10: number[] = [];
@@ -68,7 +70,7 @@ export class PriceGrid {
             } else if (buf[i] === 46 && !seenPoint) {
                 seenPoint = true;
             } else if ((buf[i] === 101 || buf[i] === 69) && digits > 0) {
-                return this.parseSlow(buf, start, end);
+                return this.withExponent(negative, mantissa, digits, decimals, buf, i + 1, end);
             } else {
                 this.error = 'not a number';
                 return NaN;
@@ -87,17 +89,25 @@ export class PriceGrid {
 
     /** Ticks of mantissa x 10^-decimals. */
     toTicks(mantissa: number, decimals: number): number {
+        if (mantissa === 0) {
+            return 0;
+        }
         let value: number;
         const shift = this.tickExponent - decimals;
         if (shift >= 0) {
+            // 10^23 and up: beyond 2^53 whatever the mantissa (undefined -> NaN -> out of range below).
             value = mantissa * POW10[shift];
         } else {
             const p = POW10[-shift];
-            if (mantissa % p !== 0) {
+            if (p === undefined || mantissa % p !== 0) {
                 this.error = `not a multiple of ${this.tickSize}`;
                 return NaN;
             }
             value = mantissa / p;
+        }
+        if (!Number.isSafeInteger(value)) {
+            this.error = 'out of range';
+            return NaN;
         }
         if (this.tickMantissa !== 1) {
             if (value % this.tickMantissa !== 0) {
@@ -115,12 +125,16 @@ export class PriceGrid {
 
     /** Ticks of a JS number (FIX and binary input); exact when the number is the nearest double of a grid price. */
     fromNumber(value: number): number {
-        if (!isFinite(value)) {
+        if (value !== value) {
             this.error = 'not a number';
             return NaN;
         }
         const ticks = value / this.tickSize;
         const rounded = Math.round(ticks);
+        if (!Number.isSafeInteger(rounded)) {
+            this.error = 'out of range';
+            return NaN;
+        }
         if (Math.abs(ticks - rounded) > 1e-6) {
             this.error = `not a multiple of ${this.tickSize}`;
             return NaN;
@@ -140,14 +154,35 @@ export class PriceGrid {
         return (negative ? '-' : '') + s.slice(0, s.length - exp) + '.' + s.slice(s.length - exp);
     }
 
-    protected parseSlow(buf: Uint8Array, start: number, end: number): number {
-        const text = Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('latin1');
-        const value = Number(text);
-        if (!isFinite(value)) {
+    /**
+     * Ticks of `mantissa` (its `digits` digits, `decimals` of them after the point) x 10^exponent, the exponent's
+     * optionally signed digits in [i, end): exact, by the digits (a double would round 1.00000000000001e0 onto the grid).
+     */
+    protected withExponent(negative: boolean, mantissa: number, digits: number, decimals: number, buf: Uint8Array, i: number, end: number): number {
+        let expNegative = false;
+        if (i < end && (buf[i] === 45 || buf[i] === 43)) {
+            expNegative = buf[i] === 45;
+            i++;
+        }
+        if (i === end) {
             this.error = 'not a number';
             return NaN;
         }
-        return this.fromNumber(value / POW10[this.scale]);
+        let exponent = 0;
+        for (; i < end; i++) {
+            const c = buf[i] - 48;
+            if (c < 0 || c > 9) {
+                this.error = 'not a number';
+                return NaN;
+            }
+            // Beyond 10^6 the answer no longer changes (0, off the grid or out of range); keep the number small.
+            exponent = Math.min(exponent * 10 + c, 1_000_000);
+        }
+        if (mantissa > 9007199254740991) {
+            this.error = digits > 0 ? 'too many digits' : 'not a number';
+            return NaN;
+        }
+        return this.toTicks(negative ? -mantissa : mantissa, decimals + this.scale + (expNegative ? exponent : -exponent));
     }
 }
 

@@ -12,7 +12,7 @@ import {
 import { datasetScore, UNTIMED_QUARANTINE_SQL } from './quality-score';
 import { TICK_KIND_QUOTE, TICK_KIND_TRADE } from './schema-migrations';
 import { nativeChunkCopy, resultHandle } from './duckdb-chunk-copy';
-import { num, sqlString } from './sql-values';
+import { floorDiv, num, sqlString } from './sql-values';
 import { TickSegment, TickStore } from './tick-store';
 import { Row, WorkspaceDatabase } from './workspace-database';
 
@@ -456,13 +456,14 @@ export class TickRepository {
         const batchRows = options.batchRows ?? 1_000_000;
         const day = 86_400_000_000;
         const relation = await this.store.relation({ instrumentId: key.instrumentId, kind: tickTable(key.kind) }, options.from, options.to);
-        const days = await this.db.all(`SELECT time_us // ${day} AS d, count(*) AS n FROM ${relation}
+        const days = await this.db.all(`SELECT ${floorDiv('time_us', day)} AS d, count(*) AS n FROM ${relation}
             WHERE ${this.tickWhere(key, options.from, options.to)} GROUP BY 1 ORDER BY 1`);
         const connection = await this.db.connect();
         try {
-            let startDay = -1, rows = 0;
+            // Days before 1970 are negative: NaN, not -1, marks "no batch started".
+            let startDay = NaN, rows = 0;
             for (let i = 0; i < days.length; i++) {
-                if (startDay < 0) {
+                if (startDay !== startDay) {
                     startDay = num(days[i].d);
                 }
                 rows += num(days[i].n);
@@ -470,7 +471,7 @@ export class TickRepository {
                     const from = Math.max(startDay * day, options.from ?? -Infinity);
                     const to = Math.min((num(days[i].d) + 1) * day, options.to ?? Infinity);
                     yield await this.readTicks(key, from, to, connection);
-                    startDay = -1;
+                    startDay = NaN;
                     rows = 0;
                 }
             }

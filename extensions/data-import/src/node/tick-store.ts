@@ -23,7 +23,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { DatasetKey } from '../common/dataset-protocol';
-import { num, sqlString } from './sql-values';
+import { floorDiv, num, sqlString } from './sql-values';
 import type { WorkspaceDatabase } from './workspace-database';
 
 /** What the store holds: trades, quotes and imported bars (the bar cache stays in the `bar_cache` table). */
@@ -89,7 +89,10 @@ const LAYOUTS: Record<TickKind, KindLayout> = {
     }
 };
 
-/** The time units a segment may store its times in, coarsest first: each divides the ones before it. */
+/**
+ * The time units a segment may store its times in, coarsest first: each divides the ones before it. A segment's unit
+ * divides each of its times, so `time_us // unit` (toward zero) is exact, before 1970 too.
+ */
 const TIME_UNITS = [60_000_000, 1_000_000, 1_000, 1];
 
 /** zstd level 1: the same size as the default level 3 on these columns, in 2/3 of the time. */
@@ -215,7 +218,7 @@ export class TickStore {
         const rowsOf = merged.length ? 'merge_rows' : source;
         // Whole UTC days, with the coarsest time unit each day's times allow, grouped into segments of about SEGMENT_ROWS.
         const unitCase = `CASE ${TIME_UNITS.slice(0, -1).map(u => `WHEN bool_and(time_us % ${u} = 0) THEN ${u}`).join(' ')} ELSE 1 END`;
-        const days = await this.stagingAll(`SELECT time_us // ${DAY_US} AS d, count(*)::DOUBLE AS n, min(time_us)::DOUBLE AS lo, max(time_us)::DOUBLE AS hi,
+        const days = await this.stagingAll(`SELECT ${floorDiv('time_us', DAY_US)} AS d, count(*)::DOUBLE AS n, min(time_us)::DOUBLE AS lo, max(time_us)::DOUBLE AS hi,
             ${unitCase} AS unit FROM ${rowsOf} GROUP BY 1 ORDER BY 1`);
         const groups: { fromDay: number; toDay: number; rows: number; lo: number; hi: number; unit: number }[] = [];
         for (const d of days) {

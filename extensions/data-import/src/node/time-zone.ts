@@ -19,6 +19,44 @@ export function daysFromCivil(y: number, m: number, d: number): number {
     return era * 146097 + doe - 719468;
 }
 
+/** Whether y-m-d is a day of the proleptic Gregorian calendar (no 2013-02-31, no month 13). */
+export function isCivilDate(y: number, m: number, d: number): boolean {
+    if (!(m >= 1 && m <= 12 && d >= 1)) {
+        return false;
+    }
+    const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+    return d <= (m === 2 ? (leap ? 29 : 28) : m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31);
+}
+
+/**
+ * The times BackTestr stores: from 1700-01-01 (inclusive) to 2200-01-01 (exclusive), UTC. Microseconds since 1970 in
+ * that range are integers well below 2^53, so every stage (typed-array columns of doubles, int64 in DuckDB, the engine)
+ * holds them exactly; a time outside it is refused, never stored a few microseconds off.
+ */
+export const MIN_TIME_US = daysFromCivil(1700, 1, 1) * MICROS_PER_DAY;
+export const MAX_TIME_US = daysFromCivil(2200, 1, 1) * MICROS_PER_DAY;
+export const TIME_RANGE_TEXT = 'outside 1700-01-01 to 2199-12-31 (UTC), the times BackTestr stores';
+
+/** Whether a time (UTC micros) is a whole microsecond in [MIN_TIME_US, MAX_TIME_US). */
+export function isStorableTime(us: number): boolean {
+    return us >= MIN_TIME_US && us < MAX_TIME_US && Number.isInteger(us);
+}
+
+/** Why a time is not storable (for a quarantine reason), or '' when it is. */
+export function timeRangeError(us: number): string {
+    if (isStorableTime(us)) {
+        return '';
+    }
+    if (us !== us) {
+        return 'not a number';
+    }
+    if (us >= MIN_TIME_US && us < MAX_TIME_US) {
+        return `${us} is not a whole number of microseconds`;
+    }
+    // Date holds +-8.64e15 ms; beyond it, the number itself.
+    return `${Math.abs(us) < 8.64e18 ? isoFromMicros(Math.floor(us)) : String(us)} is ${TIME_RANGE_TEXT}`;
+}
+
 /** `YYYY-MM-DD` of a day number. */
 export function civilFromDays(days: number): string {
     return new Date(days * 86_400_000).toISOString().slice(0, 10);

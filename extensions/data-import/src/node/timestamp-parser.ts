@@ -1,11 +1,13 @@
 // *****************************************************************************
-// Timestamps from the bytes of CSV fields -> UTC microseconds (NaN when unparseable).
-// Sub-microsecond digits (epoch-ns, long ISO fractions) are truncated: storage is int64 us.
+// Timestamps from the bytes of CSV fields -> UTC microseconds (NaN when unparseable, with `error` saying why
+// when the text has the format's shape but names no storable instant: 2013-02-31, 24:00, :60, year 3000).
+// Sub-microsecond digits (epoch-ns, long ISO fractions) are dropped toward the earlier microsecond (floor,
+// before 1970 as after it): storage is int64 us. Only times in [MIN_TIME_US, MAX_TIME_US) parse.
 // *****************************************************************************
 
 import { TimestampFormat } from '../common/dataset-protocol';
 import { digitsAt } from './price-grid';
-import { MICROS_PER_DAY, TimeZone, daysFromCivil } from './time-zone';
+import { MAX_TIME_US, MICROS_PER_DAY, MIN_TIME_US, TIME_RANGE_TEXT, TimeZone, daysFromCivil, isCivilDate, timeRangeError } from './time-zone';
 
 const US_PER_S = 1_000_000;
 
@@ -17,7 +19,7 @@ export function dayFromFileName(name: string): number | undefined {
         return undefined;
     }
     const y = Number(m[1] + m[2]), mo = Number(m[3]), d = Number(m[4]);
-    if (mo < 1 || mo > 12 || d < 1 || d > 31) {
+    if (!isCivilDate(y, mo, d)) {
         return undefined;
     }
     return daysFromCivil(y, mo, d);
@@ -26,11 +28,29 @@ export function dayFromFileName(name: string): number | undefined {
 export class TimestampParser {
     /** Local day of `ms-since-midnight` times; set per file. */
     fileDay: number | undefined;
+    /** Why the last `parse` or `fromInteger` returned NaN, when the field had the format's shape ('' otherwise). */
+    error = '';
 
     constructor(readonly format: TimestampFormat, readonly zone: TimeZone) { }
 
     /** UTC micros of the field [s, e) (and, for `date+time`, the date field [ds, de)). */
     parse(buf: Uint8Array, s: number, e: number, ds = 0, de = 0): number {
+        this.error = '';
+        return this.inRange(this.parseField(buf, s, e, ds, de));
+    }
+
+    /** `t` when it is a storable time, else NaN (with `error` set when `t` is a number). */
+    protected inRange(t: number): number {
+        if (t >= MIN_TIME_US && t < MAX_TIME_US) {
+            return t;
+        }
+        if (t === t) {
+            this.error = timeRangeError(t);
+        }
+        return NaN;
+    }
+
+    protected parseField(buf: Uint8Array, s: number, e: number, ds: number, de: number): number {
         while (s < e && buf[s] === 32) {
             s++;
         }
@@ -90,30 +110,31 @@ export class TimestampParser {
      * gives for it, without reading its bytes again, for the integer formats; the others parse the field [s, e).
      */
     fromInteger(value: number, buf: Uint8Array, s: number, e: number): number {
+        this.error = '';
         switch (this.format) {
-            case 'epoch-s': return this.scaled(value, 1_000_000);
-            case 'epoch-ms': return this.scaled(value, 1000);
-            case 'epoch-us': return value;
+            case 'epoch-s': return this.inRange(value * 1_000_000);
+            case 'epoch-ms': return this.inRange(value * 1000);
+            case 'epoch-us': return this.inRange(value);
             case 'ms-since-midnight':
                 if (this.fileDay === undefined || value >= 86_400_000 + 3_600_000) {
                     return NaN;
                 }
-                return this.zone.toUtc(this.fileDay * MICROS_PER_DAY + value * 1000);
+                return this.inRange(this.zone.toUtc(this.fileDay * MICROS_PER_DAY + value * 1000));
             default: return this.parse(buf, s, e);
         }
     }
 
-    protected scaled(value: number, factor: number): number {
-        const us = value * factor;
-        return Number.isSafeInteger(us) ? us : NaN;
-    }
-
-    /** Integer (optionally with a fraction) x 10^shift. */
+    /** Integer (optionally with a fraction) x 10^shift, digits below a microsecond dropped toward the earlier one. */
     protected epoch(buf: Uint8Array, s: number, e: number, shift: number): number {
-        let v = 0, frac = 0, fracDigits = 0, digits = 0, point = false;
+        let v = 0, frac = 0, fracDigits = 0, digits = 0, point = false, dropped = false;
         const negative = s < e && buf[s] === 45;
         let i = negative ? s + 1 : s;
-        const limit = shift < 0 ? e + shift : e;
+        // The integer part's last -shift digits (epoch-ns) are below a microsecond.
+        let intEnd = i;
+        while (intEnd < e && buf[intEnd] !== 46) {
+            intEnd++;
+        }
+        const limit = shift < 0 ? intEnd + shift : intEnd;
         for (; i < e; i++) {
             const c = buf[i] - 48;
             if (c >= 0 && c <= 9) {
@@ -121,9 +142,13 @@ export class TimestampParser {
                     if (fracDigits < shift) {
                         frac = frac * 10 + c;
                         fracDigits++;
+                    } else if (c !== 0) {
+                        dropped = true;
                     }
                 } else if (i < limit) {
                     v = v * 10 + c;
+                } else if (c !== 0) {
+                    dropped = true;
                 }
                 digits++;
             } else if (buf[i] === 46 && !point) {
@@ -137,9 +162,13 @@ export class TimestampParser {
         }
         let us = shift >= 0 ? v * 10 ** shift + frac * 10 ** (shift - fracDigits) : v;
         if (negative) {
-            us = -us;
+            us = dropped ? -us - 1 : -us;
         }
-        return Number.isSafeInteger(us) ? us : NaN;
+        if (!Number.isSafeInteger(us)) {
+            this.error = TIME_RANGE_TEXT;
+            return NaN;
+        }
+        return us;
     }
 
     /** `YYYYMMDD`, `YYYY-MM-DD`, `YYYY/MM/DD`, `MM/DD/YYYY` -> day number. */
@@ -155,7 +184,11 @@ export class TimestampParser {
         } else {
             return NaN;
         }
-        if (y < 0 || m < 1 || m > 12 || d < 1 || d > 31) {
+        if (y < 0 || m < 0 || d < 0) {
+            return NaN;
+        }
+        if (!isCivilDate(y, m, d)) {
+            this.error = `no such date ${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
             return NaN;
         }
         return daysFromCivil(y, m, d);
@@ -178,7 +211,12 @@ export class TimestampParser {
         } else {
             return NaN;
         }
-        if (h < 0 || h > 24 || mi < 0 || mi > 59 || sec < 0 || sec > 60) {
+        if (h < 0 || mi < 0 || sec < 0) {
+            return NaN;
+        }
+        // No 24:00 (the next day's 00:00) and no leap second: a time of day is 00:00:00 to 23:59:59.999999.
+        if (h > 23 || mi > 59 || sec > 59) {
+            this.error = h > 23 ? `hour ${h} out of range` : mi > 59 ? `minute ${mi} out of range` : `second ${sec} out of range`;
             return NaN;
         }
         let us = (h * 3600 + mi * 60 + sec) * US_PER_S;
@@ -235,6 +273,10 @@ export class TimestampParser {
                         return NaN;
                     }
                     if (hh < 0 || mm < 0) {
+                        return NaN;
+                    }
+                    if (hh > 23 || mm > 59) {
+                        this.error = `zone offset ${String.fromCharCode(buf[i])}${hh}:${mm} out of range`;
                         return NaN;
                     }
                     offsetUs = (buf[i] === 45 ? -1 : 1) * (hh * 3600 + mm * 60) * US_PER_S;
