@@ -105,6 +105,12 @@ describe('import: values at the edges of what the store holds', function (): voi
                 streamed.push(...Array.from(batch.time.subarray(0, batch.count)));
             }
             expect(streamed, `batches of ${batchRows}`).to.deep.equal(times);
+            // What a backtest run reads (int64 times).
+            const run: number[] = [];
+            for await (const batch of importer.repo.streamTickBatches(key, { batchRows })) {
+                run.push(...Array.from(batch.time.subarray(0, batch.count), Number));
+            }
+            expect(run, `run batches of ${batchRows}`).to.deep.equal(times);
         }
         // The bar cache: one 1m bar per minute the ticks fall in (floor, not toward 1970), and all the ticks counted.
         const bars = await db.all(`SELECT time_us::DOUBLE AS t, tick_count::DOUBLE AS n FROM bars WHERE instrument_id = ${key.instrumentId}
