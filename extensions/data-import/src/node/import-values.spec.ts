@@ -5,11 +5,14 @@
 import { expect } from 'chai';
 import * as fs from 'fs';
 import * as path from 'path';
-import { BinaryLayout, CsvFormatOptions, DatasetKey, ImportRequest, ImportResult } from '../common/dataset-protocol';
+import {
+    BinaryLayout, CsvFormatOptions, DatasetKey, ImportRequest, ImportResult, ImportSourceContribution, ImportSourceDescriptor, ImportSourceRows
+} from '../common/dataset-protocol';
 import { encodeBinaryTicks } from './binary-tick-format';
 import { DataImporter } from './data-importer';
 import { DataQuality } from './data-quality';
 import { DatasetExporter } from './dataset-exporter';
+import { ImportSourceRegistry } from './import-source-registry';
 import { InstrumentCatalog } from './instrument-catalog';
 import { fixMessage } from './test-support/fix-messages';
 import { SHARED_DATA, tempDatabase, tempDir } from './test-support/test-files';
@@ -300,6 +303,30 @@ describe('import: values at the edges of what the store holds', function (): voi
         expect(fq).to.have.length(values.length - 2);
         fq.forEach((reason, i) => expect(reason, String(values[i + 1])).to.match(i < 6 ? /^price: (out of range|not a number)/ : /^size: (out of range|not a number)/));
         expect(Number(await db.scalar('SELECT count(*) FROM trades WHERE price_ticks NOT IN (16741, 16742) OR size <> 100'))).to.equal(0);
+    });
+
+    it('quarantines the huge prices, sizes and times an import source (a plugin) gives, naming the field', async () => {
+        const t0 = Date.UTC(2024, 0, 2) * 1000;
+        const rows: ImportSourceRows = {
+            time: Float64Array.from([t0, t0 + 1, t0 + 2, t0 + 3, t0 + 4, 2 ** 62, 1e300, -(2 ** 60), t0 + 8]),
+            price: Float64Array.from([100.25, 1e20, 1e308, Infinity, 100.25, 100.25, 100.25, 100.25, 100.26]),
+            size: Float64Array.from([1, 1, 1, 1, 1e20, 1, 1, 1, 2]),
+            rejected: []
+        };
+        const source: ImportSourceDescriptor = { id: 'test.huge', label: 'Huge', fileExtensions: ['.huge'], origin: { kind: 'extension', id: '@test/huge' } };
+        const contribution: ImportSourceContribution = {
+            getImportSources: async () => [source],
+            readImportFile: async () => rows
+        };
+        const own = new DataImporter(db, importer.catalog, new ImportSourceRegistry([contribution]));
+        const result = await own.import({ paths: [write('x.huge', 'x')], instrument: { symbol: 'TESTHUGE', venue: 'test', tickSize: 0.01 } });
+        expect(result.rows).to.equal(2);
+        const q = await own.repo.getQuarantine(result.importId);
+        expect(q.map(r => r.reason.split(':')[0])).to.deep.equal(['price', 'price', 'price', 'size', 'time', 'time', 'time']);
+        expect(q.slice(0, 4).map(r => r.reason.split(': ')[1])).to.deep.equal(['out of range', 'out of range', 'out of range', 'out of range']);
+        expect(Number(await db.scalar('SELECT count(*) FROM trades WHERE price_ticks NOT IN (10025, 10026) OR size NOT IN (1, 2)'))).to.equal(0);
+        // The rows without a storable time count against no day of the quality report.
+        expect((await new DataQuality(db).report(result.datasets[0]))!.untimedQuarantined).to.equal(3);
     });
 
     it('quarantines FIX prices and sizes beyond 2^53 ticks and impossible FIX dates and times', async () => {

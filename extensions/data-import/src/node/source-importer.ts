@@ -21,7 +21,8 @@ export function sourceRowsKind(rows: ImportSourceRows): DatasetKind {
 /** A row as text for the quarantine and the preview: `time=2014-05-05T00:00:23.668Z bid=1.3871 ask=1.38726`. */
 export function sourceRowText(rows: ImportSourceRows, i: number): string {
     const t = rows.time[i];
-    const parts = [`time=${Number.isFinite(t) ? (Number.isInteger(t) ? isoFromMicros(t) : String(t)) : String(t)}`];
+    // A whole number beyond 2^53 microseconds (1e300) is past what Date can print: the number itself.
+    const parts = [`time=${Number.isSafeInteger(t) ? isoFromMicros(t) : String(t)}`];
     for (const name of ['price', 'bid', 'ask', 'size'] as const) {
         const c = rows[name];
         if (c) {
