@@ -32,6 +32,8 @@ export interface BacktestRequest {
     readonly seed?: number;
     readonly timeoutMs?: number;
     readonly stallTimeoutMs?: number;
+    /** Memory budget of the strategy (JS heap and ArrayBuffers), MiB; default 2048. */
+    readonly memoryBudgetMiB?: number;
     readonly signal?: AbortSignal;
     readonly control?: RunControl;
     /** Plugin indicators for `ctx.indicator` (see StrategyEngineOptions.plugins). */
@@ -116,7 +118,7 @@ export async function runBacktest(request: BacktestRequest, services: BacktestSe
     try {
         const result = await runStrategy({
             file: request.file, params: request.params, source: runTicks(services.data, target, request.from, request.to),
-            priceSource, session: request.session, timeoutMs: request.timeoutMs, stallTimeoutMs: request.stallTimeoutMs, signal: request.signal, control: request.control, plugins: request.plugins,
+            priceSource, session: request.session, timeoutMs: request.timeoutMs, stallTimeoutMs: request.stallTimeoutMs, memoryBudgetMiB: request.memoryBudgetMiB, signal: request.signal, control: request.control, plugins: request.plugins,
             python: request.python,
             instrument: { symbol: instrument.symbol, tickSize: instrument.tickSize, lotSize: instrument.lotSize, multiplier: instrument.multiplier },
             execution: {

@@ -9,7 +9,7 @@ import { BacktestData, RunRecord, RunStore } from '@backtestr/data-import';
 import { PluginService } from '@backtestr/plugins';
 import { ContributionProvider } from '@theia/core/lib/common/contribution-provider';
 import { RunLiveFeed } from '../common/run-live-feed';
-import { PYTHON_INTERPRETER_PREFERENCE } from '../common/engine-preferences';
+import { MEMORY_BUDGET_PREFERENCE, parseMemoryBudget, PYTHON_INTERPRETER_PREFERENCE } from '../common/engine-preferences';
 import { PreferenceService } from '@theia/core/lib/common/preferences';
 import { ActiveRun, EngineErrors, EngineInfo, EngineService, RunRequest, StrategyDescription } from '../common/engine-protocol';
 import { runBacktest } from './backtest-runner';
@@ -138,6 +138,23 @@ export class EngineServiceImpl implements EngineService {
         return this.preferences.get<string>(PYTHON_INTERPRETER_PREFERENCE)?.trim() || undefined;
     }
 
+    /** The preference `backtestr.run.memoryBudget` as MiB (undefined: the default, 2 GiB); an unreadable value is logged and ignored. */
+    protected async memoryBudget(): Promise<number | undefined> {
+        if (!this.preferences) {
+            return undefined;
+        }
+        await Promise.race([this.preferences.ready, new Promise(resolve => setTimeout(resolve, 2000))]);
+        const value = this.preferences.get<string | number>(MEMORY_BUDGET_PREFERENCE);
+        if (value === undefined || value === '') {
+            return undefined;
+        }
+        const mib = parseMemoryBudget(value);
+        if (mib === undefined) {
+            this.logger.warn(`The preference ${MEMORY_BUDGET_PREFERENCE} is '${value}', not a size such as 2G, 512M or a number of MiB: the default applies.`);
+        }
+        return mib;
+    }
+
     /** The enabled plugins' indicators for `ctx.indicator`: the plugins extension's loader (by path) and folder. */
     protected async plugins(): Promise<{ loader: string; dir: string } | undefined> {
         if (!this.pluginService) {
@@ -169,6 +186,7 @@ export class EngineServiceImpl implements EngineService {
         const services = { data: this.data, runs: this.runStore, engineVersion: ENGINE_VERSION };
         const plugins = await this.plugins();
         const python = await this.pythonInterpreter();
+        const memoryBudgetMiB = await this.memoryBudget();
         const abort = new AbortController();
         const control = new RunControl();
         let entry: Active | undefined;
@@ -176,7 +194,7 @@ export class EngineServiceImpl implements EngineService {
             const done = runBacktest({
                 file: FileUri.fsPath(request.strategy), symbol: request.symbol, kind: request.kind, from: request.from, to: request.to,
                 params: request.params, models: request.models, seed: request.seed, priceSource: request.priceSource, session: request.session,
-                signal: abort.signal, control, plugins, python,
+                signal: abort.signal, control, plugins, python, memoryBudgetMiB,
                 onStart: run => {
                     entry = { run, ticks: 0, started: Date.now(), abort, control };
                     this.active.set(run.id, entry);

@@ -47,6 +47,8 @@ export interface StrategyRunOptions extends StrategyEngineOptions {
     timeoutMs?: number;
     /** Limit on the worker not answering while it holds work (a hook stuck in a loop); default 30 s. */
     stallTimeoutMs?: number;
+    /** Memory budget of the strategy (its JS heap and ArrayBuffers), MiB; default 2048 (preference `backtestr.run.memoryBudget`). */
+    memoryBudgetMiB?: number;
     /** Called when the strategy is loaded and valid, before the first tick is read (awaited). */
     onReady?(strategy: StrategyInfo): void | Promise<void>;
     /** Called after each batch the worker has processed. */
@@ -158,7 +160,7 @@ export interface ExecutionOutput {
     readonly slippage: number;
 }
 
-export type StrategyRunErrorKind = 'load' | 'invalid' | 'params' | 'strategy' | 'timeout' | 'cancelled' | 'data' | 'worker';
+export type StrategyRunErrorKind = 'load' | 'invalid' | 'params' | 'strategy' | 'timeout' | 'cancelled' | 'data' | 'worker' | 'memory';
 
 /** Why a run failed; `stack` is the strategy's stack trace, source-mapped to the user's file. */
 export class StrategyRunError extends Error {

@@ -2,18 +2,35 @@
 // Runs a strategy in its own worker thread: the worker owns the run's engine; ticks flow
 // from the source to the worker as transferred buffers (no copy), at most two batches in
 // flight. Progress, cancel (AbortSignal), a hard timeout and a stall timeout that
-// terminate a strategy stuck in a loop.
+// terminate a strategy stuck in a loop, and a memory budget: the worker's heap is capped by
+// V8 (resourceLimits) and its heap plus ArrayBuffers are sampled from this thread (even while
+// a hook loops), so a strategy that allocates without bound fails its run, nothing else.
 // *****************************************************************************
 
 import * as fs from 'fs';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { TickBatch, TICK_COLUMNS } from '@backtestr/plugins-sdk';
+import { WorkerMemory, WorkerMemoryProbe } from './worker-memory-probe';
 import {
     BatchMessage, FromWorker, HOOKS, StrategyInfo, StrategyRunError, StrategyRunOptions, StrategyRunResult, ToWorker
 } from './strategy-run-protocol';
 
 const MAX_IN_FLIGHT = 2;
+
+/** The default memory budget of a run (heap and ArrayBuffers of its strategy): 2 GiB. */
+export const DEFAULT_MEMORY_BUDGET_MIB = 2048;
+/** How often a running worker's memory is sampled (ms). */
+const MEMORY_SAMPLE_MS = 25;
+const MIB = 1024 * 1024;
+
+/** The message of a run stopped by its memory budget. */
+export function memoryBudgetMessage(strategy: string, budgetMiB: number, used: WorkerMemory | undefined, doing: string): string {
+    const usage = used ? ` it used ${Math.round((used.heap + used.arrayBuffers) / MIB)} MiB (JS heap ${Math.round(used.heap / MIB)} MiB, ` +
+        `ArrayBuffers ${Math.round(used.arrayBuffers / MIB)} MiB)` : ' its JS heap reached the limit';
+    return `Strategy '${strategy}' was stopped${doing}:${usage}, over the run's memory budget of ${budgetMiB} MiB. ` +
+        'Keep less data in the strategy, or raise the budget (preference backtestr.run.memoryBudget, CLI --memory-budget).';
+}
 
 /** The batch as a message, its columns' buffers to transfer (copied first when a buffer is shared or larger than the column). */
 export function batchMessage(batch: TickBatch): { message: BatchMessage; transfer: ArrayBuffer[] } {
@@ -45,7 +62,13 @@ export function runStrategy(options: StrategyRunOptions): Promise<StrategyRunRes
         const status = new SharedArrayBuffer(16);
         const hookWord = new Int32Array(status, 0, 1);
         const hookClock = new BigInt64Array(status, 8, 1);
-        const worker = new Worker(workerScript());
+        const budgetMiB = options.memoryBudgetMiB ?? DEFAULT_MEMORY_BUDGET_MIB;
+        if (!(budgetMiB >= 16)) {
+            reject(new StrategyRunError('invalid', `The memory budget is ${budgetMiB} MiB; give at least 16 MiB.`));
+            return;
+        }
+        // V8 stops the heap at the budget; the sampling below adds the ArrayBuffers (outside the heap).
+        const worker = new Worker(workerScript(), { resourceLimits: { maxOldGenerationSizeMb: budgetMiB } });
         const timeoutMs = options.timeoutMs ?? 600_000;
         const stallMs = options.stallTimeoutMs ?? 30_000;
         let settled = false;
@@ -61,6 +84,7 @@ export function runStrategy(options: StrategyRunOptions): Promise<StrategyRunRes
             }
             settled = true;
             clearInterval(watchdog);
+            clearInterval(memoryWatch);
             options.signal?.removeEventListener('abort', onAbort);
             void worker.terminate();
             wake?.();
@@ -92,6 +116,28 @@ export function runStrategy(options: StrategyRunOptions): Promise<StrategyRunRes
                 finish(stuck(`no answer for ${stallMs / 1000} s`));
             }
         }, Math.max(10, Math.min(1000, stallMs / 4, timeoutMs / 4)));
+        const name = (): string => info?.id ?? path.basename(options.file);
+        const doingNow = (): string => {
+            const hook = HOOKS[Atomics.load(hookWord, 0)];
+            const when = hookClock[0] > 0n ? ` at strategy time ${new Date(Number(hookClock[0] / 1000n)).toISOString()}` : '';
+            return hook ? ` in ${hook === 'loading' ? 'loading the strategy' : hook}${when}` : '';
+        };
+        const overBudget = (used: WorkerMemory | undefined): StrategyRunError =>
+            new StrategyRunError('memory', memoryBudgetMessage(name(), budgetMiB, used, doingNow()));
+        const probe = WorkerMemoryProbe.get();
+        let sampling = false;
+        const memoryWatch = setInterval(() => {
+            if (sampling || !probe) {
+                return;
+            }
+            sampling = true;
+            void probe.sample(worker.threadId).then(used => {
+                sampling = false;
+                if (used && used.heap + used.arrayBuffers > budgetMiB * MIB) {
+                    finish(overBudget(used));
+                }
+            });
+        }, MEMORY_SAMPLE_MS);
         const onAbort = (): void => finish(new StrategyRunError('cancelled', `Run of ${info?.id ?? path.basename(options.file)} cancelled.`));
         if (options.signal?.aborted) {
             onAbort();
@@ -99,7 +145,8 @@ export function runStrategy(options: StrategyRunOptions): Promise<StrategyRunRes
         }
         options.signal?.addEventListener('abort', onAbort);
 
-        worker.on('error', error => finish(new StrategyRunError('worker', `The strategy worker failed: ${error.message}`, error.stack)));
+        worker.on('error', error => finish((error as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY' ? overBudget(undefined)
+            : new StrategyRunError('worker', `The strategy worker failed: ${error.message}`, error.stack)));
         worker.on('exit', code => finish(new StrategyRunError('worker', `The strategy worker exited (code ${code}) before the run finished.`)));
         worker.on('message', (message: FromWorker) => {
             lastHeard = performance.now();
