@@ -527,7 +527,7 @@ export async function runsCommand(argv: readonly string[], io: CliStreams): Prom
             io.out.write(JSON.stringify(runs, undefined, 2) + '\n');
         } else {
             for (const r of runs) {
-                io.out.write(`${r.id}  ${r.status.padEnd(9)} ${r.strategyId.padEnd(36)} ${r.config.symbol.padEnd(14)} trades ${String(r.headline?.trades ?? '-').padStart(5)}  net ${money(r.headline?.netProfit)}\n`);
+                io.out.write(`${r.id}  ${r.status.padEnd(11)} ${r.strategyId.padEnd(36)} ${r.config.symbol.padEnd(14)} trades ${String(r.headline?.trades ?? '-').padStart(5)}  net ${money(r.headline?.netProfit)}\n`);
             }
             io.out.write(`${runs.length} runs\n`);
         }
