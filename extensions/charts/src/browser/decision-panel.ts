@@ -39,12 +39,12 @@ export function renderDecisions(d: HTMLElement, f: ReplayFrame | undefined, o: R
         const tag = o.eventTags[i] ? ` (${o.eventTags[i]})` : '';
         return `${new Date(e.time[i] / 1000).toISOString().slice(11, 23)} order ${e.order[i]} ${e.kind[i]} ${e.reason[i]}${price} qty ${e.qty[i]}${tag}`;
     };
-    const here = eventsAtTick(e, f.tickIndex - runFirstTick);
+    const here = eventsAtTick(e, f.tickIndex - runFirstTick, f.time);
     add('backtestr-decision-subtitle', here.length ? 'At this tick' : 'No order event at this tick');
     for (const i of here) {
         add('backtestr-decision-event backtestr-decision-here', line(i), 'decision-event');
     }
-    const known = eventsKnownAt(e, f.tickIndex - runFirstTick);
+    const known = eventsKnownAt(e, f.tickIndex - runFirstTick, f.time);
     if (known > 0) {
         add('backtestr-decision-subtitle', 'Before');
         for (let i = known - 1; i >= Math.max(0, known - 10); i--) {
@@ -69,7 +69,7 @@ export function runOverlayAt(o: RunOverlay | undefined, runFirstTick: number, fr
     }
     const e = o.events;
     const fills: FillMark[] = [];
-    const known = eventsKnownAt(e, frame.tickIndex - runFirstTick);
+    const known = eventsKnownAt(e, frame.tickIndex - runFirstTick, frame.time);
     for (let i = 0; i < known; i++) {
         if (e.kind[i] === 'filled') {
             const before = i > 0 ? e.position[i - 1] : 0;

@@ -29,6 +29,27 @@ describe('run overlay at a replay cursor', () => {
         expect(eventsAtTick(events, 5)).to.deep.equal([]);
     });
 
+    it('never lists an event stamped after the cursor: an order of a bar-close wake-up is known at the closing tick, not the tick before', () => {
+        // Order 3 was sent when the tick at time 600 closed a bar, before that tick was applied: seq 40 (the tick
+        // before, at time 550), time 600 (the closing tick's). Then it filled on the closing tick (seq 41).
+        const closing: RunEventColumns = {
+            ...events, time: f([100, 600, 600]), order: f([1, 3, 3]), kind: ['accepted', 'accepted', 'filled'], reason: ['OK', 'OK', 'MARKET'],
+            seq: f([10, 40, 41]), price: f([NaN, NaN, 5]), qty: f([1, 1, 1]), commission: f([0, 0, 0]), reference: f([NaN, NaN, 5]),
+            position: f([0, 0, 1]), realised: f([0, 0, 0])
+        };
+        // The cursor on the tick before (run tick 39, time 550): order 3 does not exist yet.
+        expect(eventsKnownAt(closing, 39, 550)).to.equal(1);
+        expect(eventsAtTick(closing, 39, 550)).to.deep.equal([]);
+        // On the closing tick (run tick 40, time 600): sent and filled at this tick.
+        expect(eventsKnownAt(closing, 40, 600)).to.equal(3);
+        expect(eventsAtTick(closing, 40, 600)).to.deep.equal([1, 2]);
+        // Every event known at any cursor is stamped at or before it.
+        for (const [tick, time] of [[9, 90], [9, 100], [39, 550], [40, 600], [41, 610]]) {
+            const known = eventsKnownAt(closing, tick, time);
+            expect(Array.from(closing.time.subarray(0, known)).every(t => t <= time), `tick ${tick}`).to.equal(true);
+        }
+    });
+
     it('cuts a trade still open at the cursor at the cursor, and never shows a later entry', () => {
         expect(tradeSegmentsAt(trades, 50, 60, 5)).to.deep.equal([]);
         expect(tradeSegmentsAt(trades, 250, 300, 4.5)).to.deep.equal([{ entryTime: 100, entryPrice: 5, side: 1, exitTime: 300, exitPrice: 4.5, pnl: undefined }]);

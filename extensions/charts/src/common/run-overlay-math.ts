@@ -7,20 +7,26 @@ import type { RunEventColumns, RunOrderColumns, RunTradeColumns } from '@backtes
 import { upperBound } from './bar-math';
 
 /**
- * Number of events known after the run's tick `runTickIndex` (0-based): those whose `seq`
- * (ticks applied when it happened, 1-based) is at most the cursor's. By tick, not by time:
- * several ticks can share a time stamp.
+ * Number of events known after the run's tick `runTickIndex` (0-based) at `cursorTime`: those whose `seq`
+ * (ticks applied when it happened, 1-based) is at most the cursor's and whose time is not after the cursor's.
+ * By tick and by time: several ticks can share a time stamp, and an event of a bar-close wake-up happens at the
+ * closing tick's time before that tick is applied (its `seq` is the tick before, its time the closing tick's).
  */
-export function eventsKnownAt(events: RunEventColumns, runTickIndex: number): number {
-    return upperBound(events.seq, runTickIndex + 1);
+export function eventsKnownAt(events: RunEventColumns, runTickIndex: number, cursorTime = Infinity): number {
+    return Math.min(upperBound(events.seq, runTickIndex + 1), upperBound(events.time, cursorTime));
 }
 
-/** Indexes of the events of the tick at the cursor: those whose `seq` (ticks applied, 1-based) is the cursor's. */
-export function eventsAtTick(events: RunEventColumns, runTickIndex: number): number[] {
+/**
+ * Indexes of the events of the tick at the cursor: those whose `seq` (ticks applied, 1-based) is the cursor's, and
+ * those that happened at the cursor's time just before its tick was applied (a bar-close wake-up's orders).
+ */
+export function eventsAtTick(events: RunEventColumns, runTickIndex: number, cursorTime = Infinity): number[] {
     const out: number[] = [];
     const seq = runTickIndex + 1;
     for (let i = 0; i < events.seq.length; i++) {
-        if (events.seq[i] === seq) {
+        const s = events.seq[i];
+        const t = events.time[i];
+        if (t <= cursorTime && (s === seq || (s === seq - 1 && t === cursorTime))) {
             out.push(i);
         }
     }
