@@ -95,8 +95,28 @@ def _load(file: str) -> StrategyDefinition:
     return found_one if isinstance(found_one, StrategyDefinition) else found_one.definition()
 
 
+def _limit_memory() -> None:
+    """The run's memory budget (BACKTESTR_MEMORY_BUDGET_MIB) on top of what the interpreter uses at start: an
+    address-space limit (RLIMIT_AS), so an allocation past it raises MemoryError in the hook that made it."""
+    budget = os.environ.get('BACKTESTR_MEMORY_BUDGET_MIB')
+    if not budget:
+        return
+    try:
+        import resource
+        with open('/proc/self/statm') as statm:
+            start = int(statm.read().split()[0]) * os.sysconf('SC_PAGE_SIZE')
+    except (ImportError, OSError, ValueError):
+        return  # no resource module or no /proc (not Linux): the budget is not enforced for Python here
+    limit = start + int(budget) * 1024 * 1024
+    hard = resource.getrlimit(resource.RLIMIT_AS)[1]
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
 def main() -> None:
     fd = 3  # the engine's socket, both ways
+    _limit_memory()
     os.dup2(2, 1)  # output written to fd 1 (by C code too) goes to stderr
     if hasattr(select, 'poll'):
         threading.Thread(target=_watch_engine, args=(fd,), daemon=True, name='backtestr-watch').start()

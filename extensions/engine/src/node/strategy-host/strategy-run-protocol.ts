@@ -34,6 +34,8 @@ export interface StrategyEngineOptions {
     plugins?: { readonly loader: string; readonly dir: string };
     /** The Python interpreter for `.py` strategies (preference `backtestr.python`); default BACKTESTR_PYTHON, else `python3`. */
     python?: string;
+    /** A Python strategy's process is limited to this address space (MiB; set by the runner from the run's memory budget). */
+    pythonMemoryBudgetMiB?: number;
 }
 
 export interface StrategyRunOptions extends StrategyEngineOptions {

@@ -217,7 +217,7 @@ export function runStrategy(options: StrategyRunOptions): Promise<StrategyRunRes
 
         send({ type: 'start', file: options.file, params: options.params ?? {}, engine: {
             priceSource: options.priceSource, session: options.session, depth: options.depth, execution: options.execution, instrument: options.instrument, plugins: options.plugins,
-            python: options.python
+            python: options.python, pythonMemoryBudgetMiB: budgetMiB
         }, status });
     });
 }

@@ -55,7 +55,7 @@ port.on('message', (message: ToWorker) => {
                 hookWord = new Int32Array(message.status, 0, 1);
                 const status = { hook: hookWord, clock: new Int32Array(message.status, 8, 2) };
                 status.hook[0] = HOOKS.indexOf('loading');
-                const loaded = loadStrategy(file, { python: message.engine.python });
+                const loaded = loadStrategy(file, { python: message.engine.python, memoryBudgetMiB: message.engine.pythonMemoryBudgetMiB });
                 status.hook[0] = 0;
                 session = new StrategySession(loaded, message.params, message.engine, status);
                 post({ type: 'ready', strategy: session.info });

@@ -72,7 +72,8 @@ export class PythonProcess {
     static sliceMs = 0.02;
 
     /** Starts `python -B -m <module> ...args`; throws PythonProcessError when the interpreter cannot be started. */
-    constructor(readonly interpreter: string, module: string, args: readonly string[]) {
+    /** `memoryBudgetMiB`: the child's address space limit (RLIMIT_AS, set by the child before it loads the strategy). */
+    constructor(readonly interpreter: string, module: string, args: readonly string[], memoryBudgetMiB?: number) {
         // Python's stderr goes to an unlinked temp file we keep open: read back to explain a crash.
         const errFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'backtestr-py-')), 'stderr');
         this.errFd = fs.openSync(errFile, 'w+');
@@ -81,7 +82,10 @@ export class PythonProcess {
         // The frames go both ways on one socket, the child's fd 3 (not its stdin, which Node closes when the started process exits).
         this.child = spawn(interpreter, ['-B', '-m', module, ...args], {
             stdio: ['ignore', 'ignore', this.errFd, 'pipe'],
-            env: { ...process.env, PYTHONPATH: pythonPath, PYTHONUNBUFFERED: '1', PYTHONIOENCODING: 'utf-8' }, windowsHide: true
+            env: {
+                ...process.env, PYTHONPATH: pythonPath, PYTHONUNBUFFERED: '1', PYTHONIOENCODING: 'utf-8',
+                ...(memoryBudgetMiB !== undefined ? { BACKTESTR_MEMORY_BUDGET_MIB: String(Math.floor(memoryBudgetMiB)) } : {})
+            }, windowsHide: true
         });
         this.child.on('error', () => { /* reported synchronously below, or by the channel's end */ });
         const exited = new Promise<void>(resolve => this.child.once('exit', () => resolve()));

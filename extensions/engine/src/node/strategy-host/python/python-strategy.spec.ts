@@ -338,6 +338,26 @@ strategy = define_strategy(id='test.boom', subscribe={'bar_close': ['1m']}, on_b
         }
     });
 
+    it('a hook that allocates without bound is stopped at the run\'s memory budget, and the next run works', async () => {
+        const file = strategyFile('hog.py', `from backtestr import define_strategy
+
+keep = []
+
+def on_bar_close(ctx, bar, tf):
+    if bar.time >= 1483322400000000 + 20 * 60000000:
+        while True:
+            keep.append(bytearray(16 * 1024 * 1024))
+
+strategy = define_strategy(id='test.hog', subscribe={'bar_close': ['1m']}, on_bar_close=on_bar_close)
+`);
+        const error = await rejection(run(file, bars(), { memoryBudgetMiB: 256 }));
+        expect(error.kind, error.message).to.equal('memory');
+        expect(error.message).to.match(/^Strategy 'test\.hog' was stopped in on_bar_close at .*hog\.py:8 .*memory budget of 256 MiB/);
+        expect(error.message).to.include('backtestr.run.memoryBudget');
+        const again = await run(path.join(STRATEGIES, 'sma_cross.py'), bars(), { memoryBudgetMiB: 256 });
+        expect(again.execution.orders.id.length).to.be.greaterThan(0);
+    });
+
     it('a hook that loops forever is stopped by the stall timeout and its Python process is gone', async () => {
         const pidFile = path.join(dir, 'loop.pid');
         const file = strategyFile('loop.py', `import os

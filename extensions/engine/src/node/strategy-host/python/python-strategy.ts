@@ -18,6 +18,8 @@ type Definition = StrategyDefinition<Record<string, ParamSpec>>;
 export interface PythonStrategyOptions {
     /** The interpreter (preference `backtestr.python`); default BACKTESTR_PYTHON, else `python3`. */
     readonly python?: string;
+    /** The run's memory budget (MiB): the Python process's address space is limited to it (RLIMIT_AS). */
+    readonly memoryBudgetMiB?: number;
 }
 
 /** What the Python side reports for an exception. */
@@ -71,7 +73,7 @@ class PythonBridge {
     protected nextOrderId = 1;
     id = '';
 
-    constructor(readonly proc: PythonProcess, readonly file: string) { }
+    constructor(readonly proc: PythonProcess, readonly file: string, readonly memoryBudgetMiB?: number) { }
 
     /** Ends the Python process (it exits at the end of its input; killed if a hook is still running). */
     close(): void {
@@ -115,6 +117,11 @@ class PythonBridge {
 
     protected raised(ctx: StrategyContext, error: PythonError): StrategyRunError {
         const when = ctx.time > 0 ? ` (strategy time ${new Date(ctx.time / 1000).toISOString()})` : '';
+        if (error.type === 'MemoryError' && this.memoryBudgetMiB !== undefined) {
+            return new StrategyRunError('memory', `Strategy '${this.id}' was stopped in ${error.hook || 'a hook'}${where(error)}${when}: its Python process ` +
+                `reached the run's memory budget of ${this.memoryBudgetMiB} MiB. ` +
+                'Keep less data in the strategy, or raise the budget (preference backtestr.run.memoryBudget, CLI --memory-budget).', error.traceback);
+        }
         return new StrategyRunError('strategy', `Strategy '${this.id}' raised in ${error.hook || 'a hook'}${where(error)}${when}: ${error.type}: ${error.message}`,
             error.traceback);
     }
@@ -244,7 +251,7 @@ export function loadPythonStrategy(file: string, opts: PythonStrategyOptions = {
     const name = path.basename(file);
     let proc: PythonProcess;
     try {
-        proc = new PythonProcess(interpreter, 'backtestr._host', [file]);
+        proc = new PythonProcess(interpreter, 'backtestr._host', [file], opts.memoryBudgetMiB);
     } catch (error) {
         throw new StrategyRunError('load', `Cannot run the Python strategy ${name}: the Python interpreter '${interpreter}' was not found. ` +
             `Install Python 3 (and python3-msgpack) or ${SETTING_HINT}.`);
@@ -268,7 +275,7 @@ export function loadPythonStrategy(file: string, opts: PythonStrategyOptions = {
         throw new StrategyRunError('load', `Cannot run the Python strategy ${name}: the Python side answered ${JSON.stringify(hello).slice(0, 80)}.`);
     }
     const d = hello[1] as Described;
-    const bridge = new PythonBridge(proc, file);
+    const bridge = new PythonBridge(proc, file, opts.memoryBudgetMiB);
     bridge.id = d.id;
     const has = new Set(d.hooks);
     const hooks: Partial<Definition> = {
