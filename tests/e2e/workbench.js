@@ -6,6 +6,7 @@ const { spawn } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 const { chromium } = require('playwright-core');
+const { watchPage } = require('./page-error-guard');
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 const outputDir = path.join(repoRoot, 'tests', 'output');
@@ -64,20 +65,26 @@ async function launchBrowser() {
     return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
 }
 
+/** The page-error guard of each browser a session opened. @type {WeakMap<import('playwright-core').Browser, import('./page-error-guard').PageErrorGuard>} */
+const guardOfBrowser = new WeakMap();
+
 /**
- * Opens the workbench and waits until Theia's shell is up (the loading spinner gone).
+ * Opens the workbench and waits until Theia's shell is up (the loading spinner gone). The page is watched for errors
+ * it does not handle (page-error-guard.js): under mocha, a test during which one occurs fails.
  * @param {import('playwright-core').Browser} browser
  * @param {string} url
  */
 async function openWorkbench(browser, url) {
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    const guard = watchPage(page);
+    /** @type {Error[]} */
     const pageErrors = [];
     page.on('pageerror', error => pageErrors.push(error));
     const started = Date.now();
     await page.goto(url);
     await page.waitForSelector('#theia-app-shell', { timeout: 60000 });
     await page.waitForSelector('.theia-preload', { state: 'detached', timeout: 60000 });
-    return { page, pageErrors, readyMs: Date.now() - started };
+    return { page, pageErrors, guard, readyMs: Date.now() - started };
 }
 
 /**
@@ -106,9 +113,13 @@ async function openSession(workspace) {
     let browser;
     try {
         browser = await launchBrowser();
-        const { page, pageErrors } = await openWorkbench(browser, server.url);
-        return { server, browser, page, pageErrors };
+        const { page, pageErrors, guard } = await openWorkbench(browser, server.url);
+        guardOfBrowser.set(browser, guard);
+        return { server, browser, page, pageErrors, guard };
     } catch (error) {
+        if (browser) {
+            guardOfBrowser.get(browser)?.dispose();
+        }
         await browser?.close();
         await server.stop();
         throw error;
@@ -117,16 +128,29 @@ async function openSession(workspace) {
 
 /**
  * Closes the browser and stops the workbench of a session (either may be missing), then removes the given folders.
+ * Fails naming the errors the page raised and no test has reported yet (those after the last test).
  * @param {{ browser?: import('playwright-core').Browser, server?: { stop(): Promise<void> } }} session
  * @param {...(string | undefined)} folders
  */
 async function closeSession(session, ...folders) {
+    const guard = session.browser ? guardOfBrowser.get(session.browser) : undefined;
+    /** @type {unknown} */
+    let unreported;
+    try {
+        await guard?.check();
+    } catch (error) {
+        unreported = error;
+    }
+    guard?.dispose();
     await session.browser?.close();
     await session.server?.stop();
     for (const dir of folders) {
         if (dir) {
             fs.rmSync(dir, { recursive: true, force: true });
         }
+    }
+    if (unreported) {
+        throw unreported;
     }
 }
 
