@@ -140,7 +140,7 @@ function mapStack(stack) {
             return frame;
         }
         const source = original.source.replace(/^webpack:\/\/[^/]*\//, '').replace(/^(\.\.\/)+/, '');
-        return `${source}:${original.line}:${(original.column ?? 0) + 1}`;
+        return `${source.replace(`file://${repoRoot}/`, '')}:${original.line}:${(original.column ?? 0) + 1}`;
     });
 }
 

@@ -134,6 +134,19 @@ export default defineStrategy({ id: 'test.broken', params: {}, subscribe: { barC
         expect(pageErrors.map(e => e.message)).to.deep.equal([]);
     });
 
+    it('opens the run configuration again after its tab was closed', async () => {
+        const tab = page.locator('#theia-main-content-panel .lm-TabBar-tab', { hasText: 'Run Backtest' }).first();
+        await tab.hover();
+        await tab.locator('.lm-TabBar-tabCloseIcon').click();
+        await page.locator('[data-testid="run-config"]').waitFor({ state: 'detached', timeout: 30000 });
+        await runCommand(page, 'BackTestr: Run Backtest…');
+        const form = page.locator('[data-testid="run-config"]');
+        await form.waitFor({ state: 'visible', timeout: 30000 });
+        await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="run-strategy"] option')].some(o => o.textContent === 'sma-cross.ts'),
+            undefined, { timeout: 30000 });
+        expect(await form.locator('[data-testid="run-strategy"] option').allInnerTexts()).to.include.members(SAMPLES.map(s => s.file));
+    });
+
     it('stored the IDE runs with exactly the trades the CLI computed', async () => {
         await browser?.close();
         browser = undefined;

@@ -22,7 +22,8 @@ export default new ContainerModule(bind => {
         id: RunsWidget.ID,
         createWidget: () => ctx.container.get(RunsWidget)
     })).inSingletonScope();
-    bind(RunConfigWidget).toSelf().inSingletonScope();
+    // A new form each time the factory is asked: the shell disposes a closed widget, and the widget manager keeps the open one.
+    bind(RunConfigWidget).toSelf();
     bind(WidgetFactory).toDynamicValue(ctx => ({
         id: RunConfigWidget.ID,
         createWidget: () => ctx.container.get(RunConfigWidget)
