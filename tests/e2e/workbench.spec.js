@@ -90,6 +90,29 @@ describe('BackTestr workbench in Chromium', function () {
         await screenshot(page, '06-analysis');
     });
 
+    it('opens each BackTestr view of the main area again after its tab was closed', async () => {
+        const views = [
+            { command: 'BackTestr: Welcome', tab: 'Welcome to BackTestr', testid: 'welcome-page' },
+            { command: 'BackTestr: Run Backtest…', tab: 'Run Backtest', testid: 'run-config' },
+            { command: 'BackTestr: Open Charts', tab: 'Charts', testid: 'chart-grid' },
+            { command: 'BackTestr: Open Analysis', tab: 'Analysis', testid: 'analysis-view' },
+            { command: 'BackTestr: Import Data', tab: 'Import Data', testid: 'import-wizard' }
+        ];
+        for (const v of views) {
+            const content = page.locator(`[data-testid="${v.testid}"]`);
+            await runCommand(page, v.command);
+            await content.waitFor({ state: 'visible', timeout: 30000 });
+            const tab = page.locator('#theia-main-content-panel .lm-TabBar-tab', { hasText: v.tab }).first();
+            await tab.hover();
+            await tab.locator('.lm-TabBar-tabCloseIcon').click();
+            await content.waitFor({ state: 'detached', timeout: 30000 });
+            await runCommand(page, v.command);
+            await content.waitFor({ state: 'visible', timeout: 30000 }).catch(() => {
+                throw new Error(`${v.command} shows no ${v.testid} after its tab was closed`);
+            });
+        }
+    });
+
     it('opens the sample strategy in the editor from the welcome page link', async () => {
         await runCommand(page, 'BackTestr: Welcome');
         await page.locator('[data-command="backtestr.workbench.openSampleStrategy"]').click();
