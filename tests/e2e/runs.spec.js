@@ -7,7 +7,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { expect } = require('chai');
-const { startWorkbench, runCommand, screenshot, repoRoot, openSession, closeSession } = require('./workbench');
+const { startWorkbench, runCommand, screenshot, repoRoot, openSession, closeSession, openWorkbench } = require('./workbench');
 
 const dataImport = path.join(repoRoot, 'extensions', 'data-import', 'lib', 'node');
 const { defaultDataDir, seedSampleWorkspace } = require(path.join(dataImport, 'sample-workspace'));
@@ -103,12 +103,8 @@ export default defineStrategy({ id: 'test.broken', params: {}, subscribe: { barC
             await page.locator('[data-testid="run-message"]').filter({ hasText: 'started' }).waitFor({ timeout: 60000 });
             await page.waitForFunction(n => document.querySelectorAll('[data-testid="run-row"]').length > n, before, { timeout: 60000 });
             const newest = page.locator('[data-testid="run-row"]').first();
-            await page.waitForFunction(() => document.querySelector('[data-testid="run-row"]')?.getAttribute('data-status') !== 'running', undefined, { timeout: 120000 })
-                .catch(async () => {
-                    // The list refreshes while runs are active; refresh once more through the view if the last poll missed the end.
-                    await runCommand(page, 'BackTestr: Show Runs');
-                });
-            await page.waitForTimeout(600);
+            // The engine pushes the run's end to the view (nothing polls, nothing is refreshed here).
+            await page.waitForFunction(() => document.querySelector('[data-testid="run-row"]')?.getAttribute('data-status') !== 'running', undefined, { timeout: 120000 });
             expect(await newest.getAttribute('data-status'), s.file).to.equal('finished');
             expect(Number(await newest.locator('[data-testid="run-trades"]').innerText()), s.file).to.equal(cliTrades[s.file].length);
         }
@@ -122,8 +118,7 @@ export default defineStrategy({ id: 'test.broken', params: {}, subscribe: { barC
         await form.locator('[data-testid="run-start"]:not([disabled])').waitFor({ timeout: 30000 });
         await form.locator('[data-testid="run-start"]').click();
         const failed = page.locator('[data-testid="run-row"][data-status="failed"]');
-        await failed.waitFor({ timeout: 120000 }).catch(() => runCommand(page, 'BackTestr: Show Runs'));
-        await failed.waitFor({ timeout: 30000 });
+        await failed.waitFor({ timeout: 120000 });
         expect(await failed.getAttribute('title')).to.match(/Strategy 'test\.broken' threw in onBarClose at .*broken\.ts:3:.*broken on purpose/);
         await form.locator('[data-testid="run-strategy"]').selectOption({ label: 'sma-cross-1h-filter.ts' });
         await form.locator('[data-testid="run-start"]:not([disabled])').waitFor({ timeout: 30000 });
@@ -132,6 +127,35 @@ export default defineStrategy({ id: 'test.broken', params: {}, subscribe: { barC
         await page.waitForFunction(n => document.querySelectorAll('[data-testid="run-row"][data-status="finished"]').length > n, finishedBefore, { timeout: 120000 });
         await screenshot(page, 'runs-03-failed-and-next');
         expect(pageErrors.map(e => e.message)).to.deep.equal([]);
+    });
+
+    it('a run started in another window appears in this window\'s Runs view, running then finished, without a reload (pushed, not polled)', async () => {
+        const other = await openWorkbench(/** @type {import('playwright-core').Browser} */ (browser), /** @type {NonNullable<typeof server>} */ (server).url);
+        try {
+            await runCommand(other.page, 'BackTestr: Show Runs');
+            await other.page.locator('[data-testid="runs-table"]').waitFor({ state: 'visible', timeout: 60000 });
+            const rowsBefore = await other.page.locator('[data-testid="run-row"]').count();
+            const finishedBefore = await other.page.locator('[data-testid="run-row"][data-status="finished"]').count();
+            // Marks the window's document: a reload would lose the mark.
+            await other.page.evaluate(() => document.body.setAttribute('data-e2e-unreloaded', 'yes'));
+            const form = page.locator('[data-testid="run-config"]');
+            await form.locator('[data-testid="run-strategy"]').selectOption({ label: 'sma-cross.ts' });
+            await form.locator('[data-testid="run-start"]:not([disabled])').waitFor({ timeout: 30000 });
+            const datasetLabel = await form.locator('[data-testid="run-dataset"] option').evaluateAll(
+                options => options.map(o => o.textContent ?? '').find(t => t.startsWith('EURUSD@histdata bars')));
+            await form.locator('[data-testid="run-dataset"]').selectOption({ label: /** @type {string} */ (datasetLabel) });
+            await form.locator('[data-testid="run-start"]').click();
+            await other.page.waitForFunction(n => document.querySelectorAll('[data-testid="run-row"]').length > n, rowsBefore, { timeout: 60000 });
+            await other.page.waitForFunction(n => document.querySelectorAll('[data-testid="run-row"][data-status="finished"]').length > n, finishedBefore, { timeout: 120000 });
+            expect(await other.page.locator('body').getAttribute('data-e2e-unreloaded')).to.equal('yes');
+            expect(await other.page.locator('[data-testid="run-row"]').first().getAttribute('data-status')).to.equal('finished');
+            expect(Number(await other.page.locator('[data-testid="run-row"]').first().locator('[data-testid="run-trades"]').innerText())).to.equal(cliTrades['sma-cross.ts'].length);
+            await screenshot(other.page, 'runs-04-pushed-to-another-window');
+            await other.guard.check();
+        } finally {
+            other.guard.dispose();
+            await other.page.close();
+        }
     });
 
     it('opens the run configuration again after its tab was closed', async () => {
@@ -156,7 +180,8 @@ export default defineStrategy({ id: 'test.broken', params: {}, subscribe: { barC
         try {
             const store = new RunStoreImpl(db);
             const runs = await store.listRuns();
-            expect(runs.filter((/** @type {{ status: string }} */ r) => r.status === 'finished').length).to.equal(SAMPLES.length + 1);
+            // The samples, the run after the failing one, and the one watched from another window.
+            expect(runs.filter((/** @type {{ status: string }} */ r) => r.status === 'finished').length).to.equal(SAMPLES.length + 2);
             expect(runs.filter((/** @type {{ status: string }} */ r) => r.status === 'failed').length).to.equal(1);
             for (const s of SAMPLES) {
                 // The oldest run of the file: the one started in the loop above.

@@ -7,6 +7,7 @@
 // inject `RunStore` there. Plain data and typed-array columns.
 // *****************************************************************************
 
+import { Event } from '@theia/core/lib/common/event';
 import { DatasetKind, UnixMicros } from './dataset-protocol';
 
 export const RunStore = Symbol('RunStore');
@@ -167,7 +168,15 @@ export interface RunOutput {
     readonly metrics: Readonly<Record<string, number>>;
 }
 
+/** A change of the stored runs: a run stored, finished (any final status), deleted, or marked `interrupted` on open. */
+export interface RunsChange {
+    readonly kind: 'created' | 'finished' | 'deleted' | 'interrupted';
+    readonly id: string;
+}
+
 export interface RunStore {
+    /** Fires after each change this store makes to the runs (whoever asked for it: the engine, the CLI through the workspace's owner). */
+    readonly onDidChangeRuns?: Event<RunsChange>;
     /** Records a run as `running` before its first tick. */
     createRun(run: RunRecord): Promise<void>;
     /** Sets the final status and, in one transaction, stores the output (a failed run keeps what it produced). */

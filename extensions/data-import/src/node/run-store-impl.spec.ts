@@ -94,6 +94,17 @@ describe('RunStoreImpl', () => {
         expect(finishError).to.contain("Run 'nope'");
     });
 
+    it('tells its listeners of each run stored, finished and deleted, after the change and not of a change that failed', async () => {
+        const changes: string[] = [];
+        store.onDidChangeRuns(c => changes.push(`${c.kind} ${c.id}`));
+        await store.createRun(record('r1'));
+        await store.finishRun('r1', { status: 'finished' }, output());
+        await store.finishRun('nope', { status: 'failed' }).catch(() => undefined);
+        await store.deleteRun('r1');
+        await store.deleteRun('r1').catch(() => undefined);
+        expect(changes).to.deep.equal(['created r1', 'finished r1', 'deleted r1']);
+    });
+
     it('stores nothing of the output when writing it fails (one transaction)', async () => {
         await store.createRun(record('half'));
         const bad = { ...output(), logs: { time: Float64Array.from([T0]), message: [null as unknown as string] } };
@@ -174,7 +185,11 @@ describe('RunStoreImpl: runs whose process has ended', function (): void {
         await killed(owner);
         const db = await WorkspaceDatabase.open(file);
         try {
-            const run = (await new RunStoreImpl(db).getRun('killed'))!;
+            const sweeping = new RunStoreImpl(db);
+            const changes: string[] = [];
+            sweeping.onDidChangeRuns(c => changes.push(`${c.kind} ${c.id}`));
+            const run = (await sweeping.getRun('killed'))!;
+            expect(changes).to.deep.equal(['interrupted killed']);
             expect(run.status).to.equal('interrupted');
             expect(run.message).to.contain(`Interrupted: the process that ran it (pid ${pid} on `);
             expect(run.config).to.deep.equal(record('killed').config);

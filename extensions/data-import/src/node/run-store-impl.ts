@@ -7,8 +7,9 @@
 // reports them so).
 // *****************************************************************************
 
+import { Emitter, Event } from '@theia/core/lib/common/event';
 import {
-    RunConfig, RunEquityColumns, RunEventColumns, RunHeadline, RunLogColumns, RunOrderColumns, RunOutput, RunRecord, RunSeriesColumns,
+    RunConfig, RunEquityColumns, RunEventColumns, RunHeadline, RunLogColumns, RunOrderColumns, RunOutput, RunRecord, RunsChange, RunSeriesColumns,
     RunStatus, RunStore, RunTradeColumns
 } from '../common/run-store-protocol';
 import { UnixMicros } from '../common/dataset-protocol';
@@ -50,6 +51,8 @@ const sweeps = new WeakMap<WorkspaceDatabase, Promise<unknown>>();
 
 export class RunStoreImpl implements RunStore {
     protected readonly database: () => Promise<WorkspaceDatabase>;
+    protected readonly onDidChangeRunsEmitter = new Emitter<RunsChange>();
+    readonly onDidChangeRuns: Event<RunsChange> = this.onDidChangeRunsEmitter.event;
 
     constructor(database: WorkspaceDatabase | (() => Promise<WorkspaceDatabase>)) {
         const open = typeof database === 'function' ? database : async (): Promise<WorkspaceDatabase> => database;
@@ -57,7 +60,7 @@ export class RunStoreImpl implements RunStore {
             const db = await open();
             let sweep = sweeps.get(db);
             if (!sweep) {
-                sweep = RunStoreImpl.markInterruptedRuns(db);
+                sweep = RunStoreImpl.markInterruptedRuns(db).then(ids => ids.forEach(id => this.changed('interrupted', id)));
                 sweeps.set(db, sweep);
             }
             await sweep;
@@ -90,6 +93,10 @@ export class RunStoreImpl implements RunStore {
         return value === true;
     }
 
+    protected changed(kind: RunsChange['kind'], id: string): void {
+        this.onDidChangeRunsEmitter.fire({ kind, id });
+    }
+
     /** Stores the run (status `running` as a rule), owned by this process until it is finished. */
     async createRun(run: RunRecord): Promise<void> {
         const db = await this.database();
@@ -99,6 +106,7 @@ export class RunStoreImpl implements RunStore {
             run.id, BigInt(run.createdAt), run.status, run.message ?? null, run.strategyId, run.strategyLabel ?? null, run.sourceHash,
             run.engineVersion, run.instrumentId, JSON.stringify(run.config), JSON.stringify(currentRunOwner())
         ]);
+        this.changed('created', run.id);
     }
 
     async finishRun(id: string, update: Pick<RunRecord, 'status' | 'message' | 'ticks' | 'elapsedMs' | 'firstTime' | 'lastTime' | 'headline'>,
@@ -119,6 +127,7 @@ export class RunStoreImpl implements RunStore {
                 await this.writeOutput(db, id, output);
             }
         });
+        this.changed('finished', id);
     }
 
     protected async writeOutput(db: WorkspaceDatabase, id: string, output: RunOutput): Promise<void> {
@@ -271,5 +280,6 @@ export class RunStoreImpl implements RunStore {
             }
             await db.run('DELETE FROM runs WHERE id = $1', [id]);
         });
+        this.changed('deleted', id);
     }
 }

@@ -2,6 +2,7 @@ import { ContainerModule } from '@theia/core/shared/inversify';
 import { bindViewContribution, FrontendApplicationContribution, WidgetFactory } from '@theia/core/lib/browser';
 import { ServiceConnectionProvider } from '@theia/core/lib/browser/messaging/service-connection-provider';
 import { ENGINE_SERVICE_PATH, EngineService } from '../common/engine-protocol';
+import { EngineClientImpl } from './engine-client-impl';
 import { EngineViewContribution } from './engine-view-contribution';
 import { RunConfigWidget } from './run-config-widget';
 import { RunsWidget } from './runs-widget';
@@ -14,8 +15,9 @@ import { bindEnginePreferences } from '../common/engine-preferences';
 
 export default new ContainerModule(bind => {
     bindEnginePreferences(bind);
+    bind(EngineClientImpl).toSelf().inSingletonScope();
     bind(EngineService).toDynamicValue(ctx =>
-        ServiceConnectionProvider.createProxy<EngineService>(ctx.container, ENGINE_SERVICE_PATH)
+        ServiceConnectionProvider.createProxy<EngineService>(ctx.container, ENGINE_SERVICE_PATH, ctx.container.get(EngineClientImpl))
     ).inSingletonScope();
     bind(RunsWidget).toSelf();
     bind(WidgetFactory).toDynamicValue(ctx => ({

@@ -70,10 +70,8 @@ export class EngineViewContribution extends AbstractViewContribution<RunsWidget>
         const widget = await this.widgets.getOrCreateWidget<RunConfigWidget>(RunConfigWidget.ID);
         if (!widget.isAttached) {
             this.shell.addWidget(widget, { area: 'main' });
-            widget.onDidStartRun(async () => {
-                const runs = await this.openView({ activate: true, reveal: true });
-                await runs.refresh();
-            });
+            // The view shows the new run as the engine pushes it (RunsWidget), as it does a run started elsewhere.
+            widget.onDidStartRun(() => this.openView({ activate: true, reveal: true }));
         }
         await this.shell.activateWidget(widget.id);
         await widget.load(strategy);

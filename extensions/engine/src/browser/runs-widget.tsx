@@ -1,18 +1,22 @@
 import * as React from '@theia/core/shared/react';
-import { inject, injectable, postConstruct } from '@theia/core/shared/inversify';
+import { inject, injectable, optional, postConstruct } from '@theia/core/shared/inversify';
+import { ConnectionStatus, ConnectionStatusService } from '@theia/core/lib/browser/connection-status-service';
 import { ReactWidget } from '@theia/core/lib/browser/widgets/react-widget';
 import { codicon } from '@theia/core/lib/browser/widgets/widget';
 import { CommandService } from '@theia/core/lib/common/command';
 import { RunRecord } from '@backtestr/data-import';
 import { ActiveRun, EngineInfo, EngineService } from '../common/engine-protocol';
-
-const POLL_ACTIVE_MS = 500;
+import { EngineClientImpl } from './engine-client-impl';
 
 const money = (x: number | undefined): string => x === undefined ? '–' : x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 const pct = (x: number | undefined, digits = 2): string => x === undefined ? '–' : `${x.toFixed(digits)} %`;
 const when = (micros: number): string => new Date(micros / 1000).toISOString().replace('T', ' ').slice(0, 16);
 
-/** The Runs view: the native engine's state, runs in progress (with pause, resume, cancel) and the stored runs with their headline figures. */
+/**
+ * The Runs view: the native engine's state, runs in progress (with pause, resume, cancel) and the stored runs with their headline figures.
+ * Kept up to date by what the engine pushes (EngineClient), never by polling: a change of the stored runs or of the runs in progress reloads them,
+ * a run's progress updates its row.
+ */
 @injectable()
 export class RunsWidget extends ReactWidget {
 
@@ -22,14 +26,22 @@ export class RunsWidget extends ReactWidget {
     @inject(EngineService)
     protected readonly engineService: EngineService;
 
+    @inject(EngineClientImpl)
+    protected readonly engineClient: EngineClientImpl;
+
     @inject(CommandService)
     protected readonly commands: CommandService;
+
+    @inject(ConnectionStatusService) @optional()
+    protected readonly connectionStatus?: ConnectionStatusService;
 
     protected info: EngineInfo | undefined;
     protected loadError: string | undefined;
     protected runs: RunRecord[] = [];
     protected active: ActiveRun[] = [];
-    protected timer: ReturnType<typeof setTimeout> | undefined;
+    /** The reload in flight, and whether another is due once it ends (changes pushed meanwhile). */
+    protected loading: Promise<void> | undefined;
+    protected reloadAgain = false;
 
     @postConstruct()
     protected init(): void {
@@ -39,14 +51,34 @@ export class RunsWidget extends ReactWidget {
         this.title.iconClass = codicon('run-all');
         this.title.closable = true;
         this.addClass('backtestr-runs');
-        this.toDispose.push({ dispose: () => clearTimeout(this.timer) });
+        this.toDispose.push(this.engineClient.onRunsChanged(() => this.refresh()));
+        this.toDispose.push(this.engineClient.onActiveRunsChanged(() => this.refresh()));
+        this.toDispose.push(this.engineClient.onProgress(run => this.progressed(run)));
+        if (this.connectionStatus) {
+            // Changes pushed while the connection was down are lost: reload once it is back.
+            this.toDispose.push(this.connectionStatus.onStatusChange(status => status === ConnectionStatus.ONLINE && this.refresh()));
+        }
         this.update();
         this.refresh();
     }
 
-    /** Reloads the engine state and the runs; polls while runs are in progress. */
-    async refresh(): Promise<void> {
-        clearTimeout(this.timer);
+    /** Reloads the engine state and the runs (once more after the reload in flight, when called during one). */
+    refresh(): Promise<void> {
+        if (this.loading) {
+            this.reloadAgain = true;
+            return this.loading;
+        }
+        this.loading = this.load().finally(() => {
+            this.loading = undefined;
+            if (this.reloadAgain && !this.isDisposed) {
+                this.reloadAgain = false;
+                this.refresh();
+            }
+        });
+        return this.loading;
+    }
+
+    protected async load(): Promise<void> {
         try {
             this.info ??= await this.engineService.getEngineInfo();
             [this.active, this.runs] = await Promise.all([this.engineService.getActiveRuns(), this.engineService.listRuns()]);
@@ -54,9 +86,17 @@ export class RunsWidget extends ReactWidget {
         } catch (error) {
             this.loadError = error instanceof Error ? error.message : String(error);
         }
-        this.update();
-        if (this.active.length > 0 && !this.isDisposed) {
-            this.timer = setTimeout(() => this.refresh(), POLL_ACTIVE_MS);
+        if (!this.isDisposed) {
+            this.update();
+        }
+    }
+
+    /** A run in progress advanced: its row shows it; a run not shown yet (or no longer) waits for the reload its start or end brings. */
+    protected progressed(run: ActiveRun): void {
+        const i = this.active.findIndex(a => a.run.id === run.run.id);
+        if (i >= 0) {
+            this.active = [...this.active.slice(0, i), run, ...this.active.slice(i + 1)];
+            this.update();
         }
     }
 

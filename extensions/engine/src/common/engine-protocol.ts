@@ -4,7 +4,7 @@
 // *****************************************************************************
 
 import { ApplicationError } from '@theia/core/lib/common/application-error';
-import { DatasetKind, RunModels, RunRecord, UnixMicros } from '@backtestr/data-import';
+import { DatasetKind, RunModels, RunRecord, RunsChange, UnixMicros } from '@backtestr/data-import';
 
 export const ENGINE_SERVICE_PATH = '/services/backtestr/engine';
 
@@ -66,6 +66,19 @@ export interface ActiveRun {
     readonly percent: number;
     readonly paused: boolean;
     readonly elapsedMs: number;
+}
+
+/**
+ * What the engine pushes to each frontend connection (as Theia's task service does), instead of being polled:
+ * every change of the stored runs, whoever made it, and how the runs in progress go.
+ */
+export interface EngineClient {
+    /** The stored runs changed (a run stored, finished, deleted, marked interrupted): `listRuns` has news. */
+    onDidChangeRuns(change: RunsChange): void;
+    /** A run entered or left `getActiveRuns`, or was paused or resumed. */
+    onDidChangeActiveRuns(): void;
+    /** A run in progress advanced (at most a few times a second per run). */
+    onRunProgress(run: ActiveRun): void;
 }
 
 export const EngineService = Symbol('EngineService');

@@ -3,7 +3,7 @@ import { bindContributionProvider } from '@theia/core/lib/common/contribution-pr
 import { ContainerModule } from '@theia/core/shared/inversify';
 import { RunLiveFeed } from '../common/run-live-feed';
 import { bindEnginePreferences } from '../common/engine-preferences';
-import { ENGINE_SERVICE_PATH, EngineService } from '../common/engine-protocol';
+import { ENGINE_SERVICE_PATH, EngineClient, EngineService } from '../common/engine-protocol';
 import { EngineServiceImpl } from './engine-service-impl';
 import { STRATEGY_LANGUAGE_SERVICE_PATH, StrategyLanguageService } from '../common/strategy-language-protocol';
 import { StrategyLanguageRuntime } from './strategy-language/strategy-language-runtime';
@@ -15,8 +15,14 @@ export default new ContainerModule(bind => {
     // Charts following a run bind `RunLiveFeed` (the charts extension's backend).
     bindContributionProvider(bind, RunLiveFeed);
     bind(EngineService).toService(EngineServiceImpl);
+    // One service for all connections (it holds the runs in progress); each connection's client gets the pushed changes until it closes.
     bind(ConnectionHandler).toDynamicValue(ctx =>
-        new RpcConnectionHandler(ENGINE_SERVICE_PATH, () => ctx.container.get<EngineService>(EngineService))
+        new RpcConnectionHandler<EngineClient>(ENGINE_SERVICE_PATH, client => {
+            const service = ctx.container.get(EngineServiceImpl);
+            const registration = service.addClient(client);
+            client.onDidCloseConnection(() => registration.dispose());
+            return service;
+        })
     ).inSingletonScope();
     // One strategy language service per frontend connection (its own open documents), disposed with the connection.
     bind(StrategyLanguageRuntime).toSelf().inSingletonScope();

@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ILogger } from '@theia/core/lib/common/logger';
 import { FileUri } from '@theia/core/lib/common/file-uri';
-import { inject, injectable, named, optional } from '@theia/core/shared/inversify';
+import { Disposable, DisposableCollection } from '@theia/core/lib/common/disposable';
+import { inject, injectable, named, optional, postConstruct } from '@theia/core/shared/inversify';
 import { WorkspaceServer } from '@theia/workspace/lib/common';
 import { RunProgressFeed } from '@backtestr/analysis';
 import { BacktestData, RunRecord, RunStore } from '@backtestr/data-import';
@@ -11,7 +12,7 @@ import { ContributionProvider } from '@theia/core/lib/common/contribution-provid
 import { RunLiveFeed } from '../common/run-live-feed';
 import { MEMORY_BUDGET_PREFERENCE, parseMemoryBudget, PYTHON_INTERPRETER_PREFERENCE } from '../common/engine-preferences';
 import { PreferenceService } from '@theia/core/lib/common/preferences';
-import { ActiveRun, EngineErrors, EngineInfo, EngineService, RunRequest, StrategyDescription } from '../common/engine-protocol';
+import { ActiveRun, EngineClient, EngineErrors, EngineInfo, EngineService, RunRequest, StrategyDescription } from '../common/engine-protocol';
 import { runBacktest } from './backtest-runner';
 import { ENGINE_VERSION } from './engine-version';
 import { RunControl, StrategyRunError } from './strategy-host/strategy-run-protocol';
@@ -19,11 +20,16 @@ import { runStrategy } from './strategy-host/strategy-runner';
 
 const STRATEGY_FILE = /\.(ts|js|py)$/;
 
+/** A run's progress is pushed to the clients at most this often (the view's refresh rate); its end always is. */
+const PROGRESS_PUSH_MS = 200;
+
 interface Active {
     run: RunRecord;
     ticks: number;
     time?: number;
     started: number;
+    /** When its progress was last pushed to the clients (Date.now()). */
+    pushed: number;
     abort: AbortController;
     control: RunControl;
 }
@@ -75,6 +81,40 @@ export class EngineServiceImpl implements EngineService {
 
     protected info: EngineInfo | undefined;
     protected readonly active = new Map<string, Active>();
+    /** One per frontend connection (engine-backend-module.ts), removed when it closes. */
+    protected readonly clients = new Set<EngineClient>();
+    protected readonly toDispose = new DisposableCollection();
+
+    @postConstruct()
+    protected init(): void {
+        // Every change of the stored runs, whichever code path made it (a run of this service, the CLI through the workspace's owner, a delete, the interrupted sweep).
+        const subscription = this.runStoreService?.onDidChangeRuns?.(change => this.toClients(c => c.onDidChangeRuns(change)));
+        if (subscription) {
+            this.toDispose.push(subscription);
+        }
+    }
+
+    dispose(): void {
+        this.toDispose.dispose();
+        this.clients.clear();
+    }
+
+    /** Pushes run changes to `client` until the returned disposable is disposed (its connection closed). */
+    addClient(client: EngineClient): Disposable {
+        this.clients.add(client);
+        return Disposable.create(() => this.clients.delete(client));
+    }
+
+    /** Calls every client; a failing one (its connection going away) is logged, never fails the run. */
+    protected toClients(call: (client: EngineClient) => void): void {
+        for (const client of this.clients) {
+            try {
+                call(client);
+            } catch (error) {
+                this.logger.warn(`An engine client failed: ${error instanceof Error ? error.message : String(error)}`);
+            }
+        }
+    }
 
     async getEngineInfo(): Promise<EngineInfo> {
         if (!this.info) {
@@ -196,8 +236,9 @@ export class EngineServiceImpl implements EngineService {
                 params: request.params, models: request.models, seed: request.seed, priceSource: request.priceSource, session: request.session,
                 signal: abort.signal, control, plugins, python, memoryBudgetMiB,
                 onStart: run => {
-                    entry = { run, ticks: 0, started: Date.now(), abort, control };
+                    entry = { run, ticks: 0, started: Date.now(), pushed: 0, abort, control };
                     this.active.set(run.id, entry);
+                    this.toClients(c => c.onDidChangeActiveRuns());
                     this.logger.info(`Run ${run.id} of ${run.strategyId} on ${run.config.symbol} started.`);
                     this.progressFeed?.runStarted(run);
                     this.toLiveFeeds(f => f.runStarted?.(run));
@@ -207,6 +248,7 @@ export class EngineServiceImpl implements EngineService {
                     if (entry) {
                         entry.ticks = progress.ticks;
                         entry.time = progress.time;
+                        this.pushProgress(entry);
                     }
                     this.progressFeed?.runProgress(run.id, { ticks: progress.ticks, lastTime: progress.time, equity: progress.equity, trades: progress.trades });
                     const live = progress.live;
@@ -233,6 +275,7 @@ export class EngineServiceImpl implements EngineService {
             }).finally(() => {
                 if (entry) {
                     this.active.delete(entry.run.id);
+                    this.toClients(c => c.onDidChangeActiveRuns());
                 }
             });
         });
@@ -243,16 +286,29 @@ export class EngineServiceImpl implements EngineService {
     }
 
     async getActiveRuns(): Promise<ActiveRun[]> {
-        return [...this.active.values()].map(a => {
-            const from = a.run.config.from;
-            const to = a.run.config.to;
-            const first = from ?? a.run.firstTime;
-            let percent = 0;
-            if (a.time !== undefined && first !== undefined && to !== undefined && to > first) {
-                percent = Math.max(0, Math.min(100, (a.time - first) / (to - first) * 100));
-            }
-            return { run: a.run, ticks: a.ticks, time: a.time, percent, paused: a.control.paused, elapsedMs: Date.now() - a.started };
-        });
+        return [...this.active.values()].map(a => this.toActiveRun(a));
+    }
+
+    protected toActiveRun(a: Active): ActiveRun {
+        const from = a.run.config.from;
+        const to = a.run.config.to;
+        const first = from ?? a.run.firstTime;
+        let percent = 0;
+        if (a.time !== undefined && first !== undefined && to !== undefined && to > first) {
+            percent = Math.max(0, Math.min(100, (a.time - first) / (to - first) * 100));
+        }
+        return { run: a.run, ticks: a.ticks, time: a.time, percent, paused: a.control.paused, elapsedMs: Date.now() - a.started };
+    }
+
+    /** Pushes the run's progress unless it was pushed less than PROGRESS_PUSH_MS ago (its end is pushed as a change of the runs). */
+    protected pushProgress(a: Active): void {
+        const now = Date.now();
+        if (this.clients.size === 0 || now - a.pushed < PROGRESS_PUSH_MS) {
+            return;
+        }
+        a.pushed = now;
+        const run = this.toActiveRun(a);
+        this.toClients(c => c.onRunProgress(run));
     }
 
     protected entry(id: string): Active {
@@ -265,10 +321,12 @@ export class EngineServiceImpl implements EngineService {
 
     async pauseRun(id: string): Promise<void> {
         this.entry(id).control.pause();
+        this.toClients(c => c.onDidChangeActiveRuns());
     }
 
     async resumeRun(id: string): Promise<void> {
         this.entry(id).control.resume();
+        this.toClients(c => c.onDidChangeActiveRuns());
     }
 
     async cancelRun(id: string): Promise<void> {
