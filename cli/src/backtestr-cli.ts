@@ -15,17 +15,18 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { DatasetKind, RunModels, RunRecord } from '@backtestr/data-import';
+import { DatasetKind, RunModels, RunRecord, RunStore } from '@backtestr/data-import';
 import { BacktestDataImpl } from '@backtestr/data-import/lib/node/backtest-data-impl';
 import { DATA_COMMANDS, IMPORT_USAGE, runDataCommand } from '@backtestr/data-import/lib/node/data-cli';
 import { createPluginImportSources } from '@backtestr/plugins/lib/node/plugin-import-sources';
 import { RunStoreImpl } from '@backtestr/data-import/lib/node/run-store-impl';
-import { defaultWorkspaceRoot, WorkspaceDatabase, workspaceDatabasePath } from '@backtestr/data-import/lib/node/workspace-database';
+import { defaultWorkspaceRoot, workspaceDatabasePath } from '@backtestr/data-import/lib/node/workspace-database';
+import { findWorkspaceOwner, forwardToWorkspaceOwner, openWorkspaceDatabase } from '@backtestr/data-import/lib/node/workspace-owner';
 import { BacktestOutcome, runBacktest } from '@backtestr/engine/lib/node/backtest-runner';
 import { ENGINE_VERSION } from '@backtestr/engine/lib/node/engine-version';
 import { StrategyRunError } from '@backtestr/engine/lib/node/strategy-host/strategy-run-protocol';
 import { parseMemoryBudget } from '@backtestr/engine/lib/common/memory-budget';
-import { ReadOnlyWorkspaceDatabase } from './read-only-workspace';
+import { ownerArguments, OWNER_COMMANDS } from './owner-arguments';
 import { REPORT_USAGE, runReportCommand } from './report-command';
 
 export const EXIT_OK = 0;
@@ -42,6 +43,12 @@ export class UsageError extends Error {
 export interface CliStreams {
     readonly out: NodeJS.WritableStream;
     readonly err: NodeJS.WritableStream & { isTTY?: boolean };
+    /** Stops a run when aborted (the client of the workspace owner went away). */
+    readonly signal?: AbortSignal;
+    /** The folder relative output paths are in (default: the current folder). */
+    readonly cwd?: string;
+    /** Where a stored run goes (inside the workspace's owner: the store the Runs view listens to); default a RunStoreImpl on the database. */
+    readonly runStore?: RunStore;
 }
 
 const USAGE = `usage:
@@ -344,8 +351,8 @@ export async function runCommand(argv: readonly string[], io: CliStreams): Promi
     if (!fs.existsSync(dbPath)) {
         throw new UsageError('--workspace', `${args.workspace} has no BackTestr database (.backtestr/workspace.duckdb); import data first (backtestr import ...)`);
     }
-    // A stored run needs write access; --no-save reads only (and may run beside a workbench that holds the file).
-    const db = args.save ? await WorkspaceDatabase.open(dbPath) : (await ReadOnlyWorkspaceDatabase.openWorkspace(args.workspace))!;
+    // A stored run needs write access; --no-save reads only. Inside the workspace's owner: a connection on its database.
+    const db = args.save ? await openWorkspaceDatabase(args.workspace) : (await openWorkspaceDatabase(args.workspace, { readOnly: true }))!;
     try {
         const data = new BacktestDataImpl(db);
         try {
@@ -359,10 +366,10 @@ export async function runCommand(argv: readonly string[], io: CliStreams): Promi
             outcome = await runBacktest({
                 file: args.file, symbol: args.venue ? `${args.symbol}@${args.venue}` : args.symbol, kind: args.kind, from: args.from, to: args.to,
                 params: args.params, priceSource: args.price, session: args.session, models: args.models, seed: args.seed, timeoutMs: args.timeoutMs,
-                memoryBudgetMiB: args.memoryBudgetMiB,
+                memoryBudgetMiB: args.memoryBudgetMiB, signal: io.signal,
                 plugins: { loader: require.resolve('@backtestr/plugins/lib/node/load-enabled-indicators'), dir: args.pluginDir }, python: args.python,
                 onProgress: tty ? (_run: RunRecord, p) => io.err.write(`\r${p.ticks.toLocaleString('en-US')} ticks, ${iso(p.time)}   `) : undefined
-            }, { data, runs: args.save ? new RunStoreImpl(db) : undefined, engineVersion: ENGINE_VERSION });
+            }, { data, runs: args.save ? io.runStore ?? new RunStoreImpl(db) : undefined, engineVersion: ENGINE_VERSION });
         } catch (error) {
             if (tty) {
                 io.err.write('\n');
@@ -438,7 +445,7 @@ export async function benchCommand(argv: readonly string[], io: CliStreams): Pro
         });
     try {
         const args = parseRunArguments([cases[0].file, ...rest, '--no-save']);
-        const db = await ReadOnlyWorkspaceDatabase.openWorkspace(args.workspace);
+        const db = await openWorkspaceDatabase(args.workspace, { readOnly: true });
         if (!db) {
             throw new UsageError('--workspace', `${args.workspace} has no BackTestr database (.backtestr/workspace.duckdb); import data first (backtestr import ...)`);
         }
@@ -517,7 +524,7 @@ export async function runsCommand(argv: readonly string[], io: CliStreams): Prom
             throw new UsageError(argv[i], 'runs takes --workspace <dir> and --json');
         }
     }
-    const db = await ReadOnlyWorkspaceDatabase.openWorkspace(workspace);
+    const db = await openWorkspaceDatabase(workspace, { readOnly: true });
     if (!db) {
         throw new UsageError('--workspace', `${workspace} has no BackTestr database (.backtestr/workspace.duckdb)`);
     }
@@ -555,14 +562,37 @@ export async function importCommand(argv: readonly string[], io: CliStreams): Pr
     const plugins = createPluginImportSources(pluginDirectory(argv), problem => io.err.write(`backtestr: ${problem}\n`));
     try {
         const rest = argv.filter((a, i) => !(a === '--plugins' || a.startsWith('--plugins=') || (argv[i - 1] === '--plugins' && i > 0)));
-        return await runDataCommand(rest, io.out, { importSources: [plugins] });
+        return await runDataCommand(rest, io.out, { importSources: [plugins], err: io.err });
     } finally {
         plugins.dispose();
     }
 }
 
-/** Runs one command line; returns the exit code (errors are reported on `err`). */
+/**
+ * Runs one command line; returns the exit code (errors are reported on `err`). When another process owns the
+ * workspace (the workbench has it open: `.backtestr/owner.json`), the command line goes there and runs on its
+ * open database (see OWNER_COMMANDS); else, or when that owner is gone, here.
+ */
 export async function main(argv: readonly string[], io: CliStreams = { out: process.stdout, err: process.stderr }): Promise<number> {
+    const [command, ...rest] = argv;
+    try {
+        if (OWNER_COMMANDS.includes(command) && !rest.some(isHelp)) {
+            const cwd = io.cwd ?? process.cwd();
+            const forwarded = ownerArguments(argv, cwd);
+            const owner = findWorkspaceOwner(forwarded.workspace);
+            const code = owner && await forwardToWorkspaceOwner(owner, { argv: forwarded.argv, cwd, isTTY: io.err.isTTY === true }, io);
+            if (code !== undefined) {
+                return code;
+            }
+        }
+        return await runHere(argv, io);
+    } catch (error) {
+        return reportError(error, io);
+    }
+}
+
+/** Runs one command line in this process (inside the workspace's owner: on its database); returns the exit code. */
+export async function runHere(argv: readonly string[], io: CliStreams): Promise<number> {
     const [command, ...rest] = argv;
     try {
         // `backtestr <command> ... --help` and `backtestr help <command>`: that command's usage, before anything is parsed or opened.
@@ -595,15 +625,19 @@ export async function main(argv: readonly string[], io: CliStreams = { out: proc
         }
         throw new UsageError('<command>', `unknown command '${command}'`);
     } catch (error) {
-        if (error instanceof UsageError) {
-            io.err.write(`backtestr: ${error.message}\n${USAGE}\n`);
-            return EXIT_BAD_ARGUMENTS;
-        }
-        if (error instanceof StrategyRunError) {
-            io.err.write(`backtestr: ${error.message}\n${error.strategyStack && error.kind === 'strategy' ? error.strategyStack + '\n' : ''}`);
-            return EXIT_RUN_FAILED;
-        }
-        io.err.write(`backtestr: ${error instanceof Error ? error.message : String(error)}\n`);
+        return reportError(error, io);
+    }
+}
+
+function reportError(error: unknown, io: CliStreams): number {
+    if (error instanceof UsageError) {
+        io.err.write(`backtestr: ${error.message}\n${USAGE}\n`);
+        return EXIT_BAD_ARGUMENTS;
+    }
+    if (error instanceof StrategyRunError) {
+        io.err.write(`backtestr: ${error.message}\n${error.strategyStack && error.kind === 'strategy' ? error.strategyStack + '\n' : ''}`);
         return EXIT_RUN_FAILED;
     }
+    io.err.write(`backtestr: ${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT_RUN_FAILED;
 }

@@ -14,12 +14,14 @@ import { BacktestDataImpl } from '@backtestr/data-import/lib/node/backtest-data-
 import { exportRunFile, RunNotFoundError } from '@backtestr/analysis/lib/node/run-reports';
 import { defaultWorkspaceRoot } from '@backtestr/data-import/lib/node/workspace-database';
 import { RunStoreImpl } from '@backtestr/data-import/lib/node/run-store-impl';
-import { ReadOnlyWorkspaceDatabase } from './read-only-workspace';
+import { openWorkspaceDatabase } from '@backtestr/data-import/lib/node/workspace-owner';
 
 /** Streams as backtestr-cli's CliStreams (kept structural: no import cycle with the verb table). */
 export interface ReportStreams {
     readonly out: NodeJS.WritableStream;
     readonly err: NodeJS.WritableStream;
+    /** The folder a relative --out (and the default, the suggested name) is in: default the current folder. */
+    readonly cwd?: string;
 }
 
 /** What `--format csv` writes; `csv-bars` (the instrument's bars over the run) is separate: it needs the market data in the workspace. */
@@ -88,7 +90,7 @@ export async function runReportCommand(argv: readonly string[], io: ReportStream
         }
         throw error;
     }
-    const db = await ReadOnlyWorkspaceDatabase.openWorkspace(args.workspace);
+    const db = await openWorkspaceDatabase(args.workspace, { readOnly: true });
     if (!db) {
         io.err.write(`backtestr report: --workspace: ${args.workspace} has no BackTestr database (.backtestr/workspace.duckdb)\n`);
         return 2;
@@ -111,8 +113,9 @@ export async function runReportCommand(argv: readonly string[], io: ReportStream
             const target = args.format === 'csv'
                 ? path.join(args.out ?? '.', file.fileName)
                 : args.out ?? file.fileName;
-            fs.mkdirSync(path.dirname(path.resolve(target)), { recursive: true });
-            fs.writeFileSync(target, file.data);
+            const resolved = path.resolve(io.cwd ?? process.cwd(), target);
+            fs.mkdirSync(path.dirname(resolved), { recursive: true });
+            fs.writeFileSync(resolved, file.data);
             written.push(target);
         }
         io.out.write(written.map(w => `${w}\n`).join(''));

@@ -17,7 +17,8 @@ import { DatasetExporter } from './dataset-exporter';
 import { InstrumentCatalog } from './instrument-catalog';
 import { defaultDataDir, seedSampleWorkspace } from './sample-workspace';
 import { isoFromMicros } from './time-zone';
-import { defaultWorkspaceRoot, WorkspaceDatabase, workspaceDatabasePath } from './workspace-database';
+import { defaultWorkspaceRoot, workspaceDatabasePath } from './workspace-database';
+import { openWorkspaceDatabase } from './workspace-owner';
 
 export const DATA_COMMANDS = ['import', 'datasets', 'export', 'quality', 'seed'] as const;
 
@@ -36,6 +37,8 @@ export const IMPORT_USAGE = `usage: backtestr import <file|folder|zip...> [--wor
 export interface DataCommandOptions {
     /** Import sources contributed from outside the data layer (the CLI passes the enabled plugins' data sources). */
     readonly importSources?: readonly ImportSourceContribution[];
+    /** Where the import's progress line goes, drawn when it is a terminal (default: process.stderr). */
+    readonly err?: NodeJS.WritableStream & { isTTY?: boolean };
 }
 
 interface Parsed { positional: string[]; flags: Record<string, string | true> }
@@ -79,7 +82,9 @@ export async function runDataCommand(argv: readonly string[], out: NodeJS.Writab
         print(result, () => [`seeded ${dbPath} from ${result.source} data`, ...result.log].join('\n'));
         return 0;
     }
-    const db = await WorkspaceDatabase.open(dbPath);
+    // Inside the workspace's owner (the workbench), a connection on its open database; else the file.
+    const db = await openWorkspaceDatabase(root);
+    const err = options.err ?? process.stderr;
     try {
         const importer = new DataImporter(db, InstrumentCatalog.fromDataDir(defaultDataDir()), new ImportSourceRegistry(options.importSources ?? []));
         const findKey = async (ref: string | undefined, kind: string | undefined): Promise<{ instrumentId: number; kind: DatasetKind }> => {
@@ -111,15 +116,15 @@ export async function runDataCommand(argv: readonly string[], out: NodeJS.Writab
                     sourceId: typeof flags.source === 'string' ? flags.source : undefined
                 }, {
                     onProgress: p => {
-                        if (!json) {
+                        if (!json && err.isTTY === true) {
                             progressShown = true;
-                            process.stderr.write(`\r${p.percent.toFixed(0)}% ${p.rows} rows ${(p.rowsPerSecond / 1e6).toFixed(2)}M rows/s `);
+                            err.write(`\r${p.percent.toFixed(0)}% ${p.rows} rows ${(p.rowsPerSecond / 1e6).toFixed(2)}M rows/s `);
                         }
                     }
                 }).finally(() => {
                     // The progress line ends before the result, or before the error the caller prints.
                     if (progressShown) {
-                        process.stderr.write('\n');
+                        err.write('\n');
                     }
                 });
                 print(result, () => [`import #${result.importId} (${result.sourceId ? `source ${result.sourceId}` : result.format}${result.presetId ? ', ' + result.presetId : ''}): ` +

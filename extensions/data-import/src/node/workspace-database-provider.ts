@@ -1,7 +1,8 @@
 // *****************************************************************************
 // The backend's one connection to the workspace database: `<workspace root>/.backtestr/workspace.duckdb`,
 // opened on first use and shared by the dataset service and the run store (DuckDB allows one
-// read-write opener per file).
+// read-write opener per file). Opening it makes this process the workspace's owner (workspace-owner.ts):
+// the CLI's commands on this workspace come here through the owner socket and run on this database.
 // *****************************************************************************
 
 import * as fs from 'fs';
@@ -11,6 +12,7 @@ import { FileUri } from '@theia/core/lib/common/file-uri';
 import { inject, injectable, named, optional } from '@theia/core/shared/inversify';
 import { WorkspaceServer } from '@theia/workspace/lib/common';
 import { defaultWorkspaceRoot, WorkspaceDatabase, workspaceDatabasePath } from './workspace-database';
+import { startWorkspaceOwner, WorkspaceCommandHandler, WorkspaceOwner } from './workspace-owner';
 
 @injectable()
 export class WorkspaceDatabaseProvider {
@@ -21,7 +23,12 @@ export class WorkspaceDatabaseProvider {
     @inject(WorkspaceServer) @optional()
     protected readonly workspaceServer?: WorkspaceServer;
 
+    /** Runs other clients' command lines (the CLI's backend module binds it); without it there is no owner socket. */
+    @inject(WorkspaceCommandHandler) @optional()
+    protected readonly commandHandler?: WorkspaceCommandHandler;
+
     protected database?: Promise<WorkspaceDatabase>;
+    protected owner?: WorkspaceOwner;
 
     /** The workspace root: the opened workspace folder, else `BACKTESTR_WORKSPACE`, else the current directory. */
     async workspaceRoot(): Promise<string> {
@@ -39,17 +46,34 @@ export class WorkspaceDatabaseProvider {
 
     db(): Promise<WorkspaceDatabase> {
         if (!this.database) {
-            this.database = this.workspaceRoot().then(root => {
+            this.database = this.workspaceRoot().then(async root => {
                 const file = workspaceDatabasePath(root);
                 this.logger.info(`Workspace database: ${file}`);
-                return WorkspaceDatabase.open(file);
+                const db = await WorkspaceDatabase.open(file);
+                await this.becomeOwner(root, db);
+                return db;
             });
             this.database.catch(() => this.database = undefined);
         }
         return this.database;
     }
 
+    /** Starts the owner socket of the workspace; a failure is logged (the CLI then cannot reach this workspace while it is open). */
+    protected async becomeOwner(root: string, db: WorkspaceDatabase): Promise<void> {
+        if (!this.commandHandler) {
+            return;
+        }
+        try {
+            this.owner = await startWorkspaceOwner(root, db, this.commandHandler, message => this.logger.warn(message));
+            this.logger.info(`Owner of the workspace ${root}: ${this.owner.file.socket}`);
+        } catch (error) {
+            this.logger.error(`Could not become the owner of the workspace ${root} (the CLI cannot reach it while the workbench holds it): ${(error as Error).message}`);
+        }
+    }
+
     dispose(): void {
+        this.owner?.stop();
+        this.owner = undefined;
         this.database?.then(db => db.close()).catch(() => undefined);
         this.database = undefined;
     }
