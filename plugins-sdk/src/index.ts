@@ -1,6 +1,7 @@
 export * from './types';
 export * from './indicator';
 export * from './strategy';
+export * from './timeframe';
 export * from './orders';
 export * from './sma-calculation';
 export * from './tick-source';

@@ -37,6 +37,6 @@ describe('defineStrategy and resolveParams', () => {
     });
 
     it('refuses invalid timeframes at definition', () => {
-        expect(() => defineStrategy({ id: 'bad', params: {}, subscribe: { barClose: ['1 hour'] } })).to.throw(/timeframe '1 hour' is invalid/);
+        expect(() => defineStrategy({ id: 'bad', params: {}, subscribe: { barClose: ['1 hour'] } })).to.throw('Strategy \'bad\': unknown timeframe "1 hour": use a whole number followed by s, m, H or D');
     });
 });

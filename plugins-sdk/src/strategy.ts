@@ -2,6 +2,7 @@ import { MtfSeries } from './mtf-state';
 import { IndicatorState } from './indicator';
 import { Account, InstrumentInfo, OrderEvent, Orders, Position } from './orders';
 import { Bar, Timeframe, UnixMicros } from './types';
+import { parseTimeframe } from './timeframe';
 
 export type ParamSpec =
     | { readonly type: 'int'; readonly default: number; readonly min?: number; readonly max?: number; readonly label?: string }
@@ -71,7 +72,6 @@ export interface StrategyDefinition<P extends Record<string, ParamSpec>> {
 }
 
 const STRATEGY_MARK = Symbol.for('backtestr.strategy');
-const TIMEFRAME_PATTERN = /^[1-9][0-9]*[smhHdD]$/;
 
 /** Validates a strategy's declaration (ids, parameter ranges, timeframes) and freezes it. */
 export function defineStrategy<P extends Record<string, ParamSpec>>(definition: StrategyDefinition<P>): StrategyDefinition<P> {
@@ -92,8 +92,10 @@ export function defineStrategy<P extends Record<string, ParamSpec>>(definition: 
         throw new Error(`Strategy '${definition.id}' subscribes to nothing: add subscribe: { barClose: ['1m'] } or { tick: true }.`);
     }
     for (const tf of [...definition.timeframes ?? [], ...definition.subscribe.barClose ?? []]) {
-        if (!TIMEFRAME_PATTERN.test(tf)) {
-            throw new Error(`Strategy '${definition.id}': timeframe '${tf}' is invalid; use <n>s, <n>m, <n>H or <n>D, e.g. '15m'.`);
+        try {
+            parseTimeframe(tf);
+        } catch (e) {
+            throw new Error(`Strategy '${definition.id}': ${e instanceof Error ? e.message : String(e)}`);
         }
     }
     return Object.freeze(Object.defineProperty({ ...definition }, STRATEGY_MARK, { value: true, enumerable: false }));

@@ -57,7 +57,7 @@ describe('bar maths', () => {
 
     it('reads timeframe labels', () => {
         expect(['1m', '5m', '15m', '1H', '4H', '1D'].map(timeframeMicros)).to.deep.equal([60e6, 300e6, 900e6, 3600e6, 14400e6, 86400e6]);
-        expect(() => timeframeMicros('1W')).to.throw(/Unknown timeframe/);
+        expect(() => timeframeMicros('1W')).to.throw('unknown timeframe "1W": use a whole number followed by s, m, H or D');
     });
 });
 

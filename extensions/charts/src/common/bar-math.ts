@@ -100,15 +100,8 @@ export function sessionOfTick(sessionFirstTick: ArrayLike<number>, count: number
     return Math.max(0, upperBound(sessionFirstTick, tickIndex, count) - 1);
 }
 
-/** Microseconds of an intraday timeframe label (`1m`, `4H`, `1D`, `30s`). */
-export function timeframeMicros(timeframe: string): number {
-    const m = /^(\d+)(s|m|H|h|D|d)$/.exec(timeframe);
-    if (!m) {
-        throw new Error(`Unknown timeframe '${timeframe}': use e.g. 1m, 5m, 15m, 1H, 4H, 1D`);
-    }
-    const unit = { s: 1, m: 60, H: 3600, h: 3600, D: 86400, d: 86400 }[m[2] as 's' | 'm' | 'H' | 'h' | 'D' | 'd'];
-    return Number(m[1]) * unit * 1_000_000;
-}
+/** Microseconds of a timeframe label (`1m`, `4H`, `1D`, `30s`): the SDK's grammar, re-exported for the chart code. */
+export { timeframeMicros } from '@backtestr/plugins-sdk';
 
 /** A replay speed label: `10x` (ten times real time) or `1000/s` (ticks per second). */
 export function parseSpeed(label: string): { readonly realTime: number } | { readonly ticksPerSecond: number } {

@@ -3,6 +3,7 @@
 // *****************************************************************************
 
 import type { PanelIndicator } from './indicator-math';
+import { isTimeframe, timeframeMicros } from '@backtestr/plugins-sdk';
 
 export const CHART_SERVICE_PATH = '/services/backtestr/charts';
 
@@ -52,8 +53,7 @@ export interface ChartService {
 
 /** Microseconds of a chart timeframe label, for ordering (`1m` < `5m` < ... < `1D`); unknown labels last. */
 function timeframeOrder(tf: string): number {
-    const m = /^(\d+)(s|m|H|h|D|d)$/.exec(tf);
-    return m ? Number(m[1]) * { s: 1, m: 60, H: 3600, h: 3600, D: 86400, d: 86400 }[m[2] as 's']! : Number.MAX_VALUE;
+    return isTimeframe(tf) ? timeframeMicros(tf) : Number.MAX_VALUE;
 }
 
 /**

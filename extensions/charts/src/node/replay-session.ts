@@ -8,6 +8,7 @@
 // *****************************************************************************
 
 import type { BarColumns, TickColumns } from '@backtestr/data-import';
+import { isTimeframe, parseTimeframe } from '@backtestr/plugins-sdk';
 import { sessionOfTick, stepBarCursor, upperBound } from '../common/bar-math';
 import { ChartBarColumns, DEFAULT_SESSION, PriceSource, ReplayFrame, UnixMicros, defaultPriceSource } from '../common/replay-protocol';
 import { BarColumnsBuilder, EngineTicks, MTF_LAYOUT, ReplayEngine, barPathTicks, ticksToPrices, toInt64Micros } from './replay-engine';
@@ -65,8 +66,7 @@ export class ReplaySession {
 
     constructor(protected readonly source: ReplayTickSource, options: ReplaySessionOptions) {
         for (const tf of options.timeframes) {
-            const m = /^(\d+)[dD]$/.exec(tf);
-            if (m && m[1] !== '1') {
+            if (isTimeframe(tf) && parseTimeframe(tf).days > 1) {
                 throw new Error(`Replay timeframe ${tf}: multi-day timeframes are not supported (use intraday ones or 1D).`);
             }
         }

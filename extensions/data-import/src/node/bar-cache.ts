@@ -6,6 +6,7 @@
 // vendors' bid bars); volume is the traded size (quotes: the number of quotes).
 // *****************************************************************************
 
+import { timeframeMicros } from '@backtestr/plugins-sdk';
 import { DatasetKey } from '../common/dataset-protocol';
 import { floorDiv } from './sql-values';
 import { TickStore } from './tick-store';
@@ -19,19 +20,6 @@ export const BAR_TIMEFRAMES: Readonly<Record<string, number>> = {
     '4H': 14_400_000_000,
     '1D': 86_400_000_000
 };
-
-export function timeframeMicros(timeframe: string): number {
-    const us = BAR_TIMEFRAMES[timeframe];
-    if (us !== undefined) {
-        return us;
-    }
-    const m = /^(\d+)(s|m|H|h|D|d)$/.exec(timeframe);
-    if (!m) {
-        throw new Error(`Unknown timeframe '${timeframe}': use e.g. 1m, 5m, 15m, 1H, 4H, 1D`);
-    }
-    const unit = { s: 1, m: 60, H: 3600, h: 3600, D: 86400, d: 86400 }[m[2]]!;
-    return Number(m[1]) * unit * 1_000_000;
-}
 
 export class BarCache {
     constructor(readonly db: WorkspaceDatabase) { }

@@ -1,3 +1,4 @@
+import { parseTimeframe as parseSdkTimeframe } from '@backtestr/plugins-sdk';
 import { newYorkOffsetMs } from './lean-data';
 
 /**
@@ -61,15 +62,10 @@ export class ReferenceSessions {
     }
 }
 
-/** Length of a timeframe label in micros, and its number of days (0 for intraday). */
+/** Length of a timeframe label in micros, and its number of days (0 for intraday): the SDK's grammar, in bigint micros. */
 export function parseTimeframe(label: string): { micros: bigint; days: number } {
-    const m = /^(\d+)([smHD])$/.exec(label);
-    if (!m) {
-        throw new Error(`reference: unsupported timeframe ${label}`);
-    }
-    const n = Number(m[1]);
-    const unit = { s: 1_000_000n, m: 60_000_000n, H: 3_600_000_000n, D: 86_400_000_000n }[m[2] as 's' | 'm' | 'H' | 'D'];
-    return { micros: BigInt(n) * unit, days: m[2] === 'D' ? n : 0 };
+    const { micros, days } = parseSdkTimeframe(label);
+    return { micros: BigInt(micros), days };
 }
 
 /** Incremental reference bars of one timeframe. */
