@@ -26,7 +26,7 @@ import { BacktestOutcome, runBacktest } from '@backtestr/engine/lib/node/backtes
 import { ENGINE_VERSION } from '@backtestr/engine/lib/node/engine-version';
 import { StrategyRunError } from '@backtestr/engine/lib/node/strategy-host/strategy-run-protocol';
 import { parseMemoryBudget } from '@backtestr/engine/lib/common/memory-budget';
-import { ownerArguments, OWNER_COMMANDS } from './owner-arguments';
+import { ALONE_COMMANDS, ownerArguments, OWNER_COMMANDS } from './owner-arguments';
 import { REPORT_USAGE, runReportCommand } from './report-command';
 
 export const EXIT_OK = 0;
@@ -576,6 +576,15 @@ export async function importCommand(argv: readonly string[], io: CliStreams): Pr
 export async function main(argv: readonly string[], io: CliStreams = { out: process.stdout, err: process.stderr }): Promise<number> {
     const [command, ...rest] = argv;
     try {
+        if (ALONE_COMMANDS.includes(command) && !rest.some(isHelp)) {
+            const workspace = ownerArguments(argv, io.cwd ?? process.cwd()).workspace;
+            const owner = findWorkspaceOwner(workspace);
+            if (owner) {
+                io.err.write(`backtestr: ${command}: the workbench (pid ${owner.pid}) has ${workspace} open and holds its database; `
+                    + `${command} runs only alone (${command === 'bench' ? 'it measures this process' : 'it builds the database from scratch'}): close that workspace in the workbench first\n`);
+                return EXIT_RUN_FAILED;
+            }
+        }
         if (OWNER_COMMANDS.includes(command) && !rest.some(isHelp)) {
             const cwd = io.cwd ?? process.cwd();
             const forwarded = ownerArguments(argv, cwd);

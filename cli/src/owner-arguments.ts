@@ -12,6 +12,8 @@ import * as path from 'path';
  * stays here: it builds a workspace database from scratch, which a workspace with an owner already has.
  */
 export const OWNER_COMMANDS: readonly string[] = ['run', 'runs', 'report', 'import', 'datasets', 'export', 'quality'];
+/** The commands that run only where no owner runs (they say so instead of meeting DuckDB's lock). */
+export const ALONE_COMMANDS: readonly string[] = ['bench', 'seed'];
 
 /** Options whose value is a path. */
 const PATH_FLAGS = new Set(['workspace', 'plugins', 'out', 'data']);

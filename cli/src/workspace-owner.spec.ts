@@ -162,6 +162,14 @@ describe('backtestr beside the workbench: one owner of the workspace', function 
         expect((JSON.parse(datasets.out) as { tickCount: number }[])[0].tickCount).to.equal(7200);
     });
 
+    it('bench and seed, which run only alone, say that the workbench holds the workspace', async () => {
+        for (const argv of [['bench', '--workspace', root, '--symbol', 'SPY', '--repeat', '1'], ['seed', '--workspace', root]]) {
+            const alone = await backtestr(argv, work, env);
+            expect(alone.code, argv[0]).to.equal(1);
+            expect(alone.err, argv[0]).to.contain(`backtestr: ${argv[0]}: the workbench (pid ${owner!.child.pid}) has ${root} open and holds its database`);
+        }
+    });
+
     it('refuses a request without the owner file\'s token', async () => {
         const found = findWorkspaceOwner(root)!;
         const err = new Capture();

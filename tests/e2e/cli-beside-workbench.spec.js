@@ -122,6 +122,7 @@ describe('The CLI beside the workbench (Chromium)', function () {
     it('the CLI opens the files itself once the workbench is stopped', async () => {
         await closeSession(/** @type {NonNullable<typeof session>} */ (session));
         session = undefined;
+        expect(fs.existsSync(path.join(root, ...OWNER_FILE)), 'a cleanly stopped owner removes its owner.json').to.equal(false);
         const runs = await backtestr(['runs', '--json'], root, env);
         expect(runs.code, runs.err).to.equal(0);
         expect(JSON.parse(runs.out)).to.have.length(1);
