@@ -2,8 +2,14 @@
 // Plain data the engine hands to strategies and indicators. Immutable once emitted.
 // *****************************************************************************
 
-/** Microseconds since 1970-01-01T00:00:00Z, as the engine and the storage keep time. */
+/**
+ * Microseconds since 1970-01-01T00:00:00Z, as the engine and the storage keep time (int64 there): a JS
+ * number, exact below 2^53 (the year 2255). The one declaration; the extensions re-export it.
+ */
 export type UnixMicros = number;
+
+/** The same instant as a bigint: the native engine's int64 slots and its BigInt64Array columns. */
+export type UnixMicrosBig = bigint;
 
 /** A timeframe string: a positive multiple of s, m, H or D, e.g. '1m', '15m', '4H', '1D'. */
 export type Timeframe = string;

@@ -4,11 +4,12 @@
 // *****************************************************************************
 
 import type { DatasetKey } from '@backtestr/data-import';
+import type { UnixMicros } from '@backtestr/plugins-sdk';
 
 export const REPLAY_SERVICE_PATH = '/services/backtestr/replay';
 
-/** Microseconds since 1970-01-01T00:00:00Z (exact below 2^53). */
-export type UnixMicros = number;
+/** Microseconds since 1970-01-01T00:00:00Z (exact below 2^53; declared in the SDK). */
+export type { UnixMicros };
 
 /** Bars as columns; `time` is the period start. Prices in instrument prices (tick counts times the tick size). */
 export interface ChartBarColumns {

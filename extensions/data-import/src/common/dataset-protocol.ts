@@ -4,14 +4,15 @@
 // *****************************************************************************
 
 import { ApplicationError } from '@theia/core/lib/common/application-error';
+import type { UnixMicros } from '@backtestr/plugins-sdk';
 import { ImportSourceDescriptor } from './import-source-protocol';
 
 export * from './import-source-protocol';
 
 export const DATASET_SERVICE_PATH = '/services/backtestr/datasets';
 
-/** Microseconds since 1970-01-01T00:00:00Z. Int64 in storage; a JS number (exact below 2^53) here. */
-export type UnixMicros = number;
+/** Microseconds since 1970-01-01T00:00:00Z. Int64 in storage; a JS number (exact below 2^53) here (declared in the SDK). */
+export type { UnixMicros };
 
 export type DatasetKind = 'trades' | 'quotes' | 'bars';
 

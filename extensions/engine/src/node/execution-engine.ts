@@ -1,5 +1,6 @@
 import * as native from '@backtestr/native';
-import { MtfEngine, MtfEngineOptions, TickBatch, UnixMicros } from './mtf-engine';
+import type { UnixMicrosBig } from '@backtestr/plugins-sdk';
+import { MtfEngine, MtfEngineOptions, TickBatch } from './mtf-engine';
 
 export type ExecutionOptions = native.NativeExecutionOptions;
 
@@ -20,7 +21,7 @@ export interface OrderRequest {
     stop?: number;
     tif?: TimeInForce;
     /** GTD expiry. */
-    expire?: UnixMicros;
+    expire?: UnixMicrosBig;
     /** Instrument index; the engine has one instrument, 0 (default). */
     instrument?: number;
     /** Trailing stop: distance in price units from the best price since it became active. */
@@ -59,7 +60,7 @@ export interface OpenPosition {
     readonly qty: number;
     readonly avgPrice: number;
     readonly unrealised: number;
-    readonly entryTime: UnixMicros;
+    readonly entryTime: UnixMicrosBig;
 }
 
 /** OHLC bars for the bar-data fill model (`fill: 'bar'`). */
@@ -76,7 +77,7 @@ export type OrderEventKind = 'accepted' | 'rejected' | 'filled' | 'cancelled' | 
     | 'modified' | 'partlyFilled' | 'activated';
 
 export interface OrderEvent {
-    readonly time: UnixMicros;
+    readonly time: UnixMicrosBig;
     readonly order: number;
     readonly kind: OrderEventKind;
     /** Why, as the R_* name without the prefix, e.g. 'STOP_GAP', 'OFF_GRID'. */
@@ -109,7 +110,7 @@ export interface Account {
 }
 
 export interface ClosedTrade {
-    readonly entryTime: UnixMicros; readonly exitTime: UnixMicros; readonly side: 'long' | 'short';
+    readonly entryTime: UnixMicrosBig; readonly exitTime: UnixMicrosBig; readonly side: 'long' | 'short';
     readonly qty: number; readonly entryPrice: number; readonly exitPrice: number; readonly pnl: number;
     readonly commission: number; readonly mae: number; readonly mfe: number; readonly bars: number;
     readonly slippage: number;

@@ -1,7 +1,5 @@
 import * as native from '@backtestr/native';
-
-/** Microseconds since the Unix epoch, UTC. */
-export type UnixMicros = bigint;
+import type { UnixMicrosBig } from '@backtestr/plugins-sdk';
 
 /** Bar conventions and the instrument's session; every field optional (see native/README.md). */
 export interface MtfEngineOptions {
@@ -38,7 +36,7 @@ export interface MtfSubscription {
     /** Price levels (of the bar price source) whose crossing wakes JS. */
     levels?: number[];
     /** Times at which JS is woken (at the first tick at or after each). */
-    timers?: UnixMicros[];
+    timers?: UnixMicrosBig[];
 }
 
 export interface MtfBar {
@@ -49,11 +47,11 @@ export interface MtfBar {
     readonly volume: number;
     readonly ticks: number;
     /** Start or end of the period, as the barTime option says. */
-    readonly time: UnixMicros;
-    readonly start: UnixMicros;
-    readonly end: UnixMicros;
+    readonly time: UnixMicrosBig;
+    readonly start: UnixMicrosBig;
+    readonly end: UnixMicrosBig;
     /** Time of the last tick in the bar. */
-    readonly lastTick: UnixMicros;
+    readonly lastTick: UnixMicrosBig;
 }
 
 export interface MtfEvent {
@@ -136,7 +134,7 @@ export class MtfEngine {
     }
 
     /** The clock moves to `time` without a tick (e.g. session close): ended bars complete. */
-    advanceTo(time: UnixMicros): void {
+    advanceTo(time: UnixMicrosBig): void {
         native.advanceTo(this.handle, time);
     }
 
@@ -168,7 +166,7 @@ export class MtfEngine {
         return this.f64[L.H_TICKS];
     }
 
-    get clock(): UnixMicros {
+    get clock(): UnixMicrosBig {
         return this.i64[L.H_CLOCK];
     }
 

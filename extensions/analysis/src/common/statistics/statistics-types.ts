@@ -3,8 +3,10 @@
 // No Theia, no Node: the engine worker, the CLI and the browser all use these.
 // *****************************************************************************
 
-/** Microseconds since 1970-01-01T00:00:00Z. */
-export type UnixMicros = number;
+import type { UnixMicros } from '@backtestr/data-import';
+
+/** Microseconds since 1970-01-01T00:00:00Z (declared in the SDK, re-exported by the data layer). */
+export type { UnixMicros };
 
 export const MICROS_PER_SECOND = 1_000_000;
 export const MICROS_PER_HOUR = 3_600 * MICROS_PER_SECOND;
