@@ -2,7 +2,7 @@
 // Test support: a real owner of a workspace for the CLI specs, wired as the workbench's backend wires it
 // (WorkspaceDatabaseProvider with the CLI's backend module): `node workspace-owner-fixture.js <workspace>`
 // opens the workspace's database read-write (holding DuckDB's lock), prints `owner <socket>` once it
-// listens, and answers `runs` on stdin with the ids its own RunStore (the Runs view's) lists and the
+// listens, and answers `runs` on stdin with the ids its own RunStore (the Runs view's) lists, their statuses and the
 // changes that store announced (what the Runs view is pushed), one JSON line.
 // *****************************************************************************
 
@@ -33,7 +33,7 @@ async function serve(root: string): Promise<void> {
     });
     readline.createInterface({ input: process.stdin }).on('line', line => {
         if (line.trim() === 'runs') {
-            runs.listRuns().then(list => process.stdout.write(JSON.stringify({ ids: list.map(r => r.id), changes }) + '\n'));
+            runs.listRuns().then(list => process.stdout.write(JSON.stringify({ ids: list.map(r => r.id), statuses: list.map(r => r.status), changes }) + '\n'));
         }
     });
     process.stdout.write(`owner ${process.pid}\n`);

@@ -25,8 +25,8 @@ function spyTrades(minutes: number, base: number): string {
 
 interface Owner {
     readonly child: ChildProcess;
-    /** The run ids the owner's own RunStore lists, and the changes it announced. */
-    runs(): Promise<{ ids: string[]; changes: { kind: string; id: string }[] }>;
+    /** The run ids the owner's own RunStore lists (newest first), their statuses, and the changes it announced. */
+    runs(): Promise<{ ids: string[]; statuses: string[]; changes: { kind: string; id: string }[] }>;
 }
 
 function startOwner(root: string): Promise<Owner> {
@@ -70,6 +70,7 @@ describe('backtestr beside the workbench: one owner of the workspace', function 
     let owner: Owner | undefined;
     let env: NodeJS.ProcessEnv = {};
     let storedRun = '';
+    let everyRun: string[] = [];
 
     before(async () => {
         work = fs.mkdtempSync(path.join(os.tmpdir(), 'backtestr-owner-'));
@@ -140,12 +141,12 @@ describe('backtestr beside the workbench: one owner of the workspace', function 
         const dry = await backtestr(['run', 'sma-cross.ts', '--workspace', root, '--symbol', 'SPY', '--no-save', '--json'], STRATEGIES, env);
         expect(dry.code, dry.err).to.equal(0);
         expect(JSON.parse(dry.out).ticks).to.equal(3600);
-        expect(await owner!.runs()).to.deep.equal({ ids: [], changes: [] });
+        expect(await owner!.runs()).to.deep.include({ ids: [], changes: [] });
         const stored = await backtestr(['run', 'sma-cross.ts', '--workspace', root, '--symbol', 'SPY', '--json'], STRATEGIES, env);
         expect(stored.code, stored.err).to.equal(0);
         storedRun = JSON.parse(stored.out).run.id;
         // Stored by the owner's RunStore: listed, and announced as the Runs view is told.
-        expect(await owner!.runs()).to.deep.equal({ ids: [storedRun], changes: [{ kind: 'created', id: storedRun }, { kind: 'finished', id: storedRun }] });
+        expect(await owner!.runs()).to.deep.equal({ ids: [storedRun], statuses: ['finished'], changes: [{ kind: 'created', id: storedRun }, { kind: 'finished', id: storedRun }] });
         const failed = await backtestr(['run', 'sma-cross.ts', '--workspace', root, '--symbol', 'SPY', '--param', 'fast=1', '--no-save'], STRATEGIES, env);
         expect(failed.code).to.equal(2);
         expect(failed.err).to.contain('--param');
@@ -160,6 +161,30 @@ describe('backtestr beside the workbench: one owner of the workspace', function 
         expect(JSON.parse(imported.out).rows).to.equal(3600);
         const datasets = await backtestr(['datasets', '--workspace', root, '--json'], work, env);
         expect((JSON.parse(datasets.out) as { tickCount: number }[])[0].tickCount).to.equal(7200);
+    });
+
+    it('Ctrl-C of a CLI whose run goes on in the owner cancels that run there', async () => {
+        const slow = path.join(work, 'slow.ts');
+        fs.writeFileSync(slow, `import { defineStrategy } from '@backtestr/plugins-sdk';
+export default defineStrategy({ id: 'test.slow', params: {}, subscribe: { tick: true },
+    onTick() { const t = Date.now(); while (Date.now() - t < 20) { /* slow on purpose */ } } });
+`);
+        const child = spawnCli(['run', slow, '--workspace', root, '--symbol', 'SPY', '--json'], { cwd: work, env });
+        const done = exited(child);
+        let state = await owner!.runs();
+        while (state.ids.length < 2) {
+            await new Promise(resolve => setTimeout(resolve, 100));
+            state = await owner!.runs();
+        }
+        expect(state.statuses[0]).to.equal('running');
+        child.kill('SIGINT');
+        expect((await done).code).to.equal(130);
+        while (state.statuses[0] === 'running') {
+            await new Promise(resolve => setTimeout(resolve, 100));
+            state = await owner!.runs();
+        }
+        expect(state.statuses[0]).to.equal('cancelled');
+        everyRun = state.ids;
     });
 
     it('bench and seed, which run only alone, say that the workbench holds the workspace', async () => {
@@ -190,7 +215,7 @@ describe('backtestr beside the workbench: one owner of the workspace', function 
         expect(findWorkspaceOwner(root)).to.equal(undefined);
         const runs = await backtestr(['runs', '--workspace', root, '--json'], work, env);
         expect(runs.code, runs.err).to.equal(0);
-        expect((JSON.parse(runs.out) as { id: string }[]).map(r => r.id)).to.deep.equal([storedRun]);
+        expect((JSON.parse(runs.out) as { id: string }[]).map(r => r.id)).to.deep.equal(everyRun);
         const dry = await backtestr(['run', 'sma-cross.ts', '--workspace', root, '--symbol', 'SPY', '--no-save', '--json'], STRATEGIES, env);
         expect(dry.code, dry.err).to.equal(0);
         expect(JSON.parse(dry.out).ticks).to.equal(7200);
