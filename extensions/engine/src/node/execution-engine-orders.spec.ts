@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { BarBatch, ExecutionEngine, OrderEvent, OrderRequest } from './execution-engine';
+import { BarBatch, ExecutionEngine, ExecutionOrderEvent, OrderRequest } from './execution-engine';
 import { SymbolPropertiesDatabase, executionOptionsFor } from './instrument-spec';
 import { dataFiles, hasData, newYorkOffsetMs, readQuoteDay, readTradeDay, TradeTicks, QuoteTicks } from './test-support/lean-data';
 
@@ -12,7 +12,7 @@ function slice<T extends TradeTicks | QuoteTicks>(d: T, from: number, to: number
 }
 
 const cents = (p: number): number => Math.round(p * 100) / 100;
-const of = (ev: OrderEvent[], id: number): [string, string][] => ev.filter(v => v.order === id).map(v => [v.kind, v.reason]);
+const of = (ev: ExecutionOrderEvent[], id: number): [string, string][] => ev.filter(v => v.order === id).map(v => [v.kind, v.reason]);
 const MINUTE = 60_000_000n;
 
 /** 1-minute OHLCV bars of trades, plus the index of each bar's first tick. */

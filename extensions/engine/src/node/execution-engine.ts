@@ -1,5 +1,5 @@
 import * as native from '@backtestr/native';
-import type { UnixMicrosBig } from '@backtestr/plugins-sdk';
+import type { Account, OrderEvent, OrderEventKind, UnixMicrosBig } from '@backtestr/plugins-sdk';
 import { MtfEngine, MtfEngineOptions, TickBatch } from './mtf-engine';
 
 export type ExecutionOptions = native.NativeExecutionOptions;
@@ -73,22 +73,13 @@ export interface BarBatch {
     volume?: Float64Array;
 }
 
-export type OrderEventKind = 'accepted' | 'rejected' | 'filled' | 'cancelled' | 'expired' | 'triggered'
-    | 'modified' | 'partlyFilled' | 'activated';
-
-export interface OrderEvent {
+/**
+ * One order event as the engine records it: the SDK's `OrderEvent` (plugins-sdk/src/orders.ts, what
+ * strategies get) with the int64 time and the record's other slots, without the strategy's tag.
+ */
+export interface ExecutionOrderEvent extends Omit<OrderEvent, 'time' | 'tag'> {
     readonly time: UnixMicrosBig;
-    readonly order: number;
-    readonly kind: OrderEventKind;
-    /** Why, as the R_* name without the prefix, e.g. 'STOP_GAP', 'OFF_GRID'. */
-    readonly reason: string;
     readonly tickIndex: number;
-    readonly price: number;
-    readonly qty: number;
-    readonly commission: number;
-    /** Fills: market price before slippage; cancelled/expired: closest the market came. */
-    readonly reference: number;
-    readonly position: number;
     readonly realised: number;
     /** Ticks applied when the event happened. */
     readonly seq: number;
@@ -98,18 +89,17 @@ export interface OrderEvent {
     readonly remaining: number;
 }
 
-export interface Account {
-    readonly cash: number; readonly equity: number; readonly position: number; readonly avgPrice: number;
-    readonly realised: number; readonly unrealised: number; readonly commission: number; readonly mark: number;
-    readonly openOrders: number; readonly events: number; readonly fills: number; readonly slippage: number;
+/** The account block of the engine: the SDK's `Account` and the rest of its slots. */
+export interface ExecutionAccount extends Account {
+    readonly position: number; readonly avgPrice: number; readonly mark: number;
+    readonly events: number; readonly fills: number; readonly slippage: number;
     readonly trades: number; readonly initialCash: number;
-    /** Open positions' exposure / leverage (0 without leverage). */
-    readonly usedMargin: number;
     /** Open positions (netting: 0 or 1). */
     readonly positions: number;
 }
 
-export interface ClosedTrade {
+/** A closed trade as the engine records it (int64 times); the statistics' form is `ClosedTrade` of @backtestr/analysis. */
+export interface ExecutionTrade {
     readonly entryTime: UnixMicrosBig; readonly exitTime: UnixMicrosBig; readonly side: 'long' | 'short';
     readonly qty: number; readonly entryPrice: number; readonly exitPrice: number; readonly pnl: number;
     readonly commission: number; readonly mae: number; readonly mfe: number; readonly bars: number;
@@ -298,7 +288,7 @@ export class ExecutionEngine extends MtfEngine {
         this.process(ExecutionEngine.barTicks(bars), onEvent);
     }
 
-    account(): Account {
+    account(): ExecutionAccount {
         const a = this.accountBuf;
         native.readAccount(this.handle, a);
         return {
@@ -336,10 +326,10 @@ export class ExecutionEngine extends MtfEngine {
     }
 
     /** Events from index `from`, decoded. */
-    events(from = 0): OrderEvent[] {
+    events(from = 0): ExecutionOrderEvent[] {
         const f = this.eventRecords(from);
         const t = new BigInt64Array(f.buffer);
-        const out: OrderEvent[] = [];
+        const out: ExecutionOrderEvent[] = [];
         for (let b = 0; b < f.length; b += X.EVENT_SLOTS) {
             out.push({
                 time: t[b + X.E_TIME], order: f[b + X.E_ORDER], kind: KINDS[f[b + X.E_KIND]],
@@ -353,10 +343,10 @@ export class ExecutionEngine extends MtfEngine {
     }
 
     /** Closed trades from index `from`. */
-    trades(from = 0): ClosedTrade[] {
+    trades(from = 0): ExecutionTrade[] {
         const f = this.tradeRecords(from);
         const t = new BigInt64Array(f.buffer);
-        const out: ClosedTrade[] = [];
+        const out: ExecutionTrade[] = [];
         for (let b = 0; b < f.length; b += X.TRADE_SLOTS) {
             out.push({
                 entryTime: t[b + X.T_ENTRY_TIME], exitTime: t[b + X.T_EXIT_TIME], side: f[b + X.T_SIDE] > 0 ? 'long' : 'short',

@@ -1,5 +1,5 @@
 import * as native from '@backtestr/native';
-import type { UnixMicrosBig } from '@backtestr/plugins-sdk';
+import type { TickBatch, UnixMicrosBig } from '@backtestr/plugins-sdk';
 
 /** Bar conventions and the instrument's session; every field optional (see native/README.md). */
 export interface MtfEngineOptions {
@@ -19,14 +19,8 @@ export interface MtfEngineOptions {
     session?: string;
 }
 
-/** One batch of ticks as columns. Times sorted ascending. */
-export interface TickBatch {
-    time: BigInt64Array;
-    price?: Float64Array;
-    size?: Float64Array;
-    bid?: Float64Array;
-    ask?: Float64Array;
-}
+/** One batch of ticks as columns, times sorted ascending: the SDK's `TickBatch` (plugins-sdk/src/tick-source.ts). */
+export type { TickBatch };
 
 /** What wakes JS during `process` / `run`. */
 export interface MtfSubscription {

@@ -12,8 +12,9 @@ import { PluginContributionRegistryImpl } from './plugin-contribution-registry-i
 import { PluginManager } from './plugin-manager';
 import { STATE_FILE } from './plugin-store';
 import { loadEnabledIndicators } from './load-enabled-indicators';
+import type { BarColumns } from '@backtestr/data-import';
 import {
-    BarColumns, copyPlugin, examplesDir, fixturesDir, hasSharedData, packKeltner, sharedData, spyMinuteBars, tempDir
+    copyPlugin, examplesDir, fixturesDir, hasSharedData, packKeltner, sharedData, spyMinuteBars, tempDir
 } from './test-support/plugin-test-support';
 
 /** Keltner Channels computed over whole arrays (independent of the plugin's incremental classes). */

@@ -4,6 +4,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import type { BarColumns } from '@backtestr/data-import';
 
 export const packageRoot = path.resolve(__dirname, '..', '..', '..');
 export const repoRoot = path.resolve(packageRoot, '..', '..');
@@ -34,10 +35,6 @@ export function copyPlugin(folder: string, into: string): string {
     return target;
 }
 
-export interface BarColumns {
-    time: Float64Array; open: Float64Array; high: Float64Array; low: Float64Array; close: Float64Array; volume: Float64Array;
-}
-
 /** The vendor's SPY 1-minute bars of one day (prices /10000, time = UnixMicros of the New York minute, EDT = UTC-4). */
 export function spyMinuteBars(day = '20131007'): BarColumns {
     const zip = path.join(sharedData, 'spy-minute-vendor-2013-10', `${day}_trade.zip`);
@@ -46,6 +43,7 @@ export function spyMinuteBars(day = '20131007'): BarColumns {
     const midnightUtc = Date.UTC(Number(day.slice(0, 4)), Number(day.slice(4, 6)) - 1, Number(day.slice(6, 8)), 4);
     const col = (i: number, scale = 1e4): Float64Array => Float64Array.from(rows, r => r[i] / scale);
     return {
+        count: rows.length,
         time: Float64Array.from(rows, r => (midnightUtc + r[0]) * 1000),
         open: col(1), high: col(2), low: col(3), close: col(4), volume: col(5, 1)
     };
