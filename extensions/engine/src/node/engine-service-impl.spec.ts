@@ -10,7 +10,8 @@ import { RunRecord, RunStore } from '@backtestr/data-import';
 import { RunStoreImpl } from '@backtestr/data-import/lib/node/run-store-impl';
 // eslint-disable-next-line backtestr/runtime-folders -- a temporary workspace database for the test
 import { WorkspaceDatabase } from '@backtestr/data-import/lib/node/workspace-database';
-import { EngineClient } from '../common/engine-protocol';
+import { ActiveRun, EngineClient } from '../common/engine-protocol';
+import { RunControl } from './strategy-host/strategy-run-protocol';
 import { EngineServiceImpl } from './engine-service-impl';
 
 describe('EngineServiceImpl', () => {
@@ -96,6 +97,26 @@ describe('EngineServiceImpl pushes run changes to its clients', () => {
         await service.deleteRun('r1');
         expect(gone.got).to.deep.equal(['created r1']);
         expect(stays.got).to.deep.equal(['created r1', 'finished r1', 'deleted r1']);
+    });
+
+    it('tells its clients of a run in progress: its progress, its pause and resume (no client needs to ask)', async () => {
+        const client = recorder();
+        service.addClient(client);
+        const progress: ActiveRun[] = [];
+        service.addClient({ ...recorder(), onRunProgress: run => progress.push(run) });
+        const run = { ...record('r1'), config: { ...record('r1').config, from: T0, to: T0 + 100 } };
+        // The entry startRun keeps for a run between its start and its end.
+        const entry: { run: RunRecord; ticks: number; time?: number; started: number; pushed: number; abort: AbortController; control: RunControl } =
+            { run, ticks: 0, started: Date.now(), pushed: 0, abort: new AbortController(), control: new RunControl() };
+        (service as unknown as { active: Map<string, typeof entry> }).active.set('r1', entry);
+        entry.ticks = 42;
+        entry.time = T0 + 25;
+        (service as unknown as { pushProgress(a: typeof entry): void }).pushProgress(entry);
+        await service.pauseRun('r1');
+        await service.resumeRun('r1');
+        expect(client.got).to.deep.equal(['progress r1', 'active', 'active']);
+        expect(progress.map(p => ({ id: p.run.id, ticks: p.ticks, time: p.time, percent: p.percent, paused: p.paused })))
+            .to.deep.equal([{ id: 'r1', ticks: 42, time: T0 + 25, percent: 25, paused: false }]);
     });
 
     it('keeps telling the other clients when one fails (a connection going away)', async () => {
