@@ -68,8 +68,8 @@ describe('strategy host: the memory budget of a run', function (): void {
             const error = failure as StrategyRunError;
             expect(error.kind, error.message).to.equal('memory');
             // A strategy that grows bar by bar may be caught between two hooks; one that never returns, in its hook.
-            const where = name.endsWith('per-bar') ? '( in onBarClose[^:]*)?' : ' in onBarClose';
-            expect(error.message).to.match(new RegExp(`Strategy 'test.${name}' was stopped${where}:.*memory budget of ${BUDGET} MiB`));
+            const where = name.endsWith('per-bar') ? '( in onBarClose at strategy time [-0-9T:.Z]+)?' : ' in onBarClose at strategy time [-0-9T:.Z]+';
+            expect(error.message).to.match(new RegExp(`^Strategy 'test.${name}' was stopped${where}: .*memory budget of ${BUDGET} MiB`));
             expect(error.message).to.contain('--memory-budget');
             const result = await good;
             expect(result.barCloses).to.equal(119);
