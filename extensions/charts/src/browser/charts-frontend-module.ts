@@ -1,7 +1,6 @@
 import { ContainerModule } from '@theia/core/shared/inversify';
 import { bindViewContribution, WidgetFactory } from '@theia/core/lib/browser';
 import { ServiceConnectionProvider } from '@theia/core/lib/browser/messaging/service-connection-provider';
-import { CHART_SERVICE_PATH, ChartService } from '../common/chart-protocol';
 import { REPLAY_SERVICE_PATH, ReplayService } from '../common/replay-protocol';
 import { RUN_OVERLAY_SERVICE_PATH, RunOverlayService } from '../common/run-overlay-protocol';
 import { ChartsViewContribution } from './charts-view-contribution';
@@ -11,9 +10,6 @@ import { LiveChartClientImpl } from './live-chart-client';
 import '../../src/browser/style/charts.css';
 
 export default new ContainerModule(bind => {
-    bind(ChartService).toDynamicValue(ctx =>
-        ServiceConnectionProvider.createProxy<ChartService>(ctx.container, CHART_SERVICE_PATH)
-    ).inSingletonScope();
     bind(ReplayService).toDynamicValue(ctx =>
         ServiceConnectionProvider.createProxy<ReplayService>(ctx.container, REPLAY_SERVICE_PATH)
     ).inSingletonScope();

@@ -1,11 +1,9 @@
 // *****************************************************************************
-// Charts protocol: the panel layout of the chart view and the backend that serves it.
+// Charts protocol: the panel layout of the chart view.
 // *****************************************************************************
 
 import type { PanelIndicator } from './indicator-math';
 import { isTimeframe, timeframeMicros } from '@backtestr/plugins-sdk';
-
-export const CHART_SERVICE_PATH = '/services/backtestr/charts';
 
 /** How many panels the chart view shows at once. */
 export type ChartLayoutKind = 1 | 2 | 4 | 6;
@@ -44,11 +42,6 @@ export interface ChartViewState {
     readonly speed: string;
     /** Per panel (six), the indicators drawn on it with their options. */
     readonly indicators?: readonly (readonly PanelIndicator[])[];
-}
-
-export const ChartService = Symbol('ChartService');
-export interface ChartService {
-    getDefaultLayout(): Promise<ChartLayout>;
 }
 
 /** Microseconds of a chart timeframe label, for ordering (`1m` < `5m` < ... < `1D`); unknown labels last. */

@@ -1,8 +1,6 @@
 import { ConnectionHandler, RpcConnectionHandler } from '@theia/core/lib/common/messaging';
 import { ContainerModule } from '@theia/core/shared/inversify';
-import { CHART_SERVICE_PATH, ChartService } from '../common/chart-protocol';
 import { REPLAY_SERVICE_PATH, ReplayService } from '../common/replay-protocol';
-import { ChartServiceImpl } from './chart-service-impl';
 import { ReplayServiceImpl } from './replay-service-impl';
 import { RUN_OVERLAY_SERVICE_PATH, RunOverlayService } from '../common/run-overlay-protocol';
 import { RunOverlayServiceImpl } from './run-overlay-service-impl';
@@ -12,11 +10,6 @@ import { LiveRunHub } from './live-run-hub';
 import { LiveChartServiceImpl } from './live-chart-service-impl';
 
 export default new ContainerModule(bind => {
-    bind(ChartServiceImpl).toSelf().inSingletonScope();
-    bind(ChartService).toService(ChartServiceImpl);
-    bind(ConnectionHandler).toDynamicValue(ctx =>
-        new RpcConnectionHandler(CHART_SERVICE_PATH, () => ctx.container.get<ChartService>(ChartService))
-    ).inSingletonScope();
     bind(ReplayServiceImpl).toSelf().inSingletonScope();
     bind(ReplayService).toService(ReplayServiceImpl);
     bind(ConnectionHandler).toDynamicValue(ctx =>
