@@ -1,6 +1,6 @@
 // Values at the edges of what the store holds, end to end: times before 1970 and near the last storable year, prices
 // and sizes beyond 2^53 ticks, through CSV, the binary format and FIX, and back out through the views, readTicks,
-// streamTicks, the bar cache, the quality report and the exports.
+// the backtest data stream, the bar cache, the quality report and the exports.
 
 import { expect } from 'chai';
 import * as fs from 'fs';
@@ -8,6 +8,7 @@ import * as path from 'path';
 import {
     BinaryLayout, CsvFormatOptions, DatasetKey, ImportRequest, ImportResult, ImportSourceContribution, ImportSourceDescriptor, ImportSourceRows
 } from '../common/dataset-protocol';
+import { BacktestDataImpl } from './backtest-data-impl';
 import { encodeBinaryTicks } from './binary-tick-format';
 import { DataImporter } from './data-importer';
 import { DataQuality } from './data-quality';
@@ -101,19 +102,23 @@ describe('import: values at the edges of what the store holds', function (): voi
         expect(Array.from(before.time)).to.deep.equal(times.slice(5, 9));
         const across = await importer.repo.readTicks(key, -1, 2);
         expect(Array.from(across.time)).to.deep.equal([times[8], times[9], times[10]]);
-        // What a run reads: batches of whole days.
+        // What a backtest run reads: batches of whole days, int64 times, the prices as decimals.
+        const target = await new BacktestDataImpl(db).resolve('EURUSD@oanda', 'quotes');
         for (const batchRows of [1, 3, 1_000_000]) {
-            const streamed: number[] = [];
-            for await (const batch of importer.repo.streamTicks(key, { batchRows })) {
-                streamed.push(...Array.from(batch.time.subarray(0, batch.count)));
-            }
-            expect(streamed, `batches of ${batchRows}`).to.deep.equal(times);
-            // What a backtest run reads (int64 times).
             const run: number[] = [];
-            for await (const batch of importer.repo.streamTickBatches(key, { batchRows })) {
-                run.push(...Array.from(batch.time.subarray(0, batch.count), Number));
+            const bids: number[] = [];
+            for await (const batch of new BacktestDataImpl(db).streamTicks(target, { batchRows })) {
+                run.push(...Array.from(batch.time, Number));
+                bids.push(...Array.from(batch.bid!, b => Math.round(b * 100_000)));
             }
             expect(run, `run batches of ${batchRows}`).to.deep.equal(times);
+            expect(bids, `bids in batches of ${batchRows}`).to.deep.equal(times.map((_, i) => 130000 + i));
+            // The repository's int64 tick counts under it.
+            const ticked: number[] = [];
+            for await (const batch of importer.repo.streamTickBatches(key, { batchRows })) {
+                ticked.push(...Array.from(batch.time.subarray(0, batch.count), Number));
+            }
+            expect(ticked, `tick batches of ${batchRows}`).to.deep.equal(times);
         }
         // The bar cache: one 1m bar per minute the ticks fall in (floor, not toward 1970), and all the ticks counted.
         const bars = await db.all(`SELECT time_us::DOUBLE AS t, tick_count::DOUBLE AS n FROM bars WHERE instrument_id = ${key.instrumentId}

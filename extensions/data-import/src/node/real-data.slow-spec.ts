@@ -60,12 +60,13 @@ describe('real data import (../shared/data)', function (): void {
     it('streams the SPY trades in day batches that add up to the whole, in time order', async () => {
         const spy = (await importer.repo.findInstrument('SPY', 'usa'))!;
         let total = 0, last = -Infinity, batches = 0, ordered = true;
-        for await (const batch of importer.repo.streamTicks({ instrumentId: spy.id, kind: 'trades' }, { batchRows: 500_000 })) {
+        for await (const batch of importer.repo.streamTickBatches({ instrumentId: spy.id, kind: 'trades' }, { batchRows: 500_000 })) {
             batches++;
             total += batch.count;
             for (let i = 0; i < batch.count; i++) {
-                ordered &&= batch.time[i] >= last;
-                last = batch.time[i];
+                const time = Number(batch.time[i]);
+                ordered &&= time >= last;
+                last = time;
             }
         }
         expect([total, ordered]).to.deep.equal([1_887_460, true]);

@@ -12,7 +12,7 @@ import {
 import { datasetScore, UNTIMED_QUARANTINE_SQL } from './quality-score';
 import { TICK_KIND_QUOTE, TICK_KIND_TRADE } from './schema-migrations';
 import { nativeChunkCopy, resultHandle } from './duckdb-chunk-copy';
-import { floorDiv, num, sqlString } from './sql-values';
+import { num, sqlString } from './sql-values';
 import { TickSegment, TickStore } from './tick-store';
 import { Row, WorkspaceDatabase } from './workspace-database';
 
@@ -419,7 +419,7 @@ export class TickRepository {
      * Ticks of a dataset in [from, to), in stored (time) order, as typed-array columns. A range over several segments
      * is read in parts of whole segments (about READ_PART_ROWS rows), the next part decoded while this one is copied.
      */
-    async readTicks(key: DatasetKey, from?: UnixMicros, to?: UnixMicros, connection?: DuckDBConnection): Promise<TickColumns> {
+    async readTicks(key: DatasetKey, from?: UnixMicros, to?: UnixMicros): Promise<TickColumns> {
         const where = this.tickWhere(key, from, to);
         const kind = tickTable(key.kind);
         const segments = await this.store.segments({ instrumentId: key.instrumentId, kind }, from, to);
@@ -439,9 +439,9 @@ export class TickRepository {
         const sqls = parts.map(part => `SELECT ${columnsSql} FROM ${this.store.rangeRelation(kind, part, from, to)} WHERE ${where}`);
         const capacity = segments.reduce((n, s) => n + s.rows, 0);
         const types = key.kind === 'quotes' ? ['DOUBLE', 'DOUBLE', 'DOUBLE', 'DOUBLE', 'INTEGER'] as const : ['DOUBLE', 'DOUBLE', 'DOUBLE', 'INTEGER'] as const;
-        // On the caller's connection: one query over all the segments.
+        // One part: one query over all the segments.
         const single = `SELECT ${columnsSql} FROM ${this.store.rangeRelation(kind, segments, from, to)} WHERE ${where}`;
-        const { count, columns } = await this.readColumnParts(connection || sqls.length <= 1 ? [single] : sqls, types, capacity, connection);
+        const { count, columns } = await this.readColumnParts(sqls.length <= 1 ? [single] : sqls, types, capacity);
         if (key.kind === 'quotes') {
             return { count, time: columns[0] as Float64Array, bid: columns[1] as Float64Array, ask: columns[2] as Float64Array, size: columns[3] as Float64Array, flags: columns[4] as Int32Array };
         }
@@ -449,39 +449,8 @@ export class TickRepository {
     }
 
     /**
-     * Streams a tick dataset in time order as column batches of whole UTC days (about `batchRows`
-     * ticks each), so a run over 100M ticks never holds them all. Uses its own connection.
-     */
-    async *streamTicks(key: DatasetKey, options: { from?: UnixMicros; to?: UnixMicros; batchRows?: number } = {}): AsyncGenerator<TickColumns> {
-        const batchRows = options.batchRows ?? 1_000_000;
-        const day = 86_400_000_000;
-        const relation = await this.store.relation({ instrumentId: key.instrumentId, kind: tickTable(key.kind) }, options.from, options.to);
-        const days = await this.db.all(`SELECT ${floorDiv('time_us', day)} AS d, count(*) AS n FROM ${relation}
-            WHERE ${this.tickWhere(key, options.from, options.to)} GROUP BY 1 ORDER BY 1`);
-        const connection = await this.db.connect();
-        try {
-            // Days before 1970 are negative: NaN, not -1, marks "no batch started".
-            let startDay = NaN, rows = 0;
-            for (let i = 0; i < days.length; i++) {
-                if (startDay !== startDay) {
-                    startDay = num(days[i].d);
-                }
-                rows += num(days[i].n);
-                if (rows >= batchRows || i === days.length - 1) {
-                    const from = Math.max(startDay * day, options.from ?? -Infinity);
-                    const to = Math.min((num(days[i].d) + 1) * day, options.to ?? Infinity);
-                    yield await this.readTicks(key, from, to, connection);
-                    startDay = NaN;
-                    rows = 0;
-                }
-            }
-        } finally {
-            connection.closeSync();
-        }
-    }
-
-    /**
-     * Like `streamTicks`, but shaped for a run's tick source: time read as BIGINT straight into a
+     * Streams a tick dataset in time order, shaped for a run's tick source, in batches of whole UTC days
+     * (about `batchRows` ticks each), so a run over 100M ticks never holds them all: time read as BIGINT straight into a
      * BigInt64Array (one memcpy per chunk, no double round trip), prices as tick counts and sizes as
      * Float64Array (NaN for a missing size), no flags. Every column owns its exactly sized buffer,
      * so it can be transferred. The next batch's query runs in DuckDB (on a second connection)
