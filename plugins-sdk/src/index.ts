@@ -7,3 +7,5 @@ export * from './sma-calculation';
 export * from './tick-source';
 export * from './mtf-state';
 export * from './indicators';
+export * from './data-source';
+export * from './report-section';

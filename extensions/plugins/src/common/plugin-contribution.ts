@@ -5,8 +5,14 @@
 // *****************************************************************************
 import { Disposable } from '@theia/core/lib/common/disposable';
 import { Event } from '@theia/core/lib/common/event';
-import type { IndicatorOutput } from '@backtestr/plugins-sdk';
+import type { DataSourceImporter, IndicatorOutput, ReportSectionRenderer } from '@backtestr/plugins-sdk';
 import { ContributionKind } from './plugin-manifest';
+
+// The data-source and report-section contracts plugin authors write against live in the SDK (no Theia
+// there); re-exported for the host's importers.
+export type {
+    DataSourceFile, DataSourceImporter, ImportedTicks, ReportSectionData, ReportSectionInput, ReportSectionRenderer
+} from '@backtestr/plugins-sdk';
 
 /** Where a contribution comes from: a run-time plugin (its id) or a build-time extension (its package name). */
 export interface ContributionOrigin {
@@ -43,50 +49,6 @@ export interface ReportSectionDescriptor extends ContributionBase {
 }
 
 export type ContributionDescriptor = IndicatorDescriptor | DataSourceDescriptor | StrategyDescriptor | ReportSectionDescriptor;
-
-/**
- * Ticks a data source produced, as columns of equal length in file order. `time` is int64
- * microseconds UTC (carried as a float64 column over RPC: exact below 2^53). Rows the source could
- * not read are listed in `rejected` (never dropped silently); a value that is not a number arrives
- * as NaN, and the data layer quarantines its row (as it does rows out of time order).
- */
-export interface ImportedTicks {
-    readonly time: Float64Array;
-    readonly price?: Float64Array;
-    readonly size?: Float64Array;
-    readonly bid?: Float64Array;
-    readonly ask?: Float64Array;
-    /** 1-based line (or record) number of each row in the file; absent: the row's index + 1. */
-    readonly line?: Float64Array;
-    readonly rejected: readonly { readonly line: number; readonly reason: string; readonly raw?: string }[];
-}
-
-/** A file handed to a data source: its name and bytes. */
-export interface DataSourceFile {
-    readonly name: string;
-    readonly bytes: Uint8Array;
-}
-
-/** What reads a data source's files (in-process for build-time extensions, in the plugin host for plugins). */
-export interface DataSourceImporter {
-    importFile(file: DataSourceFile): Promise<ImportedTicks>;
-}
-
-/** The summary of a finished run a report section is computed from (plain data). */
-export interface ReportSectionInput {
-    readonly trades: readonly { readonly entryTime: number; readonly exitTime: number; readonly side: 'long' | 'short'; readonly pnl: number }[];
-    readonly equity?: { readonly time: readonly number[]; readonly value: readonly number[] };
-}
-
-/** What a report section returns: a title and rows of label/value cells (no markup). */
-export interface ReportSectionData {
-    readonly title: string;
-    readonly rows: readonly { readonly label: string; readonly value: string | number }[];
-}
-
-export interface ReportSectionRenderer {
-    render(input: ReportSectionInput): Promise<ReportSectionData>;
-}
 
 /** Bars in, one column per indicator output out; `defined[i]` is 0 while the indicator warms up (its values are then 0, never NaN). */
 export interface IndicatorSeriesRequest {
