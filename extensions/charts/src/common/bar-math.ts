@@ -57,12 +57,6 @@ export function prependBars(older: ChartBarColumns, loaded: ChartBarColumns): Ch
     };
 }
 
-/** Bar columns of tick-count prices converted to prices (volume and time unchanged). */
-export function barsToPrices(bars: ChartBarColumns, tickSize: number): ChartBarColumns {
-    const scale = (a: Float64Array): Float64Array => a.map(v => v * tickSize);
-    return { ...bars, open: scale(bars.open), high: scale(bars.high), low: scale(bars.low), close: scale(bars.close) };
-}
-
 /**
  * How many older bars a panel should fetch after a scroll: when fewer than `margin` bars are left
  * to the left of the visible range and the history is not exhausted, one page (at least as

@@ -186,28 +186,6 @@ export class PriceGrid {
     }
 }
 
-/** Integer in bytes [start, end) (optional sign), or NaN. */
-export function parseIntBytes(buf: Uint8Array, start: number, end: number): number {
-    let i = start;
-    let negative = false;
-    if (i < end && (buf[i] === 45 || buf[i] === 43)) {
-        negative = buf[i] === 45;
-        i++;
-    }
-    if (i === end) {
-        return NaN;
-    }
-    let v = 0;
-    for (; i < end; i++) {
-        const c = buf[i] - 48;
-        if (c < 0 || c > 9) {
-            return NaN;
-        }
-        v = v * 10 + c;
-    }
-    return negative ? -v : v;
-}
-
 /** n digits at buf[i..i+n) as a number, or -1 when any is not a digit. */
 export function digitsAt(buf: Uint8Array, i: number, n: number): number {
     let v = 0;

@@ -10,7 +10,6 @@ import {
     BarColumns, DatasetErrors, DatasetKey, DatasetKind, DatasetSummary, ImportRecord, Instrument, InstrumentSpec, QuarantinedRow, TickColumns, UnixMicros
 } from '../common/dataset-protocol';
 import { datasetScore, UNTIMED_QUARANTINE_SQL } from './quality-score';
-import { TICK_KIND_QUOTE, TICK_KIND_TRADE } from './schema-migrations';
 import { nativeChunkCopy, resultHandle } from './duckdb-chunk-copy';
 import { num, sqlString } from './sql-values';
 import { TickSegment, TickStore } from './tick-store';
@@ -18,10 +17,6 @@ import { Row, WorkspaceDatabase } from './workspace-database';
 
 /** Rows of the segments one query of `readTicks` reads (the next is decoded while this one is copied). */
 const READ_PART_ROWS = 2_000_000;
-
-export function tickKindCode(kind: DatasetKind): number {
-    return kind === 'quotes' ? TICK_KIND_QUOTE : TICK_KIND_TRADE;
-}
 
 /** The table holding a tick dataset's rows. */
 export function tickTable(kind: DatasetKind): 'trades' | 'quotes' {
@@ -40,12 +35,6 @@ export function instrumentFromRow(r: Row): Instrument {
         tickSize: num(r.tick_size), lotSize: num(r.lot_size), multiplier: num(r.multiplier),
         currency: String(r.currency), timeZone: String(r.time_zone), session: String(r.session)
     };
-}
-
-/** A chunk-wise reader of BIGINT/INTEGER/DOUBLE result columns into preallocated typed arrays. */
-export interface ColumnSink {
-    /** Column index in the result -> destination (Float64Array for BIGINT/DOUBLE values, Int32Array for INTEGER). */
-    readonly targets: readonly (Float64Array | Int32Array | BigInt64Array | undefined)[];
 }
 
 /** Columns being filled by `readColumnParts`. */

@@ -11,11 +11,6 @@ export function isTradeColumns(trades: TradeColumns | readonly ClosedTrade[]): t
     return !Array.isArray(trades);
 }
 
-/** The number of trades in either form. */
-export function tradeCount(trades: TradeColumns | readonly ClosedTrade[]): number {
-    return isTradeColumns(trades) ? trades.pnl.length : trades.length;
-}
-
 /** Row `i` of trade columns as a plain record (side: +1 long, -1 short). */
 export function tradeAt(columns: TradeColumns, i: number): ClosedTrade {
     const side = columns.side[i];
