@@ -31,9 +31,10 @@ describe('plugins-sdk package contents (npm pack)', function (): void {
     let files: string[];
     before(() => { files = packedFiles(); });
 
-    it('ships the public entry points (lib and src index, the indicators)', () => {
+    it('ships the entry points (lib and src index, the indicators, the host entry)', () => {
         expect(files).to.include.members(['package.json', 'lib/index.js', 'lib/index.d.ts', 'src/index.ts',
-            'lib/indicators/index.js']);
+            'lib/indicators/index.js',
+            'host/package.json', 'lib/host/index.js', 'lib/host/index.d.ts']);
     });
 
     it('ships no spec, compiled or source', () => {

@@ -64,7 +64,7 @@ async function readSpyTicks(workspace) {
  */
 function engineStateAt(ticks, k, window) {
     const native = require('@backtestr/native');
-    const { MtfState } = require('@backtestr/plugins-sdk');
+    const { MtfState } = require('@backtestr/plugins-sdk/host');
     const engine = native.create({ timeframes: TIMEFRAMES, priceSource: 'last', depth: 1000 });
     const state = new MtfState(native.stateBuffer(engine), native.layout(), TIMEFRAMES);
     native.setBatch(engine, ticks.time.subarray(0, k + 1), ticks.price.subarray(0, k + 1), ticks.size.subarray(0, k + 1));

@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as native from '@backtestr/native';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { MtfState } from '@backtestr/plugins-sdk';
+import { MtfState } from '@backtestr/plugins-sdk/host';
 import type { RunRecord } from '@backtestr/data-import';
 import type { RunEventColumns, RunTradeColumns } from '@backtestr/data-import';
 import type { RunLiveBars } from '@backtestr/engine';

@@ -8,7 +8,8 @@
 import * as crypto from 'crypto';
 import { flattenMetrics, runHeadline, runStatistics } from '@backtestr/analysis';
 import { BacktestData, BacktestDataset, DatasetKind, RunConfig, RunModels, RunOutput, RunRecord, RunStore, UnixMicros } from '@backtestr/data-import';
-import { ParamInput, TickBatch } from '@backtestr/plugins-sdk';
+import { TickBatch } from '@backtestr/plugins-sdk';
+import { ParamInput } from '@backtestr/plugins-sdk/host';
 import { ExecutionEngine } from './execution-engine';
 import { RunControl, StrategyRunError, StrategyRunProgress, StrategyRunResult } from './strategy-host/strategy-run-protocol';
 import { runStrategy } from './strategy-host/strategy-runner';

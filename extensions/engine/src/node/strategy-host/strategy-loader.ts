@@ -10,7 +10,8 @@ import * as esbuild from 'esbuild';
 import * as fs from 'fs';
 import * as path from 'path';
 import Module = require('module');
-import { isStrategyDefinition, ParamSpec, StrategyDefinition } from '@backtestr/plugins-sdk';
+import { ParamSpec, StrategyDefinition } from '@backtestr/plugins-sdk';
+import { isStrategyDefinition } from '@backtestr/plugins-sdk/host';
 import { StrategyRunError } from './strategy-run-protocol';
 import { loadPythonStrategy, PythonStrategyOptions } from './python/python-strategy';
 

@@ -4,7 +4,8 @@
 // *****************************************************************************
 
 import { RunEquityColumns, RunEventColumns, RunOrderColumns, RunTradeColumns } from '@backtestr/data-import';
-import { ParamInput, ParamSpec, TickSource } from '@backtestr/plugins-sdk';
+import { ParamSpec, TickSource } from '@backtestr/plugins-sdk';
+import { ParamInput } from '@backtestr/plugins-sdk/host';
 import { ExecutionOptions } from '../execution-engine';
 import { RunLiveBars } from '../../common/run-live-feed';
 

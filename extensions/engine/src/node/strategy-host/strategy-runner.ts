@@ -10,7 +10,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
-import { TickBatch, TICK_COLUMNS } from '@backtestr/plugins-sdk';
+import { TickBatch } from '@backtestr/plugins-sdk';
+import { TICK_COLUMNS } from '@backtestr/plugins-sdk/host';
 import { WorkerMemory, WorkerMemoryProbe } from './worker-memory-probe';
 import {
     BatchMessage, FromWorker, HOOKS, StrategyInfo, StrategyRunError, StrategyRunOptions, StrategyRunResult, ToWorker

@@ -4,9 +4,10 @@
 // *****************************************************************************
 
 import {
-    Account, Bar, CORE_INDICATORS, IndicatorDefinition, IndicatorState, InstrumentInfo, MtfSeries, MtfState, OrderEvent, OrderEventKind, ParamInput, ParamSpec, ParamValues, Position, resolveParams,
-    StrategyContext, StrategyDefinition, strategyTimeframes, TickBatch
+    Account, Bar, CORE_INDICATORS, IndicatorDefinition, IndicatorState, InstrumentInfo, MtfSeries, OrderEvent, OrderEventKind, ParamSpec, ParamValues, Position,
+    StrategyContext, StrategyDefinition, TickBatch
 } from '@backtestr/plugins-sdk';
+import { MtfState, ParamInput, resolveParams, strategyTimeframes } from '@backtestr/plugins-sdk/host';
 import { EXEC_LAYOUT } from '../execution-engine';
 import { MTF_LAYOUT } from '../mtf-engine';
 import { eventColumns, executionOutput, RunExecutionEngine, tradeColumns } from './execution-output';
