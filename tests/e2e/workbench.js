@@ -69,6 +69,17 @@ async function launchBrowser() {
 const guardOfBrowser = new WeakMap();
 
 /**
+ * The workbench URL with the query flag that installs the views' test hooks (`window.__backtestrCharts`;
+ * TEST_HOOK_QUERY of extensions/charts/src/common/test-hook-flag.ts): pages opened otherwise have none.
+ * @param {string} url
+ */
+function withTestHooks(url) {
+    const withFlag = new URL(url);
+    withFlag.searchParams.set('backtestrTestHooks', '1');
+    return withFlag.toString();
+}
+
+/**
  * Opens the workbench and waits until Theia's shell is up (the loading spinner gone). The page is watched for errors
  * it does not handle (page-error-guard.js): under mocha, a test during which one occurs fails.
  * @param {import('playwright-core').Browser} browser
@@ -81,7 +92,7 @@ async function openWorkbench(browser, url) {
     const pageErrors = [];
     page.on('pageerror', error => pageErrors.push(error));
     const started = Date.now();
-    await page.goto(url);
+    await page.goto(withTestHooks(url));
     await page.waitForSelector('#theia-app-shell', { timeout: 60000 });
     await page.waitForSelector('.theia-preload', { state: 'detached', timeout: 60000 });
     return { page, pageErrors, guard, readyMs: Date.now() - started };

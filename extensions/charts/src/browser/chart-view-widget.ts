@@ -25,6 +25,7 @@ import { LiveChartClientImpl } from './live-chart-client';
 import { LiveFollowController } from './live-follow-controller';
 import { FRAME_WINDOW, ReplayCursorController } from './replay-cursor-controller';
 import { installChartsTestHook } from './charts-test-hook';
+import { testHooksRequested } from '../common/test-hook-flag';
 import { renderDecisions, runOverlayAt } from './decision-panel';
 import { PanelIndicatorController } from './panel-indicator-controller';
 import { ChartToolbar } from './chart-toolbar';
@@ -98,7 +99,9 @@ export class ChartViewWidget extends BaseWidget implements StatefulWidget {
         const onKey = (e: KeyboardEvent): void => this.cursor.handleKey(e);
         this.node.addEventListener('keydown', onKey);
         this.toDispose.push({ dispose: () => this.node.removeEventListener('keydown', onKey) });
-        this.installTestHook();
+        if (testHooksRequested(window.location.search)) {
+            this.installTestHook();
+        }
         this.toDispose.push(this.liveClient.onDidStartRun(run => this.liveFollow.onRunStarted(run)));
         this.toDispose.push(this.liveClient.onDidUpdate(update => this.liveFollow.onLiveUpdate(update)));
         this.toDispose.push(this.liveClient.onDidEndRun(({ runId, status }) => this.liveFollow.onRunEnded(runId, status)));
