@@ -5,7 +5,7 @@
 // where that folder is absent. Idempotent: files imported before are skipped.
 'use strict';
 const path = require('path');
-const { seedSampleWorkspace, defaultDataDir } = require('@backtestr/data-import/lib/node/sample-workspace');
+const { seedSampleWorkspace, defaultDataDir } = require('@backtestr/data-import/lib/node');
 
 async function main() {
     const root = path.resolve(__dirname, '..');

@@ -16,16 +16,13 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { DatasetKind, RunModels, RunRecord, RunStore } from '@backtestr/data-import';
-import { BacktestDataImpl } from '@backtestr/data-import/lib/node/backtest-data-impl';
-import { DATA_COMMANDS, IMPORT_USAGE, runDataCommand } from '@backtestr/data-import/lib/node/data-cli';
-import { createPluginImportSources } from '@backtestr/plugins/lib/node/plugin-import-sources';
-import { RunStoreImpl } from '@backtestr/data-import/lib/node/run-store-impl';
-import { defaultWorkspaceRoot, workspaceDatabasePath } from '@backtestr/data-import/lib/node/workspace-database';
-import { findWorkspaceOwner, forwardToWorkspaceOwner, openWorkspaceDatabase } from '@backtestr/data-import/lib/node/workspace-owner';
-import { BacktestOutcome, runBacktest } from '@backtestr/engine/lib/node/backtest-runner';
-import { ENGINE_VERSION } from '@backtestr/engine/lib/node/engine-version';
-import { StrategyRunError } from '@backtestr/engine/lib/node/strategy-host/strategy-run-protocol';
-import { parseMemoryBudget } from '@backtestr/engine/lib/common/memory-budget';
+import {
+    BacktestDataImpl, DATA_COMMANDS, defaultWorkspaceRoot, findWorkspaceOwner, forwardToWorkspaceOwner, IMPORT_USAGE, openWorkspaceDatabase,
+    runDataCommand, RunStoreImpl, workspaceDatabasePath
+} from '@backtestr/data-import/lib/node';
+import { createPluginImportSources, enabledIndicatorsLoaderPath } from '@backtestr/plugins/lib/node';
+import { BacktestOutcome, ENGINE_VERSION, runBacktest, StrategyRunError } from '@backtestr/engine/lib/node';
+import { parseMemoryBudget } from '@backtestr/engine';
 import { ALONE_COMMANDS, ownerArguments, OWNER_COMMANDS } from './owner-arguments';
 import { REPORT_USAGE, runReportCommand } from './report-command';
 
@@ -367,7 +364,7 @@ export async function runCommand(argv: readonly string[], io: CliStreams): Promi
                 file: args.file, symbol: args.venue ? `${args.symbol}@${args.venue}` : args.symbol, kind: args.kind, from: args.from, to: args.to,
                 params: args.params, priceSource: args.price, session: args.session, models: args.models, seed: args.seed, timeoutMs: args.timeoutMs,
                 memoryBudgetMiB: args.memoryBudgetMiB, signal: io.signal,
-                plugins: { loader: require.resolve('@backtestr/plugins/lib/node/load-enabled-indicators'), dir: args.pluginDir }, python: args.python,
+                plugins: { loader: enabledIndicatorsLoaderPath(), dir: args.pluginDir }, python: args.python,
                 onProgress: tty ? (_run: RunRecord, p) => io.err.write(`\r${p.ticks.toLocaleString('en-US')} ticks, ${iso(p.time)}   `) : undefined
             }, { data, runs: args.save ? io.runStore ?? new RunStoreImpl(db) : undefined, engineVersion: ENGINE_VERSION });
         } catch (error) {
@@ -478,7 +475,7 @@ export async function benchCommand(argv: readonly string[], io: CliStreams): Pro
                     const outcome = await runBacktest({
                         file: c.file, symbol, kind: args.kind, from: args.from, to: args.to, params: given ? args.params : undefined, priceSource: args.price,
                         session: args.session, models: args.models, seed: args.seed, timeoutMs: args.timeoutMs, python: args.python,
-                        plugins: { loader: require.resolve('@backtestr/plugins/lib/node/load-enabled-indicators'), dir: args.pluginDir }
+                        plugins: { loader: enabledIndicatorsLoaderPath(), dir: args.pluginDir }
                     }, { data, engineVersion: ENGINE_VERSION });
                     entry.ticks = outcome.result.ticks;
                     entry.ticksPerSecond.push(outcome.result.ticks / ((performance.now() - t0) / 1000));

@@ -7,7 +7,7 @@
 
 import { ContainerModule, interfaces } from '@theia/core/shared/inversify';
 import { RunStore } from '@backtestr/data-import';
-import { WorkspaceCommandHandler } from '@backtestr/data-import/lib/node/workspace-owner';
+import { WorkspaceCommandHandler } from '@backtestr/data-import/lib/node';
 import { runHere } from './backtestr-cli';
 
 /** The handler of the owner's requests: `runHere` with the client's streams, folder and cancellation, and `runStore()` for stored runs. */

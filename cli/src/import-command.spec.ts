@@ -6,11 +6,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { DatasetKey } from '@backtestr/data-import';
-import { DataQuality } from '@backtestr/data-import/lib/node/data-quality';
-import { TickRepository } from '@backtestr/data-import/lib/node/tick-repository';
-import { WorkspaceDatabase, workspaceDatabasePath } from '@backtestr/data-import/lib/node/workspace-database';
-import { PluginContributionRegistryImpl } from '@backtestr/plugins/lib/node/plugin-contribution-registry-impl';
-import { PluginManager } from '@backtestr/plugins/lib/node/plugin-manager';
+import { DataQuality, TickRepository, WorkspaceDatabase, workspaceDatabasePath } from '@backtestr/data-import/lib/node';
+import { PluginContributionRegistryImpl, PluginManager } from '@backtestr/plugins/lib/node';
 import { cli } from './cli-test-support';
 
 const REPO = path.resolve(__dirname, '../..');

@@ -2,8 +2,7 @@ import { expect } from 'chai';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { defaultDataDir, seedSampleWorkspace } from '@backtestr/data-import/lib/node/sample-workspace';
-import { workspaceDatabasePath } from '@backtestr/data-import/lib/node/workspace-database';
+import { defaultDataDir, seedSampleWorkspace, workspaceDatabasePath } from '@backtestr/data-import/lib/node';
 import { cli } from './cli-test-support';
 
 const STRATEGIES = path.resolve(__dirname, '../../sample-workspace/strategies');

@@ -5,22 +5,18 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+// eslint-disable-next-line backtestr/runtime-folders -- analysis's test fixture (not part of its public entry): the same run the analysis specs check
 import { EURUSD_M1_DIR, eurusdRunFixture, storeFixture } from '@backtestr/analysis/lib/node/test-support/eurusd-run-fixture';
+// eslint-disable-next-line backtestr/runtime-folders -- analysis's test support: the checker of exported run files its own specs use
 import { runExportValidator } from '@backtestr/analysis/lib/node/test-support/run-export-validator';
-import { tradesCsv } from '@backtestr/analysis/lib/common/report/report-csv';
-import { buildRunAnalysis, flattenMetrics } from '@backtestr/analysis';
-import { readRunOutput } from '@backtestr/analysis/lib/node/run-reports';
+import { readRunOutput, RunProgressFeedImpl, tradesCsv } from '@backtestr/analysis/lib/node';
+import { buildRunAnalysis, flattenMetrics, RunChangeEvent } from '@backtestr/analysis';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { RunStoreImpl } from '@backtestr/data-import/lib/node/run-store-impl';
-import { defaultDataDir, seedSampleWorkspace } from '@backtestr/data-import/lib/node/sample-workspace';
-import { WorkspaceDatabase, workspaceDatabasePath } from '@backtestr/data-import/lib/node/workspace-database';
+import { BacktestDataImpl, defaultDataDir, RunStoreImpl, seedSampleWorkspace, WorkspaceDatabase, workspaceDatabasePath } from '@backtestr/data-import/lib/node';
 import { Container } from '@theia/core/shared/inversify';
 import { ILogger } from '@theia/core/lib/common/logger';
 import { MockLogger } from '@theia/core/lib/common/test/mock-logger';
-import { RunChangeEvent } from '@backtestr/analysis';
-import { RunProgressFeedImpl } from '@backtestr/analysis/lib/node/run-progress-feed-impl';
-import { BacktestDataImpl } from '@backtestr/data-import/lib/node/backtest-data-impl';
-import { runBacktest } from '@backtestr/engine/lib/node/backtest-runner';
+import { runBacktest } from '@backtestr/engine/lib/node';
 import { runReportCommand } from './report-command';
 import { captured, cli, CliOutcome } from './cli-test-support';
 

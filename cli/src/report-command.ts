@@ -10,11 +10,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { RUN_EXPORT_FORMATS, RunExportFormat } from '@backtestr/analysis';
-import { BacktestDataImpl } from '@backtestr/data-import/lib/node/backtest-data-impl';
-import { exportRunFile, RunNotFoundError } from '@backtestr/analysis/lib/node/run-reports';
-import { defaultWorkspaceRoot } from '@backtestr/data-import/lib/node/workspace-database';
-import { RunStoreImpl } from '@backtestr/data-import/lib/node/run-store-impl';
-import { openWorkspaceDatabase } from '@backtestr/data-import/lib/node/workspace-owner';
+import { BacktestDataImpl, defaultWorkspaceRoot, openWorkspaceDatabase, RunStoreImpl } from '@backtestr/data-import/lib/node';
+import { exportRunFile, RunNotFoundError } from '@backtestr/analysis/lib/node';
 
 /** Streams as backtestr-cli's CliStreams (kept structural: no import cycle with the verb table). */
 export interface ReportStreams {

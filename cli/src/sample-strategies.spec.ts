@@ -3,15 +3,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { BarColumns, RunStore, tickScale, ticksToPrices, toInt64Micros } from '@backtestr/data-import';
-import { RunStoreImpl } from '@backtestr/data-import/lib/node/run-store-impl';
-import { defaultDataDir, seedSampleWorkspace } from '@backtestr/data-import/lib/node/sample-workspace';
-import { TickRepository } from '@backtestr/data-import/lib/node/tick-repository';
-import { WorkspaceDatabase, workspaceDatabasePath } from '@backtestr/data-import/lib/node/workspace-database';
-import { ExecutionEngine } from '@backtestr/engine/lib/node/execution-engine';
-import { runStrategy } from '@backtestr/engine/lib/node/strategy-host/strategy-runner';
+import { defaultDataDir, RunStoreImpl, seedSampleWorkspace, TickRepository, WorkspaceDatabase, workspaceDatabasePath } from '@backtestr/data-import/lib/node';
+import { ExecutionEngine, runStrategy } from '@backtestr/engine/lib/node';
 import { TickBatch } from '@backtestr/plugins-sdk';
-import { PluginContributionRegistryImpl } from '@backtestr/plugins/lib/node/plugin-contribution-registry-impl';
-import { PluginManager } from '@backtestr/plugins/lib/node/plugin-manager';
+import { PluginContributionRegistryImpl, PluginManager } from '@backtestr/plugins/lib/node';
 import { cli } from './cli-test-support';
 
 const STRATEGIES = path.resolve(__dirname, '../../sample-workspace/strategies');

@@ -11,8 +11,7 @@ import { Container } from '@theia/core/shared/inversify';
 import { ILogger } from '@theia/core/lib/common/logger';
 import { MockLogger } from '@theia/core/lib/common/test/mock-logger';
 import { RunsChange, RunStore } from '@backtestr/data-import';
-import { RunStoreImpl } from '@backtestr/data-import/lib/node/run-store-impl';
-import { WorkspaceDatabaseProvider } from '@backtestr/data-import/lib/node/workspace-database-provider';
+import { RunStoreImpl, WorkspaceDatabaseProvider } from '@backtestr/data-import/lib/node';
 import cliBackendModule from './cli-backend-module';
 
 async function serve(root: string): Promise<void> {

@@ -13,13 +13,9 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { seedSampleWorkspace, defaultDataDir } = require('@backtestr/data-import/lib/node/sample-workspace');
-const { WorkspaceDatabase, workspaceDatabasePath } = require('@backtestr/data-import/lib/node/workspace-database');
-const { TickRepository } = require('@backtestr/data-import/lib/node/tick-repository');
-const { BacktestDataImpl } = require('@backtestr/data-import/lib/node/backtest-data-impl');
+const { seedSampleWorkspace, defaultDataDir, WorkspaceDatabase, workspaceDatabasePath, TickRepository, BacktestDataImpl, RunStoreImpl } = require('@backtestr/data-import/lib/node');
 const { runStrategy } = require('../lib/node/strategy-host/strategy-runner');
 const { runBacktest } = require('../lib/node/backtest-runner');
-const { RunStoreImpl } = require('@backtestr/data-import/lib/node/run-store-impl');
 const { ExecutionEngine } = require('../lib/node/execution-engine');
 const { execFileSync } = require('child_process');
 const { loadStrategy } = require('../lib/node/strategy-host/strategy-loader');

@@ -9,10 +9,7 @@ import * as path from 'path';
 import { Container } from '@theia/core/shared/inversify';
 import { ILogger } from '@theia/core/lib/common/logger';
 import { MockLogger } from '@theia/core/lib/common/test/mock-logger';
-// eslint-disable-next-line backtestr/runtime-folders -- the test stores its fixture through the real RunStoreImpl
-import { RunStoreImpl } from '@backtestr/data-import/lib/node/run-store-impl';
-// eslint-disable-next-line backtestr/runtime-folders -- a temporary workspace database for the test
-import { WorkspaceDatabase } from '@backtestr/data-import/lib/node/workspace-database';
+import { RunStoreImpl, WorkspaceDatabase } from '@backtestr/data-import/lib/node';
 import { AnalysisErrors, AnalysisService, RunChangeEvent } from '../common/analysis-protocol';
 import { buildRunAnalysis, runStatistics } from '../common/run-analysis';
 import { RunStore } from '../common/run-store';

@@ -6,10 +6,7 @@ import { ILogger } from '@theia/core/lib/common/logger';
 import { MockLogger } from '@theia/core/lib/common/test/mock-logger';
 import { Container } from '@theia/core/shared/inversify';
 import { RunRecord, RunStore } from '@backtestr/data-import';
-// eslint-disable-next-line backtestr/runtime-folders -- the runs are stored through the real RunStoreImpl, whose changes the service pushes
-import { RunStoreImpl } from '@backtestr/data-import/lib/node/run-store-impl';
-// eslint-disable-next-line backtestr/runtime-folders -- a temporary workspace database for the test
-import { WorkspaceDatabase } from '@backtestr/data-import/lib/node/workspace-database';
+import { RunStoreImpl, WorkspaceDatabase } from '@backtestr/data-import/lib/node';
 import { ActiveRun, EngineClient } from '../common/engine-protocol';
 import { RunControl } from './strategy-host/strategy-run-protocol';
 import { EngineServiceImpl } from './engine-service-impl';

@@ -8,6 +8,7 @@ import { WorkspaceServer } from '@theia/workspace/lib/common';
 import { RunProgressFeed } from '@backtestr/analysis';
 import { BacktestData, RunRecord, RunStore } from '@backtestr/data-import';
 import { PluginService } from '@backtestr/plugins';
+import { enabledIndicatorsLoaderPath } from '@backtestr/plugins/lib/node';
 import { ContributionProvider } from '@theia/core/lib/common/contribution-provider';
 import { RunLiveFeed } from '../common/run-live-feed';
 import { MEMORY_BUDGET_PREFERENCE, parseMemoryBudget, PYTHON_INTERPRETER_PREFERENCE } from '../common/engine-preferences';
@@ -201,7 +202,7 @@ export class EngineServiceImpl implements EngineService {
             return undefined;
         }
         try {
-            return { loader: require.resolve('@backtestr/plugins/lib/node/load-enabled-indicators'), dir: await this.pluginService.getPluginDirectory() };
+            return { loader: enabledIndicatorsLoaderPath(), dir: await this.pluginService.getPluginDirectory() };
         } catch (error) {
             this.logger.warn(`Plugin indicators are not available to strategies: ${(error as Error).message}`);
             return undefined;
