@@ -12,6 +12,8 @@ const path = require('path');
 
 const root = path.resolve(__dirname, '..');
 const CLOSING_LINE = /^(\d+) passed, (\d+) failed\s*$/;
+/** How long a suite may run on after its last closing line (a later one restarts the wait: a package's npm test may run several runners). */
+const LINGER_MS = 180_000;
 
 /** The suites in the order they run; the e2e suite is last because it is the slowest. */
 function suites() {
@@ -36,9 +38,24 @@ function runSuite(suite) {
     return new Promise(resolve => {
         const started = Date.now();
         process.stdout.write(`\n=== ${suite.name} ===\n`);
-        const child = spawn(suite.command, suite.args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(suite.command, suite.args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32' });
         let lastCounts;
         let pending = '';
+        // A runner that reported its closing line but does not exit (a handle left open) is ended, and counted as a failure.
+        let lingering;
+        let lingered = false;
+        const watchExit = () => {
+            clearTimeout(lingering);
+            lingering = setTimeout(() => {
+                lingered = true;
+                process.stdout.write(`[test-all] ${suite.name} reported its results but had not exited ${LINGER_MS / 1000} s later: ended\n`);
+                try {
+                    process.kill(process.platform === 'win32' ? child.pid : -child.pid, 'SIGKILL');
+                } catch {
+                    child.kill('SIGKILL');
+                }
+            }, LINGER_MS);
+        };
         const scan = chunk => {
             pending += chunk.toString();
             const lines = pending.split('\n');
@@ -47,13 +64,34 @@ function runSuite(suite) {
                 const match = CLOSING_LINE.exec(line.trim());
                 if (match) {
                     lastCounts = { passed: Number(match[1]), failed: Number(match[2]) };
+                    watchExit();
                 }
             }
         };
+        // The suite runs in a process group of its own (so that a lingering one is ended whole): pass Ctrl-C on to it.
+        const forward = signal => {
+            try {
+                process.kill(-child.pid, signal);
+            } catch {
+                child.kill(signal);
+            }
+            process.exit(signal === 'SIGINT' ? 130 : 143);
+        };
+        process.once('SIGINT', forward);
+        process.once('SIGTERM', forward);
+        child.on('exit', () => {
+            process.removeListener('SIGINT', forward);
+            process.removeListener('SIGTERM', forward);
+        });
         child.stdout.on('data', chunk => { process.stdout.write(chunk); scan(chunk); });
         child.stderr.on('data', chunk => process.stderr.write(chunk));
         child.on('close', code => {
+            clearTimeout(lingering);
             scan('\n');
+            if (lingered) {
+                code = code ?? 1;
+                lastCounts = { passed: lastCounts?.passed ?? 0, failed: (lastCounts?.failed ?? 0) + 1 };
+            }
             const seconds = (Date.now() - started) / 1000;
             let counts = lastCounts ?? { passed: 0, failed: 0 };
             if (code !== 0 && counts.failed === 0) {
