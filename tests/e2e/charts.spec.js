@@ -233,6 +233,21 @@ describe('Chart view and walkback replay in Chromium', function () {
         await screenshot(page, 'charts-07-bars-dataset');
         expect(pageErrors.map(e => e.message)).to.deep.equal([]);
     });
+
+    it('installs no test hook (window.__backtestrCharts) in a page opened without the test flag, as a user opens it', async () => {
+        const plain = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+        try {
+            await plain.goto(server.url);
+            await plain.waitForSelector('#theia-app-shell', { timeout: 60000 });
+            await plain.waitForSelector('.theia-preload', { state: 'detached', timeout: 60000 });
+            await runCommand(plain, 'BackTestr: Open Charts');
+            await plain.locator('[data-testid="chart-grid"]').first().waitFor({ state: 'attached', timeout: 60000 });
+            expect(await plain.evaluate(() => '__backtestrCharts' in window), 'the hook in the plain page').to.equal(false);
+            expect(await page.evaluate(() => '__backtestrCharts' in window), 'the hook in the test page').to.equal(true);
+        } finally {
+            await plain.close();
+        }
+    });
 });
 
 describe('A real strategy run in replay: overlay, decisions, jumps, recorded series and indicators in Chromium', function () {
