@@ -6,6 +6,8 @@
 // quarantine, transaction and quality report as CSV rows. Plain data only.
 // *****************************************************************************
 
+import type { DataSourceFile, ImportedTicks } from '@backtestr/plugins-sdk';
+
 /** Who contributes an import source: a run-time plugin (its id) or a build-time extension (its package name). */
 export interface ImportSourceOrigin {
     readonly kind: 'plugin' | 'extension';
@@ -22,29 +24,17 @@ export interface ImportSourceDescriptor {
     readonly origin: ImportSourceOrigin;
 }
 
-/** A file handed to an import source. The provider may transfer (detach) `bytes`: do not use them after the call. */
-export interface ImportSourceFile {
-    readonly name: string;
-    readonly bytes: Uint8Array;
-}
+/**
+ * A file handed to an import source: the SDK's data-source contract, declared once there. The provider
+ * may transfer (detach) `bytes`: do not use them after the call.
+ */
+export type ImportSourceFile = DataSourceFile;
 
 /**
- * What an import source read from a file: tick columns of equal length, in file order. `time` is
- * UnixMicros (a float64 column, exact below 2^53). Trades have `price` (and `size`), quotes `bid`
- * and `ask` (and `size`). A value the source could not read may be NaN: the data layer
- * quarantines that row with its reason, as it does bad CSV rows. Rows the source itself could not
- * read are in `rejected`.
+ * What an import source read from a file (the SDK's `ImportedTicks`): tick columns of equal length, in
+ * file order; a value the source could not read may be NaN and the data layer quarantines that row.
  */
-export interface ImportSourceRows {
-    readonly time: Float64Array;
-    readonly price?: Float64Array;
-    readonly size?: Float64Array;
-    readonly bid?: Float64Array;
-    readonly ask?: Float64Array;
-    /** 1-based line (or record) number of each row in the file; absent: the row's index + 1. */
-    readonly line?: Float64Array;
-    readonly rejected: readonly { readonly line: number; readonly reason: string; readonly raw?: string }[];
-}
+export type ImportSourceRows = ImportedTicks;
 
 export const ImportSourceContribution = Symbol('ImportSourceContribution');
 /**
