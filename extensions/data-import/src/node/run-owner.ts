@@ -69,11 +69,16 @@ export function runOwnerEnded(owner: RunOwner): boolean {
         // Another boot, no such process, or another process under the same pid.
         return boot !== bootId() || startOf(owner.pid) !== owner.start;
     }
+    return !processRuns(owner.pid);
+}
+
+/** Whether process `pid` runs on this machine (one we may not signal runs too). */
+export function processRuns(pid: number): boolean {
     try {
-        process.kill(owner.pid, 0);
-        return false;
+        process.kill(pid, 0);
+        return true;
     } catch (error) {
-        return (error as NodeJS.ErrnoException).code === 'ESRCH';
+        return (error as NodeJS.ErrnoException).code !== 'ESRCH';
     }
 }
 

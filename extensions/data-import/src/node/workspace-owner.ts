@@ -16,6 +16,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Writable } from 'stream';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { processRuns } from './run-owner';
 import { WorkspaceDatabase, workspaceDatabasePath, workspaceInstanceOptions } from './workspace-database';
 
 /** The version of the owner protocol; an owner.json of another version is not used. */
@@ -118,15 +119,6 @@ export function ownerSocketDirectory(): string {
     return base;
 }
 
-function processAlive(pid: number): boolean {
-    try {
-        process.kill(pid, 0);
-        return true;
-    } catch (error) {
-        return (error as NodeJS.ErrnoException).code === 'EPERM';
-    }
-}
-
 /** The owner of `workspaceRoot` as owner.json names it, if that file is of this protocol and its process lives; else undefined (stale or none). */
 export function findWorkspaceOwner(workspaceRoot: string): WorkspaceOwnerFile | undefined {
     let owner: Partial<WorkspaceOwnerFile>;
@@ -136,7 +128,7 @@ export function findWorkspaceOwner(workspaceRoot: string): WorkspaceOwnerFile | 
         return undefined;
     }
     if (owner.protocol !== WORKSPACE_OWNER_PROTOCOL || typeof owner.pid !== 'number' || typeof owner.socket !== 'string' || typeof owner.token !== 'string'
-        || owner.pid === process.pid || !processAlive(owner.pid)) {
+        || owner.pid === process.pid || !processRuns(owner.pid)) {
         return undefined;
     }
     return owner as WorkspaceOwnerFile;
