@@ -5,12 +5,14 @@ import { RunLiveFeed } from '../common/run-live-feed';
 import { bindEnginePreferences } from '../common/engine-preferences';
 import { ENGINE_SERVICE_PATH, EngineClient, EngineService } from '../common/engine-protocol';
 import { EngineServiceImpl } from './engine-service-impl';
+import { ActiveRuns } from './active-runs';
 import { STRATEGY_LANGUAGE_SERVICE_PATH, StrategyLanguageService } from '../common/strategy-language-protocol';
 import { StrategyLanguageRuntime } from './strategy-language/strategy-language-runtime';
 import { StrategyLanguageServiceImpl } from './strategy-language/strategy-language-service-impl';
 
 export default new ContainerModule(bind => {
     bindEnginePreferences(bind);
+    bind(ActiveRuns).toSelf().inSingletonScope();
     bind(EngineServiceImpl).toSelf().inSingletonScope();
     // Charts following a run bind `RunLiveFeed` (the charts extension's backend).
     bindContributionProvider(bind, RunLiveFeed);

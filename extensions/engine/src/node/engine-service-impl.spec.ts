@@ -10,12 +10,28 @@ import { RunStoreImpl, WorkspaceDatabase } from '@backtestr/data-import/lib/node
 import { ActiveRun, EngineClient } from '../common/engine-protocol';
 import { RunControl } from './strategy-host/strategy-run-protocol';
 import { EngineServiceImpl } from './engine-service-impl';
+import { ActiveRuns } from './active-runs';
+
+/** ActiveRuns with a run in progress put in by hand and its progress reported by hand (a real run is active-runs.spec's). */
+class HandFedActiveRuns extends ActiveRuns {
+    add(run: RunRecord): void {
+        this.active.set(run.id, { run, ticks: 0, started: Date.now(), abort: new AbortController(), control: new RunControl() });
+        this.onDidChangeEmitter.fire();
+    }
+    advance(id: string, ticks: number, time: number): void {
+        const entry = this.active.get(id)!;
+        entry.ticks = ticks;
+        entry.time = time;
+        this.onDidProgressEmitter.fire(this.toActiveRun(entry));
+    }
+}
 
 describe('EngineServiceImpl', () => {
     it('reports the native addon version and the timeframes of a default engine', async () => {
         const container = new Container();
         const errors: string[] = [];
         container.bind(ILogger).toConstantValue({ error: (m: string) => errors.push(m) } as unknown as ILogger);
+        container.bind(ActiveRuns).toSelf();
         container.bind(EngineServiceImpl).toSelf();
         const info = await container.get(EngineServiceImpl).getEngineInfo();
         expect(info.nativeError, info.nativeError).to.equal(undefined);
@@ -48,6 +64,7 @@ describe('EngineServiceImpl pushes run changes to its clients', () => {
     let db: WorkspaceDatabase;
     let store: RunStoreImpl;
     let service: EngineServiceImpl;
+    let activeRuns: HandFedActiveRuns;
 
     beforeEach(async () => {
         dir = fs.mkdtempSync(path.join(os.tmpdir(), 'backtestr-engine-push-'));
@@ -56,8 +73,10 @@ describe('EngineServiceImpl pushes run changes to its clients', () => {
         const container = new Container();
         container.bind(ILogger).toConstantValue(new MockLogger());
         container.bind(RunStore).toConstantValue(store);
+        container.bind(ActiveRuns).to(HandFedActiveRuns).inSingletonScope();
         container.bind(EngineServiceImpl).toSelf();
         service = container.get(EngineServiceImpl);
+        activeRuns = container.get(ActiveRuns) as HandFedActiveRuns;
     });
 
     afterEach(() => {
@@ -102,16 +121,12 @@ describe('EngineServiceImpl pushes run changes to its clients', () => {
         const progress: ActiveRun[] = [];
         service.addClient({ ...recorder(), onRunProgress: run => progress.push(run) });
         const run = { ...record('r1'), config: { ...record('r1').config, from: T0, to: T0 + 100 } };
-        // The entry startRun keeps for a run between its start and its end.
-        const entry: { run: RunRecord; ticks: number; time?: number; started: number; pushed: number; abort: AbortController; control: RunControl } =
-            { run, ticks: 0, started: Date.now(), pushed: 0, abort: new AbortController(), control: new RunControl() };
-        (service as unknown as { active: Map<string, typeof entry> }).active.set('r1', entry);
-        entry.ticks = 42;
-        entry.time = T0 + 25;
-        (service as unknown as { pushProgress(a: typeof entry): void }).pushProgress(entry);
+        activeRuns.add(run);
+        activeRuns.advance('r1', 42, T0 + 25);
         await service.pauseRun('r1');
         await service.resumeRun('r1');
-        expect(client.got).to.deep.equal(['progress r1', 'active', 'active']);
+        expect(client.got).to.deep.equal(['active', 'progress r1', 'active', 'active']);
+        expect((await service.getActiveRuns()).map(r => r.run.id)).to.deep.equal(['r1']);
         expect(progress.map(p => ({ id: p.run.id, ticks: p.ticks, time: p.time, percent: p.percent, paused: p.paused })))
             .to.deep.equal([{ id: 'r1', ticks: 42, time: T0 + 25, percent: 25, paused: false }]);
     });

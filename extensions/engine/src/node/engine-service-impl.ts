@@ -5,35 +5,20 @@ import { FileUri } from '@theia/core/lib/common/file-uri';
 import { Disposable, DisposableCollection } from '@theia/core/lib/common/disposable';
 import { inject, injectable, named, optional, postConstruct } from '@theia/core/shared/inversify';
 import { WorkspaceServer } from '@theia/workspace/lib/common';
-import { RunProgressFeed } from '@backtestr/analysis';
 import { BacktestData, RunRecord, RunStore } from '@backtestr/data-import';
 import { PluginService } from '@backtestr/plugins';
 import { enabledIndicatorsLoaderPath } from '@backtestr/plugins/lib/node';
-import { ContributionProvider } from '@theia/core/lib/common/contribution-provider';
-import { RunLiveFeed } from '../common/run-live-feed';
 import { MEMORY_BUDGET_PREFERENCE, parseMemoryBudget, PYTHON_INTERPRETER_PREFERENCE } from '../common/engine-preferences';
 import { PreferenceService } from '@theia/core/lib/common/preferences';
 import { ActiveRun, EngineClient, EngineErrors, EngineInfo, EngineService, RunRequest, StrategyDescription } from '../common/engine-protocol';
-import { runBacktest } from './backtest-runner';
+import { ActiveRuns } from './active-runs';
 import { ENGINE_VERSION } from './engine-version';
-import { RunControl, StrategyRunError } from './strategy-host/strategy-run-protocol';
 import { runStrategy } from './strategy-host/strategy-runner';
 
 const STRATEGY_FILE = /\.(ts|js|py)$/;
 
 /** A run's progress is pushed to the clients at most this often (the view's refresh rate); its end always is. */
 const PROGRESS_PUSH_MS = 200;
-
-interface Active {
-    run: RunRecord;
-    ticks: number;
-    time?: number;
-    started: number;
-    /** When its progress was last pushed to the clients (Date.now()). */
-    pushed: number;
-    abort: AbortController;
-    control: RunControl;
-}
 
 @injectable()
 export class EngineServiceImpl implements EngineService {
@@ -51,9 +36,6 @@ export class EngineServiceImpl implements EngineService {
     @inject(WorkspaceServer) @optional()
     protected readonly workspaceServer?: WorkspaceServer;
 
-    @inject(RunProgressFeed) @optional()
-    protected readonly progressFeed?: RunProgressFeed;
-
     @inject(PluginService) @optional()
     protected readonly pluginService?: PluginService;
 
@@ -61,27 +43,13 @@ export class EngineServiceImpl implements EngineService {
     @inject(PreferenceService) @optional()
     protected readonly preferences?: PreferenceService;
 
-    /** Charts following a run (the charts extension binds one); called once per batch of ticks. */
-    @inject(ContributionProvider) @named(RunLiveFeed) @optional()
-    protected readonly liveFeedProvider?: ContributionProvider<RunLiveFeed>;
-
-    protected get liveFeeds(): RunLiveFeed[] {
-        return this.liveFeedProvider?.getContributions() ?? [];
-    }
-
-    /** Calls every live feed; a failing one is logged, never fails the run. */
-    protected toLiveFeeds(call: (feed: RunLiveFeed) => void): void {
-        for (const feed of this.liveFeeds) {
-            try {
-                call(feed);
-            } catch (error) {
-                this.logger.warn(`A run live feed failed: ${error instanceof Error ? error.message : String(error)}`);
-            }
-        }
-    }
+    /** The runs in progress, of this service and of CLI commands sent to the workspace's owner. */
+    @inject(ActiveRuns)
+    protected readonly activeRuns: ActiveRuns;
 
     protected info: EngineInfo | undefined;
-    protected readonly active = new Map<string, Active>();
+    /** When each run's progress was last pushed to the clients (Date.now()), while it runs. */
+    protected readonly pushed = new Map<string, number>();
     /** One per frontend connection (engine-backend-module.ts), removed when it closes. */
     protected readonly clients = new Set<EngineClient>();
     protected readonly toDispose = new DisposableCollection();
@@ -93,6 +61,12 @@ export class EngineServiceImpl implements EngineService {
         if (subscription) {
             this.toDispose.push(subscription);
         }
+        this.toDispose.push(this.activeRuns.onDidChange(() => {
+            const running = new Set(this.activeRuns.list().map(r => r.run.id));
+            [...this.pushed.keys()].filter(id => !running.has(id)).forEach(id => this.pushed.delete(id));
+            this.toClients(c => c.onDidChangeActiveRuns());
+        }));
+        this.toDispose.push(this.activeRuns.onDidProgress(run => this.pushProgress(run)));
     }
 
     dispose(): void {
@@ -228,55 +202,20 @@ export class EngineServiceImpl implements EngineService {
         const plugins = await this.plugins();
         const python = await this.pythonInterpreter();
         const memoryBudgetMiB = await this.memoryBudget();
-        const abort = new AbortController();
-        const control = new RunControl();
-        let entry: Active | undefined;
         return new Promise<RunRecord>((resolve, reject) => {
-            const done = runBacktest({
+            let started = false;
+            this.activeRuns.run({
                 file: FileUri.fsPath(request.strategy), symbol: request.symbol, kind: request.kind, from: request.from, to: request.to,
                 params: request.params, models: request.models, seed: request.seed, priceSource: request.priceSource, session: request.session,
-                signal: abort.signal, control, plugins, python, memoryBudgetMiB,
+                plugins, python, memoryBudgetMiB,
                 onStart: run => {
-                    entry = { run, ticks: 0, started: Date.now(), pushed: 0, abort, control };
-                    this.active.set(run.id, entry);
-                    this.toClients(c => c.onDidChangeActiveRuns());
-                    this.logger.info(`Run ${run.id} of ${run.strategyId} on ${run.config.symbol} started.`);
-                    this.progressFeed?.runStarted(run);
-                    this.toLiveFeeds(f => f.runStarted?.(run));
+                    started = true;
                     resolve(run);
-                },
-                onProgress: (run, progress) => {
-                    if (entry) {
-                        entry.ticks = progress.ticks;
-                        entry.time = progress.time;
-                        this.pushProgress(entry);
-                    }
-                    this.progressFeed?.runProgress(run.id, { ticks: progress.ticks, lastTime: progress.time, equity: progress.equity, trades: progress.trades });
-                    const live = progress.live;
-                    if (live) {
-                        this.toLiveFeeds(f => f.runUpdate?.(run.id, { ticks: progress.ticks, time: progress.time, live, trades: progress.trades }));
-                    }
                 }
-            }, services);
-            done.then(outcome => {
-                this.logger.info(`Run ${outcome.run.id} finished: ${outcome.result.ticks} ticks in ${Math.round(outcome.result.elapsedMs)} ms.`);
-                this.progressFeed?.runFinished(outcome.run.id, 'finished', outcome.output);
-                this.toLiveFeeds(f => f.runFinished?.(outcome.run.id, 'finished'));
-            }, error => {
-                const message = error instanceof Error ? error.message : String(error);
-                if (entry) {
-                    this.logger.warn(`Run ${entry.run.id} ended: ${message}`);
-                    const status = error instanceof StrategyRunError && error.kind === 'cancelled' ? 'cancelled' : 'failed';
-                    const runId = entry.run.id;
-                    this.progressFeed?.runFinished(runId, status);
-                    this.toLiveFeeds(f => f.runFinished?.(runId, status));
-                } else {
-                    reject(EngineErrors.RunFailedToStart(message));
-                }
-            }).finally(() => {
-                if (entry) {
-                    this.active.delete(entry.run.id);
-                    this.toClients(c => c.onDidChangeActiveRuns());
+            }, services).catch(error => {
+                // Once started, the run's end is stored with it and pushed as a change of the runs.
+                if (!started) {
+                    reject(EngineErrors.RunFailedToStart(error instanceof Error ? error.message : String(error)));
                 }
             });
         });
@@ -287,57 +226,33 @@ export class EngineServiceImpl implements EngineService {
     }
 
     async getActiveRuns(): Promise<ActiveRun[]> {
-        return [...this.active.values()].map(a => this.toActiveRun(a));
+        return this.activeRuns.list();
     }
 
-    protected toActiveRun(a: Active): ActiveRun {
-        const from = a.run.config.from;
-        const to = a.run.config.to;
-        const first = from ?? a.run.firstTime;
-        let percent = 0;
-        if (a.time !== undefined && first !== undefined && to !== undefined && to > first) {
-            percent = Math.max(0, Math.min(100, (a.time - first) / (to - first) * 100));
-        }
-        return { run: a.run, ticks: a.ticks, time: a.time, percent, paused: a.control.paused, elapsedMs: Date.now() - a.started };
-    }
-
-    /** Pushes the run's progress unless it was pushed less than PROGRESS_PUSH_MS ago (its end is pushed as a change of the runs). */
-    protected pushProgress(a: Active): void {
+    /** Pushes a run's progress unless it was pushed less than PROGRESS_PUSH_MS ago (its end is pushed as a change of the runs). */
+    protected pushProgress(run: ActiveRun): void {
         const now = Date.now();
-        if (this.clients.size === 0 || now - a.pushed < PROGRESS_PUSH_MS) {
+        if (this.clients.size === 0 || now - (this.pushed.get(run.run.id) ?? 0) < PROGRESS_PUSH_MS) {
             return;
         }
-        a.pushed = now;
-        const run = this.toActiveRun(a);
+        this.pushed.set(run.run.id, now);
         this.toClients(c => c.onRunProgress(run));
     }
 
-    protected entry(id: string): Active {
-        const a = this.active.get(id);
-        if (!a) {
-            throw EngineErrors.NoSuchRun(id);
-        }
-        return a;
-    }
-
     async pauseRun(id: string): Promise<void> {
-        this.entry(id).control.pause();
-        this.toClients(c => c.onDidChangeActiveRuns());
+        this.activeRuns.pause(id);
     }
 
     async resumeRun(id: string): Promise<void> {
-        this.entry(id).control.resume();
-        this.toClients(c => c.onDidChangeActiveRuns());
+        this.activeRuns.resume(id);
     }
 
     async cancelRun(id: string): Promise<void> {
-        const a = this.entry(id);
-        a.control.resume();
-        a.abort.abort();
+        this.activeRuns.cancel(id);
     }
 
     async deleteRun(id: string): Promise<void> {
-        if (this.active.has(id)) {
+        if (this.activeRuns.has(id)) {
             await this.cancelRun(id);
         }
         await this.runStore.deleteRun(id);

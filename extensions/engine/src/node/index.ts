@@ -1,5 +1,6 @@
 // The public node entry of @backtestr/engine (`@backtestr/engine/lib/node`): what the CLI, the other
 // extensions, their specs and benches use. Everything else in `lib/node` is internal.
+export { ActiveRuns } from './active-runs';
 export { BacktestOutcome, BacktestRequest, BacktestServices, runBacktest } from './backtest-runner';
 export { ENGINE_VERSION } from './engine-version';
 export { ExecutionEngine } from './execution-engine';
