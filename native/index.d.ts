@@ -20,8 +20,18 @@ export interface NativeEngineOptions {
     open?: 'firstTick' | 'previousClose';
     /** Periods without ticks skipped (default) or filled forward with flat bars. */
     emptyPeriods?: 'skip' | 'fillForward';
-    /** "HH:MM ZONE", ZONE = UTC | UTC+HH:MM | UTC-HH:MM | America/New_York; default "00:00 UTC". */
+    /**
+     * "HH:MM ZONE", ZONE = UTC | UTC+HH:MM | UTC-HH:MM | America/New_York (built in) or another
+     * IANA zone name given with `sessionZone`; default "00:00 UTC".
+     */
     session?: string;
+    /**
+     * The offset table of the session's zone when `sessionTableZone(session)` names one (MtfEngine
+     * builds it with Node's ICU): `name` = that zone, `transitions` = pairs (UTC micros, offset
+     * seconds), instants ascending; the first offset also holds before the first instant, the last
+     * one after the last instant.
+     */
+    sessionZone?: { name: string; transitions: BigInt64Array };
 }
 
 /** Slot indexes and event flags of the state buffer (see native/README.md). */
@@ -65,6 +75,8 @@ export function setTimers(engine: NativeEngine, timers: BigInt64Array): void;
 export function advanceTo(engine: NativeEngine, time: bigint): void;
 export function flush(engine: NativeEngine): void;
 export function reset(engine: NativeEngine): void;
+/** The zone of a session spec that needs `sessionZone` (not built in), or undefined; a RangeError for a malformed spec. */
+export function sessionTableZone(session: string): string | undefined;
 
 /** Execution (simulated broker) options; see native/README.md "Execution". */
 export interface NativeExecutionOptions {

@@ -23,6 +23,7 @@ mod napi_execution;
 mod napi_duckdb;
 use crate::layout;
 use crate::session::Session;
+use crate::zone_table::ZoneTable;
 
 type napi_env = *mut c_void;
 type napi_value = *mut c_void;
@@ -664,6 +665,7 @@ exports! {
     "advanceTo" => napi_engine::advance_to,
     "flush" => napi_engine::flush,
     "reset" => napi_engine::reset,
+    "sessionTableZone" => napi_engine::session_table_zone,
     "executionLayout" => napi_execution::execution_layout_object,
     "configureExecution" => napi_execution::configure_execution,
     "submit" => napi_execution::submit,

@@ -58,10 +58,37 @@ pub(super) fn read_options(env: napi_env, o: napi_value) -> JsResult<Options> {
     opts.open_prev_close = choice("open", "firstTick", "previousClose")?;
     opts.fill_forward = choice("emptyPeriods", "skip", "fillForward")?;
     let v = property(env, o, "session")?;
+    let table = read_zone_table(env, property(env, o, "sessionZone")?)?;
     if !is_absent(env, v)? {
-        opts.session = Session::parse(&get_string(env, v, "options.session")?).map_err(JsError::Range)?;
+        opts.session = Session::with_table(&get_string(env, v, "options.session")?, table).map_err(JsError::Range)?;
+    } else if let Some(t) = table {
+        return Err(JsError::Range(format!("options.sessionZone (of \"{}\") is given without options.session", t.name())));
     }
     Ok(opts)
+}
+
+/// `options.sessionZone`: `{ name, transitions }`, the offset table of a zone that is not built in.
+fn read_zone_table(env: napi_env, z: napi_value) -> JsResult<Option<ZoneTable>> {
+    if is_absent(env, z)? {
+        return Ok(None);
+    }
+    if type_of(env, z)? != T_OBJECT {
+        return Err(JsError::Type("options.sessionZone must be an object { name, transitions }".into()));
+    }
+    let name = get_string(env, property(env, z, "name")?, "options.sessionZone.name")?;
+    let t = typed_array(env, property(env, z, "transitions")?, "options.sessionZone.transitions", TA_BIGINT64)?
+        .ok_or_else(|| JsError::Type("options.sessionZone.transitions must be a BigInt64Array".into()))?;
+    // The pairs are copied into the table before the call returns.
+    ZoneTable::new(&name, as_slice::<i64>(t.ptr, t.len)).map(Some).map_err(JsError::Range)
+}
+
+/// `sessionTableZone(spec)`: the zone name of a session spec whose zone needs a table, or undefined.
+pub(super) fn session_table_zone(env: napi_env, info: napi_callback_info) -> JsResult<napi_value> {
+    let [v] = args::<1>(env, info)?;
+    match Session::table_zone(&get_string(env, v, "session")?).map_err(JsError::Range)? {
+        Some(zone) => string(env, &zone),
+        None => undefined(env),
+    }
 }
 
 pub(super) fn create(env: napi_env, info: napi_callback_info) -> JsResult<napi_value> {
