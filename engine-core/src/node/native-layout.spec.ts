@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
-import * as native from '@backtestr/native';
+import { EXEC_LAYOUT, MTF_LAYOUT } from './native-layout';
 
 /**
  * The slot names the addon returns from `layout()` and `executionLayout()` are the names its
@@ -69,8 +69,8 @@ describe('native/index.d.ts declares exactly the addon\'s layout keys', () => {
     const source = ts.createSourceFile(DTS, fs.readFileSync(DTS, 'utf8'), ts.ScriptTarget.Latest, true);
 
     const cases: { readonly fn: string; readonly type: string; readonly layout: () => object }[] = [
-        { fn: 'layout()', type: 'NativeLayout', layout: () => native.layout() },
-        { fn: 'executionLayout()', type: 'NativeExecutionLayout', layout: () => native.executionLayout() }
+        { fn: 'layout() (MTF_LAYOUT)', type: 'NativeLayout', layout: () => MTF_LAYOUT },
+        { fn: 'executionLayout() (EXEC_LAYOUT)', type: 'NativeExecutionLayout', layout: () => EXEC_LAYOUT }
     ];
     for (const c of cases) {
         it(`${c.fn} keys = the keys of ${c.type}`, () => {

@@ -1,5 +1,8 @@
 import * as native from '@backtestr/native';
-import type { TickBatch, UnixMicrosBig } from '@backtestr/plugins-sdk';
+import type { UnixMicrosBig } from '@backtestr/plugins-sdk';
+import { MtfState } from '@backtestr/plugins-sdk/host';
+import { FloatBarColumns, TickBatch } from '../common/engine-columns';
+import { MTF_LAYOUT } from './native-layout';
 
 /** Bar conventions and the instrument's session; every field optional (see native/README.md). */
 export interface MtfEngineOptions {
@@ -18,9 +21,6 @@ export interface MtfEngineOptions {
     /** Session start "HH:MM ZONE" (UTC, UTC+HH:MM, UTC-HH:MM, America/New_York); default "00:00 UTC". */
     session?: string;
 }
-
-/** One batch of ticks as columns, times sorted ascending: the SDK's `TickBatch` (plugins-sdk/src/tick-source.ts). */
-export type { TickBatch };
 
 /** What wakes JS during `process` / `run`. */
 export interface MtfSubscription {
@@ -57,12 +57,16 @@ export interface MtfEvent {
     readonly closed: string[];
 }
 
-export const MTF_LAYOUT: native.NativeLayout = native.layout();
 const L = MTF_LAYOUT;
+// Slots of a bar record as plain constants (the layout object is a dictionary, slow to read per bar).
+const R_OPEN = L.R_OPEN; const R_HIGH = L.R_HIGH; const R_LOW = L.R_LOW; const R_CLOSE = L.R_CLOSE; const R_VOLUME = L.R_VOLUME;
+const R_TIME = L.R_TIME;
 
 /**
  * The multi-timeframe bar state of one instrument, computed natively. State is read
- * without native calls through `f64` / `i64`, two views of the same engine memory.
+ * without native calls through `f64` / `i64`, two views of the same engine memory, and
+ * `state`, the SDK's reader of it (which owns the record arithmetic: offsets of the
+ * partial and completed bars).
  */
 export class MtfEngine {
     readonly timeframes: readonly string[];
@@ -71,6 +75,8 @@ export class MtfEngine {
     readonly f64: Float64Array;
     /** The state memory as int64 slots (times, UTC microseconds). */
     readonly i64: BigInt64Array;
+    /** The SDK's reader of the same memory: what a strategy's `ctx.mtf()` reads. */
+    readonly state: MtfState;
     protected readonly handle: native.NativeEngine;
     protected batchLength = 0;
 
@@ -80,7 +86,8 @@ export class MtfEngine {
         const buffer = native.stateBuffer(this.handle);
         this.f64 = new Float64Array(buffer);
         this.i64 = new BigInt64Array(buffer);
-        this.depth = this.f64[L.H_DEPTH];
+        this.state = new MtfState(buffer, L, this.timeframes);
+        this.depth = this.state.depth;
     }
 
     /** Index of a timeframe in state order; throws for a timeframe this engine does not have. */
@@ -166,26 +173,33 @@ export class MtfEngine {
 
     /** Completed bars of timeframe index `tf` since creation. */
     completedCount(tf: number): number {
-        return this.f64[L.HEADER + tf * L.TF_HEADER + L.T_COMPLETED];
+        return this.state.completedCount(tf);
     }
 
     /** Slot offset of the partial bar of timeframe index `tf`, or -1 when none is in progress. */
     partialOffset(tf: number): number {
-        if (this.f64[L.HEADER + tf * L.TF_HEADER + L.T_HAS_PARTIAL] === 0) {
-            return -1;
-        }
-        return L.HEADER + this.timeframes.length * L.TF_HEADER + tf * L.RECORD;
+        return this.state.partialOffset(tf);
     }
 
     /** Slot offset of a completed bar (`ago` 0 = newest), or -1 when it is not (or no longer) kept. */
     completedOffset(tf: number, ago = 0): number {
-        const count = this.completedCount(tf);
-        if (ago < 0 || ago >= Math.min(count, this.depth)) {
-            return -1;
-        }
-        const n = this.timeframes.length;
-        const slot = (count - 1 - ago) % this.depth;
-        return L.HEADER + n * L.TF_HEADER + n * L.RECORD + (tf * this.depth + slot) * L.RECORD;
+        return this.state.completedOffset(tf, ago);
+    }
+
+    /** The two 32-bit words (low first) of the clock's int64 slot, as a view: copied without a conversion. */
+    clockWords(): Int32Array {
+        return new Int32Array(this.f64.buffer, L.H_CLOCK * 8, 2);
+    }
+
+    /** Copies the bar at a slot offset into row `row` of float64 columns (the time as a number, no BigInt). */
+    copyBar(offset: number, into: FloatBarColumns, row: number): void {
+        const f = this.f64;
+        into.time[row] = this.state.int(offset + R_TIME);
+        into.open[row] = f[offset + R_OPEN];
+        into.high[row] = f[offset + R_HIGH];
+        into.low[row] = f[offset + R_LOW];
+        into.close[row] = f[offset + R_CLOSE];
+        into.volume[row] = f[offset + R_VOLUME];
     }
 
     /** A copy of the bar at a slot offset. */

@@ -1,11 +1,12 @@
 import * as native from '@backtestr/native';
 import type { Account, OrderEvent, OrderEventKind, UnixMicrosBig } from '@backtestr/plugins-sdk';
-import { MtfEngine, MtfEngineOptions, TickBatch } from './mtf-engine';
+import { BarBatch } from '../common/engine-columns';
+import { barTicks } from './bar-path';
+import { MtfEngine, MtfEngineOptions } from './mtf-engine';
+import { EXEC_LAYOUT, MTF_LAYOUT } from './native-layout';
 
 export type ExecutionOptions = native.NativeExecutionOptions;
 
-/** Slot indexes and codes of the order, event, account and trade records (native/README.md). */
-export const EXEC_LAYOUT: native.NativeExecutionLayout = native.executionLayout();
 const X = EXEC_LAYOUT;
 
 export type OrderType = 'market' | 'limit' | 'stop' | 'stopLimit' | 'mit' | 'trailingStop';
@@ -61,16 +62,6 @@ export interface OpenPosition {
     readonly avgPrice: number;
     readonly unrealised: number;
     readonly entryTime: UnixMicrosBig;
-}
-
-/** OHLC bars for the bar-data fill model (`fill: 'bar'`). */
-export interface BarBatch {
-    time: BigInt64Array;
-    open: Float64Array;
-    high: Float64Array;
-    low: Float64Array;
-    close: Float64Array;
-    volume?: Float64Array;
 }
 
 /**
@@ -267,30 +258,24 @@ export class ExecutionEngine extends MtfEngine {
         return out;
     }
 
-    /**
-     * The bar-data model's tick batch: each bar as its 4 path points (open, nearer extreme,
-     * farther extreme, close) at the bar's time, volume split evenly (native/README.md).
-     */
-    static barTicks(bars: BarBatch): TickBatch {
-        const n = bars.time.length;
-        const price = new Float64Array(4 * n);
-        const size = new Float64Array(4 * n);
-        native.barPath(bars.open, bars.high, bars.low, bars.close, bars.volume, price, size);
-        const time = new BigInt64Array(4 * n);
-        for (let i = 0; i < n; i++) {
-            time.fill(bars.time[i], 4 * i, 4 * i + 4);
-        }
-        return { time, price, size };
-    }
-
     /** Replays bars along their intrabar path (configure `fill: 'bar'`); see `process`. */
     processBars(bars: BarBatch, onEvent?: (resumeIndex: number) => void): void {
-        this.process(ExecutionEngine.barTicks(bars), onEvent);
+        this.process(barTicks(bars), onEvent);
+    }
+
+    /** The account block of the state memory (ACCOUNT_SLOTS, A_* order), a view: current when H_ACCOUNT_STOP equals H_STOPS. */
+    accountBlock(): Float64Array {
+        return new Float64Array(this.f64.buffer, this.f64[MTF_LAYOUT.H_ACCOUNT] * 8, X.ACCOUNT_SLOTS);
+    }
+
+    /** Reads the account (ACCOUNT_SLOTS numbers, A_* order) into a caller's buffer: no object per read. */
+    readAccountInto(out: Float64Array): void {
+        native.readAccount(this.handle, out);
     }
 
     account(): ExecutionAccount {
         const a = this.accountBuf;
-        native.readAccount(this.handle, a);
+        this.readAccountInto(a);
         return {
             cash: a[X.A_CASH], equity: a[X.A_EQUITY], position: a[X.A_POSITION], avgPrice: a[X.A_AVG_PRICE],
             realised: a[X.A_REALISED], unrealised: a[X.A_UNREALISED], commission: a[X.A_COMMISSION], mark: a[X.A_MARK],
