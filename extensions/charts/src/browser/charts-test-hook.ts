@@ -5,17 +5,20 @@
 
 import { Disposable } from '@theia/core/lib/common/disposable';
 import { ThemeService } from '@theia/core/lib/browser/theming';
-import { DatasetKey, DatasetSummary } from '@backtestr/data-import';
+import { DatasetKey, DatasetSummary } from '@backtestr/workspace-store';
 import { prependBars, sliceBars } from '../common/bar-math';
 import { ChartLayoutKind } from '../common/chart-protocol';
 import { ChartBarColumns, ReplayFrame, ReplayInfo } from '../common/replay-protocol';
 import { RunOverlayService, RunSummary } from '../common/run-overlay-protocol';
 import { PanelIndicator } from '../common/indicator-math';
-import { LiveChartService, LiveRunStatus } from '../common/live-chart-protocol';
+import { LiveChartService } from '../common/live-chart-protocol';
 import { ChartPanel, PanelBar, PanelLevel, PanelLineSnapshot, PanelSnapshot, loadLightweightCharts } from './chart-panel';
 import { readChartColors } from './chart-theme';
 import { IndicatorChoice, PanelOverlays } from './panel-overlays';
-import type { LiveFollowController } from './live-follow-controller';
+import { DEFAULT_LIVE_FOLLOW_OPTIONS, LiveFollowController } from './live-follow-controller';
+import { LiveFollowRecorder, LiveHookState } from './live-follow-recorder';
+
+export type { LiveHookState } from './live-follow-recorder';
 import type { ReplayCursorController } from './replay-cursor-controller';
 
 /** What the e2e tests and the bench script read and drive (`window.__backtestrCharts`). */
@@ -59,30 +62,14 @@ export interface ChartsTestHook {
     followRun(runId: string): Promise<boolean>;
     /** The run followed live: pushes received, frames drawn, per frame the clock and each panel's newest bar time; its last state when it ended. */
     live(): LiveHookState | undefined;
-    /** Bench knob: while false, pushes of a followed run are merged but not drawn (the drawing's share of a run's cost). */
+    /** For the live bench (LiveFollowOptions.drawing): while false, pushes of a followed run are merged but not drawn. */
     setLiveDrawing(on: boolean): void;
-    /** Bench knob: the least milliseconds between two live draws of one panel (LIVE_PANEL_INTERVAL_MS by default). */
+    /** For the live bench (LiveFollowOptions.panelIntervalMs): the least milliseconds between two live draws of one panel. */
     setLivePanelInterval(ms: number): void;
-    /** Bench knob: while false, the view does not follow runs of its instrument on its own. */
+    /** For the live bench (LiveFollowOptions.autoFollow): while false, the view does not follow runs of its instrument on its own. */
     setAutoFollow(on: boolean): void;
     /** The stored runs of the workspace (with their ticks and milliseconds once finished). */
     runs(): Promise<RunSummary[]>;
-}
-
-export interface LiveHookState {
-    runId: string;
-    status: LiveRunStatus;
-    ticks: number;
-    time: number;
-    pushes: number;
-    frames: number;
-    /** Milliseconds of each draw (merge and series updates, before paint). */
-    drawMs: number[];
-    skipped: number;
-    fills: number;
-    trades: number;
-    history: { time: number; last: (number | undefined)[] }[];
-    final?: { time: number; ticks: number; panels: PanelSnapshot[] };
 }
 
 /** What the test hook reads and drives of the chart view. */
@@ -110,9 +97,14 @@ export interface ChartsTestHookHost {
     clearForSynthetic(): void;
 }
 
-/** Installs `window.__backtestrCharts` for the view; disposing removes it. */
+/**
+ * Installs `window.__backtestrCharts` for the view, and a recorder of the live following as its observer;
+ * disposing removes both and puts the following's options back to the defaults.
+ */
 export function installChartsTestHook(host: ChartsTestHookHost): Disposable {
     const { cursor, liveFollow } = host;
+    const recorder = new LiveFollowRecorder(() => host.panels());
+    liveFollow.observer = recorder;
     const hook: ChartsTestHook = {
         openDataset: async (symbol, kind) => {
             const d = (await host.datasets()).find(x => x.symbol === symbol && x.kind === kind);
@@ -141,11 +133,11 @@ export function installChartsTestHook(host: ChartsTestHookHost): Disposable {
             const run = (await host.liveService.activeRuns()).find(r => r.run.id === runId);
             return run ? liveFollow.followRun(run) : false;
         },
-        live: () => liveFollow.hook,
+        live: () => recorder.state,
         runs: () => host.runs.listRuns(),
-        setLiveDrawing: on => liveFollow.drawing = on,
-        setLivePanelInterval: ms => liveFollow.panelInterval = ms,
-        setAutoFollow: on => liveFollow.autoFollow = on,
+        setLiveDrawing: on => liveFollow.configure({ drawing: on }),
+        setLivePanelInterval: ms => liveFollow.configure({ panelIntervalMs: ms }),
+        setAutoFollow: on => liveFollow.configure({ autoFollow: on }),
         decisions: () => Array.from(host.decisionNode.children, c => c.textContent ?? ''),
         openRun: (runId, time) => host.openRun(runId, time),
         jumpEvent: d => cursor.jumpEvent(d),
@@ -162,7 +154,13 @@ export function installChartsTestHook(host: ChartsTestHookHost): Disposable {
         colors: () => ({ editorBackground: readChartColors(host.node).background, panels: host.panels().map(p => p.background()) })
     };
     (window as unknown as { __backtestrCharts?: ChartsTestHook }).__backtestrCharts = hook;
-    return Disposable.create(() => delete (window as unknown as { __backtestrCharts?: ChartsTestHook }).__backtestrCharts);
+    return Disposable.create(() => {
+        delete (window as unknown as { __backtestrCharts?: ChartsTestHook }).__backtestrCharts;
+        if (liveFollow.observer === recorder) {
+            liveFollow.observer = undefined;
+        }
+        liveFollow.configure(DEFAULT_LIVE_FOLLOW_OPTIONS);
+    });
 }
 
 /** Draws `count` synthetic 1m bars (or the newest `visible` of them, then one page of 500 older ones) into `panel`, timing each until painted. */

@@ -1,13 +1,15 @@
 // *****************************************************************************
 // Following a run in progress in the chart view: the pushes of the followed run merged, the
 // panels drawn one per animation frame (round robin, on screen only, each at most every
-// LIVE_PANEL_INTERVAL_MS), and what the test hook reads of it. Plain class owned by the view.
+// LIVE_PANEL_INTERVAL_MS). Plain class owned by the view. What the e2e tests and the live bench read
+// and set goes through two documented seams, both unset in the product: `observer` (told what was
+// merged and drawn; the test hook's LiveFollowRecorder keeps the figures) and `configure()`.
 // *****************************************************************************
 
 import { ChartViewState, panelTimeframesForRun } from '../common/chart-protocol';
 import { EMPTY_BARS } from '../common/bar-math';
 import { ChartBarColumns, ReplayInfo } from '../common/replay-protocol';
-import { DatasetKey } from '@backtestr/data-import';
+import { DatasetKey } from '@backtestr/workspace-store';
 import { PanelIndicator } from '../common/indicator-math';
 import { tradeSegmentsAt } from '../common/run-overlay-math';
 import { LiveChartService, LiveChartUpdate, LiveRun, LiveRunStatus } from '../common/live-chart-protocol';
@@ -15,7 +17,6 @@ import { LIVE_PANEL_INTERVAL_MS, LiveFollow } from '../common/live-follow';
 import { ChartPanel, FillMark } from './chart-panel';
 import { IndicatorChoice, PanelOverlays } from './panel-overlays';
 import { TransportBar } from './transport-bar';
-import { LiveHookState } from './charts-test-hook';
 
 /** What the live following reads and drives of the chart view. */
 export interface LiveFollowHost {
@@ -44,17 +45,43 @@ export interface LiveFollowHost {
     setPanelTimeframes(timeframes: readonly string[]): void;
 }
 
+/** How the following draws. The product keeps the defaults; the live bench sets others through the test hook. */
+export interface LiveFollowOptions {
+    /** While false, pushes are merged but not drawn (the drawing's share of a run's cost). */
+    readonly drawing: boolean;
+    /** The least milliseconds between two live draws of one panel. */
+    readonly panelIntervalMs: number;
+    /** While false, the view does not follow runs of its instrument on its own. */
+    readonly autoFollow: boolean;
+}
+
+export const DEFAULT_LIVE_FOLLOW_OPTIONS: LiveFollowOptions = { drawing: true, panelIntervalMs: LIVE_PANEL_INTERVAL_MS, autoFollow: true };
+
+/** What the following tells an observer (the test hook's recorder): it keeps no state of its own for it. */
+export interface LiveFollowObserver {
+    /** Following `live` started (its snapshot is on the way). */
+    started(live: LiveFollow): void;
+    /** The run of `runId` could not be followed (it ended before its snapshot came). */
+    unavailable(runId: string): void;
+    /** The queued pushes were merged: `live` holds the run's newest figures. */
+    merged(live: LiveFollow): void;
+    /** The panels were made again or are all to be drawn anew: the panels drawn so far count for nothing. */
+    panelsReset(): void;
+    /** Panel `panel` was drawn at the run's newest state. */
+    panelDrawn(panel: number): void;
+    /** A live frame drew a panel in `drawMs` (merge and series updates, before paint); `shown` per panel: on screen (undefined: unknown). */
+    frameDrawn(live: LiveFollow, drawMs: number, shown: readonly (boolean | undefined)[]): void;
+    /** The run ended with `status`; `redrawn`: every panel was drawn at its last state just now. */
+    ended(live: LiveFollow, status: LiveRunStatus, redrawn: boolean): void;
+}
+
 export class LiveFollowController {
 
     /** The run followed live (until it ends and its replay opens). */
     live: LiveFollow | undefined;
-    hook: LiveHookState | undefined;
-    /** Bench knob: while false, pushes are merged but not drawn. */
-    drawing = true;
-    /** Bench knob: the least milliseconds between two live draws of one panel. */
-    panelInterval = LIVE_PANEL_INTERVAL_MS;
-    /** Bench knob: while false, the view does not follow runs of its instrument on its own. */
-    autoFollow = true;
+    /** Told what the following merged and drew (the test hook sets it; unset in the product). */
+    observer: LiveFollowObserver | undefined;
+    protected options: LiveFollowOptions = DEFAULT_LIVE_FOLLOW_OPTIONS;
 
     protected frameRequested = false;
     /** Per panel, while following: a newer state than drawn; bars to set whole; fills or trades changed. */
@@ -64,8 +91,6 @@ export class LiveFollowController {
     /** Per panel: scroll to the newest bars with the next draw (following started, or new panels). */
     protected fit: boolean[] = [];
     protected lastPanel = -1;
-    /** Panels drawn since the hook last counted a whole view. */
-    protected readonly swept = new Set<number>();
     protected fills: FillMark[] = [];
     /** Per panel: whether it is on screen (an IntersectionObserver's last word; unknown counts as shown). */
     protected panelShown: (boolean | undefined)[] = [];
@@ -76,6 +101,11 @@ export class LiveFollowController {
 
     constructor(protected readonly service: LiveChartService, protected readonly host: LiveFollowHost) { }
 
+    /** Options other than the defaults (the live bench's, through the test hook); the ones not given stay. */
+    configure(options: Partial<LiveFollowOptions>): void {
+        this.options = { ...this.options, ...options };
+    }
+
     /** New panels: every one to draw whole and scrolled to the newest bars; which are on screen tracked again. */
     resetPanels(): void {
         const panels = this.host.panels();
@@ -84,7 +114,7 @@ export class LiveFollowController {
         this.overlayDirty = panels.map(() => true);
         this.fit = panels.map(() => true);
         this.drawnAt = [];
-        this.swept.clear();
+        this.observer?.panelsReset();
         this.observePanels();
     }
 
@@ -127,7 +157,7 @@ export class LiveFollowController {
 
     onRunStarted(run: LiveRun): void {
         const ds = this.host.viewState().dataset;
-        if (this.autoFollow && !this.live && ds && ds.instrumentId === run.run.instrumentId && ds.kind === run.run.kind && this.host.isAttached()) {
+        if (this.options.autoFollow && !this.live && ds && ds.instrumentId === run.run.instrumentId && ds.kind === run.run.kind && this.host.isAttached()) {
             this.followRun(run);
         }
     }
@@ -141,7 +171,7 @@ export class LiveFollowController {
         this.host.pause();
         const live = new LiveFollow(run);
         this.live = live;
-        this.hook = { runId: live.runId, status: 'running', ticks: 0, time: 0, pushes: 0, frames: 0, drawMs: [], skipped: 0, fills: 0, trades: 0, history: [] };
+        this.observer?.started(live);
         this.host.clearRunOverlay();
         this.host.transport().setEnabled(false);
         const ds = this.host.viewState().dataset;
@@ -157,7 +187,7 @@ export class LiveFollowController {
         }
         if (!snapshot) {
             this.live = undefined;
-            this.hook = undefined;
+            this.observer?.unavailable(live.runId);
             this.host.transport().setEnabled(this.host.info() !== undefined);
             return false;
         }
@@ -216,7 +246,7 @@ export class LiveFollowController {
         if (live.mergePending()) {
             this.merged(live);
         }
-        if (!this.drawing) {
+        if (!this.options.drawing) {
             return;
         }
         const i = this.nextPanel();
@@ -224,8 +254,7 @@ export class LiveFollowController {
             return;
         }
         this.drawPanel(live, i);
-        this.countView(live);
-        this.hook?.drawMs.push(performance.now() - started);
+        this.observer?.frameDrawn(live, performance.now() - started, this.panelShown);
         if (this.nextPanel() >= 0) {
             this.requestFrame();
         }
@@ -242,7 +271,7 @@ export class LiveFollowController {
         for (let k = 1; k <= n; k++) {
             const i = (this.lastPanel + k) % n;
             if (this.dirty[i] && this.panelShown[i] !== false) {
-                const due = (this.drawnAt[i] ?? -Infinity) + this.panelInterval - now;
+                const due = (this.drawnAt[i] ?? -Infinity) + this.options.panelIntervalMs - now;
                 if (due <= 0 || this.fit[i]) {
                     return i;
                 }
@@ -259,7 +288,7 @@ export class LiveFollowController {
         return -1;
     }
 
-    /** After a merge: every panel has a newer state to draw; the status line and the test hook say what the run reached. */
+    /** After a merge: every panel has a newer state to draw; the status line (and the observer) say what the run reached. */
     protected merged(live: LiveFollow): void {
         this.host.panels().forEach((panel, i) => {
             this.dirty[i] = true;
@@ -287,10 +316,7 @@ export class LiveFollowController {
         this.host.status(`Live: ${live.ticks.toLocaleString()} ticks, ${new Date(live.time / 1000).toISOString().replace('T', ' ').slice(0, 19)}`
             + `, ${live.fills.time.length} fills, ${live.trades.side.length} trades${live.skipped ? `, ${live.skipped} bars not shown (more per push than the engine reports)` : ''}`
             + ` (${live.run.run.label})`);
-        const hook = this.hook;
-        if (hook && hook.runId === live.runId) {
-            Object.assign(hook, { ticks: live.ticks, time: live.time, pushes: live.pushes, skipped: live.skipped, fills: live.fills.time.length, trades: live.trades.side.length });
-        }
+        this.observer?.merged(live);
     }
 
     /** Draws panel `i` at the followed run's newest state: new bars and the forming one, the cursor, fills and trades when they changed, its indicators. */
@@ -326,20 +352,7 @@ export class LiveFollowController {
         this.full[i] = false;
         this.fit[i] = false;
         this.overlayDirty[i] = false;
-        this.swept.add(i);
-    }
-
-    /** For the test hook: every panel on screen drawn since the last count is one whole view shown (at most one per push). */
-    protected countView(live: LiveFollow): void {
-        const hook = this.hook;
-        const panels = this.host.panels();
-        if (hook && hook.runId === live.runId && this.swept.size > 0 && panels.every((_, k) => this.swept.has(k) || this.panelShown[k] === false)) {
-            this.swept.clear();
-            hook.frames++;
-            if (hook.history.length < 2000) {
-                hook.history.push({ time: live.time, last: panels.map(p => p.forming?.time ?? p.snapshot().lastCompleted?.time) });
-            }
-        }
+        this.observer?.panelDrawn(i);
     }
 
     async onRunEnded(runId: string, status: LiveRunStatus): Promise<void> {
@@ -351,17 +364,12 @@ export class LiveFollowController {
             this.merged(live);
         }
         // every panel at the last state, on screen or not (the replay opens from it)
-        if (this.dirty.some(d => d)) {
+        const redrawn = this.dirty.some(d => d);
+        if (redrawn) {
             this.host.panels().forEach((_, i) => this.dirty[i] && this.drawPanel(live, i));
-            this.host.panels().forEach((_, i) => this.swept.add(i));
-            this.countView(live);
         }
         live.status = status;
-        const hook = this.hook;
-        if (hook) {
-            hook.status = status;
-            hook.final = { time: live.time, ticks: live.ticks, panels: this.host.panels().map(p => p.snapshot()) };
-        }
+        this.observer?.ended(live, status, redrawn);
         this.live = undefined;
         if (status === 'finished') {
             // the run is stored: its replay at its last tick (the state the panels show now)
@@ -384,7 +392,7 @@ export class LiveFollowController {
         live.overlayChanged = true;
         this.host.overlays.reset();
         this.merged(live);
-        this.swept.clear();
+        this.observer?.panelsReset();
         this.host.panels().forEach((_, i) => {
             this.full[i] = true;
             this.fit[i] = true;
