@@ -6,3 +6,4 @@ export * from './execution-engine';
 export * from './mtf-engine';
 export * from './native-chunk-copy';
 export * from './native-layout';
+export * from './time-zone-transitions';

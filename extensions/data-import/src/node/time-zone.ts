@@ -6,6 +6,8 @@
 // non-existent ones (the skipped hour in spring) to the later offset, as java.time does.
 // *****************************************************************************
 
+import { IcuZoneOffsets } from '@backtestr/engine-core/lib/common';
+
 export const MICROS_PER_SECOND = 1_000_000;
 export const MICROS_PER_DAY = 86_400_000_000;
 
@@ -122,38 +124,22 @@ class FixedOffsetZone extends TimeZone {
 }
 
 class IanaZone extends TimeZone {
-    protected readonly format: Intl.DateTimeFormat;
+    /** ICU's offsets, read the same way as the engine's session tables read them. */
+    protected readonly offsets: IcuZoneOffsets;
     /** local day number -> constant offset that day, or NaN when the offset changes during the day. */
     protected readonly dayOffsets = new Map<number, number>();
 
     constructor(readonly name: string) {
         super();
         try {
-            this.format = new Intl.DateTimeFormat('en-US', {
-                timeZone: name, hourCycle: 'h23',
-                year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric'
-            });
+            this.offsets = new IcuZoneOffsets(name);
         } catch {
             throw new Error(`Unknown time zone '${name}': use an IANA name such as America/New_York, UTC, or a fixed offset such as UTC-05:00`);
         }
     }
 
     offsetAt(utcMicros: number): number {
-        const ms = Math.floor(utcMicros / 1000 / 1000) * 1000;
-        const parts = this.format.formatToParts(new Date(ms));
-        let y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
-        for (const p of parts) {
-            switch (p.type) {
-                case 'year': y = Number(p.value); break;
-                case 'month': mo = Number(p.value); break;
-                case 'day': d = Number(p.value); break;
-                case 'hour': h = Number(p.value); break;
-                case 'minute': mi = Number(p.value); break;
-                case 'second': s = Number(p.value); break;
-            }
-        }
-        const localSeconds = daysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s;
-        return (localSeconds - ms / 1000) * MICROS_PER_SECOND;
+        return this.offsets.offsetSecondsAt(Math.floor(utcMicros / MICROS_PER_SECOND)) * MICROS_PER_SECOND;
     }
 
     protected lastDay = NaN;
