@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { defaultDataDir, seedSampleWorkspace, workspaceDatabasePath } from '@backtestr/data-import/lib/node';
+import { workspaceDatabasePath } from '@backtestr/workspace-store/lib/node';
+import { defaultDataDir, seedSampleWorkspace } from '@backtestr/data-import/lib/node';
 import { cli } from './cli-test-support';
 
 const STRATEGIES = path.resolve(__dirname, '../../sample-workspace/strategies');

@@ -15,11 +15,11 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { DatasetKind, RunModels, RunRecord, RunStore } from '@backtestr/data-import';
+import { DatasetKind, RunModels, RunRecord, RunStore } from '@backtestr/workspace-store';
 import {
-    BacktestDataImpl, DATA_COMMANDS, defaultWorkspaceRoot, findWorkspaceOwner, forwardToWorkspaceOwner, IMPORT_USAGE, openWorkspaceDatabase,
-    runDataCommand, RunStoreImpl, workspaceDatabasePath
-} from '@backtestr/data-import/lib/node';
+    BacktestDataImpl, defaultWorkspaceRoot, findWorkspaceOwner, forwardToWorkspaceOwner, openWorkspaceDatabase, RunStoreImpl, workspaceDatabasePath
+} from '@backtestr/workspace-store/lib/node';
+import { DATA_COMMANDS, IMPORT_USAGE, runDataCommand } from '@backtestr/data-import/lib/node';
 import { createPluginImportSources, enabledIndicatorsLoaderPath } from '@backtestr/plugins/lib/node';
 import { BacktestOutcome, ENGINE_VERSION, runBacktest, StrategyRunError } from '@backtestr/engine/lib/node';
 import { parseMemoryBudget } from '@backtestr/engine';

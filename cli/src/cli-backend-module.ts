@@ -6,8 +6,8 @@
 // *****************************************************************************
 
 import { ContainerModule, interfaces } from '@theia/core/shared/inversify';
-import { RunStore } from '@backtestr/data-import';
-import { WorkspaceCommandHandler } from '@backtestr/data-import/lib/node';
+import { RunStore } from '@backtestr/workspace-store';
+import { WorkspaceCommandHandler } from '@backtestr/workspace-store/lib/node';
 import { runHere } from './backtestr-cli';
 
 /** The handler of the owner's requests: `runHere` with the client's streams, folder and cancellation, and `runStore()` for stored runs. */

@@ -5,8 +5,9 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { DatasetKey } from '@backtestr/data-import';
-import { DataQuality, TickRepository, WorkspaceDatabase, workspaceDatabasePath } from '@backtestr/data-import/lib/node';
+import { DatasetKey } from '@backtestr/workspace-store';
+import { TickRepository, WorkspaceDatabase, workspaceDatabasePath } from '@backtestr/workspace-store/lib/node';
+import { DataQuality } from '@backtestr/data-import/lib/node';
 import { PluginContributionRegistryImpl, PluginManager } from '@backtestr/plugins/lib/node';
 import { cli } from './cli-test-support';
 

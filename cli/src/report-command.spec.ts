@@ -12,7 +12,8 @@ import { runExportValidator } from '@backtestr/analysis/lib/node/test-support/ru
 import { readRunOutput, RunProgressFeedImpl, tradesCsv } from '@backtestr/analysis/lib/node';
 import { buildRunAnalysis, flattenMetrics, RunChangeEvent } from '@backtestr/analysis';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { BacktestDataImpl, defaultDataDir, RunStoreImpl, seedSampleWorkspace, WorkspaceDatabase, workspaceDatabasePath } from '@backtestr/data-import/lib/node';
+import { BacktestDataImpl, RunStoreImpl, WorkspaceDatabase, workspaceDatabasePath } from '@backtestr/workspace-store/lib/node';
+import { defaultDataDir, seedSampleWorkspace } from '@backtestr/data-import/lib/node';
 import { Container } from '@theia/core/shared/inversify';
 import { ILogger } from '@theia/core/lib/common/logger';
 import { MockLogger } from '@theia/core/lib/common/test/mock-logger';

@@ -10,7 +10,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { RUN_EXPORT_FORMATS, RunExportFormat } from '@backtestr/analysis';
-import { BacktestDataImpl, defaultWorkspaceRoot, openWorkspaceDatabase, RunStoreImpl } from '@backtestr/data-import/lib/node';
+import { BacktestDataImpl, defaultWorkspaceRoot, openWorkspaceDatabase, RunStoreImpl } from '@backtestr/workspace-store/lib/node';
 import { exportRunFile, RunNotFoundError } from '@backtestr/analysis/lib/node';
 
 /** Streams as backtestr-cli's CliStreams (kept structural: no import cycle with the verb table). */

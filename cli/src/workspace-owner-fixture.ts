@@ -10,8 +10,8 @@ import * as readline from 'readline';
 import { Container } from '@theia/core/shared/inversify';
 import { ILogger } from '@theia/core/lib/common/logger';
 import { MockLogger } from '@theia/core/lib/common/test/mock-logger';
-import { RunsChange, RunStore } from '@backtestr/data-import';
-import { RunStoreImpl, WorkspaceDatabaseProvider } from '@backtestr/data-import/lib/node';
+import { RunsChange, RunStore } from '@backtestr/workspace-store';
+import { RunStoreImpl, WorkspaceDatabaseProvider } from '@backtestr/workspace-store/lib/node';
 import cliBackendModule from './cli-backend-module';
 
 async function serve(root: string): Promise<void> {

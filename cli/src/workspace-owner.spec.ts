@@ -7,7 +7,7 @@ import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { findWorkspaceOwner, forwardToWorkspaceOwner, workspaceOwnerFilePath } from '@backtestr/data-import/lib/node';
+import { findWorkspaceOwner, forwardToWorkspaceOwner, workspaceOwnerFilePath } from '@backtestr/workspace-store/lib/node';
 import { Capture, exited, spawnCli } from './cli-test-support';
 import { ownerArguments } from './owner-arguments';
 

@@ -14,6 +14,7 @@ const { expect } = require('chai');
 const { startWorkbench, runCommand, screenshot, repoRoot, outputDir, openSession, closeSession } = require('./workbench');
 
 const dataImportLib = path.join(repoRoot, 'extensions', 'data-import', 'lib');
+const storeLib = path.join(repoRoot, 'extensions', 'workspace-store', 'lib');
 
 describe('Analysis view in Chromium', function () {
     /** @type {string} */
@@ -37,9 +38,9 @@ describe('Analysis view in Chromium', function () {
         if (!dataDir || !fs.existsSync(path.join(dataDir, 'eurusd-m1-2017h1'))) {
             this.skip();
         }
-        const { RunStoreImpl } = require(path.join(dataImportLib, 'node', 'run-store-impl'));
-        const { BacktestDataImpl } = require(path.join(dataImportLib, 'node', 'backtest-data-impl'));
-        const { WorkspaceDatabase, workspaceDatabasePath } = require(path.join(dataImportLib, 'node', 'workspace-database'));
+        const { RunStoreImpl } = require(path.join(storeLib, 'node', 'run-store-impl'));
+        const { BacktestDataImpl } = require(path.join(storeLib, 'node', 'backtest-data-impl'));
+        const { WorkspaceDatabase, workspaceDatabasePath } = require(path.join(storeLib, 'node', 'workspace-database'));
         const { runBacktest } = require(path.join(repoRoot, 'extensions', 'engine', 'lib', 'node', 'backtest-runner'));
         workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'backtestr-analysis-'));
         await seedSampleWorkspace(workspaceDatabasePath(workspace), dataDir);

@@ -63,15 +63,10 @@ async function readSpyTicks(workspace) {
  * @param {number} window
  */
 function engineStateAt(ticks, k, window) {
-    const native = require('@backtestr/native');
-    const { MtfState } = require('@backtestr/plugins-sdk/host');
-    const engine = native.create({ timeframes: TIMEFRAMES, priceSource: 'last', depth: 1000 });
-    const state = new MtfState(native.stateBuffer(engine), native.layout(), TIMEFRAMES);
-    native.setBatch(engine, ticks.time.subarray(0, k + 1), ticks.price.subarray(0, k + 1), ticks.size.subarray(0, k + 1));
-    let i = 0;
-    while (i < k + 1) {
-        i = native.run(engine, i);
-    }
+    const { MtfEngine } = require('@backtestr/engine-core');
+    const engine = new MtfEngine({ timeframes: TIMEFRAMES, priceSource: 'last', depth: 1000 });
+    const state = engine.state;
+    engine.process({ time: ticks.time.subarray(0, k + 1), price: ticks.price.subarray(0, k + 1), size: ticks.size.subarray(0, k + 1) });
     /** @param {{ time: number, open: number, high: number, low: number, close: number, volume: number }} b */
     const plain = b => ({ time: b.time, open: b.open, high: b.high, low: b.low, close: b.close, volume: b.volume });
     return TIMEFRAMES.map(tf => {
@@ -97,7 +92,7 @@ function tickIndexAt(ticks, timeMicros) {
 
 /**
  * Runs a sample strategy for real through the CLI (`backtestr run`, a child process) on a workspace
- * and returns the stored run: its record and outputs read back through the data-import RunStore.
+ * and returns the stored run: its record and outputs read back through the workspace store's RunStore.
  * Call it while no workbench holds the database (DuckDB allows one writer process).
  * @param {string} workspace
  * @param {string} strategy file name under sample-workspace/strategies
@@ -109,9 +104,9 @@ async function runStrategy(workspace, strategy, symbol, kind) {
     const out = execFileSync(process.execPath, [path.join(repoRoot, 'cli', 'bin', 'backtestr.js'), 'run', path.join(workspace, 'strategies', strategy),
         '--workspace', workspace, '--symbol', symbol, '--kind', kind, '--json'], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
     const id = JSON.parse(out).run.id;
-    const dataImport = path.join(repoRoot, 'extensions', 'data-import', 'lib', 'node');
-    const { WorkspaceDatabase, workspaceDatabasePath } = require(path.join(dataImport, 'workspace-database'));
-    const { RunStoreImpl } = require(path.join(dataImport, 'run-store-impl'));
+    const store = path.join(repoRoot, 'extensions', 'workspace-store', 'lib', 'node');
+    const { WorkspaceDatabase, workspaceDatabasePath } = require(path.join(store, 'workspace-database'));
+    const { RunStoreImpl } = require(path.join(store, 'run-store-impl'));
     const db = await WorkspaceDatabase.open(workspaceDatabasePath(workspace));
     try {
         const store = new RunStoreImpl(db);

@@ -13,10 +13,11 @@ const { startWorkbench, runCommand, screenshot, repoRoot, openSession, closeSess
 
 const QUOTES = path.join(repoRoot, '..', 'shared', 'data', 'eurusd-quotes-2014-05', '20140505_quote.zip');
 const lib = path.join(repoRoot, 'extensions', 'data-import', 'lib', 'node');
+const storeLib = path.join(repoRoot, 'extensions', 'workspace-store', 'lib', 'node');
 
 /** Seeds `<workspace>/.backtestr/workspace.duckdb`; returns the EURUSD quote count the library imported. */
 async function seed(workspace, badCsv) {
-    const { WorkspaceDatabase } = require(path.join(lib, 'workspace-database'));
+    const { WorkspaceDatabase } = require(path.join(storeLib, 'workspace-database'));
     const { DataImporter } = require(path.join(lib, 'data-importer'));
     const { InstrumentCatalog } = require(path.join(lib, 'instrument-catalog'));
     const db = await WorkspaceDatabase.open(path.join(workspace, '.backtestr', 'workspace.duckdb'));

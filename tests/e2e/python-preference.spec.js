@@ -11,8 +11,9 @@ const { expect } = require('chai');
 const { startWorkbench, runCommand, screenshot, repoRoot, openSession, closeSession } = require('./workbench');
 
 const dataImport = path.join(repoRoot, 'extensions', 'data-import', 'lib', 'node');
+const storeLib = path.join(repoRoot, 'extensions', 'workspace-store', 'lib', 'node');
 const { defaultDataDir, seedSampleWorkspace } = require(path.join(dataImport, 'sample-workspace'));
-const { workspaceDatabasePath } = require(path.join(dataImport, 'workspace-database'));
+const { workspaceDatabasePath } = require(path.join(storeLib, 'workspace-database'));
 
 describe('Python interpreter preference (Chromium)', function () {
     this.timeout(600000);

@@ -10,9 +10,10 @@ const { expect } = require('chai');
 const { startWorkbench, runCommand, screenshot, repoRoot, openSession, closeSession, openWorkbench } = require('./workbench');
 
 const dataImport = path.join(repoRoot, 'extensions', 'data-import', 'lib', 'node');
+const storeLib = path.join(repoRoot, 'extensions', 'workspace-store', 'lib', 'node');
 const { defaultDataDir, seedSampleWorkspace } = require(path.join(dataImport, 'sample-workspace'));
-const { WorkspaceDatabase, workspaceDatabasePath } = require(path.join(dataImport, 'workspace-database'));
-const { RunStoreImpl } = require(path.join(dataImport, 'run-store-impl'));
+const { WorkspaceDatabase, workspaceDatabasePath } = require(path.join(storeLib, 'workspace-database'));
+const { RunStoreImpl } = require(path.join(storeLib, 'run-store-impl'));
 const { main: cli } = require(path.join(repoRoot, 'cli', 'lib', 'backtestr-cli'));
 
 /** Each sample strategy and the dataset it is written for (as the run form lists it). */

@@ -105,8 +105,8 @@ async function main() {
         return;
     }
     const workbench = require(path.resolve(__dirname, '..', '..', '..', 'tests', 'e2e', 'workbench.js'));
-    const { RunStoreImpl } = require(path.resolve(__dirname, '..', '..', 'data-import', 'lib', 'node', 'run-store-impl'));
-    const { WorkspaceDatabase, workspaceDatabasePath } = require(path.resolve(__dirname, '..', '..', 'data-import', 'lib', 'node', 'workspace-database'));
+    const { RunStoreImpl } = require(path.resolve(__dirname, '..', '..', 'workspace-store', 'lib', 'node', 'run-store-impl'));
+    const { WorkspaceDatabase, workspaceDatabasePath } = require(path.resolve(__dirname, '..', '..', 'workspace-store', 'lib', 'node', 'workspace-database'));
     const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'analysis-bench-'));
     const db = await WorkspaceDatabase.open(workspaceDatabasePath(workspace));
     await storeFixture(new RunStoreImpl(db), fixture);

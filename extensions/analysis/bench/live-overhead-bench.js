@@ -12,9 +12,9 @@ const { performance } = require('perf_hooks');
 
 const repo = path.resolve(__dirname, '..', '..', '..');
 const { RunProgressFeedImpl } = require(path.join(repo, 'extensions/analysis/lib/node/run-progress-feed-impl'));
-const { BacktestDataImpl } = require(path.join(repo, 'extensions/data-import/lib/node/backtest-data-impl'));
+const { BacktestDataImpl } = require(path.join(repo, 'extensions/workspace-store/lib/node/backtest-data-impl'));
 const { defaultDataDir, seedSampleWorkspace } = require(path.join(repo, 'extensions/data-import/lib/node/sample-workspace'));
-const { WorkspaceDatabase, workspaceDatabasePath } = require(path.join(repo, 'extensions/data-import/lib/node/workspace-database'));
+const { WorkspaceDatabase, workspaceDatabasePath } = require(path.join(repo, 'extensions/workspace-store/lib/node/workspace-database'));
 const { runBacktest } = require(path.join(repo, 'extensions/engine/lib/node/backtest-runner'));
 
 async function main() {

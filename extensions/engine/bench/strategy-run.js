@@ -8,15 +8,16 @@
 // SMA cross woken on 1m bar closes; a strategy woken on every tick (reads the partial 1H
 // bar). Also the DuckDB stream alone. Prints ticks/s and the peak RSS of the process (the
 // worker threads included; the database is built in a child process). Measures; asserts nothing. Needs the built lib/ of plugins-sdk,
-// engine, data-import and cli.
+// engine, workspace-store, data-import and cli.
 'use strict';
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { seedSampleWorkspace, defaultDataDir, WorkspaceDatabase, workspaceDatabasePath, TickRepository, BacktestDataImpl, RunStoreImpl } = require('@backtestr/data-import/lib/node');
+const { seedSampleWorkspace, defaultDataDir } = require('@backtestr/data-import/lib/node');
+const { WorkspaceDatabase, workspaceDatabasePath, TickRepository, BacktestDataImpl, RunStoreImpl } = require('@backtestr/workspace-store/lib/node');
 const { runStrategy } = require('../lib/node/strategy-host/strategy-runner');
 const { runBacktest } = require('../lib/node/backtest-runner');
-const { ExecutionEngine } = require('../lib/node/execution-engine');
+const { barTicks } = require('@backtestr/engine-core');
 const { execFileSync } = require('child_process');
 const { loadStrategy } = require('../lib/node/strategy-host/strategy-loader');
 const { StrategySession } = require('../lib/node/strategy-host/strategy-session');
@@ -132,7 +133,7 @@ async function barsBench() {
         for (let i = 0; i < n; i++) {
             time[i] = BigInt(bars.time[i] + r * span);
         }
-        batches.push(ExecutionEngine.barTicks({ time, open: Float64Array.from(bars.open), high: Float64Array.from(bars.high), low: Float64Array.from(bars.low),
+        batches.push(barTicks({ time, open: Float64Array.from(bars.open), high: Float64Array.from(bars.high), low: Float64Array.from(bars.low),
             close: Float64Array.from(bars.close) }));
     }
     const r = await runStrategy({ file, source: batches, execution: { fill: 'bar' }, instrument: { symbol: 'EURUSD', tickSize: 0.00001, lotSize: 1, multiplier: 1 },

@@ -18,7 +18,7 @@ const { PluginContributionRegistryImpl } = lib('plugins', 'plugin-contribution-r
 const { createPluginImportSources } = lib('plugins', 'plugin-import-sources');
 const { DataImporter } = lib('data-import', 'data-importer');
 const { ImportSourceRegistry } = lib('data-import', 'import-source-registry');
-const { WorkspaceDatabase } = lib('data-import', 'workspace-database');
+const { WorkspaceDatabase } = lib('workspace-store', 'workspace-database');
 
 const data = process.env.BACKTESTR_DATA_DIR ?? path.resolve(root, '..', 'shared', 'data');
 const quotesDir = path.join(data, 'eurusd-quotes-2014-05');

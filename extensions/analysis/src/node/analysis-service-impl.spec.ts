@@ -9,7 +9,7 @@ import * as path from 'path';
 import { Container } from '@theia/core/shared/inversify';
 import { ILogger } from '@theia/core/lib/common/logger';
 import { MockLogger } from '@theia/core/lib/common/test/mock-logger';
-import { RunStoreImpl, WorkspaceDatabase } from '@backtestr/data-import/lib/node';
+import { RunStoreImpl, WorkspaceDatabase } from '@backtestr/workspace-store/lib/node';
 import { AnalysisErrors, AnalysisService, RunChangeEvent } from '../common/analysis-protocol';
 import { buildRunAnalysis, runStatistics } from '../common/run-analysis';
 import { RunStore } from '../common/run-store';

@@ -4,7 +4,7 @@ import {
     AnalysisClient, AnalysisErrors, AnalysisService, ExportedFile, RunComparison, RunExportFormat, RUN_EXPORT_FORMATS
 } from '../common/analysis-protocol';
 import { RunAnalysis } from '../common/run-analysis';
-import { BacktestData } from '@backtestr/data-import';
+import { BacktestData } from '@backtestr/workspace-store';
 import { RunRecord, RunStore } from '../common/run-store';
 import { STATISTIC_DEFINITIONS, StatisticDefinition } from '../common/statistics/statistic-definitions';
 import { exportRunFile, readRunAnalysis, RunNotFoundError } from './run-reports';

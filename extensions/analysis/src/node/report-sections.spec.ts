@@ -17,7 +17,7 @@ import { PreferenceService } from '@theia/core/lib/common/preferences/preference
 import { PLUGIN_DIRECTORY_PREFERENCE, PluginService } from '@backtestr/plugins';
 // eslint-disable-next-line backtestr/runtime-folders -- the test runs the real plugin host, wired as the backend wires it
 import pluginsBackendModule from '@backtestr/plugins/lib/node/plugins-backend-module';
-import { RunStoreImpl, WorkspaceDatabase } from '@backtestr/data-import/lib/node';
+import { RunStoreImpl, WorkspaceDatabase } from '@backtestr/workspace-store/lib/node';
 import { AnalysisService } from '../common/analysis-protocol';
 import { RunStore } from '../common/run-store';
 import { RunReportSection } from '../common/report-sections';

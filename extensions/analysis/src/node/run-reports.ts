@@ -6,7 +6,7 @@
 import { ExportedFile, RunExportFormat } from '../common/analysis-protocol';
 import { buildRunAnalysis, RunAnalysis, RunAnalysisOptions, runStatistics } from '../common/run-analysis';
 import { RunOutput, RunRecord, RunStore } from '../common/run-store';
-import { BacktestData } from '@backtestr/data-import';
+import { BacktestData } from '@backtestr/workspace-store';
 import { barsCsv, equityCsv, eventsCsv, ordersCsv, tradesCsv } from '../common/report/report-csv';
 import { tearsheetHtml } from '../common/report/report-html';
 import { runExportJson } from '../common/report/run-export';

@@ -4,7 +4,7 @@
 // the callbacks.
 // *****************************************************************************
 
-import { DatasetKey, DatasetSummary } from '@backtestr/data-import';
+import { DatasetKey, DatasetSummary } from '@backtestr/workspace-store';
 import { ChartLayoutKind } from '../common/chart-protocol';
 import { RunSummary } from '../common/run-overlay-protocol';
 

@@ -2,7 +2,8 @@ import { inject, injectable } from '@theia/core/shared/inversify';
 import { AbstractViewContribution } from '@theia/core/lib/browser/shell/view-contribution';
 import { QuickInputService, QuickPickItem } from '@theia/core/lib/browser/quick-input';
 import { Command, CommandRegistry } from '@theia/core/lib/common/command';
-import { DatasetKey, DatasetService } from '@backtestr/data-import';
+import { DatasetKey } from '@backtestr/workspace-store';
+import { DatasetService } from '@backtestr/data-import';
 import { ChartViewWidget } from './chart-view-widget';
 
 export namespace ChartsCommands {

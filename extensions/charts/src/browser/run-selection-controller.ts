@@ -4,7 +4,7 @@
 // entry ticks, and the engine settings its replay runs with. Plain class owned by the view.
 // *****************************************************************************
 
-import { DatasetKey } from '@backtestr/data-import';
+import { DatasetKey } from '@backtestr/workspace-store';
 import { DEFAULT_SESSION, ReplayEngineSettings, ReplayFrame, ReplayInfo, ReplayService, defaultPriceSource } from '../common/replay-protocol';
 import { RunOverlay, RunOverlayService, RunSummary } from '../common/run-overlay-protocol';
 import { tradeEntryTicks } from '../common/run-overlay-math';

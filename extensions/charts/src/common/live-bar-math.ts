@@ -3,7 +3,7 @@
 // fills and trades by their running totals.
 // *****************************************************************************
 
-import type { RunTradeColumns } from '@backtestr/data-import';
+import type { RunTradeColumns } from '@backtestr/workspace-store';
 import type { LiveBarColumns, LiveFillColumns } from '@backtestr/engine';
 import { ChartBarColumns } from './replay-protocol';
 

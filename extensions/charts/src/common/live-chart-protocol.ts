@@ -3,7 +3,7 @@
 // (at most LIVE_PUSHES_PER_SECOND per run). Plain data and typed-array columns only.
 // *****************************************************************************
 
-import type { RunTradeColumns } from '@backtestr/data-import';
+import type { RunTradeColumns } from '@backtestr/workspace-store';
 import type { LiveFillColumns } from '@backtestr/engine';
 import type { ChartBarColumns, UnixMicros } from './replay-protocol';
 import type { RunSummary } from './run-overlay-protocol';

@@ -4,7 +4,7 @@
 // at most once per animation frame.
 // *****************************************************************************
 
-import type { RunTradeColumns } from '@backtestr/data-import';
+import type { RunTradeColumns } from '@backtestr/workspace-store';
 import type { LiveFillColumns } from '@backtestr/engine';
 import { concatColumns, emptyFills, emptyTrades, FILL_KEYS, firstNewBar, GrowingBars, newRowsFrom, TRADE_KEYS } from './live-bar-math';
 import { LiveChartUpdate, LiveRun, LiveRunStatus } from './live-chart-protocol';

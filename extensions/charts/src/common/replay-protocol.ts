@@ -3,7 +3,7 @@
 // Plain data and typed-array columns only.
 // *****************************************************************************
 
-import type { DatasetKey } from '@backtestr/data-import';
+import type { DatasetKey } from '@backtestr/workspace-store';
 import type { UnixMicros } from '@backtestr/plugins-sdk';
 
 export const REPLAY_SERVICE_PATH = '/services/backtestr/replay';

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { RunEventColumns, RunOrderColumns, RunTradeColumns } from '@backtestr/data-import';
+import type { RunEventColumns, RunOrderColumns, RunTradeColumns } from '@backtestr/workspace-store';
 import {
     adjacentEventTick, adjacentTick, eventsAtTick, eventsKnownAt, seriesKnownAt, tradeEntryTicks, tradeSegmentsAt, workingLevelsAt
 } from './run-overlay-math';

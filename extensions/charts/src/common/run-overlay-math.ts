@@ -3,7 +3,7 @@
 // trade exit after the cursor's time.
 // *****************************************************************************
 
-import type { RunEventColumns, RunOrderColumns, RunTradeColumns } from '@backtestr/data-import';
+import type { RunEventColumns, RunOrderColumns, RunTradeColumns } from '@backtestr/workspace-store';
 import { upperBound } from './bar-math';
 
 /**

@@ -1,9 +1,9 @@
 // *****************************************************************************
 // Run overlay protocol: a stored run's fills, trades and journal for the chart view, read
-// from the workspace database (the data-import extension's RunStore) by the charts backend.
+// from the workspace database (the workspace-store extension's RunStore) by the charts backend.
 // *****************************************************************************
 
-import type { DatasetKind, RunEventColumns, RunLogColumns, RunOrderColumns, RunSeriesColumns, RunTradeColumns } from '@backtestr/data-import';
+import type { DatasetKind, RunEventColumns, RunLogColumns, RunOrderColumns, RunSeriesColumns, RunTradeColumns } from '@backtestr/workspace-store';
 import type { PriceSource } from './replay-protocol';
 
 export const RUN_OVERLAY_SERVICE_PATH = '/services/backtestr/charts-runs';

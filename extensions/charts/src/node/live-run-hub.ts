@@ -7,7 +7,7 @@
 
 import { inject, injectable, named } from '@theia/core/shared/inversify';
 import { ILogger } from '@theia/core/lib/common/logger';
-import type { RunRecord, RunTradeColumns } from '@backtestr/data-import';
+import type { RunRecord, RunTradeColumns } from '@backtestr/workspace-store';
 import { LiveFillColumns, RunLiveFeed, RunLiveUpdate } from '@backtestr/engine';
 import { concatColumns, emptyFills, emptyTrades, FILL_KEYS, GrowingBars, TRADE_KEYS } from '../common/live-bar-math';
 import { LIVE_KEPT_BARS, LIVE_PUSHES_PER_SECOND, LiveChartClient, LiveChartUpdate, LiveRun, LiveRunStatus } from '../common/live-chart-protocol';

@@ -1,6 +1,7 @@
 import { inject, injectable, named } from '@theia/core/shared/inversify';
 import { ILogger } from '@theia/core/lib/common/logger';
-import { DatasetKey, DatasetService } from '@backtestr/data-import';
+import { DatasetKey } from '@backtestr/workspace-store';
+import { DatasetService } from '@backtestr/data-import';
 import { ChartBarColumns, DEFAULT_SESSION, defaultPriceSource, ReplayFrame, ReplayInfo, ReplayRequest, ReplayService, UnixMicros } from '../common/replay-protocol';
 import { ReplaySession } from './replay-session';
 

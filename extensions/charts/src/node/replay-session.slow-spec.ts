@@ -6,7 +6,7 @@ import * as native from '@backtestr/native';
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { Bar } from '@backtestr/plugins-sdk';
 import { MtfState } from '@backtestr/plugins-sdk/host';
-import type { TickColumns } from '@backtestr/data-import';
+import type { TickColumns } from '@backtestr/workspace-store';
 import { ReplaySession, ReplayTickSource } from './replay-session';
 import { ticksToPrices, toInt64Micros } from './replay-engine';
 import { ChartBarColumns, ReplayFrame } from '../common/replay-protocol';

@@ -7,7 +7,7 @@
 // most one session of ticks; none starts from the beginning of the data.
 // *****************************************************************************
 
-import type { BarColumns, TickColumns } from '@backtestr/data-import';
+import type { BarColumns, TickColumns } from '@backtestr/workspace-store';
 import { isTimeframe, parseTimeframe } from '@backtestr/plugins-sdk';
 import { sessionOfTick, stepBarCursor, upperBound } from '../common/bar-math';
 import { ChartBarColumns, DEFAULT_SESSION, PriceSource, ReplayFrame, UnixMicros, defaultPriceSource } from '../common/replay-protocol';

@@ -5,7 +5,7 @@ import * as path from 'path';
 import * as native from '@backtestr/native';
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { MtfState } from '@backtestr/plugins-sdk/host';
-import type { BarColumns, TickColumns } from '@backtestr/data-import';
+import type { BarColumns, TickColumns } from '@backtestr/workspace-store';
 import { ReplaySession, ReplaySessionOptions, ReplayTickSource } from './replay-session';
 import { barPathTicks, ticksToPrices, toInt64Micros } from './replay-engine';
 import { ChartBarColumns } from '../common/replay-protocol';

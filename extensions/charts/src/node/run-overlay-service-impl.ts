@@ -1,5 +1,5 @@
 import { inject, injectable, optional } from '@theia/core/shared/inversify';
-import { RunRecord, RunStore } from '@backtestr/data-import';
+import { RunRecord, RunStore } from '@backtestr/workspace-store';
 import { RunOverlay, RunOverlayService, RunSummary } from '../common/run-overlay-protocol';
 import { DEFAULT_SESSION, defaultPriceSource } from '../common/replay-protocol';
 
@@ -34,7 +34,7 @@ export class RunOverlayServiceImpl implements RunOverlayService {
 
     async readRun(id: string): Promise<RunOverlay> {
         if (!this.runs) {
-            throw new Error('Runs are not available: the data-import extension provides no RunStore.');
+            throw new Error('Runs are not available: the workspace-store extension provides no RunStore.');
         }
         const record = await this.runs.getRun(id);
         if (!record) {

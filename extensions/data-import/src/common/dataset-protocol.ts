@@ -4,62 +4,18 @@
 // *****************************************************************************
 
 import { ApplicationError } from '@theia/core/lib/common/application-error';
-import type { UnixMicros } from '@backtestr/plugins-sdk';
+import type {
+    BarColumns, DatasetKey, DatasetKind, DatasetSummary, ImportRecord, Instrument, InstrumentSpec, QuarantinedRow, TickColumns, UnixMicros
+} from '@backtestr/workspace-store';
 import { ImportSourceDescriptor } from './import-source-protocol';
 
 export * from './import-source-protocol';
+/** What the store keeps of a dataset (declared in the workspace store): the types this service's answers are made of. */
+export type {
+    BarColumns, DatasetKey, DatasetKind, DatasetSummary, ImportRecord, Instrument, InstrumentSpec, QuarantinedRow, TickColumns, UnixMicros
+};
 
 export const DATASET_SERVICE_PATH = '/services/backtestr/datasets';
-
-/** Microseconds since 1970-01-01T00:00:00Z. Int64 in storage; a JS number (exact below 2^53) here (declared in the SDK). */
-export type { UnixMicros };
-
-export type DatasetKind = 'trades' | 'quotes' | 'bars';
-
-/** Identifies one dataset: the ticks (or imported bars) of one kind of one instrument. */
-export interface DatasetKey {
-    readonly instrumentId: number;
-    readonly kind: DatasetKind;
-}
-
-export interface InstrumentSpec {
-    readonly symbol: string;
-    /** Market or venue, e.g. `usa`, `oanda`, `XCME`. */
-    readonly venue: string;
-    /** `equity`, `forex`, `future`, `option`, `cfd`, `crypto`, `index`. */
-    readonly assetClass: string;
-    readonly description?: string;
-    /** Minimum price variation; stored prices are integer multiples of it. */
-    readonly tickSize: number;
-    readonly lotSize: number;
-    readonly multiplier: number;
-    /** Quote currency. */
-    readonly currency: string;
-    /** IANA time zone of the exchange, e.g. `America/New_York`. */
-    readonly timeZone: string;
-    /** Regular session in exchange-local time, `HH:MM-HH:MM` (may wrap midnight), or `24h`. */
-    readonly session: string;
-}
-
-export interface Instrument extends InstrumentSpec {
-    readonly id: number;
-}
-
-export interface DatasetSummary extends DatasetKey {
-    readonly symbol: string;
-    readonly venue: string;
-    readonly firstTime: UnixMicros;
-    readonly lastTime: UnixMicros;
-    /** Ticks, or bars for kind `bars`. */
-    readonly tickCount: number;
-    /** Estimated bytes of the database file this dataset takes (compressed columns). */
-    readonly sizeOnDisk: number;
-    /** 0..100, the dataset score of its quality report (see QualityReport.score); undefined before a report exists. */
-    readonly qualityScore?: number;
-    readonly quarantinedRows: number;
-    /** Timeframe of imported bars (`1m`), only for kind `bars`. */
-    readonly timeframe?: string;
-}
 
 export type TimestampFormat =
     | 'epoch-s' | 'epoch-ms' | 'epoch-us' | 'epoch-ns'
@@ -214,28 +170,6 @@ export interface ImportResult {
     readonly warnings: readonly string[];
 }
 
-export interface QuarantinedRow {
-    readonly importId: number;
-    readonly file: string;
-    /** 1-based line number in the (unzipped) file, or -1 for binary input. */
-    readonly line: number;
-    /** Byte offset in the (unzipped) file. */
-    readonly byteOffset: number;
-    readonly raw: string;
-    readonly reason: string;
-}
-
-export interface ImportRecord {
-    readonly id: number;
-    readonly startedAt: UnixMicros;
-    readonly format: string;
-    readonly paths: readonly string[];
-    readonly status: 'committed' | 'failed' | 'cancelled';
-    readonly rows: number;
-    readonly quarantined: number;
-    readonly message?: string;
-}
-
 export interface QualityDay {
     readonly instrumentId: number;
     readonly kind: DatasetKind;
@@ -264,27 +198,6 @@ export interface QualityReport extends DatasetKey {
     readonly days: readonly QualityDay[];
     /** How the score is computed, for the UI to show. */
     readonly scoring: string;
-}
-
-/** Columns of ticks as typed arrays; prices in instrument ticks (multiply by tickSize at the edges). */
-export interface TickColumns {
-    readonly count: number;
-    readonly time: Float64Array;
-    readonly price?: Float64Array;
-    readonly size?: Float64Array;
-    readonly bid?: Float64Array;
-    readonly ask?: Float64Array;
-    readonly flags: Int32Array;
-}
-
-export interface BarColumns {
-    readonly count: number;
-    readonly time: Float64Array;
-    readonly open: Float64Array;
-    readonly high: Float64Array;
-    readonly low: Float64Array;
-    readonly close: Float64Array;
-    readonly volume: Float64Array;
 }
 
 export type ExportFormat = 'parquet' | 'csv' | 'btb';

@@ -7,7 +7,7 @@ import { encodeBinaryTicks } from './binary-tick-format';
 import { DataImporter } from './data-importer';
 import { InstrumentCatalog } from './instrument-catalog';
 import { SHARED_DATA, tempDatabase, tempDir } from './test-support/test-files';
-import { WorkspaceDatabase } from './workspace-database';
+import { WorkspaceDatabase } from '@backtestr/workspace-store/lib/node';
 
 /** A `.btb` file of `n` SPY trades (or quotes), 1 ms apart from the start of day `day` after 2013-10-07. */
 function btb(kind: 'trades' | 'quotes', n: number, catalog: InstrumentCatalog, size = (i: number): number => 100 + i, day = 0): Buffer {

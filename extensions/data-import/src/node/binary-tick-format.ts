@@ -28,7 +28,7 @@
 import { BinaryLayout, DatasetErrors, Instrument, InstrumentSpec, TickColumns } from '../common/dataset-protocol';
 import { ImportSession } from './import-session';
 import { PriceGrid } from './price-grid';
-import { TickRepository } from './tick-repository';
+import { TickRepository } from '@backtestr/workspace-store/lib/node';
 
 export const BTB_MAGIC = 'BTRTICKS';
 export const BTB_VERSION = 1;

@@ -8,7 +8,7 @@ import { CsvFormatOptions, DatasetErrors } from '../common/dataset-protocol';
 import { DatasetWriter, ImportSink } from './dataset-writer';
 import { importLimits, lineAt, lineTooLong, longLineAt } from './import-limits';
 import { PriceGrid } from './price-grid';
-import { TickFlags } from './schema-migrations';
+import { TickFlags } from '@backtestr/workspace-store/lib/node';
 import { TimeZone } from './time-zone';
 import { dayFromFileName, TimestampParser } from './timestamp-parser';
 

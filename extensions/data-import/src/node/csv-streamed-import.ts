@@ -11,7 +11,7 @@ import { importLimits, lineTooLong, longLineAt } from './import-limits';
 import { DatasetWriter, ImportSession } from './import-session';
 import { SourceFile } from './import-sources';
 import { hashSource } from './source-loading';
-import { WorkspaceDatabase } from './workspace-database';
+import { WorkspaceDatabase } from '@backtestr/workspace-store/lib/node';
 
 /** Pieces of large files parsed by the workers, and those this thread parsed again in sequence. */
 export interface StreamStats {

@@ -5,7 +5,7 @@ import { CsvFormatOptions, DatasetErrors, ImportRequest } from '../common/datase
 import { DataImporter } from './data-importer';
 import { InstrumentCatalog } from './instrument-catalog';
 import { makeZip, SHARED_DATA, tempDatabase, tempDir, unzipText } from './test-support/test-files';
-import { WorkspaceDatabase } from './workspace-database';
+import { WorkspaceDatabase } from '@backtestr/workspace-store/lib/node';
 
 const SPY_DAY = path.join(SHARED_DATA, 'spy-trades-2013-10', '20131007_trade.zip');
 

@@ -17,8 +17,7 @@ import { DatasetExporter } from './dataset-exporter';
 import { InstrumentCatalog } from './instrument-catalog';
 import { defaultDataDir, seedSampleWorkspace } from './sample-workspace';
 import { isoFromMicros } from './time-zone';
-import { defaultWorkspaceRoot, workspaceDatabasePath } from './workspace-database';
-import { openWorkspaceDatabase } from './workspace-owner';
+import { defaultWorkspaceRoot, openWorkspaceDatabase, workspaceDatabasePath } from '@backtestr/workspace-store/lib/node';
 
 export const DATA_COMMANDS = ['import', 'datasets', 'export', 'quality', 'seed'] as const;
 

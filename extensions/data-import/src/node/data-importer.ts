@@ -9,7 +9,7 @@
 import {
     CsvFormatOptions, DatasetErrors, DatasetKey, describeImportSource, ImportProgress, ImportRequest, ImportResult, ImportSourceDescriptor, Instrument
 } from '../common/dataset-protocol';
-import { BarCache } from './bar-cache';
+import { BarCache, TickRepository, WorkspaceDatabase } from '@backtestr/workspace-store/lib/node';
 import { BinaryTickImporter, isBinaryTickFile, readBinaryHeader } from './binary-tick-format';
 import { CsvImporter } from './csv-importer';
 import { detectPreset, impliedByName, validateCsvOptions } from './csv-presets';
@@ -26,8 +26,6 @@ import { reimportRequest } from './reimport-request';
 import { SourceImporter, sourceRowsKind } from './source-importer';
 import { InstrumentCatalog } from './instrument-catalog';
 import { loadHashed, readHead } from './source-loading';
-import { TickRepository } from './tick-repository';
-import { WorkspaceDatabase } from './workspace-database';
 
 export interface ImportRunOptions {
     readonly signal?: AbortSignal;

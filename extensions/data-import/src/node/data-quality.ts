@@ -4,12 +4,10 @@
 // *****************************************************************************
 
 import { DatasetErrors, DatasetKey, DatasetKind, Instrument, QualityDay, QualityReport } from '../common/dataset-protocol';
-import { datasetScore, UNTIMED_QUARANTINE_SQL } from './quality-score';
-import { TickFlags } from './schema-migrations';
-import { floorDiv } from './sql-values';
-import { instrumentFromRow, num, TickRepository } from './tick-repository';
+import {
+    datasetScore, floorDiv, instrumentFromRow, num, TickFlags, TickRepository, UNTIMED_QUARANTINE_SQL, WorkspaceDatabase
+} from '@backtestr/workspace-store/lib/node';
 import { civilFromDays, MICROS_PER_DAY, TimeZone } from './time-zone';
-import { WorkspaceDatabase } from './workspace-database';
 
 export const SCORING = [
     'Per UTC day: gaps = intervals between consecutive in-session ticks longer than max(15 min, 100 x the day\'s median interval);',

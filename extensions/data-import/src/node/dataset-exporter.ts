@@ -8,9 +8,7 @@ import * as path from 'path';
 import { DatasetErrors, DatasetKey, ExportFormat } from '../common/dataset-protocol';
 import { encodeBinaryTicks } from './binary-tick-format';
 import { decimalParts } from './price-grid';
-import { num, sqlString } from './sql-values';
-import { TickRepository } from './tick-repository';
-import { WorkspaceDatabase } from './workspace-database';
+import { num, sqlString, TickRepository, WorkspaceDatabase } from '@backtestr/workspace-store/lib/node';
 
 export class DatasetExporter {
     constructor(readonly db: WorkspaceDatabase) { }

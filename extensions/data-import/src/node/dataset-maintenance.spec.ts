@@ -6,7 +6,7 @@ import { DataImporter } from './data-importer';
 import { DataQuality, median } from './data-quality';
 import { InstrumentCatalog } from './instrument-catalog';
 import { makeZip, SHARED_DATA, tempDatabase, tempDir, unzipText } from './test-support/test-files';
-import { WorkspaceDatabase } from './workspace-database';
+import { WorkspaceDatabase } from '@backtestr/workspace-store/lib/node';
 
 const SPY_DAY = path.join(SHARED_DATA, 'spy-trades-2013-10', '20131007_trade.zip');
 

@@ -19,9 +19,7 @@ import { previewImport } from './import-preview';
 import { ImportSourceRegistry } from './import-source-registry';
 import { InstrumentCatalog } from './instrument-catalog';
 import { defaultDataDir } from './sample-workspace';
-import { TickRepository } from './tick-repository';
-import { WorkspaceDatabase } from './workspace-database';
-import { WorkspaceDatabaseProvider } from './workspace-database-provider';
+import { TickRepository, WorkspaceDatabase, WorkspaceDatabaseProvider } from '@backtestr/workspace-store/lib/node';
 
 @injectable()
 export class DatasetServiceImpl implements DatasetService {

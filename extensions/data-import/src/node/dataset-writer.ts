@@ -5,7 +5,7 @@
 
 import { DatasetKind, DuplicatePolicy, Instrument } from '../common/dataset-protocol';
 import { PriceGrid } from './price-grid';
-import { TickFlags } from './schema-migrations';
+import { TickFlags } from '@backtestr/workspace-store/lib/node';
 import { MAX_TIME_US, MIN_TIME_US, timeRangeError } from './time-zone';
 
 export const BUFFER_ROWS = 65536;

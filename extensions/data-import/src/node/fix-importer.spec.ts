@@ -7,7 +7,7 @@ import { FixImporter, FixImportTuning, pieceBounds } from './fix-importer';
 import { InstrumentCatalog } from './instrument-catalog';
 import { fixMessage, fixTime, marketDataMessage } from './test-support/fix-messages';
 import { SHARED_DATA, tempDatabase, tempDir } from './test-support/test-files';
-import { WorkspaceDatabase } from './workspace-database';
+import { WorkspaceDatabase } from '@backtestr/workspace-store/lib/node';
 
 const T0 = Date.UTC(2014, 4, 1, 12) * 1000;
 

@@ -25,8 +25,7 @@ import { EntryFlag, FixKind, FixMessage, FixScan, FixScanner, MAX_MESSAGE_BYTES,
 import { DatasetWriter, ImportSession } from './import-session';
 import { InstrumentCatalog } from './instrument-catalog';
 import { PriceGrid } from './price-grid';
-import { TickFlags } from './schema-migrations';
-import { TickRepository } from './tick-repository';
+import { TickFlags, TickRepository } from '@backtestr/workspace-store/lib/node';
 
 export { FixMessage } from './fix-scanner';
 

@@ -7,7 +7,7 @@ import { FixMessage, MAX_MESSAGE_BYTES, parseFixMessage, SOH } from './fix-scann
 import { InstrumentCatalog } from './instrument-catalog';
 import { fixMessage, fixTime } from './test-support/fix-messages';
 import { SHARED_DATA, tempDatabase, tempDir } from './test-support/test-files';
-import { WorkspaceDatabase } from './workspace-database';
+import { WorkspaceDatabase } from '@backtestr/workspace-store/lib/node';
 
 const MIB = 1 << 20;
 

@@ -8,7 +8,7 @@ import { previewFile } from './import-preview';
 import { lineAt, longLineAt } from './import-limits';
 import { makeZip, tempDatabase, tempDir } from './test-support/test-files';
 import { deflatedRepeat, importInChild, zipOfDeflated } from './test-support/zip-bombs';
-import { WorkspaceDatabase } from './workspace-database';
+import { WorkspaceDatabase } from '@backtestr/workspace-store/lib/node';
 import { listZipFileEntries, readZipFileEntry, streamZipEntry, ZipFormatError } from './zip-reader';
 
 const MIB = 1 << 20;

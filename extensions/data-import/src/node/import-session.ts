@@ -6,12 +6,9 @@
 
 import { DatasetErrors, DatasetKey, DatasetKind, DuplicatePolicy, ImportedFile, ImportProgress, Instrument } from '../common/dataset-protocol';
 import { DuckDBConnection } from '@duckdb/node-api';
-import { ColumnarAppender } from './columnar-appender';
+import { ColumnarAppender, num, stagingTable, TickKind, TickRepository, TickStore, WorkspaceDatabase } from '@backtestr/workspace-store/lib/node';
 import { BUFFER_ROWS, DatasetWriter, ImportSink, ParsedColumns, RangeSet } from './dataset-writer';
-import { num, TickRepository } from './tick-repository';
-import { stagingTable, TickKind, TickStore } from './tick-store';
 import { isStorableTime } from './time-zone';
-import { WorkspaceDatabase } from './workspace-database';
 
 /**
  * Staged rows past which an import writes what it has as segments (bounds its memory on a large import); the

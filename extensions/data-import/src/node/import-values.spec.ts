@@ -8,7 +8,7 @@ import * as path from 'path';
 import {
     BinaryLayout, CsvFormatOptions, DatasetKey, ImportRequest, ImportResult, ImportSourceContribution, ImportSourceDescriptor, ImportSourceRows
 } from '../common/dataset-protocol';
-import { BacktestDataImpl } from './backtest-data-impl';
+import { BacktestDataImpl, WorkspaceDatabase } from '@backtestr/workspace-store/lib/node';
 import { encodeBinaryTicks } from './binary-tick-format';
 import { DataImporter } from './data-importer';
 import { DataQuality } from './data-quality';
@@ -18,7 +18,6 @@ import { InstrumentCatalog } from './instrument-catalog';
 import { fixMessage } from './test-support/fix-messages';
 import { SHARED_DATA, tempDatabase, tempDir } from './test-support/test-files';
 import { isoFromMicros } from './time-zone';
-import { WorkspaceDatabase } from './workspace-database';
 
 const MINUTE = 60_000_000;
 const DAY = 86_400_000_000;

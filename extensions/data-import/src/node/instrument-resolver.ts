@@ -7,7 +7,7 @@ import { DatasetErrors, ImportRequest, Instrument, InstrumentSpec } from '../com
 import { ImpliedInstrument } from './format-detection';
 import { SourceFile } from './import-sources';
 import { InstrumentCatalog } from './instrument-catalog';
-import { TickRepository } from './tick-repository';
+import { TickRepository } from '@backtestr/workspace-store/lib/node';
 
 /** The instrument of the data: the request's, else the one the file names imply; created from the catalog when new. */
 export async function resolveInstrument(repo: TickRepository, catalog: InstrumentCatalog, request: ImportRequest, implied: ImpliedInstrument | undefined,

@@ -12,7 +12,7 @@ import { PriceGrid } from './price-grid';
 import { seedSampleWorkspace } from './sample-workspace';
 import { SHARED_DATA, tempDatabase, tempDir, unzipText } from './test-support/test-files';
 import { daysFromCivil, MICROS_PER_DAY } from './time-zone';
-import { WorkspaceDatabase } from './workspace-database';
+import { WorkspaceDatabase } from '@backtestr/workspace-store/lib/node';
 
 function zipDay(file: string): number {
     const m = /(\d{4})(\d{2})(\d{2})_/.exec(path.basename(file))!;
@@ -139,7 +139,7 @@ describe('real data import (../shared/data)', function (): void {
         await new DataImporter(seed).import({ paths: [path.join(SHARED_DATA, 'eurusd-quotes-2014-05', '20140501_quote.zip')], computeDerived: false });
         seed.close();
         const script = `
-            const { WorkspaceDatabase } = require(${JSON.stringify(path.join(__dirname, 'workspace-database'))});
+            const { WorkspaceDatabase } = require(${JSON.stringify(require.resolve('@backtestr/workspace-store/lib/node'))});
             const { DataImporter } = require(${JSON.stringify(path.join(__dirname, 'data-importer'))});
             WorkspaceDatabase.open(${JSON.stringify(dbPath)}).then(db => new DataImporter(db).import(
                 { paths: [${JSON.stringify(path.join(SHARED_DATA, 'spy-trades-2013-10'))}] },

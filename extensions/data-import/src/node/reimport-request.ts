@@ -3,7 +3,7 @@
 // *****************************************************************************
 
 import { DatasetErrors, DatasetKey, ImportRequest } from '../common/dataset-protocol';
-import { WorkspaceDatabase } from './workspace-database';
+import { WorkspaceDatabase } from '@backtestr/workspace-store/lib/node';
 
 /**
  * The request that imports a dataset again: the paths and options of the committed imports that wrote it,

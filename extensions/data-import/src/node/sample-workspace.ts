@@ -12,7 +12,7 @@ import { encodeBinaryTicks } from './binary-tick-format';
 import { DataImporter } from './data-importer';
 import { InstrumentCatalog } from './instrument-catalog';
 import { generateEquityTrades, generateForexQuotes } from './synthetic-ticks';
-import { WorkspaceDatabase } from './workspace-database';
+import { WorkspaceDatabase } from '@backtestr/workspace-store/lib/node';
 
 /** `BACKTESTR_DATA_DIR`, else the first `shared/data` folder found walking up from here and from the current directory. */
 export function defaultDataDir(): string | undefined {

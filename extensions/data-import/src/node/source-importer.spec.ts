@@ -10,7 +10,7 @@ import { previewImport } from './import-preview';
 import { ImportSourceRegistry } from './import-source-registry';
 import { InstrumentCatalog } from './instrument-catalog';
 import { SHARED_DATA, tempDatabase, tempDir } from './test-support/test-files';
-import { WorkspaceDatabase } from './workspace-database';
+import { WorkspaceDatabase } from '@backtestr/workspace-store/lib/node';
 
 const T0 = Date.UTC(2024, 0, 2, 14, 30) * 1000;
 

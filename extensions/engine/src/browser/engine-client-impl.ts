@@ -1,6 +1,6 @@
 import { Emitter, Event } from '@theia/core/lib/common/event';
 import { injectable } from '@theia/core/shared/inversify';
-import { RunsChange } from '@backtestr/data-import';
+import { RunsChange } from '@backtestr/workspace-store';
 import { ActiveRun, EngineClient } from '../common/engine-protocol';
 
 /** Receives what the engine pushes (changes of the stored runs, of the runs in progress, their progress) and re-fires it in the frontend. */

@@ -3,7 +3,8 @@ import { inject, injectable, postConstruct } from '@theia/core/shared/inversify'
 import { ReactWidget } from '@theia/core/lib/browser/widgets/react-widget';
 import { codicon } from '@theia/core/lib/browser/widgets/widget';
 import { Emitter } from '@theia/core/lib/common/event';
-import { DatasetService, DatasetSummary, RunModels, RunRecord } from '@backtestr/data-import';
+import { DatasetSummary, RunModels, RunRecord } from '@backtestr/workspace-store';
+import { DatasetService } from '@backtestr/data-import';
 import { EngineService, RunRequest, StrategyDescription, StrategyParamSpec } from '../common/engine-protocol';
 
 type FillChoice = 'auto' | RunModels['fill'];

@@ -4,7 +4,7 @@ import { ConnectionStatus, ConnectionStatusService } from '@theia/core/lib/brows
 import { ReactWidget } from '@theia/core/lib/browser/widgets/react-widget';
 import { codicon } from '@theia/core/lib/browser/widgets/widget';
 import { CommandService } from '@theia/core/lib/common/command';
-import { RunRecord } from '@backtestr/data-import';
+import { RunRecord } from '@backtestr/workspace-store';
 import { ActiveRun, EngineInfo, EngineService } from '../common/engine-protocol';
 import { EngineClientImpl } from './engine-client-impl';
 

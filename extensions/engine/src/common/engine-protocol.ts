@@ -4,7 +4,7 @@
 // *****************************************************************************
 
 import { ApplicationError } from '@theia/core/lib/common/application-error';
-import { DatasetKind, RunModels, RunRecord, RunsChange, UnixMicros } from '@backtestr/data-import';
+import { DatasetKind, RunModels, RunRecord, RunsChange, UnixMicros } from '@backtestr/workspace-store';
 
 export const ENGINE_SERVICE_PATH = '/services/backtestr/engine';
 

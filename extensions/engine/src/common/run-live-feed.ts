@@ -4,7 +4,7 @@
 // Typed-array columns only (the buffers come from the strategy worker, transferred).
 // *****************************************************************************
 
-import type { RunRecord, RunTradeColumns } from '@backtestr/data-import';
+import type { RunRecord, RunTradeColumns } from '@backtestr/workspace-store';
 
 /** Bars as columns, oldest first; `time` is the period start (UTC microseconds). Prices, not tick counts. */
 export interface LiveBarColumns {

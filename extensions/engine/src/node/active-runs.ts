@@ -10,7 +10,7 @@ import { Emitter, Event } from '@theia/core/lib/common/event';
 import { ContributionProvider } from '@theia/core/lib/common/contribution-provider';
 import { inject, injectable, named, optional } from '@theia/core/shared/inversify';
 import { RunProgressFeed } from '@backtestr/analysis';
-import { RunRecord } from '@backtestr/data-import';
+import { RunRecord } from '@backtestr/workspace-store';
 import { RunLiveFeed } from '../common/run-live-feed';
 import { ActiveRun, EngineErrors } from '../common/engine-protocol';
 import { BacktestOutcome, BacktestRequest, BacktestServices, runBacktest } from './backtest-runner';

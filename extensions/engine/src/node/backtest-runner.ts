@@ -7,7 +7,9 @@
 
 import * as crypto from 'crypto';
 import { flattenMetrics, runHeadline, runStatistics } from '@backtestr/analysis';
-import { BacktestData, BacktestDataset, DatasetKind, RunConfig, RunModels, RunOutput, RunRecord, RunStore, UnixMicros } from '@backtestr/data-import';
+import {
+    BacktestData, BacktestDataset, DatasetKind, RunConfig, RunModels, RunOutput, RunRecord, RunStore, UnixMicros
+} from '@backtestr/workspace-store';
 import { TickBatch } from '@backtestr/plugins-sdk';
 import { ParamInput } from '@backtestr/plugins-sdk/host';
 import { ExecutionEngine } from './execution-engine';

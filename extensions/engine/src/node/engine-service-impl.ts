@@ -5,7 +5,7 @@ import { FileUri } from '@theia/core/lib/common/file-uri';
 import { Disposable, DisposableCollection } from '@theia/core/lib/common/disposable';
 import { inject, injectable, named, optional, postConstruct } from '@theia/core/shared/inversify';
 import { WorkspaceServer } from '@theia/workspace/lib/common';
-import { BacktestData, RunRecord, RunStore } from '@backtestr/data-import';
+import { BacktestData, RunRecord, RunStore } from '@backtestr/workspace-store';
 import { PluginService } from '@backtestr/plugins';
 import { enabledIndicatorsLoaderPath } from '@backtestr/plugins/lib/node';
 import { MEMORY_BUDGET_PREFERENCE, parseMemoryBudget, PYTHON_INTERPRETER_PREFERENCE } from '../common/engine-preferences';
@@ -26,7 +26,7 @@ export class EngineServiceImpl implements EngineService {
     @inject(ILogger) @named('engine:EngineServiceImpl')
     protected readonly logger: ILogger;
 
-    /** Bound by the data-import extension (the workspace database); without it there are no runs. */
+    /** Bound by the workspace-store extension (the workspace database); without it there are no runs. */
     @inject(RunStore) @optional()
     protected readonly runStoreService?: RunStore;
 
@@ -185,14 +185,14 @@ export class EngineServiceImpl implements EngineService {
 
     protected get runStore(): RunStore {
         if (!this.runStoreService) {
-            throw EngineErrors.RunFailedToStart('No workspace database: the data-import extension (@backtestr/data-import) is not part of this application.');
+            throw EngineErrors.RunFailedToStart('No workspace database: the workspace-store extension (@backtestr/workspace-store) is not part of this application.');
         }
         return this.runStoreService;
     }
 
     protected get data(): BacktestData {
         if (!this.dataService) {
-            throw EngineErrors.RunFailedToStart('No market data: the data-import extension (@backtestr/data-import) is not part of this application.');
+            throw EngineErrors.RunFailedToStart('No market data: the workspace-store extension (@backtestr/workspace-store) is not part of this application.');
         }
         return this.dataService;
     }

@@ -12,7 +12,7 @@ import { PluginContributionRegistryImpl } from './plugin-contribution-registry-i
 import { PluginManager } from './plugin-manager';
 import { STATE_FILE } from './plugin-store';
 import { loadEnabledIndicators } from './load-enabled-indicators';
-import type { BarColumns } from '@backtestr/data-import';
+import type { BarColumns } from '@backtestr/workspace-store';
 import {
     copyPlugin, examplesDir, fixturesDir, hasSharedData, packKeltner, sharedData, spyMinuteBars, tempDir
 } from './test-support/plugin-test-support';

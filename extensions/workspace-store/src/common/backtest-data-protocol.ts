@@ -4,7 +4,7 @@
 // Bound in the backend only (inject `BacktestData`); the CLI constructs `BacktestDataImpl`.
 // *****************************************************************************
 
-import { DatasetKind, DatasetSummary, Instrument, UnixMicros } from './dataset-protocol';
+import { DatasetKind, DatasetSummary, Instrument, UnixMicros } from './workspace-store-protocol';
 
 export const BacktestData = Symbol('BacktestData');
 

@@ -8,7 +8,7 @@
 // *****************************************************************************
 
 import { Event } from '@theia/core/lib/common/event';
-import { DatasetKind, UnixMicros } from './dataset-protocol';
+import { DatasetKind, UnixMicros } from './workspace-store-protocol';
 
 export const RunStore = Symbol('RunStore');
 

@@ -5,8 +5,8 @@
 // *****************************************************************************
 
 import { BacktestData, BacktestDataset, OhlcBatch, PriceBatch } from '../common/backtest-data-protocol';
-import { DatasetKind, UnixMicros } from '../common/dataset-protocol';
-import { tickScale, ticksToPricesInPlace, toInt64Micros } from '../common/price-scale';
+import { DatasetKind, UnixMicros } from '../common/workspace-store-protocol';
+import { tickScale, ticksToPricesInPlace, toInt64Micros } from '@backtestr/engine-core';
 import { TickRepository } from './tick-repository';
 import { WorkspaceDatabase } from './workspace-database';
 

@@ -7,7 +7,7 @@
 // *****************************************************************************
 
 import { timeframeMicros } from '@backtestr/plugins-sdk';
-import { DatasetKey } from '../common/dataset-protocol';
+import { DatasetKey } from '../common/workspace-store-protocol';
 import { floorDiv } from './sql-values';
 import { TickStore } from './tick-store';
 import { WorkspaceDatabase } from './workspace-database';

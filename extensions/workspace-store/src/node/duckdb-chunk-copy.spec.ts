@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import * as fs from 'fs';
 import { nativeChunkCopy, resetNativeChunkCopy } from './duckdb-chunk-copy';
-import { tempDatabase, tempDir, testInstrument } from './test-support/test-files';
+import { tempDatabase, tempDir, testInstrument } from './test-support/test-database';
 import { TickRepository } from './tick-repository';
 import { WorkspaceDatabase } from './workspace-database';
 

@@ -6,7 +6,7 @@ import { RunOutput, RunRecord } from '../common/run-store-protocol';
 import { currentRunOwner, parseRunOwner, RunOwner, runOwnerEnded } from './run-owner';
 import { MIGRATIONS } from './schema-migrations';
 import { RunStoreImpl } from './run-store-impl';
-import { tempDatabase, tempDir } from './test-support/test-files';
+import { tempDatabase, tempDir } from './test-support/test-database';
 import { WorkspaceDatabase, workspaceInstanceOptions } from './workspace-database';
 
 const T0 = 1_483_315_200_000_000; // 2017-01-02T00:00:00Z

@@ -12,7 +12,7 @@ import {
     RunConfig, RunEquityColumns, RunEventColumns, RunHeadline, RunLogColumns, RunOrderColumns, RunOutput, RunRecord, RunsChange, RunSeriesColumns,
     RunStatus, RunStore, RunTradeColumns
 } from '../common/run-store-protocol';
-import { UnixMicros } from '../common/dataset-protocol';
+import { UnixMicros } from '../common/workspace-store-protocol';
 import { ColumnarAppender, ColumnType, ColumnValues } from './columnar-appender';
 import { currentRunOwner, parseRunOwner, RunOwner, runOwnerEnded } from './run-owner';
 import { TickRepository } from './tick-repository';

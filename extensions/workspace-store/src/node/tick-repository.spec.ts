@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import * as fs from 'fs';
-import { DatasetKey, TickColumns } from '../common/dataset-protocol';
-import { tempDatabase, tempDir, testInstrument } from './test-support/test-files';
+import { DatasetKey, TickColumns, WorkspaceStoreErrors } from '../common/workspace-store-protocol';
+import { tempDatabase, tempDir, testInstrument } from './test-support/test-database';
 import { TickRepository, TickStreamBatch } from './tick-repository';
 import { WorkspaceDatabase } from './workspace-database';
 
@@ -108,5 +108,33 @@ describe('tick repository: streamTickBatches', function (): void {
         const all = await repo.readTicks(key);
         expect(all.count).to.equal(40_000);
         expectSameTicks(await collect(repo, key, { batchRows: 6_000 }), all, ['bid', 'ask', 'size']);
+    });
+});
+
+describe('tick repository: instruments', function (): void {
+    this.timeout(60_000);
+
+    it('refuses to change the tick size of an instrument with stored ticks (one or many at a time), and changes it without', async () => {
+        const dir = tempDir();
+        const db = await tempDatabase(dir);
+        try {
+            const repo = new TickRepository(db);
+            const stored = await testInstrument(repo);
+            const empty = await repo.upsertInstrument({ ...stored, symbol: 'EMPTY' });
+            await repo.store.appendTicks('trades', `SELECT ${stored.id}, ${START_DAY * DAY} + k * 1000, 100 + k, 1, 0 FROM range(10) r(k)`);
+            const refusal = async (change: Promise<unknown>): Promise<unknown> => change.then(() => expect.fail('the tick size changed'), (error: unknown) => error);
+            const one = await refusal(repo.upsertInstrument({ ...stored, tickSize: 0.05 }));
+            expect(WorkspaceStoreErrors.TickSizeLocked.is(one as object), String(one)).to.equal(true);
+            expect((one as Error).message).to.contain('TEST@X has ticks stored on a grid of 0.01');
+            const many = await refusal(repo.upsertInstruments([{ spec: { ...stored, tickSize: 0.05 } }]));
+            expect(WorkspaceStoreErrors.TickSizeLocked.is(many as object), String(many)).to.equal(true);
+            // Stored ticks keep their meaning: same grid, same prices.
+            expect((await repo.findInstrument('TEST', 'X'))?.tickSize).to.equal(0.01);
+            expect(Array.from((await repo.readTicks({ instrumentId: stored.id, kind: 'trades' })).price!.slice(0, 2))).to.deep.equal([100, 101]);
+            expect((await repo.upsertInstrument({ ...empty, tickSize: 0.25 })).tickSize).to.equal(0.25);
+        } finally {
+            db.close();
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 });

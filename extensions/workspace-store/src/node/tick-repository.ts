@@ -7,8 +7,8 @@
 import * as duckdb from '@duckdb/node-bindings';
 import { DuckDBConnection, DuckDBDataChunk, DuckDBMaterializedResult } from '@duckdb/node-api';
 import {
-    BarColumns, DatasetErrors, DatasetKey, DatasetKind, DatasetSummary, ImportRecord, Instrument, InstrumentSpec, QuarantinedRow, TickColumns, UnixMicros
-} from '../common/dataset-protocol';
+    BarColumns, DatasetKey, DatasetKind, DatasetSummary, ImportRecord, Instrument, InstrumentSpec, QuarantinedRow, TickColumns, UnixMicros, WorkspaceStoreErrors
+} from '../common/workspace-store-protocol';
 import { datasetScore, UNTIMED_QUARANTINE_SQL } from './quality-score';
 import { nativeChunkCopy, resultHandle } from './duckdb-chunk-copy';
 import { num, sqlString } from './sql-values';
@@ -144,18 +144,19 @@ export class TickRepository {
         const existing = await this.findInstrument(spec.symbol, spec.venue);
         const attributes = extra?.attributes === undefined ? null : JSON.stringify(extra.attributes);
         if (existing) {
+            // Refused before the update: outside a transaction an update made first would stay.
+            if (existing.tickSize !== spec.tickSize) {
+                const stored = await this.db.scalar(`SELECT coalesce(sum(rows), 0) FROM tick_segments WHERE instrument_id = $1`, [existing.id]);
+                if (num(stored) > 0) {
+                    throw WorkspaceStoreErrors.TickSizeLocked(`${spec.symbol}@${spec.venue}`,
+                        `has ticks stored on a grid of ${existing.tickSize}; its tick size cannot change to ${spec.tickSize} without re-importing them`);
+                }
+            }
             await this.db.run(`UPDATE instruments SET asset_class = $1, description = $2, tick_size = $3, lot_size = $4, multiplier = $5,
                 currency = $6, time_zone = $7, session = $8, security_id = coalesce($9, security_id), attributes = coalesce($10::JSON, attributes)
                 WHERE id = $11`,
                 [spec.assetClass, spec.description ?? null, spec.tickSize, spec.lotSize, spec.multiplier, spec.currency,
                     spec.timeZone, spec.session, extra?.securityId ?? null, attributes, existing.id]);
-            if (existing.tickSize !== spec.tickSize) {
-                const stored = await this.db.scalar(`SELECT coalesce(sum(rows), 0) FROM tick_segments WHERE instrument_id = $1`, [existing.id]);
-                if (num(stored) > 0) {
-                    throw DatasetErrors.InvalidOptions(`${spec.symbol}@${spec.venue} has ticks stored on a grid of ${existing.tickSize}; ` +
-                        `its tick size cannot change to ${spec.tickSize} without re-importing them`);
-                }
-            }
             return { ...spec, id: existing.id };
         }
         const id = await this.db.scalar(`INSERT INTO instruments (symbol, venue, asset_class, description, tick_size, lot_size, multiplier,
@@ -191,7 +192,7 @@ export class TickRepository {
             const changed = await this.db.all(`SELECT i.symbol, i.venue FROM instrument_upsert u JOIN instruments i USING (symbol, venue)
                 WHERE i.tick_size <> u.tick_size::DOUBLE AND EXISTS (SELECT 1 FROM tick_segments s WHERE s.instrument_id = i.id)`);
             if (changed.length) {
-                throw DatasetErrors.InvalidOptions(`${changed[0].symbol}@${changed[0].venue} has ticks stored on another tick size; re-import them to change it`);
+                throw WorkspaceStoreErrors.TickSizeLocked(`${changed[0].symbol}@${changed[0].venue}`, 'has ticks stored on another tick size; re-import them to change it');
             }
             await this.db.run(`INSERT INTO instruments (symbol, venue, asset_class, description, tick_size, lot_size, multiplier, currency,
                     time_zone, session, security_id, attributes)

@@ -2,10 +2,9 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { expect } from 'chai';
 import * as fs from 'fs';
 import * as path from 'path';
-import { DatasetKey } from '../common/dataset-protocol';
-import { ImportSession } from './import-session';
+import { DatasetKey } from '../common/workspace-store-protocol';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema-migrations';
-import { tempDatabase, tempDir, testInstrument } from './test-support/test-files';
+import { tempDatabase, tempDir, testInstrument } from './test-support/test-database';
 import { TickRepository } from './tick-repository';
 import { TickStore } from './tick-store';
 import { WorkspaceDatabase } from './workspace-database';
@@ -135,38 +134,6 @@ describe('tick store: Parquet segments beside the database', function (): void {
         dir = other;
         expect(Number(await db.scalar('SELECT count(*) FROM trades'))).to.equal(1000);
         expect((await new TickRepository(db).readTicks(key())).count).to.equal(1000);
-    });
-
-    it('writes what an import staged every spillRows rows, and the result equals an import without spills', async () => {
-        const results: string[] = [];
-        for (const spillRows of [Infinity, 1000]) {
-            const d = tempDir();
-            const fresh = await tempDatabase(d);
-            const r = new TickRepository(fresh);
-            const instrument = await testInstrument(r);
-            const session = new ImportSession(fresh, r, { format: 'test', paths: [], totalBytes: 0, filesTotal: 1, spillRows, outOfOrderToleranceUs: 2000 });
-            await session.begin();
-            const w = await session.writer(instrument, 'trades');
-            session.startFile('f');
-            for (let k = 0; k < 5000; k++) {
-                // Out of order within the tolerance at every 700th row: sorted when written.
-                const t = START_DAY * DAY + k * 1000 - (k % 700 === 699 ? 1500 : 0);
-                expect(w.addTrade(t, 100 + k % 13, 1, 0)).to.equal('');
-                if (k % 500 === 499) {
-                    session.flushWriter(w);
-                    await session.spillIfLarge();
-                }
-            }
-            session.endFile('f', 'hash', 100000);
-            await session.commit();
-            results.push(await rows(fresh, `SELECT time_us, price_ticks FROM trades ORDER BY time_us, seq`));
-            if (spillRows === 1000) {
-                expect((await r.store.segments({ instrumentId: instrument.id, kind: 'trades' })).length).to.be.greaterThan(1);
-            }
-            fresh.close();
-            fs.rmSync(d, { recursive: true, force: true });
-        }
-        expect(results[1]).to.equal(results[0]);
     });
 
     it('stores imported bars as open, body and wicks and gives back high, low and close exactly; the bar cache stays a table', async () => {

@@ -22,7 +22,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { DatasetKey } from '../common/dataset-protocol';
+import type { DatasetKey } from '../common/workspace-store-protocol';
 import { floorDiv, num, sqlString } from './sql-values';
 import type { WorkspaceDatabase } from './workspace-database';
 

@@ -17,7 +17,7 @@ import { startWorkspaceOwner, WorkspaceCommandHandler, WorkspaceOwner } from './
 @injectable()
 export class WorkspaceDatabaseProvider {
 
-    @inject(ILogger) @named('data-import:WorkspaceDatabaseProvider')
+    @inject(ILogger) @named('workspace-store:WorkspaceDatabaseProvider')
     protected readonly logger: ILogger;
 
     @inject(WorkspaceServer) @optional()

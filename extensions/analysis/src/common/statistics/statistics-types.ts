@@ -3,7 +3,7 @@
 // No Theia, no Node: the engine worker, the CLI and the browser all use these.
 // *****************************************************************************
 
-import type { UnixMicros } from '@backtestr/data-import';
+import type { UnixMicros } from '@backtestr/workspace-store';
 
 /** Microseconds since 1970-01-01T00:00:00Z (declared in the SDK, re-exported by the data layer). */
 export type { UnixMicros };

@@ -1,31 +1,15 @@
 // Helpers of the data-import tests: temporary folders, databases and zip files (written to os.tmpdir()).
 
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import * as zlib from 'zlib';
-import { Instrument } from '../../common/dataset-protocol';
-import { TickRepository } from '../tick-repository';
-import { WorkspaceDatabase } from '../workspace-database';
 import { listZipEntries, readZipEntry } from '../zip-reader';
+
+/** Temporary folders and databases, and the test instrument, are the workspace store's test support. */
+export { tempDatabase, tempDir, testInstrument } from '@backtestr/workspace-store/lib/node';
 
 /** ../shared/data, where the real market data lives (never copied into the repository). */
 export const SHARED_DATA = process.env.BACKTESTR_DATA_DIR ?? path.resolve(__dirname, '../../../../../../shared/data');
-
-export function tempDir(prefix = 'backtestr-test-'): string {
-    return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-}
-
-export async function tempDatabase(dir = tempDir()): Promise<WorkspaceDatabase> {
-    return WorkspaceDatabase.open(path.join(dir, 'workspace.duckdb'));
-}
-
-/** Stores the test instrument TEST@X (equity, tick 0.01, UTC, around the clock). */
-export function testInstrument(repo: TickRepository): Promise<Instrument> {
-    return repo.upsertInstrument({
-        symbol: 'TEST', venue: 'X', assetClass: 'equity', tickSize: 0.01, lotSize: 1, multiplier: 1, currency: 'USD', timeZone: 'UTC', session: '24x7'
-    });
-}
 
 /** A zip archive (deflate) holding the given entries. */
 export function makeZip(entries: Record<string, Buffer | string>): Buffer {

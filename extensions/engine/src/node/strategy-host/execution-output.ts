@@ -4,7 +4,7 @@
 // *****************************************************************************
 
 import * as native from '@backtestr/native';
-import { RunEventColumns, RunTradeColumns } from '@backtestr/data-import';
+import { RunEventColumns, RunTradeColumns } from '@backtestr/workspace-store';
 import { EXEC_LAYOUT, ExecutionEngine } from '../execution-engine';
 import { OrderJournal } from './order-desk';
 import { ExecutionOutput } from './strategy-run-protocol';

@@ -3,7 +3,7 @@
 // thread) and the worker that owns the run's engine. Plain data and typed arrays only.
 // *****************************************************************************
 
-import { RunEquityColumns, RunEventColumns, RunOrderColumns, RunTradeColumns } from '@backtestr/data-import';
+import { RunEquityColumns, RunEventColumns, RunOrderColumns, RunTradeColumns } from '@backtestr/workspace-store';
 import { ParamSpec, TickSource } from '@backtestr/plugins-sdk';
 import { ParamInput } from '@backtestr/plugins-sdk/host';
 import { ExecutionOptions } from '../execution-engine';

@@ -4,7 +4,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import type { BarColumns } from '@backtestr/data-import';
+import type { BarColumns } from '@backtestr/workspace-store';
 
 export const packageRoot = path.resolve(__dirname, '..', '..', '..');
 export const repoRoot = path.resolve(packageRoot, '..', '..');
