@@ -16,7 +16,8 @@ import { UnixMicros } from '../common/workspace-store-protocol';
 import { ColumnarAppender, ColumnType, ColumnValues } from './columnar-appender';
 import { currentRunOwner, parseRunOwner, RunOwner, runOwnerEnded } from './run-owner';
 import { TickRepository } from './tick-repository';
-import { Row, WorkspaceDatabase } from './workspace-database';
+import { Row } from './database-connection';
+import { WorkspaceDatabase } from './workspace-database';
 
 type Numeric = 'BIGINT' | 'INTEGER' | 'DOUBLE';
 

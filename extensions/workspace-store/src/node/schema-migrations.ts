@@ -4,15 +4,15 @@
 // Never edit a released migration: append a new one.
 // *****************************************************************************
 
+import type { DatabaseConnection } from './database-connection';
 import { migrateImportedBars, TICK_SEGMENTS_DDL, TickStore } from './tick-store';
-import type { WorkspaceDatabase } from './workspace-database';
 
 export interface Migration {
     readonly version: number;
     readonly description: string;
     readonly sql: readonly string[];
     /** Work after the statements that SQL alone cannot do (in the same transaction). */
-    readonly apply?: (db: WorkspaceDatabase) => Promise<void>;
+    readonly apply?: (db: DatabaseConnection) => Promise<void>;
 }
 
 /** Tick kinds as the `ticks` view shows them in `kind`. */

@@ -13,7 +13,8 @@ import { datasetScore, UNTIMED_QUARANTINE_SQL } from './quality-score';
 import { nativeChunkCopy, resultHandle } from './duckdb-chunk-copy';
 import { num, sqlString } from './sql-values';
 import { TickSegment, TickStore } from './tick-store';
-import { Row, WorkspaceDatabase } from './workspace-database';
+import { Row } from './database-connection';
+import { WorkspaceDatabase } from './workspace-database';
 
 /** Rows of the segments one query of `readTicks` reads (the next is decoded while this one is copied). */
 const READ_PART_ROWS = 2_000_000;

@@ -24,7 +24,7 @@ import * as path from 'path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { DatasetKey } from '../common/workspace-store-protocol';
 import { floorDiv, num, sqlString } from './sql-values';
-import type { WorkspaceDatabase } from './workspace-database';
+import type { DatabaseConnection } from './database-connection';
 
 /** What the store holds: trades, quotes and imported bars (the bar cache stays in the `bar_cache` table). */
 export type TickKind = 'trades' | 'quotes' | 'bars';
@@ -145,7 +145,7 @@ export class TickStore {
      * `staging`: the connection whose temporary tables hold rows on their way into segments. Not the transaction's own
      * connection: a temporary table emptied there gives its memory back at once (in the transaction, only at its end).
      */
-    constructor(readonly db: WorkspaceDatabase, protected readonly staging?: DuckDBConnection) { }
+    constructor(readonly db: DatabaseConnection, protected readonly staging?: DuckDBConnection) { }
 
     protected async stagingRun(sql: string): Promise<void> {
         if (!this.staging) {
@@ -414,7 +414,7 @@ export class TickStore {
      * Migration: moves the rows of the former `trades` and `quotes` tables (schema 1-3) into segments and puts the
      * views in their place, in the migration's transaction.
      */
-    static async migrateTables(db: WorkspaceDatabase): Promise<void> {
+    static async migrateTables(db: DatabaseConnection): Promise<void> {
         const staging = await db.connect();
         try {
             const store = new TickStore(db, staging);
@@ -437,7 +437,7 @@ export class TickStore {
  * Migration to schema 5: imported bars move from the `bars` table into segments; the table, now only the bar cache,
  * becomes `bar_cache`, and `bars` a view over both.
  */
-export async function migrateImportedBars(db: WorkspaceDatabase): Promise<void> {
+export async function migrateImportedBars(db: DatabaseConnection): Promise<void> {
     const staging = await db.connect();
     try {
         const store = new TickStore(db, staging);

@@ -7,10 +7,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
+import { DatabaseConnection, Row } from './database-connection';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema-migrations';
 import { TickStore } from './tick-store';
-
-export type Row = Record<string, unknown>;
 
 /** `<workspace root>/.backtestr/workspace.duckdb`. */
 export function workspaceDatabasePath(workspaceRoot: string): string {
@@ -42,7 +41,7 @@ export function workspaceInstanceOptions(dbPath: string, location = tickStoreLoc
     return { file_search_path: location.searchPath };
 }
 
-export class WorkspaceDatabase {
+export class WorkspaceDatabase implements DatabaseConnection {
     protected txDepth = 0;
     protected closed = false;
     protected settleHooks: ((committed: boolean) => void)[] = [];
