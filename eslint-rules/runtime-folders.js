@@ -5,7 +5,9 @@
 //  - extensions are used from outside only through their public entries: `src/common/index.ts`
 //    (`@backtestr/<ext>` or `@backtestr/<ext>/lib/common`) and, from node code, the CLI, benches and
 //    scripts, `src/node/index.ts` (`@backtestr/<ext>/lib/node`) — never a deeper `lib/...` path of
-//    another package (in imports, `require` and `require.resolve` alike), nor relative paths into it.
+//    another package (in imports, `require` and `require.resolve` alike), nor relative paths into it;
+//  - a plain package whose main entry is node code (`@backtestr/engine-core`: it loads the native
+//    addon) is used from `browser` and `common` code only through `<pkg>/lib/common`.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -23,6 +25,9 @@ const FORBIDDEN = {
 /** Packages of this repository that are Theia extensions (imported only through their common index). */
 const EXTENSION_SCOPE = '@backtestr/';
 const NON_EXTENSION_PACKAGES = new Set(['@backtestr/plugins-sdk', '@backtestr/native']);
+
+/** Packages whose main entry (`<pkg>`) is node code, not a common index: browser and common code use `<pkg>/lib/common`. */
+const NODE_MAIN_PACKAGES = new Set(['@backtestr/engine-core']);
 
 /** Runtimes whose code may use an extension's node entry (files outside any runtime folder may too). */
 const NODE_ENTRY_RUNTIMES = new Set(['node', 'electron-node', 'electron-main']);
@@ -102,6 +107,10 @@ module.exports = {
                 return false;
             }
             const rest = specifier.slice(pkgName.length).replace(/\.js$/, '');
+            if (!mayUseNodeEntry && NODE_MAIN_PACKAGES.has(pkgName) && (rest === '' || rest === '/package.json') && pkgName !== own()) {
+                context.report({ node, messageId: 'extensionInternals', data: { specifier, allowed: `${pkgName}/lib/common` } });
+                return true;
+            }
             if (!allowedRests.includes(rest) && pkgName !== own()) {
                 const allowed = mayUseNodeEntry && rest.startsWith('/lib/node/') ? `${pkgName}/lib/node` : pkgName;
                 context.report({ node, messageId: 'extensionInternals', data: { specifier, allowed } });

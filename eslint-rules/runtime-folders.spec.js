@@ -31,7 +31,11 @@ ruleTester.run('runtime-folders', rule, {
         // A package reaching its own files through its name (bundled backends) and non-extension packages' subpaths.
         { filename: at('extensions/engine/src/node/x.ts'), code: "const w = require.resolve('@backtestr/engine/lib/node/strategy-host/strategy-worker.js');" },
         { filename: at('cli/src/x.ts'), code: "import { X } from '@backtestr/plugins-sdk/lib/orders';" },
-        { filename: at('cli/src/x.ts'), code: "const p = require.resolve('@backtestr/plugins-sdk/package.json');" }
+        { filename: at('cli/src/x.ts'), code: "const p = require.resolve('@backtestr/plugins-sdk/package.json');" },
+        // engine-core: its main entry from node code, the CLI and benches; its common entry from anywhere.
+        { filename: at('extensions/charts/src/node/x.ts'), code: "import { MtfEngine } from '@backtestr/engine-core';" },
+        { filename: at('extensions/engine/bench/x.js'), code: "const { barTicks } = require('@backtestr/engine-core');" },
+        { filename: at('extensions/data-import/src/browser/x.ts'), code: "import { tickScale } from '@backtestr/engine-core/lib/common';" }
     ],
     invalid: [
         {
@@ -85,7 +89,11 @@ ruleTester.run('runtime-folders', rule, {
             // ... and from inside one: a require.resolve string, and the node entry from browser code.
             ['extensions/engine/src/node/x.ts', "const loader = require.resolve('@backtestr/plugins/lib/node/load-enabled-indicators');"],
             ['extensions/charts/src/browser/x.ts', "import { RunStoreImpl } from '@backtestr/data-import/lib/node';"],
-            ['extensions/charts/src/common/x.ts', "import { RunStoreImpl } from '@backtestr/data-import/lib/node';"]
+            ['extensions/charts/src/common/x.ts', "import { RunStoreImpl } from '@backtestr/data-import/lib/node';"],
+            // engine-core's main entry loads the native addon: not from browser or common code.
+            ['extensions/data-import/src/browser/x.ts', "import { tickScale } from '@backtestr/engine-core';"],
+            ['extensions/engine/src/common/x.ts', "import type { TickBatch } from '@backtestr/engine-core';"],
+            ['extensions/data-import/src/browser/x.ts', "import { MtfEngine } from '@backtestr/engine-core/lib/node';"]
         ].map(([file, code]) => ({ filename: at(file), code, errors: [{ messageId: 'extensionInternals' }] }))
     ]
 });

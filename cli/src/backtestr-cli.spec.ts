@@ -6,7 +6,6 @@ import { WorkspaceDatabase, workspaceDatabasePath } from '@backtestr/workspace-s
 import { defaultDataDir, seedSampleWorkspace } from '@backtestr/data-import/lib/node';
 import { COMMANDS, parseTime } from './backtestr-cli';
 import { cli, exited, spawnCli } from './cli-test-support';
-import { tickScale, toInt64Micros } from '@backtestr/data-import';
 
 const SAMPLE = path.resolve(__dirname, '../../sample-workspace/strategies/sma-cross-1h-filter.ts');
 
@@ -38,17 +37,6 @@ describe('backtestr CLI: arguments', () => {
         expect(parseTime('--from', '2013-10-08T14:30')).to.equal(Date.UTC(2013, 9, 8, 14, 30) * 1000);
         expect(parseTime('--from', '2013-10-08T10:30-04:00')).to.equal(Date.UTC(2013, 9, 8, 14, 30) * 1000);
         expect(parseTime('--from', '1381242600000000')).to.equal(1381242600000000);
-    });
-
-    it('converts stored columns exactly: int64 times and decimal prices from tick counts', () => {
-        const t = [0, 1, 4294967295, 4294967296, 1381242600123456, 2 ** 53 - 1];
-        expect(Array.from(toInt64Micros(Float64Array.from(t)))).to.deep.equal(t.map(BigInt));
-        const cents = tickScale(0.01);
-        expect(16776 * cents.mantissa / cents.divisor).to.equal(167.76);
-        const pips = tickScale(0.00001);
-        expect(138683 * pips.mantissa / pips.divisor).to.equal(1.38683);
-        const quarter = tickScale(0.25);
-        expect(7 * quarter.mantissa / quarter.divisor).to.equal(1.75);
     });
 });
 

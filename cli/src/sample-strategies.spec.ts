@@ -3,10 +3,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { BarColumns, RunStore } from '@backtestr/workspace-store';
-import { tickScale, ticksToPrices, toInt64Micros } from '@backtestr/data-import';
+import { barTicks, tickScale, ticksToPrices, toInt64Micros } from '@backtestr/engine-core';
 import { RunStoreImpl, TickRepository, WorkspaceDatabase, workspaceDatabasePath } from '@backtestr/workspace-store/lib/node';
 import { defaultDataDir, seedSampleWorkspace } from '@backtestr/data-import/lib/node';
-import { ExecutionEngine, runStrategy } from '@backtestr/engine/lib/node';
+import { runStrategy } from '@backtestr/engine/lib/node';
 import { TickBatch } from '@backtestr/plugins-sdk';
 import { PluginContributionRegistryImpl, PluginManager } from '@backtestr/plugins/lib/node';
 import { cli } from './cli-test-support';
@@ -219,7 +219,7 @@ export default defineStrategy({ id: 'test.decisions', params: {}, subscribe: { b
         // The bar cache's 1-minute bars of the same ticks, replayed as bars (open, extremes, close at the bar's time).
         const bars = await repo.readBars({ instrumentId: spy.id, kind: 'trades' }, '1m');
         const scale = tickScale(spy.tickSize);
-        const batch: TickBatch = ExecutionEngine.barTicks({
+        const batch: TickBatch = barTicks({
             time: toInt64Micros(bars.time), open: ticksToPrices(bars.open, scale), high: ticksToPrices(bars.high, scale),
             low: ticksToPrices(bars.low, scale), close: ticksToPrices(bars.close, scale), volume: bars.volume
         });

@@ -2,6 +2,9 @@
 // Reads the engine's multi-timeframe state memory (native/README.md, "State memory
 // layout") without a native call: typed-array views over the same bytes. Used by the
 // strategy context and by anything that holds a copy of the state (replay, walkback).
+// The one place that turns the layout's slot numbers into record offsets: the engine's
+// wrapper (@backtestr/engine-core's MtfEngine) reads its bars through an MtfState too.
+// The SDK depends on nothing, so the layout comes in as data (the addon's `layout()`).
 // *****************************************************************************
 
 import { Bar, Timeframe, UnixMicros } from './types';
@@ -97,29 +100,41 @@ export class MtfState {
         return s;
     }
 
-    /** Slot offset of timeframe `tf`'s partial bar, or -1. */
-    partialOffset(tf: number): number {
+    /** Slot of a field (T_COMPLETED, T_HAS_PARTIAL) of timeframe `tf`'s header. */
+    headerSlot(tf: number, field: number): number {
         const L = this.layout;
-        if (this.f64[L.HEADER + tf * L.TF_HEADER + L.T_HAS_PARTIAL] === 0) {
-            return -1;
-        }
+        return L.HEADER + tf * L.TF_HEADER + field;
+    }
+
+    /** First slot of timeframe `tf`'s partial bar record (valid while T_HAS_PARTIAL is set). */
+    partialSlot(tf: number): number {
+        const L = this.layout;
         return L.HEADER + this.timeframes.length * L.TF_HEADER + tf * L.RECORD;
     }
 
-    completedCount(tf: number): number {
+    /** First slot of timeframe `tf`'s ring of `depth` completed bar records (bar number c at record c % depth). */
+    ringSlot(tf: number): number {
         const L = this.layout;
-        return this.f64[L.HEADER + tf * L.TF_HEADER + L.T_COMPLETED];
+        const n = this.timeframes.length;
+        return L.HEADER + n * L.TF_HEADER + n * L.RECORD + tf * this.depth * L.RECORD;
+    }
+
+    /** Slot offset of timeframe `tf`'s partial bar, or -1. */
+    partialOffset(tf: number): number {
+        return this.f64[this.headerSlot(tf, this.layout.T_HAS_PARTIAL)] === 0 ? -1 : this.partialSlot(tf);
+    }
+
+    completedCount(tf: number): number {
+        return this.f64[this.headerSlot(tf, this.layout.T_COMPLETED)];
     }
 
     /** Slot offset of a completed bar (`ago` 0 = newest), or -1. */
     completedOffset(tf: number, ago: number): number {
-        const L = this.layout;
         const count = this.completedCount(tf);
         if (ago < 0 || ago >= count || ago >= this.depth) {
             return -1;
         }
-        const n = this.timeframes.length;
-        return L.HEADER + n * L.TF_HEADER + n * L.RECORD + (tf * this.depth + (count - 1 - ago) % this.depth) * L.RECORD;
+        return this.ringSlot(tf) + ((count - 1 - ago) % this.depth) * this.layout.RECORD;
     }
 
     /** The bar time (by the run's bar-time convention) of the bar at a slot offset. */
@@ -154,13 +169,12 @@ class BarViewImpl implements BarView {
 
     constructor(protected readonly state: MtfState, tf: number, protected readonly ago: number) {
         const L = state.layout;
-        const n = state.timeframes.length;
         this.f64 = state.f64;
         this.depth = state.depth;
         this.record = L.RECORD;
-        this.flagSlot = L.HEADER + tf * L.TF_HEADER + (ago < 0 ? L.T_HAS_PARTIAL : L.T_COMPLETED);
-        this.partialSlot = L.HEADER + n * L.TF_HEADER + tf * L.RECORD;
-        this.ringSlot = L.HEADER + n * L.TF_HEADER + n * L.RECORD + tf * state.depth * L.RECORD;
+        this.flagSlot = state.headerSlot(tf, ago < 0 ? L.T_HAS_PARTIAL : L.T_COMPLETED);
+        this.partialSlot = state.partialSlot(tf);
+        this.ringSlot = state.ringSlot(tf);
         this.rOpen = L.R_OPEN; this.rHigh = L.R_HIGH; this.rLow = L.R_LOW; this.rClose = L.R_CLOSE; this.rVolume = L.R_VOLUME;
         this.rTicks = L.R_TICKS; this.rTime = L.R_TIME; this.rStart = L.R_START; this.rEnd = L.R_END; this.rLast = L.R_LAST;
     }

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import * as native from '@backtestr/native';
 import { MtfState } from '@backtestr/plugins-sdk/host';
 import { FloatBarColumns } from '../common/engine-columns';
 import { ExecutionEngine } from './execution-engine';
@@ -60,6 +61,12 @@ describe('MtfEngine: the state memory read through the SDK reader', () => {
         const clock = BigInt.asUintN(32, BigInt(words[0])) + (BigInt(words[1]) << 32n);
         expect(clock).to.equal(e.clock);
         expect(e.clock).to.equal(ticks().time[17]);
+    });
+});
+
+describe('the flat addon under MtfEngine', () => {
+    it('rejects a foreign object passed as the engine', () => {
+        expect(() => native.run({} as native.NativeEngine, 0)).to.throw(TypeError, /engine created by create\(\)/);
     });
 });
 

@@ -3,6 +3,7 @@ import type { UnixMicrosBig } from '@backtestr/plugins-sdk';
 import { MtfState } from '@backtestr/plugins-sdk/host';
 import { FloatBarColumns, TickBatch } from '../common/engine-columns';
 import { MTF_LAYOUT } from './native-layout';
+import { withSessionZone } from './time-zone-transitions';
 
 /** Bar conventions and the instrument's session; every field optional (see native/README.md). */
 export interface MtfEngineOptions {
@@ -18,7 +19,7 @@ export interface MtfEngineOptions {
     open?: 'firstTick' | 'previousClose';
     /** Periods without ticks: skipped (default) or filled forward with flat bars. */
     emptyPeriods?: 'skip' | 'fillForward';
-    /** Session start "HH:MM ZONE" (UTC, UTC+HH:MM, UTC-HH:MM, America/New_York); default "00:00 UTC". */
+    /** Session start "HH:MM ZONE" (UTC, UTC+HH:MM, UTC-HH:MM or any IANA zone: America/New_York, Europe/London, ...); default "00:00 UTC". */
     session?: string;
 }
 
@@ -81,7 +82,7 @@ export class MtfEngine {
     protected batchLength = 0;
 
     constructor(options: MtfEngineOptions = {}) {
-        this.handle = native.create(options);
+        this.handle = native.create(withSessionZone(options));
         this.timeframes = native.timeframes(this.handle);
         const buffer = native.stateBuffer(this.handle);
         this.f64 = new Float64Array(buffer);
@@ -153,7 +154,7 @@ export class MtfEngine {
         const mask = this.f64[L.H_CLOSED_MASK];
         return {
             flags: this.f64[L.H_EVENT],
-            tickIndex: this.f64[L.H_EVENT_TICK],
+            tickIndex: this.eventTick,
             closed: this.timeframes.filter((_, i) => Math.floor(mask / 2 ** i) % 2 === 1),
         };
     }
@@ -161,6 +162,11 @@ export class MtfEngine {
     /** EV_* bits of the last stop (0 when the last run ended without an event). */
     get eventFlags(): number {
         return this.f64[L.H_EVENT];
+    }
+
+    /** Batch index of the tick that caused the last stop; -1 for advanceTo / flush. */
+    get eventTick(): number {
+        return this.f64[L.H_EVENT_TICK];
     }
 
     get ticksProcessed(): number {

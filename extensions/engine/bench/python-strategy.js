@@ -15,7 +15,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { execFileSync } = require('child_process');
-const { ExecutionEngine } = require('../lib/node/execution-engine');
+const { barTicks } = require('@backtestr/engine-core');
 const { loadStrategy } = require('../lib/node/strategy-host/strategy-loader');
 const { StrategySession } = require('../lib/node/strategy-host/strategy-session');
 const { pythonInterpreter } = require('../lib/node/strategy-host/python/python-process');
@@ -124,7 +124,7 @@ const perBatch = 20_000;
 const barBatches = [];
 for (let at = 0; at < n; at += perBatch) {
     const end = Math.min(n, at + perBatch);
-    barBatches.push(ExecutionEngine.barTicks({ time: bars.time.slice(at, end), open: bars.open.slice(at, end), high: bars.high.slice(at, end), low: bars.low.slice(at, end), close: bars.close.slice(at, end) }));
+    barBatches.push(barTicks({ time: bars.time.slice(at, end), open: bars.open.slice(at, end), high: bars.high.slice(at, end), low: bars.low.slice(at, end), close: bars.close.slice(at, end) }));
 }
 const tickBatches = [];
 let ticksLeft = TICK_EVENTS;

@@ -5,9 +5,8 @@
 // ticks (times shifted forward by whole weeks per repetition so they stay sorted).
 // Measures; asserts nothing. Needs the built lib/ (tsc -b) and the built addon.
 'use strict';
-const { MtfEngine, MTF_LAYOUT: L } = require('../lib/node/mtf-engine');
+const { ExecutionEngine, MtfEngine, MTF_LAYOUT: L } = require('@backtestr/engine-core');
 const data = require('../lib/node/test-support/lean-data');
-const { ExecutionEngine } = require('../lib/node/execution-engine');
 
 const TARGET = Number(process.env.BENCH_TICKS ?? 50_000_000);
 const WEEK_US = 7 * 86_400_000_000;

@@ -12,7 +12,7 @@ const os = require('os');
 const path = require('path');
 const { loadStrategy } = require('../lib/node/strategy-host/strategy-loader');
 const { StrategySession } = require('../lib/node/strategy-host/strategy-session');
-const { ExecutionEngine } = require('../lib/node/execution-engine');
+const { barTicks } = require('@backtestr/engine-core');
 
 const root = path.resolve(__dirname, '../../..');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -72,7 +72,7 @@ try {
             for (let i = 0; i < n; i++) {
                 time[i] = BigInt(b.time[i] + r * span);
             }
-            batches.push(ExecutionEngine.barTicks({ time, open: Float64Array.from(b.open), high: Float64Array.from(b.high), low: Float64Array.from(b.low),
+            batches.push(barTicks({ time, open: Float64Array.from(b.open), high: Float64Array.from(b.high), low: Float64Array.from(b.low),
                 close: Float64Array.from(b.close) }));
         }
         const empty = path.join(tmp, 'empty.ts');

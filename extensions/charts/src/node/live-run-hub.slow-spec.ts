@@ -2,16 +2,14 @@ import { expect } from 'chai';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import * as native from '@backtestr/native';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { MtfState } from '@backtestr/plugins-sdk/host';
+import { MtfEngine, tickScale, ticksToPrices, toInt64Micros } from '@backtestr/engine-core';
 import type { RunRecord } from '@backtestr/workspace-store';
 import type { RunEventColumns, RunTradeColumns } from '@backtestr/workspace-store';
 import type { RunLiveBars } from '@backtestr/engine';
 import { LiveChartClient, LiveChartUpdate } from '../common/live-chart-protocol';
 import { LIVE_SHOWN_BARS, LiveFollow } from '../common/live-follow';
 import { LiveRunHub } from './live-run-hub';
-import { ticksToPrices, toInt64Micros } from './replay-engine';
 
 /**
  * The live data path on a real run: the sample strategy `sma-cross-1h-filter.ts` on the real SPY trades
@@ -71,7 +69,7 @@ describe('Live run pushes on the real SPY trades (sma-cross-1h-filter.ts)', func
         const cols = reader.getColumns();
         const tickSize = Number(cols[3][0]);
         ticks = {
-            time: toInt64Micros(Float64Array.from(cols[0] as number[])), price: ticksToPrices(Float64Array.from(cols[1] as number[]), tickSize),
+            time: toInt64Micros(Float64Array.from(cols[0] as number[])), price: ticksToPrices(Float64Array.from(cols[1] as number[]), tickScale(tickSize)),
             size: Float64Array.from(cols[2] as number[]), tickSize
         };
         con.closeSync();
@@ -118,13 +116,9 @@ describe('Live run pushes on the real SPY trades (sma-cross-1h-filter.ts)', func
     it('ends with the engine\'s state at the run\'s last tick: forming bars and the newest completed bars of every timeframe', () => {
         const timeframes = [...result.strategy.timeframes];
         expect(followFirst.timeframes).to.deep.equal(timeframes);
-        const engine = native.create({ timeframes, priceSource: 'last', depth: 1000 });
-        const state = new MtfState(native.stateBuffer(engine), native.layout(), timeframes);
-        native.setBatch(engine, ticks.time, ticks.price, ticks.size);
-        let i = 0;
-        while (i < ticks.time.length) {
-            i = native.run(engine, i);
-        }
+        const engine = new MtfEngine({ timeframes, priceSource: 'last', depth: 1000 });
+        const state = engine.state;
+        engine.process({ time: ticks.time, price: ticks.price, size: ticks.size });
         expect(followFirst.ticks).to.equal(ticks.time.length);
         expect(followFirst.time).to.equal(Number(ticks.time[ticks.time.length - 1]));
         for (const follow of [followFirst, followLate!]) {

@@ -2,13 +2,11 @@ import { expect } from 'chai';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import * as native from '@backtestr/native';
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { Bar } from '@backtestr/plugins-sdk';
-import { MtfState } from '@backtestr/plugins-sdk/host';
+import { MtfEngine, tickScale, ticksToPrices, toInt64Micros } from '@backtestr/engine-core';
 import type { TickColumns } from '@backtestr/workspace-store';
 import { ReplaySession, ReplayTickSource } from './replay-session';
-import { ticksToPrices, toInt64Micros } from './replay-engine';
 import { ChartBarColumns, ReplayFrame } from '../common/replay-protocol';
 
 /**
@@ -106,10 +104,9 @@ describe('ReplaySession on the real SPY trades of 2013-10', function (): void {
         targets = [...set].sort((a, b) => a - b);
 
         // One full pass of the engine over the same ticks, woken after every tick; the state is recorded at the targets.
-        const engine = native.create({ timeframes: TIMEFRAMES, priceSource: 'last', depth: 1000 });
-        native.subscribe(engine, 0, true);
-        const layout = native.layout();
-        const state = new MtfState(native.stateBuffer(engine), layout, TIMEFRAMES);
+        const engine = new MtfEngine({ timeframes: TIMEFRAMES, priceSource: 'last', depth: 1000 });
+        engine.subscribe({ everyTick: true });
+        const state = engine.state;
         let offset = 0;
         let next = 0;
         for (let from = Math.floor(source.firstTime / DAY) * DAY; from <= source.lastTime; from += DAY) {
@@ -118,11 +115,11 @@ describe('ReplaySession on the real SPY trades of 2013-10', function (): void {
                 continue;
             }
             const time = toInt64Micros(t.time);
-            const price = ticksToPrices(t.price!, source.tickSize);
-            native.setBatch(engine, time, price, t.size);
+            const price = ticksToPrices(t.price!, tickScale(source.tickSize));
+            engine.setBatch({ time, price, size: t.size });
             let i = 0;
             while (i < t.count) {
-                i = native.run(engine, i);
+                i = engine.run(i);
                 const k = offset + i - 1;
                 if (next < targets.length && targets[next] === k) {
                     recorded.set(k, {

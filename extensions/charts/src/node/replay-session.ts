@@ -11,7 +11,8 @@ import type { BarColumns, TickColumns } from '@backtestr/workspace-store';
 import { isTimeframe, parseTimeframe } from '@backtestr/plugins-sdk';
 import { sessionOfTick, stepBarCursor, upperBound } from '../common/bar-math';
 import { ChartBarColumns, DEFAULT_SESSION, PriceSource, ReplayFrame, UnixMicros, defaultPriceSource } from '../common/replay-protocol';
-import { BarColumnsBuilder, EngineTicks, MTF_LAYOUT, ReplayEngine, barPathTicks, ticksToPrices, toInt64Micros } from './replay-engine';
+import { barPath, barPathTimes, MTF_LAYOUT, TickBatch, tickScale, ticksToPrices, toInt64Micros } from '@backtestr/engine-core';
+import { BarColumnsBuilder, ReplayEngine } from './replay-engine';
 
 const DAY = 86_400_000_000;
 
@@ -41,7 +42,7 @@ export interface ReplaySessionOptions {
 }
 
 /** Session ticks ready for the engine, with float times for searching. */
-interface SessionTicks extends EngineTicks {
+interface SessionTicks extends TickBatch {
     readonly times: Float64Array;
     readonly count: number;
 }
@@ -94,19 +95,20 @@ export class ReplaySession {
 
     /** Engine-ready ticks of [from, to): int64 times, prices. */
     protected async read(from: number, to: number): Promise<SessionTicks> {
-        const tickSize = this.source.tickSize;
+        const scale = tickScale(this.source.tickSize);
         if (this.source.kind === 'bars') {
             const b = await this.source.readBars!(from, to);
-            const p = (a: Float64Array): Float64Array => ticksToPrices(a, tickSize);
-            const path = barPathTicks(b.time, p(b.open), p(b.high), p(b.low), p(b.close), b.volume);
-            return { count: path.time.length, times: path.time, time: toInt64Micros(path.time), price: path.price, size: path.size };
+            const p = (a: Float64Array): Float64Array => ticksToPrices(a, scale);
+            const { price, size } = barPath({ open: p(b.open), high: p(b.high), low: p(b.low), close: p(b.close), volume: b.volume });
+            const times = barPathTimes(b.time);
+            return { count: times.length, times, time: toInt64Micros(times), price, size };
         }
         const t = await this.source.readTicks(from, to);
         return {
             count: t.count, times: t.time, time: toInt64Micros(t.time), size: t.size,
-            price: t.price && ticksToPrices(t.price, tickSize),
-            bid: t.bid && ticksToPrices(t.bid, tickSize),
-            ask: t.ask && ticksToPrices(t.ask, tickSize)
+            price: t.price && ticksToPrices(t.price, scale),
+            bid: t.bid && ticksToPrices(t.bid, scale),
+            ask: t.ask && ticksToPrices(t.ask, scale)
         };
     }
 

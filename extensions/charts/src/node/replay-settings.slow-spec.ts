@@ -2,18 +2,16 @@ import { expect } from 'chai';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import * as native from '@backtestr/native';
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { MtfState } from '@backtestr/plugins-sdk/host';
+import { barPath, barPathTimes, MtfEngine, MtfEngineOptions, tickScale, ticksToPrices, toInt64Micros } from '@backtestr/engine-core';
 import type { BarColumns, TickColumns } from '@backtestr/workspace-store';
 import { ReplaySession, ReplaySessionOptions, ReplayTickSource } from './replay-session';
-import { barPathTicks, ticksToPrices, toInt64Micros } from './replay-engine';
 import { ChartBarColumns } from '../common/replay-protocol';
 
 /**
  * A replay runs the engine as the run did: on the sample workspace's EURUSD quotes with the
  * run's price source (`bid`, the engine's default for quotes) and a New York 17:00 session, and
- * on the imported EURUSD 1-minute bars replayed as 4 path points per bar (ExecutionEngine.barTicks),
+ * on the imported EURUSD 1-minute bars replayed as 4 path points per bar (engine-core's barTicks),
  * frames at 300 seeded random ticks equal one full engine pass with the same settings.
  */
 
@@ -39,7 +37,7 @@ const plain = (b: Row): Row => ({ time: b.time, open: b.open, high: b.high, low:
 
 /** Frames of `replay` at random ticks against one full pass of the engine with `engineOptions` over the same ticks. */
 async function expectConsistent(replay: ReplaySession, ticksOf: (from: number, to: number) => Promise<{ time: Float64Array; price?: Float64Array; bid?: Float64Array;
-    ask?: Float64Array; size?: Float64Array }>, first: number, last: number, engineOptions: native.NativeEngineOptions, samples: number): Promise<number> {
+    ask?: Float64Array; size?: Float64Array }>, first: number, last: number, engineOptions: MtfEngineOptions, samples: number): Promise<number> {
     const total = replay.tickCount;
     const random = mulberry32(20140501);
     const set = new Set<number>([0, total - 1]);
@@ -47,9 +45,9 @@ async function expectConsistent(replay: ReplaySession, ticksOf: (from: number, t
         set.add(Math.floor(random() * total));
     }
     const targets = [...set].sort((a, b) => a - b);
-    const engine = native.create({ ...engineOptions, timeframes: TIMEFRAMES, depth: 1000 });
-    native.subscribe(engine, 0, true);
-    const state = new MtfState(native.stateBuffer(engine), native.layout(), TIMEFRAMES);
+    const engine = new MtfEngine({ ...engineOptions, timeframes: TIMEFRAMES, depth: 1000 });
+    engine.subscribe({ everyTick: true });
+    const state = engine.state;
     const expected = new Map<number, { partial: (Row | undefined)[]; completed: Row[][]; count: number[] }>();
     let offset = 0, next = 0;
     for (let from = Math.floor(first / DAY) * DAY; from <= last; from += DAY) {
@@ -58,10 +56,10 @@ async function expectConsistent(replay: ReplaySession, ticksOf: (from: number, t
         if (n === 0) {
             continue;
         }
-        native.setBatch(engine, toInt64Micros(t.time), t.price, t.size, t.bid, t.ask);
+        engine.setBatch({ time: toInt64Micros(t.time), price: t.price, size: t.size, bid: t.bid, ask: t.ask });
         let i = 0;
         while (i < n) {
-            i = native.run(engine, i);
+            i = engine.run(i);
             if (next < targets.length && targets[next] === offset + i - 1) {
                 expected.set(offset + i - 1, {
                     partial: TIMEFRAMES.map(tf => { const p = state.get(tf).partial?.snapshot(); return p && plain(p); }),
@@ -130,10 +128,10 @@ describe('ReplaySession with a run\'s engine settings (sample EURUSD quotes and 
         expect(replay.priceSource).to.equal('bid');
         const frame = await replay.frame(1000, 1);
         const t = await readTicks(q.first, q.first + DAY);
-        expect(frame.price, 'the cursor price is the bid').to.equal(ticksToPrices(t.bid!, q.tickSize)[1000]);
+        expect(frame.price, 'the cursor price is the bid').to.equal(ticksToPrices(t.bid!, tickScale(q.tickSize))[1000]);
         const checked = await expectConsistent(replay, async (from, to) => {
             const c = await readTicks(from, to);
-            return { time: c.time, bid: ticksToPrices(c.bid!, q.tickSize), ask: ticksToPrices(c.ask!, q.tickSize) };
+            return { time: c.time, bid: ticksToPrices(c.bid!, tickScale(q.tickSize)), ask: ticksToPrices(c.ask!, tickScale(q.tickSize)) };
         }, q.first, q.last, { priceSource: 'bid', session: '17:00 America/New_York' }, 300);
         expect(checked).to.equal(300);
         // a session other than UTC midnight moves the day bars: the 1D bar starts at 17:00 New York (21:00 UTC in May)
@@ -159,7 +157,7 @@ describe('ReplaySession with a run\'s engine settings (sample EURUSD quotes and 
         await replay.prepare();
         const all = await readBars(b.first, b.last + 1);
         expect(replay.tickCount).to.equal(4 * all.count);
-        const p = (a: Float64Array): Float64Array => ticksToPrices(a, b.tickSize);
+        const p = (a: Float64Array): Float64Array => ticksToPrices(a, tickScale(b.tickSize));
         // after the 4 points of bar i, bar i is the forming 1m bar with the imported values (volume split in 4 and summed back)
         const i = Math.floor(all.count / 2);
         const frame = await replay.frame(4 * i + 3, 3);
@@ -167,7 +165,7 @@ describe('ReplaySession with a run\'s engine settings (sample EURUSD quotes and 
         expect(rowsOf(frame.partial)[0].volume).to.be.closeTo(all.volume[i], 1e-9);
         await expectConsistent(replay, async (from, to) => {
             const c = await readBars(from, to);
-            return barPathTicks(c.time, p(c.open), p(c.high), p(c.low), p(c.close), c.volume);
+            return { time: barPathTimes(c.time), ...barPath({ open: p(c.open), high: p(c.high), low: p(c.low), close: p(c.close), volume: c.volume }) };
         }, b.first, b.last, { priceSource: 'last' }, 300);
     });
 });

@@ -1,2 +1,1 @@
 export * from './dataset-protocol';
-export * from './price-scale';

@@ -12,7 +12,7 @@ import {
 } from '@backtestr/workspace-store';
 import { TickBatch } from '@backtestr/plugins-sdk';
 import { ParamInput } from '@backtestr/plugins-sdk/host';
-import { ExecutionEngine } from './execution-engine';
+import { barTicks } from '@backtestr/engine-core';
 import { RunControl, StrategyRunError, StrategyRunProgress, StrategyRunResult } from './strategy-host/strategy-run-protocol';
 import { runStrategy } from './strategy-host/strategy-runner';
 
@@ -90,7 +90,7 @@ export function runOutput(result: StrategyRunResult, metrics: Record<string, num
 async function* runTicks(data: BacktestData, target: BacktestDataset, from?: UnixMicros, to?: UnixMicros): AsyncGenerator<TickBatch> {
     if (target.dataset.kind === 'bars') {
         for await (const bars of data.streamBars(target, { from, to })) {
-            yield ExecutionEngine.barTicks(bars);
+            yield barTicks(bars);
         }
     } else {
         yield* data.streamTicks(target, { from, to });

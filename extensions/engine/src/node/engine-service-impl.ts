@@ -12,7 +12,7 @@ import { MEMORY_BUDGET_PREFERENCE, parseMemoryBudget, PYTHON_INTERPRETER_PREFERE
 import { PreferenceService } from '@theia/core/lib/common/preferences';
 import { ActiveRun, EngineClient, EngineErrors, EngineInfo, EngineService, RunRequest, StrategyDescription } from '../common/engine-protocol';
 import { ActiveRuns } from './active-runs';
-import { ENGINE_VERSION } from './engine-version';
+import { ENGINE_VERSION } from '@backtestr/engine-core';
 import { runStrategy } from './strategy-host/strategy-runner';
 
 const STRATEGY_FILE = /\.(ts|js|py)$/;
@@ -101,7 +101,7 @@ export class EngineServiceImpl implements EngineService {
     /** Loads the addon and creates one engine with the default options: proof that it works here. */
     protected probeNative(): EngineInfo {
         try {
-            const { MtfEngine } = require('./mtf-engine') as typeof import('./mtf-engine');
+            const { MtfEngine } = require('@backtestr/engine-core') as typeof import('@backtestr/engine-core');
             const engine = new MtfEngine();
             return { nativeVersion: ENGINE_VERSION, defaultTimeframes: engine.timeframes };
         } catch (error) {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { BarBatch, ExecutionEngine, ExecutionOrderEvent, OrderRequest } from './execution-engine';
+import { BarBatch, ExecutionEngine, ExecutionOrderEvent, OrderRequest } from '@backtestr/engine-core';
 import { SymbolPropertiesDatabase, executionOptionsFor } from './instrument-spec';
 import { dataFiles, hasData, newYorkOffsetMs, readQuoteDay, readTradeDay, TradeTicks, QuoteTicks } from './test-support/lean-data';
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ExecutionEngine } from './execution-engine';
+import { ExecutionEngine } from '@backtestr/engine-core';
 import { dataFiles, hasData, readQuoteDay, readTradeDay, TradeTicks, QuoteTicks } from './test-support/lean-data';
 
 function slice<T extends TradeTicks | QuoteTicks>(d: T, from: number, to: number): T {

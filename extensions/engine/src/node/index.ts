@@ -2,7 +2,6 @@
 // extensions, their specs and benches use. Everything else in `lib/node` is internal.
 export { ActiveRuns } from './active-runs';
 export { BacktestOutcome, BacktestRequest, BacktestServices, runBacktest } from './backtest-runner';
-export { ENGINE_VERSION } from './engine-version';
-export { ExecutionEngine } from './execution-engine';
+export { ENGINE_VERSION } from '@backtestr/engine-core';
 export { runStrategy } from './strategy-host/strategy-runner';
 export { StrategyRunError } from './strategy-host/strategy-run-protocol';

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import type { ExecutionOptions } from './execution-engine';
+import type { ExecutionOptions } from '@backtestr/engine-core';
 
 /** Tick size, lot size, contract multiplier and quote currency of one instrument. */
 export interface InstrumentSpec {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { MtfBar, MtfEngine, MtfEngineOptions } from './mtf-engine';
+import { MtfBar, MtfEngine, MtfEngineOptions } from '@backtestr/engine-core';
 import { eurusdQuotes, hasData, spyTrades } from './test-support/lean-data';
 import { parseTimeframe } from './test-support/reference-bars';
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { MtfEngine, MtfEngineOptions } from './mtf-engine';
+import { MtfEngine, MtfEngineOptions } from '@backtestr/engine-core';
 import { ReferenceBars, ReferenceSessions } from './test-support/reference-bars';
 
 const MIN = 60_000_000n;

@@ -3,24 +3,16 @@
 // into the run store's column layout, with the strategy's order journal and equity curve.
 // *****************************************************************************
 
-import * as native from '@backtestr/native';
 import { RunEventColumns, RunTradeColumns } from '@backtestr/workspace-store';
-import { EXEC_LAYOUT, ExecutionEngine } from '../execution-engine';
+import { EXEC_LAYOUT, ExecutionEngine } from '@backtestr/engine-core';
 import { OrderJournal } from './order-desk';
 import { ExecutionOutput } from './strategy-run-protocol';
 
-/** The execution engine of a strategy run, with the account read into a caller's buffer (no object per read). */
 const X = EXEC_LAYOUT;
 // Event slots as plain constants (the layout object is a dictionary, slow to read per event).
 const E_TIME = X.E_TIME; const E_ORDER = X.E_ORDER; const E_KIND = X.E_KIND; const E_REASON = X.E_REASON; const E_SEQ = X.E_SEQ;
 const E_PRICE = X.E_PRICE; const E_QTY = X.E_QTY; const E_COMMISSION = X.E_COMMISSION; const E_REFERENCE = X.E_REFERENCE;
 const E_POSITION = X.E_POSITION; const E_REALISED = X.E_REALISED;
-
-export class RunExecutionEngine extends ExecutionEngine {
-    readAccountInto(out: Float64Array): void {
-        native.readAccount(this.handle, out);
-    }
-}
 
 /**
  * Events from index `from` as columns, decoded straight from the engine's records (no object per

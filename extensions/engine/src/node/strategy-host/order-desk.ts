@@ -5,7 +5,7 @@
 // *****************************************************************************
 
 import { BracketIds, BracketPrices, OrderOptions, Orders, OrderSide } from '@backtestr/plugins-sdk';
-import { EXEC_LAYOUT, ExecutionEngine, OrderModify, OrderRequest } from '../execution-engine';
+import { EXEC_LAYOUT, ExecutionEngine, OrderModify, OrderRequest } from '@backtestr/engine-core';
 import { GrowingColumns } from './run-recorder';
 
 type Command =

@@ -6,7 +6,7 @@
 import { RunEquityColumns, RunEventColumns, RunOrderColumns, RunTradeColumns } from '@backtestr/workspace-store';
 import { ParamSpec, TickSource } from '@backtestr/plugins-sdk';
 import { ParamInput } from '@backtestr/plugins-sdk/host';
-import { ExecutionOptions } from '../execution-engine';
+import { ExecutionOptions } from '@backtestr/engine-core';
 import { RunLiveBars } from '../../common/run-live-feed';
 
 /** The run's instrument as the strategy sees it (`ctx.instrument`); its grid is the engine's order grid. */

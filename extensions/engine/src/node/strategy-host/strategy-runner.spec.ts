@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { TickBatch } from '@backtestr/plugins-sdk';
-import { MtfEngine } from '../mtf-engine';
+import { MtfEngine } from '@backtestr/engine-core';
 import { hasData, spyTrades } from '../test-support/lean-data';
 import { StrategyRunError, StrategyRunResult } from './strategy-run-protocol';
 import { runStrategy } from './strategy-runner';

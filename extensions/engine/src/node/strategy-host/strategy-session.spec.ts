@@ -2,8 +2,7 @@ import { expect } from 'chai';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { EXEC_LAYOUT } from '../execution-engine';
-import { MTF_LAYOUT, MtfEngine, TickBatch } from '../mtf-engine';
+import { EXEC_LAYOUT, MTF_LAYOUT, MtfEngine, TickBatch } from '@backtestr/engine-core';
 import { loadStrategy } from './strategy-loader';
 import { StrategySession } from './strategy-session';
 

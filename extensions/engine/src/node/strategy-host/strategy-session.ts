@@ -8,9 +8,8 @@ import {
     StrategyContext, StrategyDefinition, TickBatch
 } from '@backtestr/plugins-sdk';
 import { MtfState, ParamInput, resolveParams, strategyTimeframes } from '@backtestr/plugins-sdk/host';
-import { EXEC_LAYOUT } from '../execution-engine';
-import { MTF_LAYOUT } from '../mtf-engine';
-import { eventColumns, executionOutput, RunExecutionEngine, tradeColumns } from './execution-output';
+import { EXEC_LAYOUT, ExecutionEngine, MTF_LAYOUT } from '@backtestr/engine-core';
+import { eventColumns, executionOutput, tradeColumns } from './execution-output';
 import { OrderDesk } from './order-desk';
 import { GrowingColumns, RunRecorder } from './run-recorder';
 import { LIVE_BARS_CAP, LiveBarColumns, LiveFillColumns, RunLiveBars } from '../../common/run-live-feed';
@@ -23,7 +22,7 @@ const L = MTF_LAYOUT;
 // Plain constants: the native layout object is read once, not per wake-up.
 const EV_BAR_CLOSE = L.EV_BAR_CLOSE;
 const EV_TICK = L.EV_TICK;
-const EV_ORDER = 32;
+const EV_ORDER = L.EV_ORDER;
 
 type AnyIndicator = IndicatorDefinition<Record<string, unknown>, unknown>;
 const X = EXEC_LAYOUT;
@@ -90,10 +89,10 @@ class StrategyContextImpl implements StrategyContext {
     protected pluginIndicators: Map<string, { definition: AnyIndicator }> | undefined;
 
     constructor(readonly params: ParamValues<Record<string, ParamSpec>>, protected readonly state: MtfState, protected readonly recorder: RunRecorder,
-        readonly order: OrderDesk, protected readonly engine: RunExecutionEngine, readonly instrument: InstrumentInfo,
+        readonly order: OrderDesk, protected readonly engine: ExecutionEngine, readonly instrument: InstrumentInfo,
         protected readonly plugins?: { readonly loader: string; readonly dir: string }) {
         this.f64 = state.f64;
-        this.accountBlock = new Float64Array(state.f64.buffer, state.f64[L.H_ACCOUNT] * 8, X.ACCOUNT_SLOTS);
+        this.accountBlock = engine.accountBlock();
     }
 
     indicator<Value = unknown>(id: string, options: Readonly<Record<string, unknown>> = {}): IndicatorState<Value> {
@@ -176,7 +175,7 @@ export interface HookStatus {
 }
 
 export class StrategySession {
-    readonly engine: RunExecutionEngine;
+    readonly engine: ExecutionEngine;
     readonly state: MtfState;
     readonly info: StrategyInfo;
     protected readonly definition: Definition;
@@ -219,7 +218,7 @@ export class StrategySession {
         const instrument = options.instrument ?? { symbol: '?', tickSize: 0.01, lotSize: 1, multiplier: 1 };
         this.wantsEvents = this.definition.onFill !== undefined || this.definition.onOrderEvent !== undefined;
         try {
-            this.engine = new RunExecutionEngine(
+            this.engine = new ExecutionEngine(
                 { timeframes: strategyTimeframes(this.definition), priceSource: options.priceSource, session: options.session, depth: options.depth },
                 { ...options.execution, tickSize: instrument.tickSize, lotSize: instrument.lotSize, multiplier: instrument.multiplier, wake: this.wantsEvents });
         } catch (error) {
@@ -231,8 +230,8 @@ export class StrategySession {
         const sampleTf = this.engine.timeframes[this.sampleTimeframe];
         this.subscribedSample = barClose.includes(sampleTf);
         this.engine.subscribe({ barClose: this.subscribedSample ? barClose : [...barClose, sampleTf], everyTick: tick });
-        this.state = new MtfState(this.engine.f64.buffer, L, this.engine.timeframes);
-        this.clockWords = new Int32Array(this.engine.f64.buffer, L.H_CLOCK * 8, 2);
+        this.state = this.engine.state;
+        this.clockWords = this.engine.clockWords();
         this.orders = new OrderDesk(this.engine, () => this.state.clock, () => this.ctx.position.qty);
         this.ctx = new StrategyContextImpl(values, this.state, this.recorder, this.orders, this.engine, instrumentInfo(instrument), options.plugins);
         this.closeIndex = barClose.map(tf => this.engine.indexOf(tf)).sort((a, b) => a - b);
@@ -424,21 +423,11 @@ export class StrategySession {
      */
     protected liveBars(): RunLiveBars {
         const e = this.engine;
-        const f = e.f64;
-        const i64 = e.i64;
         const n = e.timeframes.length;
         const depth = e.depth;
         const completed: LiveBarColumns[] = [];
         const completedCount = new Float64Array(n);
         const partial = barColumns(n);
-        const copy = (into: LiveBarColumns, row: number, o: number): void => {
-            into.time[row] = Number(i64[o + L.R_TIME]);
-            into.open[row] = f[o + L.R_OPEN];
-            into.high[row] = f[o + L.R_HIGH];
-            into.low[row] = f[o + L.R_LOW];
-            into.close[row] = f[o + L.R_CLOSE];
-            into.volume[row] = f[o + L.R_VOLUME];
-        };
         for (let tf = 0; tf < n; tf++) {
             const count = e.completedCount(tf);
             completedCount[tf] = count;
@@ -446,14 +435,14 @@ export class StrategySession {
             this.barsSent[tf] = count;
             const bars = barColumns(fresh);
             for (let r = 0; r < fresh; r++) {
-                copy(bars, r, e.completedOffset(tf, fresh - 1 - r));
+                e.copyBar(e.completedOffset(tf, fresh - 1 - r), bars, r);
             }
             completed.push(bars);
             const o = e.partialOffset(tf);
             if (o < 0) {
                 partial.time[tf] = NaN;
             } else {
-                copy(partial, tf, o);
+                e.copyBar(o, partial, tf);
             }
         }
         const events = this.ctx.accountSlots()[X.A_EVENTS];

@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { TickBatch } from '@backtestr/plugins-sdk';
-import { BarBatch, ExecutionEngine } from '../../execution-engine';
+import { BarBatch, barTicks } from '@backtestr/engine-core';
 import { DATA_DIR, hasData } from '../../test-support/lean-data';
 import { StrategyRunError, StrategyRunOptions, StrategyRunResult } from '../strategy-run-protocol';
 import { runStrategy } from '../strategy-runner';
@@ -45,10 +45,10 @@ function histdataBars(limit = Infinity): BarBatch {
 }
 
 /** The bars as ticks (each bar's intrabar path), in batches of `perBatch` bars. */
-function* barTicks(bars: BarBatch, perBatch = 20_000): Generator<TickBatch> {
+function* barBatches(bars: BarBatch, perBatch = 20_000): Generator<TickBatch> {
     for (let at = 0; at < bars.time.length; at += perBatch) {
         const end = Math.min(bars.time.length, at + perBatch);
-        yield ExecutionEngine.barTicks({
+        yield barTicks({
             time: bars.time.slice(at, end), open: bars.open.slice(at, end), high: bars.high.slice(at, end), low: bars.low.slice(at, end),
             close: bars.close.slice(at, end)
         });
@@ -66,7 +66,7 @@ async function rejection(promise: Promise<unknown>): Promise<StrategyRunError> {
 }
 
 function run(file: string, bars: BarBatch, extra: Partial<StrategyRunOptions> = {}): Promise<StrategyRunResult> {
-    return runStrategy({ file, source: barTicks(bars), instrument: EURUSD, execution: { fill: 'bar' }, ...extra });
+    return runStrategy({ file, source: barBatches(bars), instrument: EURUSD, execution: { fill: 'bar' }, ...extra });
 }
 
 /** Whether a process runs (a zombie, exited but not yet reaped by its parent, does not). */
