@@ -1,5 +1,5 @@
 // *****************************************************************************
-// DuckDB results into typed arrays with one native call per result (`@backtestr/native`'s
+// DuckDB results into typed arrays with one native call per result (`@backtestr/engine-core`'s
 // duckdbCopyResult): node-bindings hands a chunk out as a JS object and each of its columns as a
 // fresh Buffer copy, so copying through it costs objects, Buffers and two copies per column of
 // every 2,048 rows. Where the addon cannot be
@@ -36,7 +36,7 @@ export function nativeChunkCopy(): NativeChunkCopy | undefined {
         loaded = null;
         if (process.env.BACKTESTR_NATIVE_COPY !== '0') {
             try {
-                const addon = require('@backtestr/native') as NativeChunkCopy;
+                const addon = require('@backtestr/engine-core') as NativeChunkCopy;
                 addon.duckdbAttach(libduckdbPath());
                 loaded = addon;
             } catch {
