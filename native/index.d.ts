@@ -1,6 +1,6 @@
 /**
  * The flat N-API surface of the native engine. Use it through the typed wrapper
- * `MtfEngine` in `@backtestr/engine` (extensions/engine/src/node/mtf-engine.ts).
+ * `MtfEngine` in `@backtestr/engine-core` (engine-core/src/node/mtf-engine.ts).
  * The layout of the state buffer is documented in native/README.md.
  */
 
