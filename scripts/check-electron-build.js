@@ -31,6 +31,10 @@ const frontendConfig = fs.existsSync(path.join(appDir, 'src-gen', 'frontend', 'i
     ? fs.readFileSync(path.join(appDir, 'src-gen', 'frontend', 'index.js'), 'utf8') : '';
 check('the electron app carries the BackTestr extensions', ['workbench', 'engine', 'data-import', 'charts', 'analysis']
     .every(e => frontendConfig.includes(`@backtestr/${e}/lib/browser/`)), 'an extension is missing from src-gen/frontend/index.js');
+const backendServer = fs.existsSync(path.join(appDir, 'src-gen', 'backend', 'server.js'))
+    ? fs.readFileSync(path.join(appDir, 'src-gen', 'backend', 'server.js'), 'utf8') : '';
+check('the electron backend loads the workspace store (its database, run store and backtest data)',
+    backendServer.includes('@backtestr/workspace-store/lib/node/workspace-store-backend-module'), 'missing from src-gen/backend/server.js');
 check('the electron app is named BackTestr', frontendConfig.includes('"applicationName": "BackTestr"'), 'applicationName not found');
 process.stdout.write(`\n${passed} passed, ${failed} failed\n`);
 process.exit(failed === 0 ? 0 : 1);

@@ -21,7 +21,7 @@ const OWNERS: Readonly<Record<string, string>> = {
     Account: 'plugins-sdk/src/orders.ts',
     TickBatch: 'plugins-sdk/src/tick-source.ts',
     ClosedTrade: 'extensions/analysis/src/common/statistics/statistics-types.ts',
-    BarColumns: 'extensions/data-import/src/common/dataset-protocol.ts'
+    BarColumns: 'extensions/workspace-store/src/common/workspace-store-protocol.ts'
 };
 
 function sourceFiles(dir: string): string[] {
