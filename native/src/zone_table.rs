@@ -26,7 +26,7 @@ impl ZoneTable {
     /// instants strictly ascending, offsets within +-18 hours.
     pub fn new(name: &str, pairs: &[i64]) -> Result<ZoneTable, String> {
         let bad = |why: String| Err(format!("time zone table of \"{}\": {}", name, why));
-        if pairs.is_empty() || pairs.len() % 2 != 0 {
+        if pairs.is_empty() || !pairs.len().is_multiple_of(2) {
             return bad(format!("expected pairs (UTC micros, offset seconds), got {} numbers", pairs.len()));
         }
         let mut at = Vec::with_capacity(pairs.len() / 2);

@@ -1,6 +1,7 @@
 use super::*;
 use crate::session::days_from_civil;
 use crate::timeframe::MICROS_PER_DAY;
+use crate::zone_table::ZoneTable;
 
 const MIN: i64 = 60_000_000;
 const HOUR: i64 = 60 * MIN;
@@ -81,12 +82,26 @@ fn reference(ticks: &[(i64, f64, f64)], tf: &Timeframe, s: &Session, open_prev: 
     out
 }
 
+/// A session spec; `Europe/London` comes with its table of 2012-2014 (BST from the last Sunday
+/// of March to the last Sunday of October, 01:00 UTC).
+fn test_session(spec: &str) -> Session {
+    if !spec.ends_with("Europe/London") {
+        return Session::parse(spec).unwrap();
+    }
+    let at = |y, m, d| days_from_civil(y, m, d) * MICROS_PER_DAY + HOUR;
+    let mut pairs = vec![at(2011, 10, 30), 0];
+    for (y, m, d) in [(2012, 3, 25), (2012, 10, 28), (2013, 3, 31), (2013, 10, 27), (2014, 3, 30), (2014, 10, 26)] {
+        pairs.extend([at(y, m, d), if m == 3 { 3600 } else { 0 }]);
+    }
+    Session::with_table(spec, Some(ZoneTable::new("Europe/London", &pairs).unwrap())).unwrap()
+}
+
 fn engine(tfs: &[&str], depth: usize, session: &str, open_prev: bool) -> (Engine, Vec<u64>) {
     let opts = Options {
         timeframes: tfs.iter().map(|s| s.to_string()).collect(),
         depth,
         open_prev_close: open_prev,
-        session: Session::parse(session).unwrap(),
+        session: test_session(session),
         ..Options::default()
     };
     let e = Engine::new(opts).unwrap();
@@ -106,7 +121,7 @@ fn check_stream(ticks: &[(i64, f64, f64)], tfs: &[&str], session: &str, open_pre
     let size: Vec<f64> = ticks.iter().map(|t| t.2).collect();
     let b = Batch { time: &time, price: Some(&price), size: Some(&size), ..Batch::default() };
     e.validate(&b).unwrap();
-    let s = Session::parse(session).unwrap();
+    let s = test_session(session);
     let n = e.tfs.len();
     let mut k = 0;
     while k < ticks.len() {
@@ -156,6 +171,8 @@ fn random_and_adversarial_streams_match_the_reference() {
         let ticks = random_stream(&mut rng, 300, base + round * 1_234_567);
         check_stream(&ticks, &["1m", "5m", "15m", "1H", "4H", "1D"], "00:00 UTC", false);
         check_stream(&ticks, &["30s", "2m", "3m", "7m", "2H", "1D", "2D"], "17:00 America/New_York", round % 2 == 0);
+        // A zone from its table, with the session start in the hour skipped on 31 March.
+        check_stream(&ticks, &["1m", "7m", "1H", "4H", "1D", "2D"], "01:30 Europe/London", round % 2 == 1);
     }
 }
 
