@@ -1,27 +1,15 @@
 import * as native from '@backtestr/native';
-import type { UnixMicrosBig } from '@backtestr/plugins-sdk';
+import type { Bar, UnixMicrosBig } from '@backtestr/plugins-sdk';
 import { MtfState } from '@backtestr/plugins-sdk/host';
 import { FloatBarColumns, TickBatch } from '../common/engine-columns';
 import { MTF_LAYOUT } from './native-layout';
 import { withSessionZone } from './time-zone-transitions';
 
-/** Bar conventions and the instrument's session; every field optional (see native/README.md). */
-export interface MtfEngineOptions {
-    /** Default ['1m', '5m', '15m', '1H', '4H', '1D']; any `<n>s`, `<n>m`, `<n>H`, `<n>D`. */
-    timeframes?: string[];
-    /** Completed bars kept per timeframe (ring); default 1000. */
-    depth?: number;
-    /** Which price builds the bars; default 'last'. */
-    priceSource?: 'last' | 'bid' | 'ask' | 'mid';
-    /** Bar time = period start (default) or end. */
-    barTime?: 'start' | 'end';
-    /** Open = first tick (default) or the previous bar's close. */
-    open?: 'firstTick' | 'previousClose';
-    /** Periods without ticks: skipped (default) or filled forward with flat bars. */
-    emptyPeriods?: 'skip' | 'fillForward';
-    /** Session start "HH:MM ZONE" (UTC, UTC+HH:MM, UTC-HH:MM or any IANA zone: America/New_York, Europe/London, ...); default "00:00 UTC". */
-    session?: string;
-}
+/**
+ * Bar conventions and the instrument's session; every field optional (native/index.d.ts, native/README.md).
+ * A session in an IANA zone the addon does not know gets its offset table from the engine (`withSessionZone`).
+ */
+export type MtfEngineOptions = Omit<native.NativeEngineOptions, 'sessionZone'>;
 
 /** What wakes JS during `process` / `run`. */
 export interface MtfSubscription {
@@ -34,13 +22,8 @@ export interface MtfSubscription {
     timers?: UnixMicrosBig[];
 }
 
-export interface MtfBar {
-    readonly open: number;
-    readonly high: number;
-    readonly low: number;
-    readonly close: number;
-    readonly volume: number;
-    readonly ticks: number;
+/** A bar of the state memory: the SDK's `Bar` with int64 times and its period. */
+export interface MtfBar extends Omit<Bar, 'time'> {
     /** Start or end of the period, as the barTime option says. */
     readonly time: UnixMicrosBig;
     readonly start: UnixMicrosBig;

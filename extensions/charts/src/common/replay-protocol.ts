@@ -5,6 +5,7 @@
 
 import type { DatasetKey } from '@backtestr/workspace-store';
 import type { UnixMicros } from '@backtestr/plugins-sdk';
+import type { FloatBarColumns } from '@backtestr/engine-core/lib/common';
 
 export const REPLAY_SERVICE_PATH = '/services/backtestr/replay';
 
@@ -12,14 +13,8 @@ export const REPLAY_SERVICE_PATH = '/services/backtestr/replay';
 export type { UnixMicros };
 
 /** Bars as columns; `time` is the period start. Prices in instrument prices (tick counts times the tick size). */
-export interface ChartBarColumns {
+export interface ChartBarColumns extends FloatBarColumns {
     readonly count: number;
-    readonly time: Float64Array;
-    readonly open: Float64Array;
-    readonly high: Float64Array;
-    readonly low: Float64Array;
-    readonly close: Float64Array;
-    readonly volume: Float64Array;
 }
 
 /** Which price builds the bars: `last` (trades, and the path points of bars) or `bid`/`ask`/`mid` (quotes). */

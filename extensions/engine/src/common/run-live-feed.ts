@@ -5,16 +5,10 @@
 // *****************************************************************************
 
 import type { RunRecord, RunTradeColumns } from '@backtestr/workspace-store';
+import type { FloatBarColumns } from '@backtestr/engine-core/lib/common';
 
 /** Bars as columns, oldest first; `time` is the period start (UTC microseconds). Prices, not tick counts. */
-export interface LiveBarColumns {
-    readonly time: Float64Array;
-    readonly open: Float64Array;
-    readonly high: Float64Array;
-    readonly low: Float64Array;
-    readonly close: Float64Array;
-    readonly volume: Float64Array;
-}
+export type LiveBarColumns = FloatBarColumns;
 
 /** Fills (order events of kind `filled`) as columns. */
 export interface LiveFillColumns {
