@@ -3,14 +3,16 @@ import { bindViewContribution, FrontendApplicationContribution, WidgetFactory } 
 import { ServiceConnectionProvider } from '@theia/core/lib/browser/messaging/service-connection-provider';
 import { DATASET_SERVICE_PATH, DatasetService } from '../common/dataset-protocol';
 import { DataImportViewContribution } from './data-import-view-contribution';
+import { DatasetClientImpl } from './dataset-client-impl';
 import { DataQualityWidget, DatasetQualityOptions } from './data-quality-widget';
 import { DatasetsWidget } from './datasets-widget';
 import { ImportWizardWidget } from './import-wizard-widget';
 import '../../src/browser/style/data-import.css';
 
 export default new ContainerModule(bind => {
+    bind(DatasetClientImpl).toSelf().inSingletonScope();
     bind(DatasetService).toDynamicValue(ctx =>
-        ServiceConnectionProvider.createProxy<DatasetService>(ctx.container, DATASET_SERVICE_PATH)
+        ServiceConnectionProvider.createProxy<DatasetService>(ctx.container, DATASET_SERVICE_PATH, ctx.container.get(DatasetClientImpl))
     ).inSingletonScope();
     bind(DatasetsWidget).toSelf();
     bind(WidgetFactory).toDynamicValue(ctx => ({

@@ -9,6 +9,7 @@ import { FileDialogService } from '@theia/filesystem/lib/browser/file-dialog/fil
 import { WorkspaceService } from '@theia/workspace/lib/browser/workspace-service';
 import { DatasetKey, DatasetService, DatasetSummary, ExportFormat, ImportProgress } from '../common/dataset-protocol';
 import { DataImportCommands } from './data-import-commands';
+import { DatasetClientImpl } from './dataset-client-impl';
 import { DatasetQualityOptions } from './data-quality-widget';
 
 /** Formats UnixMicros as a UTC date, `2013-10-07`. */
@@ -29,6 +30,10 @@ export class DatasetsWidget extends ReactWidget {
 
     @inject(DatasetService)
     protected readonly datasetService: DatasetService;
+
+    /** What the dataset service pushes: the view reloads on every change of the datasets, whoever made it (never polls). */
+    @inject(DatasetClientImpl)
+    protected readonly datasetClient: DatasetClientImpl;
 
     @inject(CommandService)
     protected readonly commandService: CommandService;
@@ -58,6 +63,7 @@ export class DatasetsWidget extends ReactWidget {
         this.title.iconClass = codicon('database');
         this.title.closable = true;
         this.addClass('backtestr-datasets');
+        this.toDispose.push(this.datasetClient.onDatasetsChanged(() => this.refresh()));
         this.update();
         this.refresh();
     }
@@ -196,7 +202,7 @@ export class DatasetsWidget extends ReactWidget {
     protected renderDataset(d: DatasetSummary): React.ReactNode {
         const busy = this.busy.get(this.keyOf(d));
         const outcome = this.outcome.get(this.keyOf(d));
-        return <li key={this.keyOf(d)} data-symbol={d.symbol} data-kind={d.kind} title={`${d.symbol} (${d.venue})`}>
+        return <li key={this.keyOf(d)} data-symbol={d.symbol} data-kind={d.kind} data-tick-count={d.tickCount} title={`${d.symbol} (${d.venue})`}>
             <div className='backtestr-dataset-title'>
                 <span className='backtestr-dataset-symbol'>{d.symbol}</span>
                 <span className='backtestr-muted'>{d.kind}{d.timeframe ? ` ${d.timeframe}` : ''} · {d.venue}</span>

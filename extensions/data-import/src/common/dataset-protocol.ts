@@ -17,6 +17,11 @@ export type {
 
 export const DATASET_SERVICE_PATH = '/services/backtestr/datasets';
 
+/** What the Datasets view is pushed: the workspace's datasets changed (an import committed, a dataset replaced or deleted, by anyone). */
+export interface DatasetClient {
+    onDidChangeDatasets(): void;
+}
+
 export type TimestampFormat =
     | 'epoch-s' | 'epoch-ms' | 'epoch-us' | 'epoch-ns'
     /** `2013-10-07T09:30:00.123456[Z|+02:00]`; a space instead of `T` is accepted. */

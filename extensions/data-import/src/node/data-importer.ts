@@ -9,7 +9,7 @@
 import {
     CsvFormatOptions, DatasetErrors, DatasetKey, describeImportSource, ImportProgress, ImportRequest, ImportResult, ImportSourceDescriptor, Instrument
 } from '../common/dataset-protocol';
-import { BarCache, TickRepository, WorkspaceDatabase } from '@backtestr/workspace-store/lib/node';
+import { BarCache, DatasetChanges, TickRepository, WorkspaceDatabase } from '@backtestr/workspace-store/lib/node';
 import { BinaryTickImporter, isBinaryTickFile, readBinaryHeader } from './binary-tick-format';
 import { CsvImporter } from './csv-importer';
 import { detectPreset, impliedByName, validateCsvOptions } from './csv-presets';
@@ -159,6 +159,7 @@ export class DataImporter {
             await session.rollback(error);
             throw error;
         }
+        DatasetChanges.announce(this.db.path);
         const datasets: DatasetKey[] = [];
         for (const w of session.writers.values()) {
             if (w.rows > 0) {
@@ -177,6 +178,10 @@ export class DataImporter {
                     warnings.push(`Bar cache / quality report of instrument ${key.instrumentId} ${key.kind} failed: ${(error as Error).message}`);
                 }
             }
+        }
+        // Once more with the bar cache and the quality score (the rows were announced when committed).
+        if (request.computeDerived !== false && datasets.length > 0) {
+            DatasetChanges.announce(this.db.path);
         }
         const rows = session.rows;
         const elapsedMs = Date.now() - started;

@@ -5,9 +5,10 @@
 
 import { ContributionProvider } from '@theia/core/lib/common/contribution-provider';
 import { ILogger } from '@theia/core/lib/common/logger';
-import { inject, injectable, named } from '@theia/core/shared/inversify';
+import { Disposable, DisposableCollection } from '@theia/core/lib/common/disposable';
+import { inject, injectable, named, postConstruct } from '@theia/core/shared/inversify';
 import {
-    BarColumns, CsvFormatOptions, CsvPreset, DatasetErrors, DatasetKey, DatasetService, DatasetSummary, ExportFormat, ImportPreview,
+    BarColumns, CsvFormatOptions, CsvPreset, DatasetClient, DatasetErrors, DatasetKey, DatasetService, DatasetSummary, ExportFormat, ImportPreview,
     ImportProgress, ImportRecord, ImportRequest, ImportResult, ImportSourceContribution, ImportSourceDescriptor, Instrument, PreviewRequest,
     QualityReport, QuarantinedRow, TickColumns, UnixMicros
 } from '../common/dataset-protocol';
@@ -19,7 +20,7 @@ import { previewImport } from './import-preview';
 import { ImportSourceRegistry } from './import-source-registry';
 import { InstrumentCatalog } from './instrument-catalog';
 import { defaultDataDir } from './sample-workspace';
-import { TickRepository, WorkspaceDatabase, WorkspaceDatabaseProvider } from '@backtestr/workspace-store/lib/node';
+import { DatasetChanges, TickRepository, WorkspaceDatabase, WorkspaceDatabaseProvider } from '@backtestr/workspace-store/lib/node';
 
 @injectable()
 export class DatasetServiceImpl implements DatasetService {
@@ -34,13 +35,40 @@ export class DatasetServiceImpl implements DatasetService {
     protected readonly importSourceContributions: ContributionProvider<ImportSourceContribution>;
 
     protected running?: { controller: AbortController; progress?: ImportProgress };
+    /** The database file, once opened: the datasets whose changes the clients are told of. */
+    protected databasePath?: string;
+    /** One per frontend connection (data-import-backend-module.ts), removed when it closes. */
+    protected readonly clients = new Set<DatasetClient>();
+    protected readonly toDispose = new DisposableCollection();
+
+    @postConstruct()
+    protected init(): void {
+        // Every committed change of the datasets, whichever code path made it (this service, the CLI through the workspace's owner).
+        this.toDispose.push(DatasetChanges.onDidChange(() => this.databasePath, () => {
+            for (const client of this.clients) {
+                try {
+                    client.onDidChangeDatasets();
+                } catch (error) {
+                    this.logger.warn(`A dataset client failed: ${error instanceof Error ? error.message : String(error)}`);
+                }
+            }
+        }));
+    }
+
+    /** Pushes dataset changes to `client` until the returned disposable is disposed (its connection closed). */
+    addClient(client: DatasetClient): Disposable {
+        this.clients.add(client);
+        return Disposable.create(() => this.clients.delete(client));
+    }
 
     protected workspaceRoot(): Promise<string> {
         return this.databases.workspaceRoot();
     }
 
-    protected db(): Promise<WorkspaceDatabase> {
-        return this.databases.db();
+    protected async db(): Promise<WorkspaceDatabase> {
+        const db = await this.databases.db();
+        this.databasePath = db.path;
+        return db;
     }
 
     protected async repo(): Promise<TickRepository> {
@@ -141,7 +169,9 @@ export class DatasetServiceImpl implements DatasetService {
     }
 
     async deleteDataset(key: DatasetKey): Promise<void> {
-        await (await this.repo()).deleteDataset(key);
+        const db = await this.db();
+        await new TickRepository(db).deleteDataset(key);
+        DatasetChanges.announce(db.path);
     }
 
     async exportDataset(key: DatasetKey, format: ExportFormat, targetPath: string): Promise<{ path: string; rows: number; bytes: number }> {
@@ -149,6 +179,8 @@ export class DatasetServiceImpl implements DatasetService {
     }
 
     dispose(): void {
+        this.toDispose.dispose();
+        this.clients.clear();
         this.databases.dispose();
     }
 }

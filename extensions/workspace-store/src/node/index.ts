@@ -5,6 +5,7 @@ export { BacktestDataImpl } from './backtest-data-impl';
 export { BAR_TIMEFRAMES, BarCache } from './bar-cache';
 export { ColumnarAppender, ColumnType, ColumnValues } from './columnar-appender';
 export { DatabaseConnection, Row } from './database-connection';
+export { DatasetChanges, DatasetsChange } from './dataset-changes';
 export { datasetScore, UNTIMED_QUARANTINE_SQL } from './quality-score';
 export { currentRunOwner, parseRunOwner, processRuns, RunOwner, runOwnerEnded } from './run-owner';
 export { RunStoreImpl } from './run-store-impl';
