@@ -264,9 +264,23 @@ export interface ForwardStreams {
     readonly err: NodeJS.WritableStream & { isTTY?: boolean };
 }
 
+/** How long a client waits for an owner that went away mid-command to end (its database lock goes with it) before it takes over. */
+const OWNER_EXIT_WAIT_MS = 5000;
+
+/** Resolves once process `pid` has ended, or after `ms` (a zombie nobody reaps still answers kill 0, but holds no lock). */
+async function processEnded(pid: number, ms: number): Promise<void> {
+    for (const start = Date.now(); processRuns(pid) && Date.now() - start < ms;) {
+        await new Promise(resolve => setTimeout(resolve, 50));
+    }
+}
+
 /**
  * Sends a command line to a workspace's owner and relays its output; resolves the command's exit code, or
- * undefined when the owner's socket cannot be reached (a stale owner.json: run locally instead).
+ * undefined when the command is to run here instead: the owner's socket cannot be reached (a stale owner.json),
+ * or the owner went away before the command ended (killed, crashed, the workbench closed): then, once its
+ * process has ended, this client takes over and says so on `err`. A command the owner had not finished left the
+ * database as it was (an import is one transaction; a run it stored is marked interrupted by the next store that
+ * opens the database), so running it again here loses nothing.
  */
 export function forwardToWorkspaceOwner(owner: WorkspaceOwnerFile, request: WorkspaceCommandRequest, io: ForwardStreams): Promise<number | undefined> {
     return new Promise((resolve, reject) => {
@@ -297,6 +311,8 @@ export function forwardToWorkspaceOwner(owner: WorkspaceOwnerFile, request: Work
         socket.on('error', (error: NodeJS.ErrnoException) => {
             if (!connected && (error.code === 'ECONNREFUSED' || error.code === 'ENOENT')) {
                 resolve(undefined);
+            } else if (connected) {
+                // The owner went away mid-command (a reset connection): 'close' follows and takes over.
             } else {
                 reject(new Error(`The workspace owner (pid ${owner.pid}, ${owner.socket}) failed: ${error.message}`));
             }
@@ -305,11 +321,12 @@ export function forwardToWorkspaceOwner(owner: WorkspaceOwnerFile, request: Work
             if (!connected) {
                 return;
             }
-            if (exit === undefined) {
-                reject(new Error(`The workspace owner (pid ${owner.pid}) ended the command without an exit code (did the workbench stop?)`));
-            } else {
+            if (exit !== undefined) {
                 resolve(exit);
+                return;
             }
+            io.err.write(`backtestr: the workbench (pid ${owner.pid}) that held the workspace went away during the command; running it here\n`);
+            processEnded(owner.pid, OWNER_EXIT_WAIT_MS).then(() => resolve(undefined));
         });
     });
 }
