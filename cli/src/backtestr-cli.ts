@@ -19,23 +19,19 @@ import { DatasetKind, RunModels, RunRecord, RunStore } from '@backtestr/workspac
 import {
     BacktestDataImpl, defaultWorkspaceRoot, findWorkspaceOwner, forwardToWorkspaceOwner, openWorkspaceDatabase, RunStoreImpl, workspaceDatabasePath
 } from '@backtestr/workspace-store/lib/node';
-import { DATA_COMMANDS, IMPORT_USAGE, runDataCommand } from '@backtestr/data-import/lib/node';
+import {
+    CommandLine, CommandLineError, CommandValues, DATA_COMMANDS, IMPORT_USAGE, numberOption, parseCommandLine, runDataCommand, withoutOptions
+} from '@backtestr/data-import/lib/node';
 import { createPluginImportSources, enabledIndicatorsLoaderPath } from '@backtestr/plugins/lib/node';
-import { BacktestOutcome, ENGINE_VERSION, runBacktest, StrategyRunError } from '@backtestr/engine/lib/node';
+import { ActiveRuns, BacktestOutcome, ENGINE_VERSION, runBacktest, StrategyRunError } from '@backtestr/engine/lib/node';
 import { parseMemoryBudget } from '@backtestr/engine';
+import { BENCH_OPTIONS, IMPORT_OPTIONS, RUN_OPTIONS, RUNS_OPTIONS } from './command-options';
 import { ALONE_COMMANDS, ownerArguments, OWNER_COMMANDS } from './owner-arguments';
 import { REPORT_USAGE, runReportCommand } from './report-command';
 
 export const EXIT_OK = 0;
 export const EXIT_RUN_FAILED = 1;
 export const EXIT_BAD_ARGUMENTS = 2;
-
-/** A wrong command line; `argument` names the culprit. */
-export class UsageError extends Error {
-    constructor(readonly argument: string, message: string) {
-        super(`${argument}: ${message}`);
-    }
-}
 
 export interface CliStreams {
     readonly out: NodeJS.WritableStream;
@@ -46,7 +42,15 @@ export interface CliStreams {
     readonly cwd?: string;
     /** Where a stored run goes (inside the workspace's owner: the store the Runs view listens to); default a RunStoreImpl on the database. */
     readonly runStore?: RunStore;
+    /**
+     * Inside the workspace's owner: its runs in progress, through which `run` goes, so the workbench lists it with its
+     * progress, can pause or cancel it and its charts follow it; default a plain runBacktest.
+     */
+    readonly activeRuns?: Pick<ActiveRuns, 'run'>;
 }
+
+/** How options are written, in every command's usage. */
+const FLAGS_NOTE = 'Options: --flag value or --flag=value; -w is --workspace, -s --symbol, -f --format, -o --out, -h --help.';
 
 const USAGE = `usage:
   backtestr run <strategy.ts> --workspace <dir> --symbol SYMBOL[@venue] [--kind trades|quotes|bars] [--from T] [--to T]
@@ -62,7 +66,8 @@ const USAGE = `usage:
   backtestr report <runId|latest> --workspace <dir> --format pdf|json|csv|csv-trades|csv-orders|csv-events|csv-equity [--out <path>]
   backtestr import <file|folder...> [--symbol S] [--preset id | --source id] [--plugins <plugin dir>] ...   (backtestr import --help)
   backtestr ${DATA_COMMANDS.join('|')} ...   (backtestr <command> --help: the usage of one command)
-T: an ISO date or date-time (UTC unless it has a zone) or integer microseconds since 1970 UTC.`;
+T: an ISO date or date-time (UTC unless it has a zone) or integer microseconds since 1970 UTC.
+${FLAGS_NOTE}`;
 
 /** The commands; each answers --help and -h with its usage. */
 export const COMMANDS: readonly string[] = ['run', 'runs', 'bench', 'report', ...DATA_COMMANDS];
@@ -85,13 +90,13 @@ const DATA_USAGE: Readonly<Record<string, string>> = {
 /** The usage of one command (its lines of USAGE, or its own text); undefined for an unknown command. */
 export function commandUsage(command: string): string | undefined {
     if (command === 'import') {
-        return IMPORT_USAGE;
+        return `${IMPORT_USAGE}\n${FLAGS_NOTE}`;
     }
     if (command === 'report') {
-        return REPORT_USAGE;
+        return `${REPORT_USAGE}\n${FLAGS_NOTE}`;
     }
     if (DATA_USAGE[command]) {
-        return `${DATA_USAGE[command]}\n${WORKSPACE_NOTE}`;
+        return `${DATA_USAGE[command]}\n${WORKSPACE_NOTE}\n${FLAGS_NOTE}`;
     }
     const lines = USAGE.split('\n');
     const at = lines.findIndex(l => l.startsWith(`  backtestr ${command} `));
@@ -103,14 +108,12 @@ export function commandUsage(command: string): string | undefined {
         end++;
     }
     const block = lines.slice(at, end);
-    return ['usage:', ...block, ...block.some(l => / T\]/.test(l)) ? lines.filter(l => l.startsWith('T: ')) : []].join('\n');
+    return ['usage:', ...block, ...block.some(l => / T\]/.test(l)) ? lines.filter(l => l.startsWith('T: ')) : [], FLAGS_NOTE].join('\n');
 }
 
 const isHelp = (a: string): boolean => a === '--help' || a === '-h';
 
-const RUN_FLAGS = new Set(['workspace', 'symbol', 'kind', 'from', 'to', 'param', 'price', 'session', 'timeout', 'json', 'no-save', 'fill', 'limit-fill',
-    'slippage', 'commission', 'latency', 'cash', 'seed', 'plugins', 'python', 'memory-budget']);
-const SWITCHES = new Set(['json', 'no-save']);
+type RunValues = CommandValues<typeof RUN_OPTIONS>;
 
 export interface RunArguments {
     file: string;
@@ -136,64 +139,53 @@ export interface RunArguments {
     python?: string;
 }
 
-function numberFlag(flag: string, text: string | undefined, check: (n: number) => boolean = n => n >= 0): number | undefined {
-    if (text === undefined) {
-        return undefined;
-    }
-    const n = Number(text);
-    if (text.trim() === '' || !Number.isFinite(n) || !check(n)) {
-        throw new UsageError(`--${flag}`, `'${text}' is not a valid number here`);
-    }
-    return n;
-}
-
 /** The execution models given on the command line (absent ones keep the defaults). */
-export function parseModels(flags: ReadonlyMap<string, string>): Partial<RunModels> {
+export function parseModels(flags: RunValues): Partial<RunModels> {
     const models: { -readonly [K in keyof RunModels]?: RunModels[K] } = {};
-    const fill = flags.get('fill');
+    const fill = flags.fill;
     if (fill !== undefined) {
         if (fill !== 'trade' && fill !== 'quote' && fill !== 'bar') {
-            throw new UsageError('--fill', `'${fill}' is not trade, quote or bar`);
+            throw new CommandLineError('--fill', `'${fill}' is not trade, quote or bar`);
         }
         models.fill = fill;
     }
-    const limitFill = flags.get('limit-fill');
+    const limitFill = flags['limit-fill'];
     if (limitFill !== undefined) {
         if (limitFill !== 'touch' && limitFill !== 'through') {
-            throw new UsageError('--limit-fill', `'${limitFill}' is not touch or through`);
+            throw new CommandLineError('--limit-fill', `'${limitFill}' is not touch or through`);
         }
         models.limitFill = limitFill;
     }
-    const slippage = flags.get('slippage');
+    const slippage = flags.slippage;
     if (slippage !== undefined) {
         const [kind, value] = slippage.split(':');
         if (kind === 'none') {
             models.slippage = { kind: 'none' };
         } else if (kind === 'ticks' || kind === 'percent') {
-            models.slippage = { kind, value: numberFlag('slippage', value)! };
+            models.slippage = { kind, value: numberOption('slippage', value ?? '', `a number of ${kind} (>= 0) after ${kind}:`)! };
         } else if (kind === 'random') {
-            models.slippage = { kind, maxTicks: numberFlag('slippage', value, n => Number.isInteger(n) && n >= 0)! };
+            models.slippage = { kind, maxTicks: numberOption('slippage', value ?? '', 'a whole number of ticks (>= 0) after random:', n => Number.isInteger(n) && n >= 0)! };
         } else {
-            throw new UsageError('--slippage', `'${slippage}' is not none, ticks:N, percent:P or random:N`);
+            throw new CommandLineError('--slippage', `'${slippage}' is not none, ticks:N, percent:P or random:N`);
         }
     }
-    const commission = flags.get('commission');
+    const commission = flags.commission;
     if (commission !== undefined) {
         const spec: Record<string, number> = {};
         for (const part of commission.split(',')) {
             const [key, value] = part.split(':');
             if (!['perUnit', 'perOrder', 'percent', 'minimum'].includes(key)) {
-                throw new UsageError('--commission', `'${part}': use perUnit:X, perOrder:Y, percent:Z and minimum:M, separated by commas`);
+                throw new CommandLineError('--commission', `'${part}': use perUnit:X, perOrder:Y, percent:Z and minimum:M, separated by commas`);
             }
-            spec[key] = numberFlag('commission', value)!;
+            spec[key] = numberOption('commission', value ?? '', `a number (>= 0) after ${key}:`)!;
         }
         models.commission = spec;
     }
-    const latency = numberFlag('latency', flags.get('latency'), n => Number.isInteger(n) && n >= 0);
+    const latency = numberOption('latency', flags.latency, 'a whole number of microseconds (>= 0)', n => Number.isInteger(n) && n >= 0);
     if (latency !== undefined) {
         models.latencyMicros = latency;
     }
-    const cash = numberFlag('cash', flags.get('cash'), n => n > 0);
+    const cash = numberOption('cash', flags.cash, 'a positive amount of cash', n => n > 0);
     if (cash !== undefined) {
         models.initialCash = cash;
     }
@@ -208,88 +200,64 @@ export function parseTime(argument: string, text: string): number {
     const hasZone = /(Z|[+-]\d\d:?\d\d)$/i.test(text);
     const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : hasZone ? text : `${text}Z`);
     if (!Number.isFinite(ms)) {
-        throw new UsageError(argument, `'${text}' is not a date, date-time or microseconds since 1970`);
+        throw new CommandLineError(argument, `'${text}' is not a date, date-time or microseconds since 1970`);
     }
     return ms * 1000;
 }
 
 export function parseRunArguments(argv: readonly string[]): RunArguments {
-    const positional: string[] = [];
+    return runArguments(parseCommandLine('run', argv, RUN_OPTIONS));
+}
+
+/** The run a parsed command line of run (or bench) asks for. */
+function runArguments(line: CommandLine<typeof RUN_OPTIONS>): RunArguments {
+    const positional = line.positionals;
+    const flags = line.values;
     const params: Record<string, string> = {};
-    const flags = new Map<string, string>();
-    let json = false;
-    for (let i = 0; i < argv.length; i++) {
-        const a = argv[i];
-        if (!a.startsWith('--')) {
-            positional.push(a);
-            continue;
+    for (const value of flags.param ?? []) {
+        const m = /^([A-Za-z_$][\w$]*)=(.*)$/.exec(value);
+        if (!m) {
+            throw new CommandLineError('--param', `'${value}' is not name=value`);
         }
-        const eq = a.indexOf('=');
-        const name = eq > 0 && a.slice(2, eq) !== 'param' ? a.slice(2, eq) : a.slice(2);
-        if (!RUN_FLAGS.has(name)) {
-            throw new UsageError(a, `unknown option; run takes --${[...RUN_FLAGS].join(', --')}`);
-        }
-        if (SWITCHES.has(name)) {
-            flags.set(name, 'true');
-            json ||= name === 'json';
-            continue;
-        }
-        const value = eq > 0 && name !== 'param' ? a.slice(eq + 1) : argv[++i];
-        if (value === undefined || value.startsWith('--')) {
-            throw new UsageError(`--${name}`, 'needs a value');
-        }
-        if (name === 'param') {
-            const m = /^([A-Za-z_$][\w$]*)=(.*)$/.exec(value);
-            if (!m) {
-                throw new UsageError('--param', `'${value}' is not name=value`);
-            }
-            params[m[1]] = m[2];
-        } else {
-            flags.set(name, value);
-        }
+        params[m[1]] = m[2];
     }
     if (positional.length !== 1) {
-        throw new UsageError('<strategy.ts>', positional.length ? `one strategy file, got ${positional.join(' ')}` : 'give the strategy file to run');
+        throw new CommandLineError('<strategy.ts>', positional.length ? `one strategy file, got ${positional.join(' ')}` : 'give the strategy file to run');
     }
     const file = path.resolve(positional[0]);
     if (!fs.existsSync(file)) {
-        throw new UsageError('<strategy.ts>', `${file} does not exist`);
+        throw new CommandLineError('<strategy.ts>', `${file} does not exist`);
     }
-    const symbolArg = flags.get('symbol');
+    const symbolArg = flags.symbol;
     if (!symbolArg) {
-        throw new UsageError('--symbol', 'give the instrument, e.g. --symbol SPY or --symbol EURUSD@oanda');
+        throw new CommandLineError('--symbol', 'give the instrument, e.g. --symbol SPY or --symbol EURUSD@oanda');
     }
     const [symbol, venue] = symbolArg.split('@');
-    const kind = flags.get('kind');
+    const kind = flags.kind;
     if (kind !== undefined && kind !== 'trades' && kind !== 'quotes' && kind !== 'bars') {
-        throw new UsageError('--kind', `'${kind}' is not trades, quotes or bars`);
+        throw new CommandLineError('--kind', `'${kind}' is not trades, quotes or bars`);
     }
-    const price = flags.get('price');
+    const price = flags.price;
     if (price !== undefined && !['last', 'bid', 'ask', 'mid'].includes(price)) {
-        throw new UsageError('--price', `'${price}' is not last, bid, ask or mid`);
+        throw new CommandLineError('--price', `'${price}' is not last, bid, ask or mid`);
     }
-    const from = flags.has('from') ? parseTime('--from', flags.get('from')!) : undefined;
-    const to = flags.has('to') ? parseTime('--to', flags.get('to')!) : undefined;
+    const from = flags.from !== undefined ? parseTime('--from', flags.from) : undefined;
+    const to = flags.to !== undefined ? parseTime('--to', flags.to) : undefined;
     if (from !== undefined && to !== undefined && to <= from) {
-        throw new UsageError('--to', 'must be after --from');
+        throw new CommandLineError('--to', 'must be after --from');
     }
-    const timeout = flags.get('timeout');
-    const timeoutSeconds = timeout === undefined ? undefined : Number(timeout);
-    if (timeoutSeconds !== undefined && !(timeoutSeconds > 0)) {
-        throw new UsageError('--timeout', `'${timeout}' is not a positive number of seconds`);
-    }
-    const budget = flags.get('memory-budget');
+    const timeoutSeconds = numberOption('timeout', flags.timeout, 'a positive number of seconds', n => n > 0);
+    const budget = flags['memory-budget'];
     const memoryBudgetMiB = budget === undefined ? undefined : parseMemoryBudget(budget);
     if (budget !== undefined && (memoryBudgetMiB === undefined || memoryBudgetMiB < 16)) {
-        throw new UsageError('--memory-budget', `'${budget}' is not a size of at least 16 MiB, e.g. 2G, 512M or 512 (MiB)`);
+        throw new CommandLineError('--memory-budget', `'${budget}' is not a size of at least 16 MiB, e.g. 2G, 512M or 512 (MiB)`);
     }
     return {
-        file, workspace: path.resolve(flags.get('workspace') ?? defaultWorkspaceRoot()), symbol: symbol.toUpperCase(), venue,
-        kind: kind as DatasetKind | undefined, from, to, params, price: price as RunArguments['price'], session: flags.get('session'),
-        timeoutMs: timeoutSeconds === undefined ? undefined : timeoutSeconds * 1000, memoryBudgetMiB, json, save: !flags.has('no-save'), models: parseModels(flags),
-        seed: numberFlag('seed', flags.get('seed'), n => Number.isInteger(n)),
-        pluginDir: path.resolve(flags.get('plugins') ?? process.env.BACKTESTR_PLUGIN_DIR ?? path.join(os.homedir(), '.backtestr', 'plugins')),
-        python: flags.get('python')
+        file, workspace: path.resolve(flags.workspace ?? defaultWorkspaceRoot()), symbol: symbol.toUpperCase(), venue,
+        kind: kind as DatasetKind | undefined, from, to, params, price: price as RunArguments['price'], session: flags.session,
+        timeoutMs: timeoutSeconds === undefined ? undefined : timeoutSeconds * 1000, memoryBudgetMiB, json: flags.json === true, save: flags['no-save'] !== true,
+        models: parseModels(flags), seed: numberOption('seed', flags.seed, 'a whole number', n => Number.isInteger(n)),
+        pluginDir: pluginDirectory(flags.plugins), python: flags.python
     };
 }
 
@@ -346,7 +314,7 @@ export async function runCommand(argv: readonly string[], io: CliStreams): Promi
     const args = parseRunArguments(argv);
     const dbPath = workspaceDatabasePath(args.workspace);
     if (!fs.existsSync(dbPath)) {
-        throw new UsageError('--workspace', `${args.workspace} has no BackTestr database (.backtestr/workspace.duckdb); import data first (backtestr import ...)`);
+        throw new CommandLineError('--workspace', `${args.workspace} has no BackTestr database (.backtestr/workspace.duckdb); import data first (backtestr import ...)`);
     }
     // A stored run needs write access; --no-save reads only. Inside the workspace's owner: a connection on its database.
     const db = args.save ? await openWorkspaceDatabase(args.workspace) : (await openWorkspaceDatabase(args.workspace, { readOnly: true }))!;
@@ -355,12 +323,13 @@ export async function runCommand(argv: readonly string[], io: CliStreams): Promi
         try {
             await data.resolve(args.venue ? `${args.symbol}@${args.venue}` : args.symbol, args.kind);
         } catch (error) {
-            throw new UsageError(args.kind ? '--kind' : '--symbol', (error as Error).message);
+            throw new CommandLineError(args.kind ? '--kind' : '--symbol', (error as Error).message);
         }
         const tty = !args.json && io.err.isTTY === true;
         let outcome: BacktestOutcome;
         try {
-            outcome = await runBacktest({
+            const backtest = io.activeRuns ? io.activeRuns.run.bind(io.activeRuns) : runBacktest;
+            outcome = await backtest({
                 file: args.file, symbol: args.venue ? `${args.symbol}@${args.venue}` : args.symbol, kind: args.kind, from: args.from, to: args.to,
                 params: args.params, priceSource: args.price, session: args.session, models: args.models, seed: args.seed, timeoutMs: args.timeoutMs,
                 memoryBudgetMiB: args.memoryBudgetMiB, signal: io.signal,
@@ -372,7 +341,7 @@ export async function runCommand(argv: readonly string[], io: CliStreams): Promi
                 io.err.write('\n');
             }
             if (error instanceof StrategyRunError && error.kind === 'params') {
-                throw new UsageError('--param', error.message);
+                throw new CommandLineError('--param', error.message);
             }
             throw error;
         }
@@ -421,18 +390,12 @@ const mticks = (x: number): string => `${(x / 1e6).toFixed(1)}M`;
  * stored), `--repeat` times (default 3). Prints min / median / max ticks per second and the peak RSS.
  */
 export async function benchCommand(argv: readonly string[], io: CliStreams): Promise<number> {
-    const rest = [...argv];
-    let repeat = 3;
-    const at = rest.findIndex(a => a === '--repeat' || a.startsWith('--repeat='));
-    if (at >= 0) {
-        const text = rest[at].includes('=') ? rest[at].slice(rest[at].indexOf('=') + 1) : rest[at + 1];
-        repeat = Number(text);
-        if (!Number.isInteger(repeat) || repeat < 1 || repeat > 100) {
-            throw new UsageError('--repeat', `'${text ?? ''}' is not a whole number of runs from 1 to 100`);
-        }
-        rest.splice(at, rest[at].includes('=') ? 1 : 2);
+    const line = parseCommandLine('bench', argv, BENCH_OPTIONS);
+    const repeat = numberOption('repeat', line.values.repeat, 'a whole number of runs from 1 to 100', n => Number.isInteger(n) && n >= 1 && n <= 100)!;
+    if (line.positionals.length > 1) {
+        throw new CommandLineError('<strategy>', `one strategy file, got ${line.positionals.join(' ')}`);
     }
-    const given = rest.length > 0 && !rest[0].startsWith('--') ? rest.shift() : undefined;
+    const given = line.positionals[0];
     const tmp = given ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), 'backtestr-bench-'));
     const cases = given ? [{ name: path.basename(given), file: path.resolve(given) }]
         : BENCH_STRATEGIES.map(b => {
@@ -441,10 +404,10 @@ export async function benchCommand(argv: readonly string[], io: CliStreams): Pro
             return { name: b.name, file };
         });
     try {
-        const args = parseRunArguments([cases[0].file, ...rest, '--no-save']);
+        const args = runArguments({ ...line, positionals: [cases[0].file], values: { ...line.values, 'no-save': true } });
         const db = await openWorkspaceDatabase(args.workspace, { readOnly: true });
         if (!db) {
-            throw new UsageError('--workspace', `${args.workspace} has no BackTestr database (.backtestr/workspace.duckdb); import data first (backtestr import ...)`);
+            throw new CommandLineError('--workspace', `${args.workspace} has no BackTestr database (.backtestr/workspace.duckdb); import data first (backtestr import ...)`);
         }
         try {
             const data = new BacktestDataImpl(db);
@@ -453,7 +416,7 @@ export async function benchCommand(argv: readonly string[], io: CliStreams): Pro
             try {
                 target = await data.resolve(symbol, args.kind);
             } catch (error) {
-                throw new UsageError(args.kind ? '--kind' : '--symbol', (error as Error).message);
+                throw new CommandLineError(args.kind ? '--kind' : '--symbol', (error as Error).message);
             }
             const report: { dataset: string; repeat: number; stream?: number[]; cases: { name: string; ticks: number; ticksPerSecond: number[] }[]; peakRssBytes?: number } =
                 { dataset: `${symbol} ${target.dataset.kind}`, repeat, cases: [] };
@@ -510,20 +473,15 @@ export async function benchCommand(argv: readonly string[], io: CliStreams): Pro
 
 /** `backtestr runs`: the stored runs, newest first. */
 export async function runsCommand(argv: readonly string[], io: CliStreams): Promise<number> {
-    let workspace = defaultWorkspaceRoot();
-    let json = false;
-    for (let i = 0; i < argv.length; i++) {
-        if (argv[i] === '--json') {
-            json = true;
-        } else if (argv[i] === '--workspace' && argv[i + 1] !== undefined) {
-            workspace = path.resolve(argv[++i]);
-        } else {
-            throw new UsageError(argv[i], 'runs takes --workspace <dir> and --json');
-        }
+    const { values, positionals } = parseCommandLine('runs', argv, RUNS_OPTIONS);
+    if (positionals.length > 0) {
+        throw new CommandLineError(positionals[0], 'runs takes no file or name, only --workspace <dir> and --json');
     }
+    const workspace = path.resolve(values.workspace ?? defaultWorkspaceRoot());
+    const json = values.json === true;
     const db = await openWorkspaceDatabase(workspace, { readOnly: true });
     if (!db) {
-        throw new UsageError('--workspace', `${workspace} has no BackTestr database (.backtestr/workspace.duckdb)`);
+        throw new CommandLineError('--workspace', `${workspace} has no BackTestr database (.backtestr/workspace.duckdb)`);
     }
     try {
         const runs = await new RunStoreImpl(db).listRuns();
@@ -541,14 +499,9 @@ export async function runsCommand(argv: readonly string[], io: CliStreams): Prom
     }
 }
 
-/** The plugin directory of a command line: --plugins, else BACKTESTR_PLUGIN_DIR, else ~/.backtestr/plugins. */
-function pluginDirectory(argv: readonly string[]): string {
-    const at = argv.findIndex(a => a === '--plugins' || a.startsWith('--plugins='));
-    const value = at < 0 ? undefined : argv[at].includes('=') ? argv[at].slice(argv[at].indexOf('=') + 1) : argv[at + 1];
-    if (at >= 0 && (value === undefined || value.startsWith('--'))) {
-        throw new UsageError('--plugins', 'needs the plugin directory');
-    }
-    return path.resolve(value ?? process.env.BACKTESTR_PLUGIN_DIR ?? path.join(os.homedir(), '.backtestr', 'plugins'));
+/** The plugin directory: --plugins, else BACKTESTR_PLUGIN_DIR, else ~/.backtestr/plugins. */
+function pluginDirectory(given: string | undefined): string {
+    return path.resolve(given ?? process.env.BACKTESTR_PLUGIN_DIR ?? path.join(os.homedir(), '.backtestr', 'plugins'));
 }
 
 /**
@@ -556,10 +509,23 @@ function pluginDirectory(argv: readonly string[]): string {
  * directory as import sources (started on the first import: only the plugins that contribute data sources).
  */
 export async function importCommand(argv: readonly string[], io: CliStreams): Promise<number> {
-    const plugins = createPluginImportSources(pluginDirectory(argv), problem => io.err.write(`backtestr: ${problem}\n`));
+    const [command, ...rest] = argv;
+    let line: CommandLine<typeof IMPORT_OPTIONS>;
+    let passed: string[] | undefined;
     try {
-        const rest = argv.filter((a, i) => !(a === '--plugins' || a.startsWith('--plugins=') || (argv[i - 1] === '--plugins' && i > 0)));
-        return await runDataCommand(rest, io.out, { importSources: [plugins], err: io.err });
+        line = parseCommandLine(command, rest, IMPORT_OPTIONS);
+    } catch (error) {
+        // A bare --source is data-import's to answer (it names the enabled sources); it needs --plugins read first.
+        if (!(error instanceof CommandLineError && error.argument === '--source' && error.problem === 'missing-value')) {
+            throw error;
+        }
+        const withoutSource = rest.filter(a => a !== '--source');
+        line = parseCommandLine(command, withoutSource, IMPORT_OPTIONS);
+        passed = [...withoutOptions(withoutSource, line, ['plugins']), '--source'];
+    }
+    const plugins = createPluginImportSources(pluginDirectory(line.values.plugins), problem => io.err.write(`backtestr: ${problem}\n`));
+    try {
+        return await runDataCommand([command, ...passed ?? withoutOptions(rest, line, ['plugins'])], io.out, { importSources: [plugins], err: io.err });
     } finally {
         plugins.dispose();
     }
@@ -629,14 +595,14 @@ export async function runHere(argv: readonly string[], io: CliStreams): Promise<
             io.out.write(USAGE + '\n');
             return command === undefined ? EXIT_BAD_ARGUMENTS : EXIT_OK;
         }
-        throw new UsageError('<command>', `unknown command '${command}'`);
+        throw new CommandLineError('<command>', `unknown command '${command}'`);
     } catch (error) {
         return reportError(error, io);
     }
 }
 
 function reportError(error: unknown, io: CliStreams): number {
-    if (error instanceof UsageError) {
+    if (error instanceof CommandLineError) {
         io.err.write(`backtestr: ${error.message}\n${USAGE}\n`);
         return EXIT_BAD_ARGUMENTS;
     }

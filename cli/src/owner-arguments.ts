@@ -5,6 +5,9 @@
 // *****************************************************************************
 
 import * as path from 'path';
+import { parseArgs } from 'util';
+import { CommandOptions } from '@backtestr/data-import/lib/node';
+import { COMMAND_OPTIONS } from './command-options';
 
 /**
  * The commands that go to a running owner of their workspace. `bench` stays here: it measures this
@@ -15,10 +18,10 @@ export const OWNER_COMMANDS: readonly string[] = ['run', 'runs', 'report', 'impo
 /** The commands that run only where no owner runs (they say so instead of meeting DuckDB's lock). */
 export const ALONE_COMMANDS: readonly string[] = ['bench', 'seed'];
 
+/** The options of all commands (their declarations agree where they share a name). */
+const ALL_OPTIONS: CommandOptions = Object.assign({}, ...Object.values(COMMAND_OPTIONS));
 /** Options whose value is a path. */
 const PATH_FLAGS = new Set(['workspace', 'plugins', 'out', 'data']);
-/** Options without a value. */
-const SWITCHES = new Set(['json', 'no-save', 'help']);
 /** The positional arguments of each command that are paths. */
 const PATH_POSITIONALS: Readonly<Record<string, (index: number) => boolean>> = {
     run: () => true,
@@ -37,51 +40,40 @@ export interface OwnerArguments {
 export function ownerArguments(argv: readonly string[], cwd: string, env: NodeJS.ProcessEnv = process.env): OwnerArguments {
     const [command, ...rest] = argv;
     const absolute = (p: string): string => path.resolve(cwd, p);
+    // Not the command's own parse (that is the owner's, which reports a wrong line): any command's options are
+    // known here, so that an option is passed on with its value whatever the command.
+    const { tokens } = parseArgs({ args: rest, options: ALL_OPTIONS, strict: false, allowPositionals: true, tokens: true });
     const out: string[] = [command];
+    const afterTerminator: string[] = [];
     let workspace: string | undefined;
     const given = new Set<string>();
     let positional = 0;
-    for (let i = 0; i < rest.length; i++) {
-        const a = rest[i];
-        if (!a.startsWith('--')) {
-            out.push(PATH_POSITIONALS[command]?.(positional) ? absolute(a) : a);
+    let terminated = false;
+    for (const token of tokens) {
+        if (token.kind === 'option-terminator') {
+            terminated = true;
+            afterTerminator.push('--');
+        } else if (token.kind === 'positional') {
+            (terminated ? afterTerminator : out).push(PATH_POSITIONALS[command]?.(positional) ? absolute(token.value) : token.value);
             positional++;
-            continue;
-        }
-        if (a === '--param' || a.startsWith('--param=')) {
-            // run's --param name=value always takes the next argument
-            out.push(a, ...rest.slice(i + 1, i + 2));
-            i++;
-            continue;
-        }
-        const eq = a.indexOf('=');
-        const name = eq > 0 ? a.slice(2, eq) : a.slice(2);
-        given.add(name);
-        if (SWITCHES.has(name) && eq < 0) {
-            out.push(a);
-            continue;
-        }
-        let value: string | undefined;
-        if (eq > 0) {
-            value = a.slice(eq + 1);
-        } else if (rest[i + 1] !== undefined && !rest[i + 1].startsWith('--')) {
-            value = rest[++i];
-        }
-        if (value === undefined) {
-            out.push(a);
-            continue;
-        }
-        const fixed = PATH_FLAGS.has(name) || (name === 'python' && value.includes(path.sep)) ? absolute(value) : value;
-        if (name === 'workspace') {
-            workspace = fixed;
+        } else if (token.value === undefined) {
+            given.add(token.name);
+            out.push(ALL_OPTIONS[token.name] ? `--${token.name}` : token.rawName);
         } else {
-            out.push(`--${name}`, fixed);
+            given.add(token.name);
+            const value = token.value;
+            const fixed = PATH_FLAGS.has(token.name) || (token.name === 'python' && value.includes(path.sep)) ? absolute(value) : value;
+            if (token.name === 'workspace') {
+                workspace = fixed;
+            } else {
+                out.push(`--${token.name}`, fixed);
+            }
         }
     }
     if (!given.has('plugins') && env.BACKTESTR_PLUGIN_DIR && (command === 'run' || command === 'import')) {
         out.push('--plugins', absolute(env.BACKTESTR_PLUGIN_DIR));
     }
     const root = workspace ?? absolute(env.BACKTESTR_WORKSPACE || cwd);
-    out.push('--workspace', root);
+    out.push('--workspace', root, ...afterTerminator);
     return { argv: out, workspace: root };
 }

@@ -11,7 +11,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { RUN_EXPORT_FORMATS, RunExportFormat } from '@backtestr/analysis';
 import { BacktestDataImpl, defaultWorkspaceRoot, openWorkspaceDatabase, RunStoreImpl } from '@backtestr/workspace-store/lib/node';
+import { CommandLineError, parseCommandLine } from '@backtestr/data-import/lib/node';
 import { exportRunFile, RunNotFoundError } from '@backtestr/analysis/lib/node';
+import { REPORT_OPTIONS } from './command-options';
 
 /** Streams as backtestr-cli's CliStreams (kept structural: no import cycle with the verb table). */
 export interface ReportStreams {
@@ -23,7 +25,6 @@ export interface ReportStreams {
 
 /** What `--format csv` writes; `csv-bars` (the instrument's bars over the run) is separate: it needs the market data in the workspace. */
 const CSV_TABLES: readonly RunExportFormat[] = ['csv-trades', 'csv-orders', 'csv-events', 'csv-equity'];
-const FLAGS = new Set(['workspace', 'format', 'out']);
 
 export const REPORT_USAGE = `usage:
   backtestr report <runId|latest> --workspace <dir> --format pdf|json|csv|${CSV_TABLES.join('|')}|csv-bars [--out <path>]
@@ -36,43 +37,19 @@ export interface ReportArguments {
     readonly out?: string;
 }
 
-class ReportUsageError extends Error {
-    constructor(readonly argument: string, message: string) {
-        super(`${argument}: ${message}`);
-    }
-}
-
 export function parseReportArguments(argv: readonly string[]): ReportArguments {
-    const positional: string[] = [];
-    const flags = new Map<string, string>();
-    for (let i = 0; i < argv.length; i++) {
-        const a = argv[i];
-        if (!a.startsWith('--')) {
-            positional.push(a);
-            continue;
-        }
-        const eq = a.indexOf('=');
-        const name = a.slice(2, eq < 0 ? undefined : eq);
-        if (!FLAGS.has(name)) {
-            throw new ReportUsageError(a, `unknown option; report takes --${[...FLAGS].join(', --')}`);
-        }
-        const value = eq >= 0 ? a.slice(eq + 1) : argv[++i];
-        if (value === undefined || value === '') {
-            throw new ReportUsageError(`--${name}`, 'needs a value');
-        }
-        flags.set(name, value);
-    }
+    const { values: flags, positionals: positional } = parseCommandLine('report', argv, REPORT_OPTIONS);
     if (positional.length !== 1) {
-        throw new ReportUsageError('<runId>', positional.length ? `one run id, got ${positional.join(' ')}` : 'give the run id (or latest)');
+        throw new CommandLineError('<runId>', positional.length ? `one run id, got ${positional.join(' ')}` : 'give the run id (or latest)');
     }
-    const format = flags.get('format');
+    const format = flags.format;
     if (format === undefined) {
-        throw new ReportUsageError('--format', `give one of pdf, json, csv, ${CSV_TABLES.join(', ')}`);
+        throw new CommandLineError('--format', `give one of pdf, json, csv, ${CSV_TABLES.join(', ')}`);
     }
     if (format !== 'csv' && !RUN_EXPORT_FORMATS.includes(format as RunExportFormat)) {
-        throw new ReportUsageError('--format', `'${format}' is not one of pdf, json, csv, ${CSV_TABLES.join(', ')}`);
+        throw new CommandLineError('--format', `'${format}' is not one of pdf, json, csv, ${CSV_TABLES.join(', ')}`);
     }
-    return { runId: positional[0], workspace: flags.get('workspace') ?? defaultWorkspaceRoot(), format: format as ReportArguments['format'], out: flags.get('out') };
+    return { runId: positional[0], workspace: flags.workspace ?? defaultWorkspaceRoot(), format: format as ReportArguments['format'], out: flags.out };
 }
 
 /** `backtestr report ...`: writes the report and prints the written paths; returns the exit code. */
@@ -81,7 +58,7 @@ export async function runReportCommand(argv: readonly string[], io: ReportStream
     try {
         args = parseReportArguments(argv);
     } catch (error) {
-        if (error instanceof ReportUsageError) {
+        if (error instanceof CommandLineError) {
             io.err.write(`backtestr report: ${error.message}\n${REPORT_USAGE}\n`);
             return 2;
         }

@@ -10,6 +10,7 @@
 // *****************************************************************************
 
 import { DatasetKind, describeImportSource, ExportFormat, ImportSourceContribution } from '../common/dataset-protocol';
+import { CommandLine, CommandLineError, CommandOptions, CommandValues, numberOption, parseCommandLine } from './command-line';
 import { DataImporter } from './data-importer';
 import { ImportSourceRegistry } from './import-source-registry';
 import { DataQuality } from './data-quality';
@@ -40,27 +41,20 @@ export interface DataCommandOptions {
     readonly err?: NodeJS.WritableStream & { isTTY?: boolean };
 }
 
-interface Parsed { positional: string[]; flags: Record<string, string | true> }
+/** The options of each data command, declared once: what parseCommandLine accepts and the owner's rewrite of a command line knows. */
+export const DATA_COMMAND_OPTIONS = {
+    import: {
+        workspace: { type: 'string', short: 'w' }, symbol: { type: 'string', short: 's' }, venue: { type: 'string' }, 'tick-size': { type: 'string' },
+        preset: { type: 'string' }, source: { type: 'string' }, duplicates: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }
+    },
+    datasets: { workspace: { type: 'string', short: 'w' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    export: { workspace: { type: 'string', short: 'w' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    quality: { workspace: { type: 'string', short: 'w' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    seed: { workspace: { type: 'string', short: 'w' }, data: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }
+} as const satisfies Record<typeof DATA_COMMANDS[number], CommandOptions>;
 
-function parseArgs(argv: readonly string[]): Parsed {
-    const positional: string[] = [];
-    const flags: Record<string, string | true> = {};
-    for (let i = 0; i < argv.length; i++) {
-        const a = argv[i];
-        if (a.startsWith('--')) {
-            const next = argv[i + 1];
-            if (next !== undefined && !next.startsWith('--') && !['json'].includes(a.slice(2))) {
-                flags[a.slice(2)] = next;
-                i++;
-            } else {
-                flags[a.slice(2)] = true;
-            }
-        } else {
-            positional.push(a);
-        }
-    }
-    return { positional, flags };
-}
+type DataCommand = keyof typeof DATA_COMMAND_OPTIONS;
+const isDataCommand = (command: string | undefined): command is DataCommand => (DATA_COMMANDS as readonly (string | undefined)[]).includes(command);
 
 /** Runs one data command; returns the process exit code. */
 export async function runDataCommand(argv: readonly string[], out: NodeJS.WritableStream = process.stdout, options: DataCommandOptions = {}): Promise<number> {
@@ -69,15 +63,32 @@ export async function runDataCommand(argv: readonly string[], out: NodeJS.Writab
         out.write(IMPORT_USAGE + '\n');
         return 0;
     }
-    const { positional, flags } = parseArgs(rest);
+    if (!isDataCommand(command)) {
+        out.write(`Unknown data command '${command ?? ''}'; one of ${DATA_COMMANDS.join(', ')}\n`);
+        return 2;
+    }
+    let line: CommandLine<CommandOptions>;
+    try {
+        line = parseCommandLine(command, rest, DATA_COMMAND_OPTIONS[command]);
+    } catch (error) {
+        if (command === 'import' && error instanceof CommandLineError && error.argument === '--source' && error.problem === 'missing-value') {
+            // A bare --source: say which sources there are to choose from (they are known only with the workspace's sources registered).
+            const available = await new ImportSourceRegistry(options.importSources ?? []).list();
+            throw new Error(`import: --source needs an import source id; the enabled ones are `
+                + (available.map(s => `${s.id} (${describeImportSource(s)}, ${s.fileExtensions.join(' ')})`).join(', ') || 'none (install a data-source plugin)'));
+        }
+        throw error;
+    }
+    const positional = line.positionals;
+    const flags = line.values as CommandValues<typeof DATA_COMMAND_OPTIONS.import & typeof DATA_COMMAND_OPTIONS.seed>;
     const json = flags.json === true;
     const print = (value: unknown, text: () => string): void => {
         out.write((json ? JSON.stringify(value, undefined, 2) : text()) + '\n');
     };
-    const root = typeof flags.workspace === 'string' ? flags.workspace : defaultWorkspaceRoot();
+    const root = flags.workspace ?? defaultWorkspaceRoot();
     const dbPath = workspaceDatabasePath(root);
     if (command === 'seed') {
-        const result = await seedSampleWorkspace(dbPath, typeof flags.data === 'string' ? flags.data : defaultDataDir());
+        const result = await seedSampleWorkspace(dbPath, flags.data ?? defaultDataDir());
         print(result, () => [`seeded ${dbPath} from ${result.source} data`, ...result.log].join('\n'));
         return 0;
     }
@@ -99,20 +110,18 @@ export async function runDataCommand(argv: readonly string[], out: NodeJS.Writab
                 if (positional.length === 0) {
                     throw new Error(`import: give files or folders\n${IMPORT_USAGE}`);
                 }
-                if (flags.source === true) {
-                    const available = await importer.sources.list();
-                    throw new Error(`import: --source needs an import source id; the enabled ones are `
-                        + (available.map(s => `${s.id} (${describeImportSource(s)}, ${s.fileExtensions.join(' ')})`).join(', ') || 'none (install a data-source plugin)'));
-                }
-                const instrument = typeof flags.symbol === 'string' ? {
-                    symbol: flags.symbol, venue: typeof flags.venue === 'string' ? flags.venue : undefined,
-                    tickSize: typeof flags['tick-size'] === 'string' ? Number(flags['tick-size']) : undefined
+                const instrument = flags.symbol !== undefined ? {
+                    symbol: flags.symbol, venue: flags.venue,
+                    tickSize: numberOption('tick-size', flags['tick-size'], 'a positive tick size, e.g. 0.01', n => n > 0)
                 } : undefined;
+                if (flags.duplicates !== undefined && flags.duplicates !== 'keep' && flags.duplicates !== 'quarantine') {
+                    throw new CommandLineError('--duplicates', `'${flags.duplicates}' is not keep or quarantine`);
+                }
                 let progressShown = false;
                 const result = await importer.import({
-                    paths: positional, presetId: typeof flags.preset === 'string' ? flags.preset : undefined, instrument,
+                    paths: positional, presetId: flags.preset, instrument,
                     duplicates: flags.duplicates === 'quarantine' ? 'quarantine' : undefined,
-                    sourceId: typeof flags.source === 'string' ? flags.source : undefined
+                    sourceId: flags.source
                 }, {
                     onProgress: p => {
                         if (!json && err.isTTY === true) {
@@ -156,9 +165,6 @@ export async function runDataCommand(argv: readonly string[], out: NodeJS.Writab
                     `spikes ${d.spikes}, outside ${d.outsideSession}, quarantined ${d.quarantined}, score ${d.score}`)].join('\n'));
                 return 0;
             }
-            default:
-                out.write(`Unknown data command '${command ?? ''}'; one of ${DATA_COMMANDS.join(', ')}\n`);
-                return 2;
         }
     } finally {
         db.close();
