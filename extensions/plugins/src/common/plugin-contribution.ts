@@ -6,6 +6,7 @@
 import { Disposable } from '@theia/core/lib/common/disposable';
 import { Event } from '@theia/core/lib/common/event';
 import type { DataSourceImporter, IndicatorOutput, ReportSectionRenderer } from '@backtestr/plugins-sdk';
+import type { FloatBarColumns } from '@backtestr/engine-core/lib/common';
 import { ContributionKind } from './plugin-manifest';
 
 // The data-source and report-section contracts plugin authors write against live in the SDK (no Theia
@@ -54,14 +55,7 @@ export type ContributionDescriptor = IndicatorDescriptor | DataSourceDescriptor 
 export interface IndicatorSeriesRequest {
     readonly indicatorId: string;
     readonly options?: Readonly<Record<string, unknown>>;
-    readonly bars: {
-        readonly time: Float64Array;
-        readonly open: Float64Array;
-        readonly high: Float64Array;
-        readonly low: Float64Array;
-        readonly close: Float64Array;
-        readonly volume: Float64Array;
-    };
+    readonly bars: FloatBarColumns;
 }
 
 export interface IndicatorSeries {
