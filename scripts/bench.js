@@ -9,7 +9,7 @@ const path = require('path');
 
 const root = path.resolve(__dirname, '..');
 const only = process.argv.slice(2);
-const packages = ['native', 'plugins-sdk', ...fs.readdirSync(path.join(root, 'extensions')).sort().map(e => `extensions/${e}`)];
+const packages = ['native', 'plugins-sdk', 'engine-core', ...fs.readdirSync(path.join(root, 'extensions')).sort().map(e => `extensions/${e}`)];
 let failures = 0;
 for (const dir of packages) {
     const manifest = JSON.parse(fs.readFileSync(path.join(root, dir, 'package.json'), 'utf8'));

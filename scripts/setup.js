@@ -130,7 +130,7 @@ function ensureNpmPackages() {
 }
 
 function sourcesOfPackages() {
-    const dirs = ['plugins-sdk', 'native', ...fs.readdirSync(path.join(root, 'extensions')).map(e => path.join('extensions', e)), 'cli'];
+    const dirs = ['plugins-sdk', 'native', 'engine-core', ...fs.readdirSync(path.join(root, 'extensions')).map(e => path.join('extensions', e)), 'cli'];
     const files = [];
     for (const dir of dirs) {
         listFiles(path.join(root, dir), f => /\.(ts|tsx|css|rs|toml|json|js)$/.test(f) && !f.includes(`${path.sep}lib${path.sep}`) && !f.includes(`${path.sep}build${path.sep}`), files);

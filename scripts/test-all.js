@@ -17,7 +17,7 @@ const LINGER_MS = 180_000;
 
 /** The suites in the order they run; the e2e suite is last because it is the slowest. */
 function suites() {
-    const pkgs = ['plugins-sdk', 'native', ...fs.readdirSync(path.join(root, 'extensions')).sort().map(e => `extensions/${e}`), 'examples/firm-extension', 'cli'];
+    const pkgs = ['plugins-sdk', 'native', 'engine-core', ...fs.readdirSync(path.join(root, 'extensions')).sort().map(e => `extensions/${e}`), 'examples/firm-extension', 'cli'];
     const list = [
         { name: 'lint-rules', command: 'npx', args: ['mocha', '--config', 'eslint-rules/.mocharc.json'] },
         { name: 'lint', command: process.execPath, args: ['scripts/lint.js'] }
