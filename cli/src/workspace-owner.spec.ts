@@ -25,8 +25,10 @@ function spyTrades(minutes: number, base: number): string {
 
 interface Owner {
     readonly child: ChildProcess;
-    /** The run ids the owner's own RunStore lists (newest first), their statuses, and the changes it announced. */
-    runs(): Promise<{ ids: string[]; statuses: string[]; changes: { kind: string; id: string }[] }>;
+    /** The run ids the owner's own RunStore lists (newest first), their statuses, the changes it announced, and its runs in progress. */
+    runs(): Promise<{ ids: string[]; statuses: string[]; changes: { kind: string; id: string }[]; active: { id: string; ticks: number }[] }>;
+    /** Cancels a run in progress as the Runs view's Cancel does. */
+    cancel(id: string): void;
 }
 
 function startOwner(root: string): Promise<Owner> {
@@ -49,7 +51,8 @@ function startOwner(root: string): Promise<Owner> {
                         runs: () => new Promise(done => {
                             waiters.push(l => done(JSON.parse(l)));
                             child.stdin!.write('runs\n');
-                        })
+                        }),
+                        cancel: id => child.stdin!.write(`cancel ${id}\n`)
                     });
                 } else {
                     waiters.shift()?.(line);
@@ -141,12 +144,14 @@ describe('backtestr beside the workbench: one owner of the workspace', function 
         const dry = await backtestr(['run', 'sma-cross.ts', '--workspace', root, '--symbol', 'SPY', '--no-save', '--json'], STRATEGIES, env);
         expect(dry.code, dry.err).to.equal(0);
         expect(JSON.parse(dry.out).ticks).to.equal(3600);
-        expect(await owner!.runs()).to.deep.include({ ids: [], changes: [] });
+        expect(await owner!.runs()).to.deep.include({ ids: [], changes: [], active: [] });
         const stored = await backtestr(['run', 'sma-cross.ts', '--workspace', root, '--symbol', 'SPY', '--json'], STRATEGIES, env);
         expect(stored.code, stored.err).to.equal(0);
         storedRun = JSON.parse(stored.out).run.id;
         // Stored by the owner's RunStore: listed, and announced as the Runs view is told.
-        expect(await owner!.runs()).to.deep.equal({ ids: [storedRun], statuses: ['finished'], changes: [{ kind: 'created', id: storedRun }, { kind: 'finished', id: storedRun }] });
+        expect(await owner!.runs()).to.deep.equal({
+            ids: [storedRun], statuses: ['finished'], changes: [{ kind: 'created', id: storedRun }, { kind: 'finished', id: storedRun }], active: []
+        });
         const failed = await backtestr(['run', 'sma-cross.ts', '--workspace', root, '--symbol', 'SPY', '--param', 'fast=1', '--no-save'], STRATEGIES, env);
         expect(failed.code).to.equal(2);
         expect(failed.err).to.contain('--param');
@@ -163,16 +168,41 @@ describe('backtestr beside the workbench: one owner of the workspace', function 
         expect((JSON.parse(datasets.out) as { tickCount: number }[])[0].tickCount).to.equal(7200);
     });
 
+    it('a CLI run in the owner is one of its runs in progress (the Runs view lists it); cancelled there, the CLI says so', async () => {
+        const slow = path.join(work, 'slow-listed.ts');
+        fs.writeFileSync(slow, `import { defineStrategy } from '@backtestr/plugins-sdk';
+export default defineStrategy({ id: 'test.slow-listed', params: {}, subscribe: { tick: true },
+    onTick() { const t = Date.now(); while (Date.now() - t < 1) { /* slow on purpose: a batch of ticks takes seconds */ } } });
+`);
+        const done = backtestr(['run', slow, '--workspace', root, '--symbol', 'SPY', '--json'], work, env);
+        let state = await owner!.runs();
+        // Listed from its start (its progress comes per batch of ticks: this day is one batch).
+        while (state.active.length === 0) {
+            await new Promise(resolve => setTimeout(resolve, 100));
+            state = await owner!.runs();
+        }
+        expect(state.active[0].id).to.equal(state.ids[0]);
+        expect(state.statuses[0]).to.equal('running');
+        owner!.cancel(state.active[0].id);
+        const cli = await done;
+        expect(cli.code).to.equal(1);
+        expect(cli.err).to.match(/cancel/i);
+        state = await owner!.runs();
+        expect(state.statuses[0]).to.equal('cancelled');
+        expect(state.active).to.deep.equal([]);
+    });
+
     it('Ctrl-C of a CLI whose run goes on in the owner cancels that run there', async () => {
         const slow = path.join(work, 'slow.ts');
         fs.writeFileSync(slow, `import { defineStrategy } from '@backtestr/plugins-sdk';
 export default defineStrategy({ id: 'test.slow', params: {}, subscribe: { tick: true },
     onTick() { const t = Date.now(); while (Date.now() - t < 20) { /* slow on purpose */ } } });
 `);
+        const before = (await owner!.runs()).ids.length;
         const child = spawnCli(['run', slow, '--workspace', root, '--symbol', 'SPY', '--json'], { cwd: work, env });
         const done = exited(child);
         let state = await owner!.runs();
-        while (state.ids.length < 2) {
+        while (state.ids.length === before) {
             await new Promise(resolve => setTimeout(resolve, 100));
             state = await owner!.runs();
         }
@@ -204,13 +234,42 @@ export default defineStrategy({ id: 'test.slow', params: {}, subscribe: { tick: 
         expect(err.text).to.contain('refused the request');
     });
 
-    it('after the owner is killed -9, the CLI opens the files itself (the stale owner file is ignored)', async () => {
+    it('the owner killed -9 during a CLI run: the CLI takes over and runs it itself; the owner\'s unfinished run is kept, marked interrupted', async () => {
+        // Slow for its first second only, so that the run here, after the take-over, is quick.
+        const slowStart = path.join(work, 'slow-start.ts');
+        fs.writeFileSync(slowStart, `import { defineStrategy } from '@backtestr/plugins-sdk';
+let ticks = 0;
+export default defineStrategy({ id: 'test.slow-start', params: {}, subscribe: { tick: true },
+    onTick() { if (ticks++ < 50) { const t = Date.now(); while (Date.now() - t < 20) { /* slow on purpose */ } } } });
+`);
+        const done = backtestr(['run', slowStart, '--workspace', root, '--symbol', 'SPY', '--json'], work, env);
+        let state = await owner!.runs();
+        while (state.active.length === 0) {
+            await new Promise(resolve => setTimeout(resolve, 50));
+            state = await owner!.runs();
+        }
+        const inOwner = state.active[0].id;
         const child = owner!.child;
         await new Promise<void>(resolve => {
             child.once('exit', () => resolve());
             child.kill('SIGKILL');
         });
         owner = undefined;
+        const cli = await done;
+        expect(cli.code, cli.err).to.equal(0);
+        expect(cli.err).to.contain(`the workbench (pid ${child.pid}) that held the workspace went away during the command; running it here`);
+        const here = JSON.parse(cli.out) as { run: { id: string; status: string }; ticks: number };
+        expect(here.run.status).to.equal('finished');
+        expect(here.ticks).to.equal(7200);
+        expect(here.run.id).to.not.equal(inOwner);
+        const listed = await backtestr(['runs', '--workspace', root, '--json'], work, env);
+        const byId = new Map((JSON.parse(listed.out) as { id: string; status: string }[]).map(r => [r.id, r.status]));
+        expect(byId.get(inOwner)).to.equal('interrupted');
+        expect(byId.get(here.run.id)).to.equal('finished');
+        everyRun = [here.run.id, inOwner, ...everyRun];
+    });
+
+    it('after the owner is killed -9, the CLI opens the files itself (the stale owner file is ignored)', async () => {
         expect(fs.existsSync(workspaceOwnerFilePath(root))).to.equal(true);
         expect(findWorkspaceOwner(root)).to.equal(undefined);
         const runs = await backtestr(['runs', '--workspace', root, '--json'], work, env);
