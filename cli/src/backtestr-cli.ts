@@ -525,7 +525,7 @@ export async function importCommand(argv: readonly string[], io: CliStreams): Pr
     }
     const plugins = createPluginImportSources(pluginDirectory(line.values.plugins), problem => io.err.write(`backtestr: ${problem}\n`));
     try {
-        return await runDataCommand([command, ...passed ?? withoutOptions(rest, line, ['plugins'])], io.out, { importSources: [plugins], err: io.err });
+        return await runDataCommand([command, ...passed ?? withoutOptions(rest, line, ['plugins'])], io.out, { importSources: [plugins], err: io.err, signal: io.signal });
     } finally {
         plugins.dispose();
     }
@@ -589,7 +589,7 @@ export async function runHere(argv: readonly string[], io: CliStreams): Promise<
             return await importCommand(argv, io);
         }
         if ((DATA_COMMANDS as readonly string[]).includes(command)) {
-            return await runDataCommand(argv, io.out);
+            return await runDataCommand(argv, io.out, { signal: io.signal });
         }
         if (command === undefined || command === 'help' || isHelp(command)) {
             io.out.write(USAGE + '\n');

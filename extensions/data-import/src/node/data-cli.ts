@@ -39,6 +39,8 @@ export interface DataCommandOptions {
     readonly importSources?: readonly ImportSourceContribution[];
     /** Where the import's progress line goes, drawn when it is a terminal (default: process.stderr). */
     readonly err?: NodeJS.WritableStream & { isTTY?: boolean };
+    /** Cancels an import when aborted (Ctrl-C of a CLI whose import runs in the workspace's owner): nothing is written. */
+    readonly signal?: AbortSignal;
 }
 
 /** The options of each data command, declared once: what parseCommandLine accepts and the owner's rewrite of a command line knows. */
@@ -123,6 +125,7 @@ export async function runDataCommand(argv: readonly string[], out: NodeJS.Writab
                     duplicates: flags.duplicates === 'quarantine' ? 'quarantine' : undefined,
                     sourceId: flags.source
                 }, {
+                    signal: options.signal,
                     onProgress: p => {
                         if (!json && err.isTTY === true) {
                             progressShown = true;
