@@ -7,7 +7,10 @@ import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { findWorkspaceOwner, forwardToWorkspaceOwner, workspaceOwnerFilePath } from '@backtestr/workspace-store/lib/node';
+import { findWorkspaceOwner, forwardToWorkspaceOwner, WorkspaceDatabaseProvider, workspaceOwnerFilePath } from '@backtestr/workspace-store/lib/node';
+import { Container } from '@theia/core/shared/inversify';
+import { ILogger } from '@theia/core/lib/common/logger';
+import { MockLogger } from '@theia/core/lib/common/test/mock-logger';
 import { Capture, exited, spawnCli } from './cli-test-support';
 import { ownerArguments } from './owner-arguments';
 
@@ -232,6 +235,27 @@ export default defineStrategy({ id: 'test.slow', params: {}, subscribe: { tick: 
             { out: new Capture(), err });
         expect(code).to.equal(1);
         expect(err.text).to.contain('refused the request');
+    });
+
+    it('a second workbench backend on the workspace is told that another workbench holds it, not DuckDB\'s lock message', async () => {
+        const saved = process.env.BACKTESTR_WORKSPACE;
+        process.env.BACKTESTR_WORKSPACE = root;
+        const container = new Container();
+        container.bind(ILogger).toConstantValue(new MockLogger());
+        container.bind(WorkspaceDatabaseProvider).toSelf().inSingletonScope();
+        const second = container.get(WorkspaceDatabaseProvider);
+        try {
+            let message = '';
+            await second.db().catch((error: Error) => message = error.message);
+            expect(message).to.equal(`The workspace ${root} is open in another BackTestr workbench (pid ${owner!.child.pid}), which holds its database: `
+                + 'close it there, or open this folder in that workbench (its terminal\'s backtestr commands reach it).');
+        } finally {
+            second.dispose();
+            process.env.BACKTESTR_WORKSPACE = saved;
+            if (saved === undefined) {
+                delete process.env.BACKTESTR_WORKSPACE;
+            }
+        }
     });
 
     it('the owner killed -9 during a CLI run: the CLI takes over and runs it itself; the owner\'s unfinished run is kept, marked interrupted', async () => {

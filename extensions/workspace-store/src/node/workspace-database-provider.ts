@@ -12,7 +12,7 @@ import { FileUri } from '@theia/core/lib/common/file-uri';
 import { inject, injectable, named, optional } from '@theia/core/shared/inversify';
 import { WorkspaceServer } from '@theia/workspace/lib/common';
 import { defaultWorkspaceRoot, WorkspaceDatabase, workspaceDatabasePath } from './workspace-database';
-import { startWorkspaceOwner, WorkspaceCommandHandler, WorkspaceOwner } from './workspace-owner';
+import { findWorkspaceOwner, startWorkspaceOwner, WorkspaceCommandHandler, WorkspaceOwner } from './workspace-owner';
 
 @injectable()
 export class WorkspaceDatabaseProvider {
@@ -49,13 +49,29 @@ export class WorkspaceDatabaseProvider {
             this.database = this.workspaceRoot().then(async root => {
                 const file = workspaceDatabasePath(root);
                 this.logger.info(`Workspace database: ${file}`);
-                const db = await WorkspaceDatabase.open(file);
+                const db = await WorkspaceDatabase.open(file).catch(error => {
+                    throw this.heldByAnotherOwner(root, error);
+                });
                 await this.becomeOwner(root, db);
                 return db;
             });
             this.database.catch(() => this.database = undefined);
         }
         return this.database;
+    }
+
+    /**
+     * The error to give when the database cannot be opened: when another BackTestr process owns the workspace (a
+     * second workbench, e.g. the desktop and the browser app on one folder), one that says so and what to do,
+     * instead of DuckDB's lock message; else the error as it is.
+     */
+    protected heldByAnotherOwner(root: string, error: unknown): unknown {
+        const owner = findWorkspaceOwner(root);
+        if (!owner) {
+            return error;
+        }
+        return new Error(`The workspace ${root} is open in another BackTestr workbench (pid ${owner.pid}), which holds its database: `
+            + 'close it there, or open this folder in that workbench (its terminal\'s backtestr commands reach it).');
     }
 
     /** Starts the owner socket of the workspace; a failure is logged (the CLI then cannot reach this workspace while it is open). */
