@@ -26,11 +26,11 @@ export type TimestampFormat =
     | 'epoch-s' | 'epoch-ms' | 'epoch-us' | 'epoch-ns'
     /** `2013-10-07T09:30:00.123456[Z|+02:00]`; a space instead of `T` is accepted. */
     | 'iso8601'
-    /** `20170102 020000` (HistData). */
+    /** `20170102 020000` (HistData), or `20131007 09:30[:00]` (Lean hour and daily bars). */
     | 'yyyymmdd-hhmmss'
     /** A date column (`YYYY-MM-DD`, `YYYYMMDD`, `MM/DD/YYYY`) and a time column (`HH:MM:SS[.ffffff]`). */
     | 'date+time'
-    /** Milliseconds since local midnight; the date (YYYYMMDD) comes from the file name (Lean). */
+    /** Milliseconds since local midnight, optionally with a fraction (`43.142`); the date (YYYYMMDD) comes from the file name (Lean). */
     | 'ms-since-midnight';
 
 /** Zero-based column indexes of the fields an importer reads; absent fields are not read. */
@@ -49,9 +49,9 @@ export interface CsvColumnMapping {
     readonly low?: number;
     readonly close?: number;
     readonly volume?: number;
-    /** A single-character exchange code kept in the tick flags (Lean trades). */
+    /** A single-character exchange code kept in the tick flags (Lean trades and equity quotes). */
     readonly exchange?: number;
-    /** A 0/1 vendor "suspicious" mark kept in the tick flags (Lean trades). */
+    /** A 0/1 vendor "suspicious" mark kept in the tick flags (Lean trades and equity quotes). */
     readonly suspicious?: number;
 }
 
@@ -71,6 +71,13 @@ export interface CsvFormatOptions {
     readonly priceScale: number;
     /** Bar timeframe of imported bars, e.g. `1m`. */
     readonly barTimeframe?: string;
+    /** Quotes with bid above ask: quarantined (default) or kept and flagged; `ImportRequest.crossedQuotes` overrides it. */
+    readonly crossedQuotes?: CrossedQuotePolicy;
+    /**
+     * Quotes: each row carries the side that changed, the other side 0 (US equity quote files). The 0 side is the
+     * last one of the same file carried forward (flagged); rows before both sides were seen in the file are quarantined.
+     */
+    readonly oneSidedQuotes?: boolean;
 }
 
 export interface CsvPreset {
@@ -82,6 +89,13 @@ export interface CsvPreset {
 }
 
 export type DuplicatePolicy = 'keep' | 'quarantine';
+
+/**
+ * What an import does with a quote whose bid is above its ask: `quarantine` it, or `keep` it as the vendor sent it with
+ * the tick flag CROSSED (FX ECN feeds hold real crossed quotes and the vendor's own bars include them). Locked quotes
+ * (bid = ask) are always kept, flagged LOCKED.
+ */
+export type CrossedQuotePolicy = 'quarantine' | 'keep';
 
 export type BinaryFieldType = 'i64' | 'u64' | 'i32' | 'u32' | 'i16' | 'u16' | 'u8' | 'f64' | 'f32';
 
@@ -124,6 +138,8 @@ export interface ImportRequest {
     readonly instrument?: Partial<InstrumentSpec> & { readonly symbol: string };
     /** Exact consecutive duplicate rows: kept (default; trade tapes hold real repeats) or quarantined. */
     readonly duplicates?: DuplicatePolicy;
+    /** Crossed quotes (every format): default the CSV preset's (`csv.crossedQuotes`), else `quarantine`. */
+    readonly crossedQuotes?: CrossedQuotePolicy;
     /** A tick may be this many microseconds older than the previous one before it is quarantined (default 0). */
     readonly outOfOrderToleranceUs?: number;
     /** Compute the bar cache and the quality report after the import (default true). */

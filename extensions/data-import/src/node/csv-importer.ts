@@ -300,14 +300,7 @@ export class CsvImporter {
                         return new RowError(`size: ${this.size.error}`);
                     }
                 }
-                let flags = 0;
-                if (c.exchange !== undefined && ends[c.exchange] > starts[c.exchange]) {
-                    flags |= (buf[starts[c.exchange]] & 0xff) << TickFlags.EXCHANGE_SHIFT;
-                }
-                if (c.suspicious !== undefined && buf[starts[c.suspicious]] === 49) {
-                    flags |= TickFlags.SUSPICIOUS;
-                }
-                return w.addTrade(t, price, size, flags);
+                return w.addTrade(t, price, size, this.vendorFlags(buf));
             }
             case 'quotes': {
                 const bid = this.field(buf, c.bid!, this.price);
@@ -331,7 +324,7 @@ export class CsvImporter {
                         return new RowError(`ask size: ${this.size.error}`);
                     }
                 }
-                return w.addQuote(t, bid, ask, bidSize, askSize, 0);
+                return w.addQuote(t, bid, ask, bidSize, askSize, this.vendorFlags(buf));
             }
             case 'bars': {
                 const o = this.field(buf, c.open!, this.price);
@@ -351,6 +344,19 @@ export class CsvImporter {
                 return w.addBar(t, o, h, l, cl, volume);
             }
         }
+    }
+
+    /** The vendor's exchange code and suspicious mark of the current row, as tick flags. */
+    protected vendorFlags(buf: Buffer): number {
+        const c = this.format.columns, starts = this.starts, ends = this.ends;
+        let flags = 0;
+        if (c.exchange !== undefined && ends[c.exchange] > starts[c.exchange]) {
+            flags |= (buf[starts[c.exchange]] & 0xff) << TickFlags.EXCHANGE_SHIFT;
+        }
+        if (c.suspicious !== undefined && buf[starts[c.suspicious]] === 49) {
+            flags |= TickFlags.SUSPICIOUS;
+        }
+        return flags;
     }
 
     protected field(buf: Buffer, index: number, grid: PriceGrid): number {

@@ -18,12 +18,26 @@ export const CSV_PRESETS: readonly CsvPreset[] = [
         }
     },
     {
+        // Each row is the side that changed, the other side 0 (`ms,bid_x10000,bid_size,ask_x10000,ask_size,exchange,
+        // condition,suspicious`): the 0 side is carried forward. A carried side can be stale against the new one, so
+        // crossed quotes are kept (flagged), as the vendor's own quote bars keep them.
+        id: 'lean-equity-quotes',
+        label: 'Lean / AlgoSeek equity quote ticks, one side per row (one zip per day, New York time)',
+        format: {
+            kind: 'quotes', delimiter: ',', header: false,
+            columns: { time: 0, bid: 1, bidSize: 2, ask: 3, askSize: 4, exchange: 5, suspicious: 7 },
+            timestampFormat: 'ms-since-midnight', timeZone: 'America/New_York', priceScale: 4,
+            oneSidedQuotes: true, crossedQuotes: 'keep'
+        }
+    },
+    {
+        // FX ECN feeds hold real crossed quotes and OANDA's own minute bars include them: kept (flagged) by default.
         id: 'lean-forex-quotes',
         label: 'Lean / OANDA forex quote ticks (one zip per day, UTC)',
         format: {
             kind: 'quotes', delimiter: ',', header: false,
             columns: { time: 0, bid: 1, ask: 2 },
-            timestampFormat: 'ms-since-midnight', timeZone: 'UTC', priceScale: 0
+            timestampFormat: 'ms-since-midnight', timeZone: 'UTC', priceScale: 0, crossedQuotes: 'keep'
         }
     },
     {
@@ -50,6 +64,10 @@ export function detectPreset(fileName: string, firstLine: string): DetectedPrese
         const m = /^\d{8}_([a-z0-9.]+)_trade_tick\.csv$/i.exec(base);
         return { preset: preset('lean-equity-trades'), instrument: m ? { symbol: m[1].toUpperCase(), venue: 'usa', assetClass: 'equity' } : undefined };
     }
+    if (/^\d+,\d+,\d+,\d+,\d+,[A-Za-z]?,\w*,[01]$/.test(line)) {
+        const m = /^\d{8}_([a-z0-9.]+)_quote_tick\.csv$/i.exec(base);
+        return { preset: preset('lean-equity-quotes'), instrument: m ? { symbol: m[1].toUpperCase(), venue: 'usa', assetClass: 'equity' } : undefined };
+    }
     if (/^\d+,\d+(\.\d+)?,\d+(\.\d+)?$/.test(line)) {
         const m = /^\d{8}_([a-z]{6})_tick_quote\.csv$/i.exec(base);
         if (m || /^\d{8}_/.test(base)) {
@@ -68,6 +86,7 @@ export function impliedByName(presetId: string, fileName: string): DetectedPrese
     const base = fileName.split(/[\\/]/).pop() ?? fileName;
     const patterns: Record<string, [RegExp, string, string]> = {
         'lean-equity-trades': [/^\d{8}_([a-z0-9.]+)_trade_tick\.csv$/i, 'usa', 'equity'],
+        'lean-equity-quotes': [/^\d{8}_([a-z0-9.]+)_quote_tick\.csv$/i, 'usa', 'equity'],
         'lean-forex-quotes': [/^\d{8}_([a-z]{6})_tick_quote\.csv$/i, 'oanda', 'forex'],
         'histdata-m1': [/^DAT_ASCII_([A-Z]{6})_M1_/i, 'histdata', 'forex']
     };
@@ -220,6 +239,9 @@ export function validateCsvOptions(o: CsvFormatOptions): string | undefined {
     }
     if (o.kind === 'quotes' && (c.bid === undefined || c.ask === undefined)) {
         return 'Map bid and ask columns for quotes';
+    }
+    if (o.crossedQuotes !== undefined && o.crossedQuotes !== 'keep' && o.crossedQuotes !== 'quarantine') {
+        return `Unknown crossed-quote policy ${o.crossedQuotes} (quarantine or keep)`;
     }
     if (o.kind === 'bars' && [c.open, c.high, c.low, c.close].some(x => x === undefined)) {
         return 'Map open, high, low and close columns for bars';

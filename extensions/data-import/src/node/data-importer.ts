@@ -66,10 +66,10 @@ export class DataImporter {
             format: explicitSource ? 'source' : request.format ?? 'auto', preset: explicitSource?.id ?? request.presetId, paths: request.paths,
             options: {
                 csv: request.csv, instrument: request.instrument, duplicates: request.duplicates, binaryLayout: request.binaryLayout,
-                outOfOrderToleranceUs: request.outOfOrderToleranceUs, sourceId: request.sourceId
+                outOfOrderToleranceUs: request.outOfOrderToleranceUs, sourceId: request.sourceId, crossedQuotes: request.crossedQuotes
             },
             totalBytes: sources.reduce((n, s) => n + s.size, 0), filesTotal: sources.length,
-            duplicates: request.duplicates, outOfOrderToleranceUs: request.outOfOrderToleranceUs, replace: request.replace,
+            duplicates: request.duplicates, outOfOrderToleranceUs: request.outOfOrderToleranceUs, crossedQuotes: request.crossedQuotes, replace: request.replace,
             signal: run.signal, onProgress: run.onProgress
         });
         await session.begin();
@@ -286,7 +286,8 @@ export class DataImporter {
         state.presetId = state.presetId ?? id;
         state.csv = csv;
         const instrument = await this.resolveInstrument(request, implied, source);
-        return session.writer(instrument, csv.kind, csv.barTimeframe ?? '', csv.kind === 'bars' ? (id === 'histdata-m1' ? 'bid' : 'trade') : 'trade');
+        return session.writer(instrument, csv.kind, csv.barTimeframe ?? '', csv.kind === 'bars' ? (id === 'histdata-m1' ? 'bid' : 'trade') : 'trade',
+            { crossedQuotes: csv.crossedQuotes, oneSidedQuotes: csv.oneSidedQuotes });
     }
 
     /**

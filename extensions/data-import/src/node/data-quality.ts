@@ -12,7 +12,8 @@ import { civilFromDays, MICROS_PER_DAY, TimeZone } from './time-zone';
 export const SCORING = [
     'Per UTC day: gaps = intervals between consecutive in-session ticks longer than max(15 min, 100 x the day\'s median interval);',
     'spikes = price changes of at least 10 ticks whose robust z-score (|r - median| / (1.4826 x MAD) over the day\'s non-zero log returns) exceeds 10;',
-    'duplicates = exact repeats of the previous tick (kept, flagged); out-of-order and crossed = rows quarantined for that reason;',
+    'duplicates = exact repeats of the previous tick (kept, flagged); out-of-order = rows quarantined for that reason;',
+    'crossed = quotes with bid above ask, quarantined or (import policy keep) kept and flagged;',
     'outside session = ticks outside the instrument\'s session (Mon-Fri, its time zone).',
     'score = 100 - 40 x min(1, 100 x quarantined / rows) - 20 x min(1, outside / rows) - 20 x min(1, gaps / 10) - 20 x min(1, spikes / 5).',
     'Dataset score = mean of the daily scores - 40 x min(1, 100 x untimed / (ticks + quarantined)), where untimed = quarantined rows without',
@@ -231,10 +232,13 @@ export class DataQuality {
     protected day(kind: DatasetKind, instrumentId: number, day: number, time: Float64Array, price: Float64Array, flags: Int32Array | undefined,
         start: number, end: number, session: SessionClock, intervals: Float64Array, returns: Float64Array, moves: Float64Array,
         q: { n: number; ooo: number; crossed: number } | undefined): QualityDay {
-        let duplicates = 0, outside = 0, nIntervals = 0, nReturns = 0;
+        let duplicates = 0, crossed = 0, outside = 0, nIntervals = 0, nReturns = 0;
         for (let i = start; i < end; i++) {
             if (flags && (flags[i] & TickFlags.REPEAT)) {
                 duplicates++;
+            }
+            if (flags && (flags[i] & TickFlags.CROSSED)) {
+                crossed++;
             }
             if (!session.contains(time[i])) {
                 outside++;
@@ -276,7 +280,7 @@ export class DataQuality {
         }
         return this.scored({
             instrumentId, kind, day: civilFromDays(day), tickCount: end - start, gaps, longestGapSeconds: longest / 1e6, duplicates,
-            outOfOrder: q?.ooo ?? 0, crossedQuotes: q?.crossed ?? 0, spikes, outsideSession: outside, quarantined: q?.n ?? 0, score: 0
+            outOfOrder: q?.ooo ?? 0, crossedQuotes: crossed + (q?.crossed ?? 0), spikes, outsideSession: outside, quarantined: q?.n ?? 0, score: 0
         });
     }
 

@@ -3,7 +3,7 @@
 // worker threads use it too (loading DuckDB into a worker costs more than the parse it saves).
 // *****************************************************************************
 
-import { DatasetKind, DuplicatePolicy, Instrument } from '../common/dataset-protocol';
+import { CrossedQuotePolicy, DatasetKind, DuplicatePolicy, Instrument } from '../common/dataset-protocol';
 import { PriceGrid } from './price-grid';
 import { TickFlags } from '@backtestr/workspace-store/lib/node';
 import { MAX_TIME_US, MIN_TIME_US, timeRangeError } from './time-zone';
@@ -103,6 +103,10 @@ function sameSize(a: number, b: number): boolean {
 export interface DatasetWriterOptions {
     readonly duplicates: DuplicatePolicy;
     readonly outOfOrderToleranceUs: number;
+    /** Quotes with bid above ask (default quarantine). */
+    readonly crossedQuotes?: CrossedQuotePolicy;
+    /** A quote side of 0 is that side unchanged: carried forward from the file's last one (see CsvFormatOptions.oneSidedQuotes). */
+    readonly oneSidedQuotes?: boolean;
 }
 
 /** Rows of one file parsed by a worker: time plus up to five value columns, and flags. */
@@ -122,6 +126,11 @@ export interface WriterState {
     readonly prevB: number;
     readonly prevC: number;
     readonly prevD: number;
+    /** One-sided quotes: the file's last bid and ask with their sizes (NaN: not seen yet). */
+    readonly lastBid: number;
+    readonly lastBidSize: number;
+    readonly lastAsk: number;
+    readonly lastAskSize: number;
 }
 
 export interface ParsedStats {
@@ -164,6 +173,10 @@ export class DatasetWriter {
     protected prevB = NaN;
     protected prevC = NaN;
     protected prevD = NaN;
+    protected lastBid = NaN;
+    protected lastBidSize = NaN;
+    protected lastAsk = NaN;
+    protected lastAskSize = NaN;
 
     constructor(
         readonly session: ImportSink,
@@ -190,6 +203,8 @@ export class DatasetWriter {
         // Each file is checked for order on its own; files out of order with each other are re-sorted.
         this.prevTime = -Infinity;
         this.prevA = this.prevB = this.prevC = this.prevD = NaN;
+        // A one-sided file starts with both sides unknown: yesterday's closing quote is not carried into today's file.
+        this.lastBid = this.lastBidSize = this.lastAsk = this.lastAskSize = NaN;
     }
 
     /** Common time checks; returns a quarantine reason or ''. */
@@ -285,11 +300,28 @@ export class DatasetWriter {
         if (range) {
             return range;
         }
+        if (this.options.oneSidedQuotes && (bid === 0) !== (ask === 0)) {
+            const carried = this.carrySide(bid, ask, bidSize, askSize);
+            if (typeof carried === 'string') {
+                return carried;
+            }
+            ({ bid, ask, bidSize, askSize } = carried);
+            flags |= carried.bidCarried ? TickFlags.BID_CARRIED : TickFlags.ASK_CARRIED;
+        }
         if (!(bid > 0) || !(ask > 0)) {
             return 'non-positive price';
         }
+        if (this.options.oneSidedQuotes) {
+            this.lastBid = bid;
+            this.lastBidSize = bidSize;
+            this.lastAsk = ask;
+            this.lastAskSize = askSize;
+        }
         if (bid > ask) {
-            return 'crossed quote: bid above ask';
+            if (this.options.crossedQuotes !== 'keep') {
+                return 'crossed quote: bid above ask';
+            }
+            flags |= TickFlags.CROSSED;
         }
         if (bidSize < 0 || askSize < 0) {
             return 'negative size';
@@ -316,6 +348,34 @@ export class DatasetWriter {
         this.d[i] = askSize;
         this.accept(t, flags);
         return '';
+    }
+
+    /**
+     * The two sides of a one-sided quote row (one side 0): the 0 side, with its size, is the last one of this file.
+     * Before that side was seen in the file the row cannot be a quote: a quarantine reason. The side that came is
+     * remembered even when the row is then quarantined (crossed, say): it is still the vendor's latest on that side.
+     */
+    protected carrySide(bid: number, ask: number, bidSize: number, askSize: number):
+        { bid: number; ask: number; bidSize: number; askSize: number; bidCarried: boolean } | string {
+        const bidCarried = bid === 0;
+        if (bidCarried ? !(ask > 0) : !(bid > 0)) {
+            return 'non-positive price';
+        }
+        if (bidCarried ? this.lastBid !== this.lastBid : this.lastAsk !== this.lastAsk) {
+            if (bidCarried) {
+                this.lastAsk = ask;
+                this.lastAskSize = askSize;
+            } else {
+                this.lastBid = bid;
+                this.lastBidSize = bidSize;
+            }
+            // A piece of a file parsed on its own lacks the sides of the rows before it: it cannot be joined (see canJoin).
+            this.headMin = -Infinity;
+            return `one-sided quote: no ${bidCarried ? 'bid' : 'ask'} seen yet in this file`;
+        }
+        return bidCarried
+            ? { bid: this.lastBid, bidSize: this.lastBidSize, ask, askSize, bidCarried }
+            : { bid, bidSize, ask: this.lastAsk, askSize: this.lastAskSize, bidCarried };
     }
 
     /** An imported bar (open time). */
@@ -375,18 +435,25 @@ export class DatasetWriter {
 
     /** What validation of the next row depends on: the previous accepted row. */
     get state(): WriterState {
-        return { prevTime: this.prevTime, prevA: this.prevA, prevB: this.prevB, prevC: this.prevC, prevD: this.prevD };
+        return {
+            prevTime: this.prevTime, prevA: this.prevA, prevB: this.prevB, prevC: this.prevC, prevD: this.prevD,
+            lastBid: this.lastBid, lastBidSize: this.lastBidSize, lastAsk: this.lastAsk, lastAskSize: this.lastAskSize
+        };
     }
 
     /** Continues after rows validated elsewhere (a piece of this file parsed by a worker). */
     resume(state: WriterState): void {
-        ({ prevTime: this.prevTime, prevA: this.prevA, prevB: this.prevB, prevC: this.prevC, prevD: this.prevD } = state);
+        ({
+            prevTime: this.prevTime, prevA: this.prevA, prevB: this.prevB, prevC: this.prevC, prevD: this.prevD,
+            lastBid: this.lastBid, lastBidSize: this.lastBidSize, lastAsk: this.lastAsk, lastAskSize: this.lastAskSize
+        } = state);
     }
 
     /**
      * Whether the accepted rows of a piece parsed on its own (from a fresh state) are exactly what validating it
      * after this writer's rows gives, once `joinFirstRow` has run. True when every row up to the piece's first accepted
-     * one is later than the previous accepted row, or, for ticks kept as repeats, at the same time.
+     * one is later than the previous accepted row, or, for ticks kept as repeats, at the same time. Never when a
+     * one-sided quote of the piece waited for a side (headMin -Infinity): the rows before the piece had it.
      */
     canJoin(headMin: number): boolean {
         if (headMin === Infinity || headMin > this.prevTime) {

@@ -4,10 +4,10 @@
 // of it back, so a failed import leaves the database as it was.
 // *****************************************************************************
 
-import { DatasetErrors, DatasetKey, DatasetKind, DuplicatePolicy, ImportedFile, ImportProgress, Instrument } from '../common/dataset-protocol';
+import { CrossedQuotePolicy, DatasetErrors, DatasetKey, DatasetKind, DuplicatePolicy, ImportedFile, ImportProgress, Instrument } from '../common/dataset-protocol';
 import { DuckDBConnection } from '@duckdb/node-api';
 import { ColumnarAppender, num, stagingTable, TickKind, TickRepository, TickStore, WorkspaceDatabase } from '@backtestr/workspace-store/lib/node';
-import { BUFFER_ROWS, DatasetWriter, ImportSink, ParsedColumns, RangeSet } from './dataset-writer';
+import { BUFFER_ROWS, DatasetWriter, DatasetWriterOptions, ImportSink, ParsedColumns, RangeSet } from './dataset-writer';
 import { isStorableTime } from './time-zone';
 
 /**
@@ -39,6 +39,8 @@ export interface ImportSessionOptions {
     readonly filesTotal: number;
     readonly duplicates?: DuplicatePolicy;
     readonly outOfOrderToleranceUs?: number;
+    /** Crossed quotes of every dataset of the import (ImportRequest.crossedQuotes); a CSV preset's applies when absent. */
+    readonly crossedQuotes?: CrossedQuotePolicy;
     /** Staged tick rows past which segments are written before the commit (default SPILL_ROWS). */
     readonly spillRows?: number;
     /** A dataset whose stored rows this import replaces (deleted inside its transaction). */
@@ -151,7 +153,8 @@ export class ImportSession implements ImportSink {
     }
 
     /** The writer of a dataset, created on first use with the ranges its stored files cover. */
-    async writer(instrument: Instrument, kind: DatasetKind, timeframe = '', side = 'trade'): Promise<DatasetWriter> {
+    async writer(instrument: Instrument, kind: DatasetKind, timeframe = '', side = 'trade',
+        quotes?: Pick<DatasetWriterOptions, 'crossedQuotes' | 'oneSidedQuotes'>): Promise<DatasetWriter> {
         const key = `${instrument.id}:${kind}:${timeframe}`;
         let w = this.writers.get(key);
         if (!w) {
@@ -163,7 +166,9 @@ export class ImportSession implements ImportSink {
             }
             w = new DatasetWriter(this, instrument, kind, stored, stored.max, {
                 duplicates: this.options.duplicates ?? 'keep',
-                outOfOrderToleranceUs: this.options.outOfOrderToleranceUs ?? 0
+                outOfOrderToleranceUs: this.options.outOfOrderToleranceUs ?? 0,
+                crossedQuotes: this.options.crossedQuotes ?? quotes?.crossedQuotes ?? 'quarantine',
+                oneSidedQuotes: quotes?.oneSidedQuotes ?? false
             }, timeframe, side);
             w.startFile();
             this.writers.set(key, w);

@@ -23,13 +23,14 @@ export async function reimportRequest(db: WorkspaceDatabase, key: DatasetKey): P
             + 're-import it by deleting it and importing each source again');
     }
     const paths = [...new Set(rows.flatMap(r => JSON.parse(String(r.paths)) as string[]))];
-    const options = (JSON.parse(String(first.options ?? 'null')) ?? {}) as Pick<ImportRequest, 'csv' | 'instrument' | 'duplicates' | 'binaryLayout' | 'outOfOrderToleranceUs' | 'sourceId'>;
+    const options = (JSON.parse(String(first.options ?? 'null')) ?? {}) as Pick<ImportRequest, 'csv' | 'instrument' | 'duplicates' | 'binaryLayout' | 'outOfOrderToleranceUs' | 'sourceId' | 'crossedQuotes'>;
     const format = String(first.format);
     return {
         paths, format: format === 'csv' || format === 'fix' || format === 'binary' ? format : 'auto',
         presetId: first.preset === null || first.preset === undefined ? undefined : String(first.preset),
         csv: options.csv ?? undefined, instrument: options.instrument ?? undefined, duplicates: options.duplicates ?? undefined,
         binaryLayout: options.binaryLayout ?? undefined, outOfOrderToleranceUs: options.outOfOrderToleranceUs ?? undefined,
+        crossedQuotes: options.crossedQuotes ?? undefined,
         sourceId: options.sourceId ?? undefined, replace: key
     };
 }

@@ -29,6 +29,12 @@ export const TickFlags = {
     REPEAT: 1 << 2,
     /** Came from a FIX snapshot (35=W) rather than an incremental refresh. */
     SNAPSHOT: 1 << 3,
+    /** Bid above ask, kept as the vendor sent it (import policy `crossedQuotes: 'keep'`). */
+    CROSSED: 1 << 4,
+    /** One-sided quote: the row carried only the ask; the bid (and its size) is the file's last bid, carried forward. */
+    BID_CARRIED: 1 << 5,
+    /** One-sided quote: the row carried only the bid; the ask (and its size) is carried forward. */
+    ASK_CARRIED: 1 << 6,
     EXCHANGE_SHIFT: 8
 } as const;
 
