@@ -23,10 +23,12 @@ import { defaultWorkspaceRoot, openWorkspaceDatabase, workspaceDatabasePath } fr
 export const DATA_COMMANDS = ['import', 'datasets', 'export', 'quality', 'seed'] as const;
 
 export const IMPORT_USAGE = `usage: backtestr import <file|folder|zip...> [--workspace <dir>] [--symbol S [--venue V] [--tick-size 0.01]]
-                        [--preset <csv preset id> | --source <import source id>] [--duplicates keep|quarantine] [--plugins <plugin dir>] [--json]
+                        [--preset <csv preset id> | --source <import source id>] [--duplicates keep|quarantine] [--crossed quarantine|keep] [--plugins <plugin dir>] [--json]
   Imports market data into the workspace database (<dir>/.backtestr/workspace.duckdb) in one transaction: a failed import
   changes nothing. Rows that fail validation (unreadable values, zero or negative prices, crossed quotes, out of time order,
   duplicates) go to the quarantine with their file, line and reason; the rest is imported and scored for quality.
+  --crossed quarantine|keep  quotes with bid above ask: quarantined, or kept as sent, flagged and counted in the quality
+                 report (default: the CSV preset's, keep for the Lean OANDA forex and equity quote presets; else quarantine).
   Formats: CSV (presets detected from the file, or --preset), FIX, BackTestr binary (.btb), and the data sources of the
   enabled plugins in the plugin directory (--plugins, else BACKTESTR_PLUGIN_DIR, else ~/.backtestr/plugins).
   --source <id>  read the files with that plugin data source (e.g. examples.jsonl-ticks). Without it, a file whose
@@ -47,7 +49,7 @@ export interface DataCommandOptions {
 export const DATA_COMMAND_OPTIONS = {
     import: {
         workspace: { type: 'string', short: 'w' }, symbol: { type: 'string', short: 's' }, venue: { type: 'string' }, 'tick-size': { type: 'string' },
-        preset: { type: 'string' }, source: { type: 'string' }, duplicates: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }
+        preset: { type: 'string' }, source: { type: 'string' }, duplicates: { type: 'string' }, crossed: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }
     },
     datasets: { workspace: { type: 'string', short: 'w' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
     export: { workspace: { type: 'string', short: 'w' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
@@ -119,10 +121,14 @@ export async function runDataCommand(argv: readonly string[], out: NodeJS.Writab
                 if (flags.duplicates !== undefined && flags.duplicates !== 'keep' && flags.duplicates !== 'quarantine') {
                     throw new CommandLineError('--duplicates', `'${flags.duplicates}' is not keep or quarantine`);
                 }
+                if (flags.crossed !== undefined && flags.crossed !== 'keep' && flags.crossed !== 'quarantine') {
+                    throw new CommandLineError('--crossed', `'${flags.crossed}' is not quarantine or keep`);
+                }
                 let progressShown = false;
                 const result = await importer.import({
                     paths: positional, presetId: flags.preset, instrument,
                     duplicates: flags.duplicates === 'quarantine' ? 'quarantine' : undefined,
+                    crossedQuotes: flags.crossed,
                     sourceId: flags.source
                 }, {
                     signal: options.signal,

@@ -7,9 +7,13 @@ import { expect } from 'chai';
 import * as fs from 'fs';
 import * as path from 'path';
 import { DataImporter } from './data-importer';
+import { PassThrough } from 'stream';
+import { ImportResult } from '../common/dataset-protocol';
 import { preset } from './csv-presets';
+import { runDataCommand } from './data-cli';
 import { DataQuality } from './data-quality';
 import { InstrumentCatalog } from './instrument-catalog';
+import { fixMessage, marketDataMessage } from './test-support/fix-messages';
 import { makeZip, SHARED_DATA, tempDatabase, tempDir, unzipText } from './test-support/test-files';
 import { daysFromCivil, MICROS_PER_DAY } from './time-zone';
 import { TickFlags, WorkspaceDatabase } from '@backtestr/workspace-store/lib/node';
@@ -122,6 +126,38 @@ describe('quote policies: crossed quotes and one-sided quotes (fixtures from ../
                 const quality = await new DataQuality(importer.db).report(result.datasets[0]);
                 expect(quality!.days.reduce((n, d) => n + d.crossedQuotes, 0)).to.equal(swapped);
             });
+        });
+
+        it('applies the same rule to FIX quotes: quarantined by default, kept and flagged with crossedQuotes: keep', async () => {
+            const n = 40 * SWAP_EVERY;
+            const crossed = rows.slice(0, n).filter(f => Number(f[1]) > Number(f[2])).length;
+            const define = fixMessage([[35, 'd'], [55, 'EURUSD'], [969, '0.00001'], [15, 'USD'], [207, 'FXV']]);
+            const messages = rows.slice(0, n).map((f, i) => marketDataMessage(i + 1, 'EURUSD', dayStart + Number(f[0]) * 1000, f[1], f[2], f[1], 1000));
+            const file = path.join(dir, 'crossed', 'md.fix');
+            fs.writeFileSync(file, [define, ...messages].join('\n'));
+            for (const policy of ['quarantine', 'keep'] as const) {
+                await withImporter(`fix-${policy}`, async importer => {
+                    const result = await importer.import({ paths: [file], crossedQuotes: policy === 'keep' ? 'keep' : undefined });
+                    const id = (await importer.repo.findInstrument('EURUSD', 'FXV'))!.id;
+                    const quotes = await importer.repo.readTicks({ instrumentId: id, kind: 'quotes' });
+                    const flagged = quotes.flags.filter(f => (f & TickFlags.CROSSED) !== 0).length;
+                    expect([policy, result.quarantined, quotes.count, flagged]).to.deep.equal(
+                        policy === 'keep' ? [policy, 0, n, crossed] : [policy, crossed, n - crossed, 0]);
+                });
+            }
+        });
+
+        it('takes the policy from the command line: --crossed quarantine, and refuses another value', async () => {
+            const out = new PassThrough();
+            let text = '';
+            out.on('data', (chunk: Buffer) => text += chunk.toString());
+            const workspace = path.join(dir, 'cli');
+            expect(await runDataCommand(['import', fixture, '--workspace', workspace, '--crossed', 'quarantine', '--json'], out)).to.equal(0);
+            const result = JSON.parse(text) as ImportResult;
+            expect([result.rows, result.quarantined]).to.deep.equal([rows.length - swapped, swapped]);
+            let error: Error | undefined;
+            await runDataCommand(['import', fixture, '--workspace', workspace, '--crossed', 'drop'], out).catch(e => error = e);
+            expect(error?.message).to.contain("'drop' is not quarantine or keep");
         });
     });
 
