@@ -6,7 +6,7 @@ import { WidgetManager } from '@theia/core/lib/browser/widget-manager';
 import { Message } from '@theia/core/shared/@lumino/messaging';
 import { FileDialogService } from '@theia/filesystem/lib/browser/file-dialog/file-dialog-service';
 import {
-    CsvColumnMapping, CsvFormatOptions, CsvPreset, DatasetKind, DatasetService, ImportPreview, ImportProgress, ImportRequest,
+    CrossedQuotePolicy, CsvColumnMapping, CsvFormatOptions, CsvPreset, DatasetKind, DatasetService, ImportPreview, ImportProgress, ImportRequest,
     ImportResult, ImportSourceDescriptor, importSourceMatches, QuarantinedRow, TimestampFormat
 } from '../common/dataset-protocol';
 import { DatasetsWidget } from './datasets-widget';
@@ -75,6 +75,8 @@ export class ImportWizardWidget extends ReactWidget {
     protected formatChoice = AUTO;
     /** `auto`, a preset id, or `custom` once the user edited an option. */
     protected presetChoice = AUTO;
+    /** Crossed quotes (bid above ask): `auto` leaves it to the preset (keep for the Lean OANDA and equity quotes, else quarantine). */
+    protected crossedChoice: typeof AUTO | CrossedQuotePolicy = AUTO;
     /** The options the user chose; undefined while detection decides. */
     protected csv: CsvFormatOptions | undefined;
     protected preview: ImportPreview | undefined;
@@ -276,7 +278,8 @@ export class ImportWizardWidget extends ReactWidget {
         const symbol = this.symbol.trim();
         const tickSize = Number(this.tickSize);
         const instrument = symbol ? { symbol, ...(this.tickSize.trim() && tickSize > 0 ? { tickSize } : {}) } : undefined;
-        return { paths: [path], ...format, ...(instrument ? { instrument } : {}) };
+        const crossed = this.crossedChoice !== AUTO ? { crossedQuotes: this.crossedChoice } : {};
+        return { paths: [path], ...format, ...(instrument ? { instrument } : {}), ...crossed };
     }
 
     protected async startImport(): Promise<void> {
@@ -403,6 +406,14 @@ export class ImportWizardWidget extends ReactWidget {
                     {s.label} ({s.origin.kind} {s.origin.id})
                 </option>)}
                 {BUILT_IN_FORMATS.map(([value, label]) => <option key={value} value={value}>{label}</option>)}
+            </select>
+            <label>Crossed quotes</label>
+            <select className='theia-select' data-testid='wizard-crossed' value={this.crossedChoice}
+                title='Quotes with bid above ask: quarantined, or kept as the vendor sent them (flagged, counted in the quality report)'
+                onChange={e => { this.crossedChoice = e.currentTarget.value as typeof AUTO | CrossedQuotePolicy; this.update(); }}>
+                <option value={AUTO}>Preset default</option>
+                <option value='quarantine'>Quarantine</option>
+                <option value='keep'>Keep and flag</option>
             </select>
         </div>;
     }
