@@ -91,6 +91,21 @@ fn quote_model_buys_at_the_ask_and_sells_at_the_bid() {
     assert_eq!(r.e.broker.trades.len(), 1);
 }
 
+/// A crossed quote (bid above ask, kept by an import with `crossedQuotes: 'keep'`) fills as given: a buy at its
+/// (lower) ask, a sell at its (higher) bid. Documented in native/README.md; the data-import README points there.
+#[test]
+fn quote_model_fills_a_crossed_quote_as_given() {
+    let mut r = rig(ExecOptions { fill: FillModel::Quote, tick_size: 0.00001, ..ExecOptions::default() });
+    r.send(order(ACT_SUBMIT, 1.0, TYPE_MARKET, 1.0, 1000.0, 0.0, 0.0, TIF_GTC));
+    r.quotes(&[1], &[1.1003], &[1.1001]);
+    assert_eq!(r.last().1, 1.1001);
+    r.send(order(ACT_SUBMIT, 2.0, TYPE_MARKET, -1.0, 1000.0, 0.0, 0.0, TIF_GTC));
+    r.quotes(&[2], &[1.1003], &[1.1001]);
+    assert_eq!(r.last().1, 1.1003);
+    let a = r.e.broker.account();
+    assert!((a[A_REALISED] - 0.2).abs() < 1e-9, "{}", a[A_REALISED]);
+}
+
 #[test]
 fn limit_touched_fills_under_touch_but_not_under_through() {
     for (through, filled) in [(false, true), (true, false)] {
