@@ -19,13 +19,14 @@ export const CSV_PRESETS: readonly CsvPreset[] = [
     },
     {
         // Each row is the side that changed, the other side 0 (`ms,bid_x10000,bid_size,ask_x10000,ask_size,exchange,
-        // condition,suspicious`): the 0 side is carried forward. A carried side can be stale against the new one, so
+        // suspicious`, as Lean's Tick reader reads them; files with a condition column before `suspicious` are detected
+        // too, see detectPreset): the 0 side is carried forward. A carried side can be stale against the new one, so
         // crossed quotes are kept (flagged), as the vendor's own quote bars keep them.
         id: 'lean-equity-quotes',
         label: 'Lean / AlgoSeek equity quote ticks, one side per row (one zip per day, New York time)',
         format: {
             kind: 'quotes', delimiter: ',', header: false,
-            columns: { time: 0, bid: 1, bidSize: 2, ask: 3, askSize: 4, exchange: 5, suspicious: 7 },
+            columns: { time: 0, bid: 1, bidSize: 2, ask: 3, askSize: 4, exchange: 5, suspicious: 6 },
             timestampFormat: 'ms-since-midnight', timeZone: 'America/New_York', priceScale: 4,
             oneSidedQuotes: true, crossedQuotes: 'keep'
         }
@@ -64,9 +65,13 @@ export function detectPreset(fileName: string, firstLine: string): DetectedPrese
         const m = /^\d{8}_([a-z0-9.]+)_trade_tick\.csv$/i.exec(base);
         return { preset: preset('lean-equity-trades'), instrument: m ? { symbol: m[1].toUpperCase(), venue: 'usa', assetClass: 'equity' } : undefined };
     }
-    if (/^\d+,\d+,\d+,\d+,\d+,[A-Za-z]?,\w*,[01]$/.test(line)) {
+    const quote = /^\d+,\d+,\d+,\d+,\d+,[A-Za-z]?,(\w*,)?[01]$/.exec(line);
+    if (quote) {
         const m = /^\d{8}_([a-z0-9.]+)_quote_tick\.csv$/i.exec(base);
-        return { preset: preset('lean-equity-quotes'), instrument: m ? { symbol: m[1].toUpperCase(), venue: 'usa', assetClass: 'equity' } : undefined };
+        const p = preset('lean-equity-quotes');
+        // A condition column before `suspicious`: the same preset, `suspicious` one column on.
+        const found = quote[1] === undefined ? p : { ...p, format: { ...p.format, columns: { ...p.format.columns, suspicious: 7 } } };
+        return { preset: found, instrument: m ? { symbol: m[1].toUpperCase(), venue: 'usa', assetClass: 'equity' } : undefined };
     }
     if (/^\d+,\d+(\.\d+)?,\d+(\.\d+)?$/.test(line)) {
         const m = /^\d{8}_([a-z]{6})_tick_quote\.csv$/i.exec(base);

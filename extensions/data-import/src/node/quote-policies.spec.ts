@@ -9,7 +9,7 @@ import * as path from 'path';
 import { DataImporter } from './data-importer';
 import { PassThrough } from 'stream';
 import { ImportResult } from '../common/dataset-protocol';
-import { preset } from './csv-presets';
+import { detectPreset, preset } from './csv-presets';
 import { runDataCommand } from './data-cli';
 import { DataQuality } from './data-quality';
 import { InstrumentCatalog } from './instrument-catalog';
@@ -166,26 +166,37 @@ describe('quote policies: crossed quotes and one-sided quotes (fixtures from ../
         const dayStart = daysFromCivil(2013, 10, 7) * MICROS_PER_DAY + 4 * 3_600_000_000;
         let lines: string[];
         let fixture: string;
+        /** The same rows with a condition column before `suspicious`. */
+        let withCondition: string;
         /** The independent carry-forward: per row the bid, ask (x10000), sizes and which side was carried; undefined before both sides. */
-        let oracle: ({ t: number; bid: number; bidSize: number; ask: number; askSize: number; carried: 'bid' | 'ask' | '' } | undefined)[];
+        let oracle: ({
+            t: number; bid: number; bidSize: number; ask: number; askSize: number; carried: 'bid' | 'ask' | ''; exchange: string; suspicious: boolean
+        } | undefined)[];
 
         before(() => {
             const trades = unzipText(SPY_DAY).split('\n').slice(0, SPY_ROWS).map(l => l.split(','));
             // Row i is an ask-only quote a cent above the trade, or a bid-only quote a cent below it; every 7th row (from the 4th) both.
-            // Carried sides go stale, so some rows come out crossed or locked, as in real one-sided files.
-            lines = trades.map((f, i) => {
+            // Carried sides go stale, so some rows come out crossed or locked, as in real one-sided files. The exchange is
+            // the trade's; every 1000th row is marked suspicious (these trades carry no mark).
+            // Lean's Tick reader: ms, bid x10000, bid size, ask x10000, ask size, exchange, suspicious.
+            const rows = trades.map((f, i) => {
                 const price = Number(f[1]), size = f[2];
                 const both = i % 7 === 3, bidSide = i % 2 === 0;
                 const bid = both || bidSide ? `${price - 100},${size}` : '0,0';
                 const ask = both || !bidSide ? `${price + 100},${size}` : '0,0';
-                return `${f[0]},${bid},${ask},${f[3]},00000001,${f[5]}`;
+                return [`${f[0]},${bid},${ask},${f[3]}`, i % 1000 === 999 ? '1' : '0'];
             });
+            lines = rows.map(([head, suspicious]) => `${head},${suspicious}`);
             fixture = path.join(dir, 'spy-quotes', '20131007_quote.zip');
             fs.mkdirSync(path.dirname(fixture), { recursive: true });
             fs.writeFileSync(fixture, makeZip({ '20131007_spy_quote_tick.csv': lines.join('\n') }));
+            withCondition = path.join(dir, 'spy-quotes-condition', '20131007_quote.zip');
+            fs.mkdirSync(path.dirname(withCondition), { recursive: true });
+            fs.writeFileSync(withCondition, makeZip({ '20131007_spy_quote_tick.csv': rows.map(([head, suspicious]) => `${head},00000001,${suspicious}`).join('\n') }));
             let bid = NaN, bidSize = NaN, ask = NaN, askSize = NaN;
             oracle = lines.map(line => {
-                const f = line.split(',').map(Number);
+                const text = line.split(',');
+                const f = text.map(Number);
                 if (f[1] > 0) {
                     [bid, bidSize] = [f[1], f[2]];
                 }
@@ -195,12 +206,15 @@ describe('quote policies: crossed quotes and one-sided quotes (fixtures from ../
                 if (bid !== bid || ask !== ask) {
                     return undefined;
                 }
-                return { t: dayStart + f[0] * 1000, bid, bidSize, ask, askSize, carried: f[1] === 0 ? 'bid' : f[3] === 0 ? 'ask' : '' };
+                return {
+                    t: dayStart + f[0] * 1000, bid, bidSize, ask, askSize, carried: f[1] === 0 ? 'bid' : f[3] === 0 ? 'ask' : '',
+                    exchange: text[5], suspicious: text[6] === '1'
+                };
             });
         });
 
-        async function expectCarriedForward(importer: DataImporter): Promise<void> {
-            const result = await importer.import({ paths: [fixture] });
+        async function expectCarriedForward(importer: DataImporter, file = fixture): Promise<void> {
+            const result = await importer.import({ paths: [file] });
             const waiting = oracle.filter(o => o === undefined).length;
             expect(waiting).to.be.greaterThan(0);
             expect([result.presetId, result.rows, result.quarantined]).to.deep.equal(['lean-equity-quotes', SPY_ROWS - waiting, waiting]);
@@ -213,7 +227,8 @@ describe('quote policies: crossed quotes and one-sided quotes (fixtures from ../
                 const side = flags & TickFlags.BID_CARRIED ? 'bid' : flags & TickFlags.ASK_CARRIED ? 'ask' : '';
                 // SPY ticks are 0.01: price x10000 / 100.
                 if (ticks.time[i] !== o.t || ticks.bid![i] * 100 !== o.bid || ticks.ask![i] * 100 !== o.ask || side !== o.carried
-                    || ((flags & TickFlags.CROSSED) !== 0) !== (o.bid > o.ask)) {
+                    || ((flags & TickFlags.CROSSED) !== 0) !== (o.bid > o.ask) || ((flags & TickFlags.SUSPICIOUS) !== 0) !== o.suspicious
+                    || String.fromCharCode((flags >> TickFlags.EXCHANGE_SHIFT) & 0xff) !== o.exchange) {
                     mismatches++;
                 }
                 carried += side ? 1 : 0;
@@ -232,6 +247,12 @@ describe('quote policies: crossed quotes and one-sided quotes (fixtures from ../
 
         it('imports one-sided rows with the other side carried forward, equal to an independent carry-forward', async () => {
             await withImporter('one-sided', importer => expectCarriedForward(importer));
+        });
+
+        it('reads files with a condition column before suspicious the same way', async () => {
+            expect(detectPreset('20131007_spy_quote_tick.csv', lines[0])?.preset.format.columns.suspicious).to.equal(6);
+            expect(detectPreset('20131007_spy_quote_tick.csv', '14400086,0,0,1675500,100,P,00000001,1')?.preset.format.columns.suspicious).to.equal(7);
+            await withImporter('one-sided-condition', importer => expectCarriedForward(importer, withCondition));
         });
 
         it('gives the same series when the file is parsed in pieces by the parse workers (pieces that lack a side are parsed again)', async () => {
