@@ -11,6 +11,7 @@ import { PassThrough } from 'stream';
 import { ImportResult } from '../common/dataset-protocol';
 import { detectPreset, preset } from './csv-presets';
 import { runDataCommand } from './data-cli';
+import { reimportRequest } from './reimport-request';
 import { DataQuality } from './data-quality';
 import { InstrumentCatalog } from './instrument-catalog';
 import { fixMessage, marketDataMessage } from './test-support/fix-messages';
@@ -125,6 +126,9 @@ describe('quote policies: crossed quotes and one-sided quotes (fixtures from ../
                 expect(differing).to.be.greaterThan(swapped / 10);
                 const quality = await new DataQuality(importer.db).report(result.datasets[0]);
                 expect(quality!.days.reduce((n, d) => n + d.crossedQuotes, 0)).to.equal(swapped);
+                // A re-import applies the policy the import was given.
+                const again = await importer.import(await reimportRequest(importer.db, result.datasets[0]));
+                expect([again.rows, again.quarantined]).to.deep.equal([rows.length - swapped, swapped]);
             });
         });
 
