@@ -161,12 +161,13 @@ export default defineStrategy({
         const file = strategyFile('slow.ts', `import { defineStrategy } from '@backtestr/plugins-sdk';
 export default defineStrategy({
     id: 'test.slow', params: {}, subscribe: { tick: true },
-    onStart() { const until = Date.now() + 5000; while (Date.now() < until) { /* busy */ } }
+    onStart() { const until = Date.now() + 30000; while (Date.now() < until) { /* busy */ } }
 });
 `);
-        const error = await rejection(runStrategy({ file, source: syntheticTicks(1_000, 1_000), timeoutMs: 400 }));
+        // A limit well above the worker's start and the strategy's compile time on a loaded machine, so that the run is in onStart when it ends.
+        const error = await rejection(runStrategy({ file, source: syntheticTicks(1_000, 1_000), timeoutMs: 4000 }));
         expect(error.kind).to.equal('timeout');
-        expect(error.message).to.match(/onStart did not return.*exceeded its time limit of 0.4 s/);
+        expect(error.message).to.match(/onStart did not return.*exceeded its time limit of 4 s/);
     });
 
     it('refuses a file whose default export is not a defineStrategy', async () => {
