@@ -1,6 +1,7 @@
 """
-The Python side of a strategy run: `python3 -m backtestr._host <strategy.py>`, started by the
-engine's strategy worker. It loads the strategy, answers with its declaration, then runs one
+The Python side of a strategy run: `python3 -I -c <boot> <sdk> backtestr._host <strategy.py>`, started
+by the engine's strategy worker in a private temp folder with a clean environment. It confines
+itself (_sandbox.py), then loads the strategy, answers with its declaration, then runs one
 hook per event frame and answers each with the orders, logs and records the hook produced
 (asking the engine for state it did not send along, e.g. `bars(n)`). Frames are
 length-prefixed MessagePack both ways on fd 3 (a socket); print() goes to the run's log.
@@ -14,6 +15,7 @@ import threading
 import traceback
 from typing import Any, Dict, List, Optional
 
+from ._sandbox import MAX_OPEN_FILES, confine, is_refusal
 from ._wire import CODEC, Wire
 from .context import Context, Instrument, Params
 from .strategy import Strategy, StrategyDefinition
@@ -67,7 +69,12 @@ def _error(error: BaseException, hook: str) -> Dict[str, Any]:
         file, line = error.filename, error.lineno
     text = ''.join((['Traceback (most recent call last):\n'] + traceback.format_list(frames) if frames else [])
                    + traceback.format_exception_only(type(error), error))
-    return {'type': type(error).__name__, 'message': str(error), 'traceback': text.rstrip('\n'), 'file': file, 'line': line, 'hook': hook}
+    message = str(error)
+    if is_refusal(error):
+        message += (' (the strategy runs confined: it writes only in its working directory, a private temp folder, reads only its'
+                    f' own folder and Python\'s, starts no process, opens no network connection, keeps at most {MAX_OPEN_FILES} files open'
+                    ' and signals no other process; see the Python SDK README)')
+    return {'type': type(error).__name__, 'message': message, 'traceback': text.rstrip('\n'), 'file': file, 'line': line, 'hook': hook}
 
 
 def _load(file: str) -> StrategyDefinition:
@@ -118,12 +125,15 @@ def main() -> None:
     fd = 3  # the engine's socket, both ways
     _limit_memory()
     os.dup2(2, 1)  # output written to fd 1 (by C code too) goes to stderr
+    file = os.path.abspath(sys.argv[1])
+    # Before the strategy is imported and before any thread starts (Landlock and seccomp bind the calling thread and
+    # those it starts later): what could not be enforced goes to the run's log.
+    sandbox_notes, _ = confine(file, os.path.dirname(_SDK_DIR))
     if hasattr(select, 'poll'):
         threading.Thread(target=_watch_engine, args=(fd,), daemon=True, name='backtestr-watch').start()
     wire = Wire(fd, fd)
     out = _LogWriter()
     sys.stdout = out  # type: ignore[assignment]
-    file = os.path.abspath(sys.argv[1])
     try:
         definition = _load(file)
     except BaseException as error:  # noqa: B036 - anything the user's module raises, SystemExit included
@@ -140,7 +150,7 @@ def main() -> None:
     ctx = Context(ask)
     out.ctx = ctx
     hooks = definition.hooks
-    wire.write([3, definition.describe(), CODEC])
+    wire.write([3, definition.describe(), CODEC, sandbox_notes])
     while True:
         try:
             msg = wire.read()

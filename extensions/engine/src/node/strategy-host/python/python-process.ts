@@ -14,8 +14,33 @@ import * as os from 'os';
 import * as path from 'path';
 import { Decoder, Encoder } from '@msgpack/msgpack';
 
-/** The SDK folder put on the child's PYTHONPATH (extensions/engine/python, beside lib/ and src/). */
+/** The SDK folder put on the child's sys.path (extensions/engine/python, beside lib/ and src/). */
 export const PYTHON_SDK_DIR = path.resolve(__dirname, '../../../../python');
+
+/**
+ * Run with `-c` (after -I, which keeps PYTHONPATH out): puts the SDK folder (argv[1]) on sys.path and runs the module
+ * (argv[2]) as __main__ with the remaining arguments.
+ */
+const PYTHON_BOOTSTRAP = 'import sys, runpy; sys.path.insert(0, sys.argv.pop(1)); runpy.run_module(sys.argv.pop(1), run_name="__main__", alter_sys=True)';
+
+/** Variables passed on to the child: what an interpreter (and a pyenv shim or a Windows Python) needs to start; no other. */
+const PASSED_ON = ['PATH', 'LANG', 'LC_ALL', 'LC_CTYPE', 'PYENV_ROOT', 'PYENV_VERSION', 'SYSTEMROOT', 'WINDIR'];
+
+/** The child's whole environment: none of the workbench's secrets, tokens or settings. */
+function childEnvironment(workDir: string, memoryBudgetMiB?: number): NodeJS.ProcessEnv {
+    const env: NodeJS.ProcessEnv = {};
+    for (const name of PASSED_ON) {
+        if (process.env[name] !== undefined) {
+            env[name] = process.env[name];
+        }
+    }
+    env.LANG ??= 'C.UTF-8';
+    Object.assign(env, { PYTHONDONTWRITEBYTECODE: '1', PYTHONNOUSERSITE: '1', PYTHONIOENCODING: 'utf-8', TMPDIR: workDir, HOME: workDir });
+    if (memoryBudgetMiB !== undefined) {
+        env.BACKTESTR_MEMORY_BUDGET_MIB = String(Math.floor(memoryBudgetMiB));
+    }
+    return env;
+}
 
 /** The interpreter: the caller's setting (preference `backtestr.python`), else BACKTESTR_PYTHON, else `python3`. */
 export function pythonInterpreter(setting?: string): string {
@@ -71,30 +96,38 @@ export class PythonProcess {
     static spins = 200;
     static sliceMs = 0.02;
 
-    /** Starts `python -B -m <module> ...args`; throws PythonProcessError when the interpreter cannot be started. */
-    /** `memoryBudgetMiB`: the child's address space limit (RLIMIT_AS, set by the child before it loads the strategy). */
+    /** The run's private folder (0700): the child's working directory, TMPDIR and HOME, the one place it may write; removed at the end. */
+    readonly workDir: string;
+
+    /**
+     * Starts `python -I -B -u` running `module` with `args` in a fresh private temp folder with a clean environment
+     * (the host confines itself further before it loads the strategy: _sandbox.py); throws PythonProcessError when the
+     * interpreter cannot be started. `memoryBudgetMiB`: the child's address space limit (RLIMIT_AS, set by the child).
+     */
     constructor(readonly interpreter: string, module: string, args: readonly string[], memoryBudgetMiB?: number) {
         // Python's stderr goes to an unlinked temp file we keep open: read back to explain a crash.
         const errFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'backtestr-py-')), 'stderr');
         this.errFd = fs.openSync(errFile, 'w+');
         fs.rmSync(path.dirname(errFile), { recursive: true, force: true });
-        const pythonPath = [PYTHON_SDK_DIR, process.env.PYTHONPATH].filter(Boolean).join(path.delimiter);
+        this.workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'backtestr-py-run-'));
+        fs.chmodSync(this.workDir, 0o700);
         // The frames go both ways on one socket, the child's fd 3 (not its stdin, which Node closes when the started process exits).
-        this.child = spawn(interpreter, ['-B', '-m', module, ...args], {
-            stdio: ['ignore', 'ignore', this.errFd, 'pipe'],
-            env: {
-                ...process.env, PYTHONPATH: pythonPath, PYTHONUNBUFFERED: '1', PYTHONIOENCODING: 'utf-8',
-                ...(memoryBudgetMiB !== undefined ? { BACKTESTR_MEMORY_BUDGET_MIB: String(Math.floor(memoryBudgetMiB)) } : {})
-            }, windowsHide: true
+        // -I: no PYTHON* variables, no user site, neither the working directory nor a script's folder on sys.path; so the SDK comes in by the bootstrap.
+        this.child = spawn(interpreter, ['-I', '-B', '-u', '-c', PYTHON_BOOTSTRAP, PYTHON_SDK_DIR, module, ...args], {
+            stdio: ['ignore', 'ignore', this.errFd, 'pipe'], cwd: this.workDir, env: childEnvironment(this.workDir, memoryBudgetMiB), windowsHide: true
         });
         this.child.on('error', () => { /* reported synchronously below, or by the channel's end */ });
-        const exited = new Promise<void>(resolve => this.child.once('exit', () => resolve()));
+        const exited = new Promise<void>(resolve => this.child.once('exit', () => {
+            this.removeWorkDir();
+            resolve();
+        }));
         unreaped.add(exited);
         void exited.then(() => unreaped.delete(exited));
         const channel = this.child.stdio[3] as unknown as (StreamWithHandle & { unref?(): void; pause(): void; destroy(): void }) | undefined;
         const fd = channel?._handle?.fd;
         if (this.child.pid === undefined || channel === undefined || fd === undefined || fd < 0) {
             this.closeErr();
+            this.removeWorkDir();
             throw new PythonProcessError(`cannot start '${interpreter}'`, '');
         }
         this.channel = channel;
@@ -227,6 +260,16 @@ export class PythonProcess {
         }
         this.channel.destroy();
         this.closeErr();
+        this.removeWorkDir();
+    }
+
+    /** Removes the run's folder (once the child is gone; again on its exit, for what it wrote meanwhile). */
+    protected removeWorkDir(): void {
+        try {
+            fs.rmSync(this.workDir, { recursive: true, force: true, maxRetries: 2 });
+        } catch {
+            // a file the child still writes; the exit handler tries again
+        }
     }
 
     /** Whether the child closed the channel (exited) within `ms`; what it still wrote is dropped. */

@@ -256,9 +256,9 @@ export function loadPythonStrategy(file: string, opts: PythonStrategyOptions = {
         throw new StrategyRunError('load', `Cannot run the Python strategy ${name}: the Python interpreter '${interpreter}' was not found. ` +
             `Install Python 3 (and python3-msgpack) or ${SETTING_HINT}.`);
     }
-    let hello: [number, unknown, unknown?];
+    let hello: [number, unknown, unknown?, unknown?];
     try {
-        hello = proc.receive() as [number, unknown, unknown?];
+        hello = proc.receive() as [number, unknown, unknown?, unknown?];
     } catch (error) {
         const detail = error instanceof PythonProcessError ? error.detail : String(error);
         proc.close();
@@ -275,11 +275,16 @@ export function loadPythonStrategy(file: string, opts: PythonStrategyOptions = {
         throw new StrategyRunError('load', `Cannot run the Python strategy ${name}: the Python side answered ${JSON.stringify(hello).slice(0, 80)}.`);
     }
     const d = hello[1] as Described;
+    // What the platform could not take away from the child (no Landlock, no seccomp here): said in the run's log.
+    const unconfined = Array.isArray(hello[3]) ? (hello[3] as unknown[]).map(String) : [];
     const bridge = new PythonBridge(proc, file, opts.memoryBudgetMiB);
     bridge.id = d.id;
     const has = new Set(d.hooks);
     const hooks: Partial<Definition> = {
         onStart(ctx: StrategyContext): void {
+            for (const note of unconfined) {
+                ctx.log(`Python sandbox: ${note}`);
+            }
             const i = ctx.instrument;
             bridge.call(ctx, { e: 'start', params: ctx.params, inst: [i.symbol, i.tickSize, i.lotSize, i.multiplier] });
         },
