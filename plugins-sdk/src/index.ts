@@ -2,8 +2,8 @@
 // tick columns' order, parameter resolution) is in './host' (`@backtestr/plugins-sdk/host`).
 export * from './types';
 export * from './indicator';
-export { DEFAULT_TIMEFRAMES, defineStrategy } from './strategy';
-export type { ParamSpec, ParamValues, StrategyContext, StrategyDefinition, Subscriptions } from './strategy';
+export { DEFAULT_TIMEFRAMES, defineStrategy, readFile, readFileBytes } from './strategy';
+export type { ParamSpec, ParamValues, StrategyContext, StrategyDefinition, StrategyPermissions, Subscriptions } from './strategy';
 export * from './timeframe';
 export * from './orders';
 export * from './sma-calculation';

@@ -51,6 +51,20 @@ export interface StrategyContext<P extends Record<string, ParamSpec> = Record<st
     indicator<Value = unknown>(id: string, options?: Readonly<Record<string, unknown>>): IndicatorState<Value>;
 }
 
+/**
+ * What a strategy may reach beyond its API (it runs in a sandbox: no Node built-ins, no network, no file).
+ * The run form, the CLI's summary and the stored run's config show the grant.
+ */
+export interface StrategyPermissions {
+    /**
+     * Files the strategy may read with `readFile(name)`, read-only: paths relative to the strategy file's folder
+     * (`'model.json'`, `'data/levels.csv'`), never outside it.
+     */
+    readonly files?: readonly string[];
+    /** Hosts (`host:port`) the strategy may connect to. Not granted by this version: a strategy declaring one does not load. */
+    readonly network?: readonly string[];
+}
+
 export interface StrategyDefinition<P extends Record<string, ParamSpec>> {
     readonly id: string;
     readonly label?: string;
@@ -58,6 +72,8 @@ export interface StrategyDefinition<P extends Record<string, ParamSpec>> {
     readonly subscribe: Subscriptions;
     /** The timeframes the engine computes for this strategy (subscribed ones are added); default DEFAULT_TIMEFRAMES. */
     readonly timeframes?: readonly Timeframe[];
+    /** What the strategy may reach beyond its API; none by default (see StrategyPermissions). */
+    readonly permissions?: StrategyPermissions;
     onStart?(ctx: StrategyContext<P>): void;
     /** A bar of a subscribed timeframe closed; `bar` is an immutable copy (also `ctx.mtf(timeframe).bar(-1)`). */
     onBarClose?(ctx: StrategyContext<P>, bar: Bar, timeframe: Timeframe): void;
@@ -98,9 +114,40 @@ export function defineStrategy<P extends Record<string, ParamSpec>>(definition: 
             throw new Error(`Strategy '${definition.id}': ${e instanceof Error ? e.message : String(e)}`);
         }
     }
+    checkPermissions(definition.id, definition.permissions);
     return Object.freeze(Object.defineProperty({ ...definition }, STRATEGY_MARK, { value: true, enumerable: false }));
 }
 
+/** The declared files are relative paths inside the strategy's folder (checked again, against the disk, by the host). */
+function checkPermissions(id: string, permissions: StrategyPermissions | undefined): void {
+    if (permissions === undefined) {
+        return;
+    }
+    for (const file of permissions.files ?? []) {
+        if (typeof file !== 'string' || file === '' || /^([\\/]|[A-Za-z]:)/.test(file) || file.split(/[\\/]/).includes('..')) {
+            throw new Error(`Strategy '${id}': permissions.files names '${String(file)}'; give paths relative to the strategy's folder, inside it.`);
+        }
+    }
+    for (const host of permissions.network ?? []) {
+        if (typeof host !== 'string' || !/^[^\s:/]+:\d+$/.test(host)) {
+            throw new Error(`Strategy '${id}': permissions.network names '${String(host)}'; give host:port.`);
+        }
+    }
+}
+
+/**
+ * The text (UTF-8) of a file the strategy declared in `permissions.files`, by the same relative name. Works inside a
+ * run's sandbox once the module is loaded (in hooks, e.g. onStart), where the run gives the strategy its own copy of
+ * this function; any other name, or a call outside a run, throws.
+ */
+export function readFile(name: string): string {
+    throw new Error(`readFile('${name}'): files are read only by a strategy inside a run, and only those declared in permissions.files.`);
+}
+
+/** The bytes of a file declared in `permissions.files` (as readFile). */
+export function readFileBytes(name: string): Uint8Array {
+    throw new Error(`readFileBytes('${name}'): files are read only by a strategy inside a run, and only those declared in permissions.files.`);
+}
 
 /** True for what `defineStrategy` returned (also across copies of the SDK). */
 export function isStrategyDefinition(value: unknown): value is StrategyDefinition<Record<string, ParamSpec>> {

@@ -1,28 +1,24 @@
 // *****************************************************************************
-// Loads a strategy file: TypeScript (or JavaScript) bundled to CommonJS by esbuild with an
-// inline source map, evaluated as a module named after the user's file, so that with
-// source maps enabled (`process.setSourceMapsEnabled(true)`) a stack trace points at the
-// user's file and line. `@backtestr/plugins-sdk` resolves to the host's copy.
+// Loads a strategy file: TypeScript (or JavaScript) bundled by esbuild and evaluated in the
+// sandbox (strategy-sandbox.ts: an SES compartment whose only module is the host's
+// `@backtestr/plugins-sdk`); stacks are mapped to the user's file and line. The definition's
+// `permissions.files` are granted to its compartment once it is defined.
 // *****************************************************************************
 
 import * as crypto from 'crypto';
 import * as esbuild from 'esbuild';
 import * as fs from 'fs';
 import * as path from 'path';
-import Module = require('module');
 import { ParamSpec, StrategyDefinition } from '@backtestr/plugins-sdk';
 import { isStrategyDefinition } from '@backtestr/plugins-sdk/host';
 import { StrategyRunError } from './strategy-run-protocol';
 import { loadPythonStrategy, PythonStrategyOptions } from './python/python-strategy';
+import { bundleForSandbox, loadSandboxedModule, mapSandboxStack, SandboxedModule } from './strategy-sandbox';
 
 export interface LoadedStrategy {
     readonly definition: StrategyDefinition<Record<string, ParamSpec>>;
     readonly file: string;
     readonly sourceHash: string;
-}
-
-interface CompilingModule extends Module {
-    _compile(code: string, filename: string): void;
 }
 
 /**
@@ -40,38 +36,32 @@ export function loadStrategy(file: string, options: PythonStrategyOptions = {}):
     if (absolute.endsWith('.py')) {
         return { definition: loadPythonStrategy(absolute, options), file: absolute, sourceHash: crypto.createHash('sha256').update(source).digest('hex') };
     }
+    const who = `Strategy ${path.basename(absolute)}`;
     let code: string;
-    // Node resolves the map's sources from the module's file (`absolute`), esbuild writes them relative to the output
-    // file's folder and names diagnostics relative to absWorkingDir: all three are the strategy's folder, so neither
-    // depends on the process's working directory. Nothing is written (write: false).
-    const folder = path.dirname(absolute);
     try {
-        const built = esbuild.buildSync({
-            entryPoints: [absolute], bundle: true, platform: 'node', format: 'cjs', target: 'node20',
-            sourcemap: 'inline', sourcesContent: false, write: false, logLevel: 'silent',
-            absWorkingDir: folder, outfile: path.join(folder, `${path.basename(absolute)}.bundle.js`),
-            external: ['@backtestr/plugins-sdk'], packages: 'external'
-        });
-        code = built.outputFiles[0].text;
+        code = bundleForSandbox(absolute, who);
     } catch (error) {
         const failure = error as esbuild.BuildFailure;
         const first = failure.errors?.[0];
-        const where = first?.location ? `${path.resolve(folder, first.location.file)}:${first.location.line}:${first.location.column + 1}: ` : '';
+        const where = first?.location ? `${path.resolve(path.dirname(absolute), first.location.file)}:${first.location.line}:${first.location.column + 1}: ` : '';
         throw new StrategyRunError('load', `Cannot compile ${absolute}: ${where}${first?.text ?? failure.message}`);
     }
-    const mod = new Module(absolute, module) as CompilingModule;
-    mod.filename = absolute;
-    // Resolve bare imports from the host first (one SDK instance), then from the strategy's folder.
-    mod.paths = [...module.paths, ...(Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(path.dirname(absolute))];
+    let mod: SandboxedModule;
     try {
-        mod._compile(code, absolute);
+        mod = loadSandboxedModule(absolute, who, code);
     } catch (error) {
-        throw new StrategyRunError('load', `${path.basename(absolute)} threw while loading: ${(error as Error).message}`, (error as Error).stack);
+        const stack = (error as Error).stack;
+        throw new StrategyRunError('load', `${path.basename(absolute)} threw while loading: ${(error as Error).message}`, stack && mapSandboxStack(stack));
     }
     const exported = (mod.exports as { default?: unknown }).default ?? mod.exports;
     if (!isStrategyDefinition(exported)) {
         throw new StrategyRunError('invalid', `${absolute} does not export a strategy: its default export must be ` +
             `defineStrategy({ ... }) from '@backtestr/plugins-sdk' (found ${describe(exported)}).`);
+    }
+    try {
+        mod.files.grant(exported.permissions);
+    } catch (error) {
+        throw new StrategyRunError('invalid', (error as Error).message);
     }
     return { definition: exported, file: absolute, sourceHash: crypto.createHash('sha256').update(source).digest('hex') };
 }

@@ -1,14 +1,18 @@
 // *****************************************************************************
 // The worker thread of one strategy run: loads the strategy, owns its engine, processes
 // the batches the runner transfers, and answers each with a progress message (the ack).
+// The thread is locked down (SES) before anything else loads: strategy and plugin code runs
+// in compartments of it (strategy-sandbox.ts).
 // *****************************************************************************
 
+import './strategy-worker-lockdown';
 import * as path from 'path';
 import { parentPort } from 'worker_threads';
 import { pythonChildrenExited } from './python/python-process';
 import { loadStrategy } from './strategy-loader';
 import { FromWorker, HOOKS, SerializedError, StrategyRunError, ToWorker } from './strategy-run-protocol';
 import { StrategySession } from './strategy-session';
+import { mapSandboxStack } from './strategy-sandbox';
 
 process.setSourceMapsEnabled(true);
 
@@ -26,7 +30,7 @@ function userStack(error: Error): string | undefined {
     if (!error.stack) {
         return undefined;
     }
-    const lines = error.stack.split('\n');
+    const lines = mapSandboxStack(error.stack).split('\n');
     const frames = lines.filter(l => /^\s+at /.test(l));
     const head = lines.filter(l => !/^\s+at /.test(l));
     const mine = frames.filter(l => file && l.includes(file));
