@@ -53,6 +53,8 @@ export interface CsvColumnMapping {
     readonly exchange?: number;
     /** A 0/1 vendor "suspicious" mark kept in the tick flags (Lean trades and equity quotes). */
     readonly suspicious?: number;
+    /** The stored tick flags as a whole number (BackTestr's own CSV export writes them). */
+    readonly flags?: number;
 }
 
 export interface CsvFormatOptions {

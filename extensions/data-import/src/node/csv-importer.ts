@@ -78,7 +78,7 @@ export class CsvImporter {
         this.size = new PriceGrid(writer.instrument.lotSize, 0);
         const c = format.columns;
         this.needFields = 1 + Math.max(...[c.time, c.date, c.price, c.size, c.bid, c.ask, c.bidSize, c.askSize,
-            c.open, c.high, c.low, c.close, c.volume, c.exchange, c.suspicious].filter((x): x is number => x !== undefined));
+            c.open, c.high, c.low, c.close, c.volume, c.exchange, c.suspicious, c.flags].filter((x): x is number => x !== undefined));
     }
 
     /** Imports one file's bytes; `label` names it in messages and the quarantine. */
@@ -293,14 +293,19 @@ export class CsvImporter {
                 if (price !== price) {
                     return new RowError(`price: ${this.price.error}`);
                 }
+                // An empty size field is an unknown size (what the CSV export writes for one).
                 let size = NaN;
-                if (c.size !== undefined) {
+                if (c.size !== undefined && this.ends[c.size] > this.starts[c.size]) {
                     size = this.field(buf, c.size, this.size);
                     if (size !== size) {
                         return new RowError(`size: ${this.size.error}`);
                     }
                 }
-                return w.addTrade(t, price, size, this.vendorFlags(buf));
+                const flags = this.vendorFlags(buf);
+                if (flags !== flags) {
+                    return new RowError('flags: not a whole number from 0 to 2^31 - 1');
+                }
+                return w.addTrade(t, price, size, flags);
             }
             case 'quotes': {
                 const bid = this.field(buf, c.bid!, this.price);
@@ -311,20 +316,25 @@ export class CsvImporter {
                 if (ask !== ask) {
                     return new RowError(`ask: ${this.price.error}`);
                 }
+                // An empty size field is an unknown size (what the CSV export writes for one).
                 let bidSize = NaN, askSize = NaN;
-                if (c.bidSize !== undefined) {
+                if (c.bidSize !== undefined && this.ends[c.bidSize] > this.starts[c.bidSize]) {
                     bidSize = this.field(buf, c.bidSize, this.size);
                     if (bidSize !== bidSize) {
                         return new RowError(`bid size: ${this.size.error}`);
                     }
                 }
-                if (c.askSize !== undefined) {
+                if (c.askSize !== undefined && this.ends[c.askSize] > this.starts[c.askSize]) {
                     askSize = this.field(buf, c.askSize, this.size);
                     if (askSize !== askSize) {
                         return new RowError(`ask size: ${this.size.error}`);
                     }
                 }
-                return w.addQuote(t, bid, ask, bidSize, askSize, this.vendorFlags(buf));
+                const flags = this.vendorFlags(buf);
+                if (flags !== flags) {
+                    return new RowError('flags: not a whole number from 0 to 2^31 - 1');
+                }
+                return w.addQuote(t, bid, ask, bidSize, askSize, flags);
             }
             case 'bars': {
                 const o = this.field(buf, c.open!, this.price);
@@ -346,10 +356,20 @@ export class CsvImporter {
         }
     }
 
-    /** The vendor's exchange code and suspicious mark of the current row, as tick flags. */
+    /**
+     * The vendor's exchange code and suspicious mark of the current row, as tick flags; or the stored flags a
+     * `flags` column holds (BackTestr's own CSV export), NaN when that is not a whole number in 0..2^31-1.
+     */
     protected vendorFlags(buf: Buffer): number {
         const c = this.format.columns, starts = this.starts, ends = this.ends;
         let flags = 0;
+        if (c.flags !== undefined) {
+            const v = this.values[c.flags];
+            if (!(this.points[c.flags] < 0 && v <= 0x7fffffff)) {
+                return NaN;
+            }
+            flags = v;
+        }
         if (c.exchange !== undefined && ends[c.exchange] > starts[c.exchange]) {
             flags |= (buf[starts[c.exchange]] & 0xff) << TickFlags.EXCHANGE_SHIFT;
         }

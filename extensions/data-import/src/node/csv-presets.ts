@@ -42,6 +42,49 @@ export const CSV_PRESETS: readonly CsvPreset[] = [
         }
     },
     {
+        id: 'lean-equity-minute-bars',
+        label: 'Lean equity 1-minute trade bars (one zip per day, New York time, prices x10000)',
+        format: {
+            kind: 'bars', delimiter: ',', header: false,
+            columns: { time: 0, open: 1, high: 2, low: 3, close: 4, volume: 5 },
+            timestampFormat: 'ms-since-midnight', timeZone: 'America/New_York', priceScale: 4, barTimeframe: '1m'
+        }
+    },
+    {
+        id: 'lean-equity-hour-bars',
+        label: 'Lean equity hourly trade bars (YYYYMMDD HH:MM, New York time, prices x10000)',
+        format: {
+            kind: 'bars', delimiter: ',', header: false,
+            columns: { time: 0, open: 1, high: 2, low: 3, close: 4, volume: 5 },
+            timestampFormat: 'yyyymmdd-hhmmss', timeZone: 'America/New_York', priceScale: 4, barTimeframe: '1H'
+        }
+    },
+    {
+        id: 'lean-equity-daily-bars',
+        label: 'Lean equity daily trade bars (YYYYMMDD 00:00, New York time, prices x10000)',
+        format: {
+            kind: 'bars', delimiter: ',', header: false,
+            columns: { time: 0, open: 1, high: 2, low: 3, close: 4, volume: 5 },
+            timestampFormat: 'yyyymmdd-hhmmss', timeZone: 'America/New_York', priceScale: 4, barTimeframe: '1D'
+        }
+    },
+    {
+        id: 'backtestr-trades-csv',
+        label: 'BackTestr CSV export of trades (time_us,time,price,price_ticks,size,flags)',
+        format: {
+            kind: 'trades', delimiter: ',', header: true, columns: { time: 0, price: 2, size: 4, flags: 5 },
+            timestampFormat: 'epoch-us', timeZone: 'UTC', priceScale: 0
+        }
+    },
+    {
+        id: 'backtestr-quotes-csv',
+        label: 'BackTestr CSV export of quotes (time_us,time,bid,ask,bid_ticks,ask_ticks,bid_size,ask_size,flags)',
+        format: {
+            kind: 'quotes', delimiter: ',', header: true, columns: { time: 0, bid: 2, ask: 3, bidSize: 6, askSize: 7, flags: 8 },
+            timestampFormat: 'epoch-us', timeZone: 'UTC', priceScale: 0
+        }
+    },
+    {
         id: 'histdata-m1',
         label: 'HistData.com 1-minute bid bars (EST, fixed UTC-5)',
         format: {
@@ -60,8 +103,9 @@ export interface DetectedPreset {
 /** Recognises a vendor preset from a file's name (or zip entry name) and its first line. */
 export function detectPreset(fileName: string, firstLine: string): DetectedPreset | undefined {
     const base = fileName.split(/[\\/]/).pop() ?? fileName;
-    const line = firstLine.replace(/\r$/, '');
-    if (/^\d+,\d+,\d+,[A-Za-z]?,\w*,[01]$/.test(line)) {
+    // A UTF-8 byte order mark before the first line (Excel, Windows tools) is no part of it.
+    const line = firstLine.replace(/^\uFEFF/, '').replace(/\r$/, '');
+    if (/^\d+(\.\d+)?,\d+,\d+,[A-Za-z]?,\w*,[01]$/.test(line)) {
         const m = /^\d{8}_([a-z0-9.]+)_trade_tick\.csv$/i.exec(base);
         return { preset: preset('lean-equity-trades'), instrument: m ? { symbol: m[1].toUpperCase(), venue: 'usa', assetClass: 'equity' } : undefined };
     }
@@ -79,6 +123,29 @@ export function detectPreset(fileName: string, firstLine: string): DetectedPrese
             return { preset: preset('lean-forex-quotes'), instrument: m ? { symbol: m[1].toUpperCase(), venue: 'oanda', assetClass: 'forex' } : undefined };
         }
     }
+    // What `backtestr export ... csv` writes (dataset-exporter.ts): its header names the columns.
+    if (line === 'time_us,time,price,price_ticks,size,flags') {
+        return { preset: preset('backtestr-trades-csv') };
+    }
+    if (line === 'time_us,time,bid,ask,bid_ticks,ask_ticks,bid_size,ask_size,flags') {
+        return { preset: preset('backtestr-quotes-csv') };
+    }
+    // Lean trade bars: minute files `ms,open,high,low,close,volume` named `YYYYMMDD_<symbol>_minute_trade.csv`,
+    // hour and daily files `YYYYMMDD HH:MM,...` named `<symbol>.csv` (daily bars all stamped 00:00).
+    if (/^\d+(\.\d+)?,\d+,\d+,\d+,\d+,\d+$/.test(line)) {
+        const m = /^\d{8}_([a-z0-9.]+)_minute_trade\.csv$/i.exec(base);
+        if (m || /^\d{8}_/.test(base)) {
+            return { preset: preset('lean-equity-minute-bars'), instrument: m ? { symbol: m[1].toUpperCase(), venue: 'usa', assetClass: 'equity' } : undefined };
+        }
+    }
+    if (/^\d{8} \d{2}:\d{2},\d+,\d+,\d+,\d+,\d+$/.test(line)) {
+        const m = /^([a-z0-9.]+)\.csv$/i.exec(base);
+        const daily = /[\\/]daily[\\/]/i.test(fileName) || (!/[\\/]hour[\\/]/i.test(fileName) && line.slice(9, 14) === '00:00');
+        return {
+            preset: preset(daily ? 'lean-equity-daily-bars' : 'lean-equity-hour-bars'),
+            instrument: m ? { symbol: m[1].toUpperCase(), venue: 'usa', assetClass: 'equity' } : undefined
+        };
+    }
     if (/^\d{8} \d{6};[\d.]+;[\d.]+;[\d.]+;[\d.]+;\d+$/.test(line)) {
         const m = /^DAT_ASCII_([A-Z]{6})_M1_/i.exec(base);
         return { preset: preset('histdata-m1'), instrument: m ? { symbol: m[1].toUpperCase(), venue: 'histdata', assetClass: 'forex' } : undefined };
@@ -93,6 +160,9 @@ export function impliedByName(presetId: string, fileName: string): DetectedPrese
         'lean-equity-trades': [/^\d{8}_([a-z0-9.]+)_trade_tick\.csv$/i, 'usa', 'equity'],
         'lean-equity-quotes': [/^\d{8}_([a-z0-9.]+)_quote_tick\.csv$/i, 'usa', 'equity'],
         'lean-forex-quotes': [/^\d{8}_([a-z]{6})_tick_quote\.csv$/i, 'oanda', 'forex'],
+        'lean-equity-minute-bars': [/^\d{8}_([a-z0-9.]+)_minute_trade\.csv$/i, 'usa', 'equity'],
+        'lean-equity-hour-bars': [/^([a-z0-9.]+)\.csv$/i, 'usa', 'equity'],
+        'lean-equity-daily-bars': [/^([a-z0-9.]+)\.csv$/i, 'usa', 'equity'],
         'histdata-m1': [/^DAT_ASCII_([A-Z]{6})_M1_/i, 'histdata', 'forex']
     };
     const entry = patterns[presetId];
@@ -122,7 +192,7 @@ export function sniffTimestamp(value: string): TimestampFormat | undefined {
     if (/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/.test(v)) {
         return 'iso8601';
     }
-    if (/^\d{8} \d{6}/.test(v)) {
+    if (/^\d{8} (\d{6}|\d{2}:\d{2})/.test(v)) {
         return 'yyyymmdd-hhmmss';
     }
     if (/^\d+(\.\d+)?$/.test(v)) {
@@ -145,7 +215,7 @@ export function sniffTimestamp(value: string): TimestampFormat | undefined {
 
 /** Best-effort CSV options for an unknown file: delimiter, header, columns by header names, time format. */
 export function sniffCsv(lines: readonly string[]): CsvFormatOptions | undefined {
-    const sample = lines.map(l => l.replace(/\r$/, '')).filter(l => l.length > 0).slice(0, 20);
+    const sample = lines.map((l, i) => (i === 0 ? l.replace(/^\uFEFF/, '') : l).replace(/\r$/, '')).filter(l => l.length > 0).slice(0, 20);
     if (sample.length === 0) {
         return undefined;
     }

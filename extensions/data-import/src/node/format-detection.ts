@@ -15,9 +15,11 @@ export type InputFormat = 'csv' | 'fix' | 'binary' | 'source';
 /** The instrument a file's name implies (a preset's naming convention). */
 export interface ImpliedInstrument { symbol: string; venue: string; assetClass: string }
 
+/** The first line of a file's bytes (at most 4 KB), without a UTF-8 byte order mark. */
 export function firstLine(buf: Buffer): string {
     const end = buf.indexOf(10);
-    return buf.toString('utf8', 0, end < 0 ? Math.min(buf.length, 4096) : Math.min(end, 4096));
+    const bom = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
+    return buf.toString('utf8', bom, end < 0 ? Math.min(buf.length, 4096) : Math.min(end, 4096));
 }
 
 /** The format of a file: the request's, else CSV when CSV options or a preset are given, else what its first bytes look like. */

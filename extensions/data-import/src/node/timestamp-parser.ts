@@ -66,25 +66,37 @@ export class TimestampParser {
                 if (this.fileDay === undefined) {
                     return NaN;
                 }
-                let ms = 0;
-                if (s === e) {
-                    return NaN;
-                }
+                // Whole milliseconds, optionally with a fraction (`43.142`: 43,142 us); digits below a microsecond
+                // are dropped toward the earlier one, as for the other formats.
+                let ms = 0, us = 0, scale = 100, digits = 0, point = false;
                 for (let i = s; i < e; i++) {
                     const c = buf[i] - 48;
-                    if (c < 0 || c > 9) {
+                    if (c >= 0 && c <= 9) {
+                        if (!point) {
+                            ms = ms * 10 + c;
+                        } else if (scale >= 1) {
+                            us += c * scale;
+                            scale /= 10;
+                        }
+                        digits++;
+                    } else if (buf[i] === 46 && !point) {
+                        point = true;
+                    } else {
                         return NaN;
                     }
-                    ms = ms * 10 + c;
+                }
+                if (digits === 0 || buf[e - 1] === 46 || buf[s] === 46) {
+                    return NaN;
                 }
                 if (ms >= 86_400_000 + 3_600_000) {
                     return NaN;
                 }
-                return this.zone.toUtc(this.fileDay * MICROS_PER_DAY + ms * 1000);
+                return this.zone.toUtc(this.fileDay * MICROS_PER_DAY + ms * 1000 + us);
             }
             case 'yyyymmdd-hhmmss': {
                 const day = this.date(buf, s, s + 8 <= e ? s + 8 : e);
-                if (day !== day || e - s < 15 || buf[s + 8] !== 32) {
+                // `YYYYMMDD HHMMSS` (HistData) or `YYYYMMDD HH:MM[:SS]` (Lean hour and daily bars).
+                if (day !== day || e - s < 14 || buf[s + 8] !== 32) {
                     return NaN;
                 }
                 const t = this.time(buf, s + 9, e);
