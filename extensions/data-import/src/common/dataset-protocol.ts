@@ -93,6 +93,13 @@ export interface CsvPreset {
 export type DuplicatePolicy = 'keep' | 'quarantine';
 
 /**
+ * Rows of a file whose times fall in a range the dataset already stores (another file of the same days):
+ * `skip` (default) leaves them out and says how many, per file, in the import's warnings; `quarantine`
+ * records each in the quarantine (with its file, line and reason).
+ */
+export type OverlapPolicy = 'skip' | 'quarantine';
+
+/**
  * What an import does with a quote whose bid is above its ask: `quarantine` it, or `keep` it as the vendor sent it with
  * the tick flag CROSSED (FX ECN feeds hold real crossed quotes and the vendor's own bars include them). Locked quotes
  * (bid = ask) are always kept, flagged LOCKED.
@@ -140,6 +147,8 @@ export interface ImportRequest {
     readonly instrument?: Partial<InstrumentSpec> & { readonly symbol: string };
     /** Exact consecutive duplicate rows: kept (default; trade tapes hold real repeats) or quarantined. */
     readonly duplicates?: DuplicatePolicy;
+    /** Rows inside time ranges the dataset already stores: skipped (default) or quarantined. */
+    readonly overlap?: OverlapPolicy;
     /** Crossed quotes (every format): default the CSV preset's (`csv.crossedQuotes`), else `quarantine`. */
     readonly crossedQuotes?: CrossedQuotePolicy;
     /** A tick may be this many microseconds older than the previous one before it is quarantined (default 0). */
@@ -169,6 +178,8 @@ export interface ImportedFile {
     readonly path: string;
     readonly rows: number;
     readonly quarantined: number;
+    /** Rows left out because the dataset already stores their time range (overlap policy `skip`). */
+    readonly skipped?: number;
     /** Why a file was skipped (already imported), or what it held instead of ticks. */
     readonly note?: string;
 }

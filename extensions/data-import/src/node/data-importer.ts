@@ -65,11 +65,11 @@ export class DataImporter {
         const session = new ImportSession(this.db, this.repo, {
             format: explicitSource ? 'source' : request.format ?? 'auto', preset: explicitSource?.id ?? request.presetId, paths: request.paths,
             options: {
-                csv: request.csv, instrument: request.instrument, duplicates: request.duplicates, binaryLayout: request.binaryLayout,
+                csv: request.csv, instrument: request.instrument, duplicates: request.duplicates, overlap: request.overlap, binaryLayout: request.binaryLayout,
                 outOfOrderToleranceUs: request.outOfOrderToleranceUs, sourceId: request.sourceId, crossedQuotes: request.crossedQuotes
             },
             totalBytes: sources.reduce((n, s) => n + s.size, 0), filesTotal: sources.length,
-            duplicates: request.duplicates, outOfOrderToleranceUs: request.outOfOrderToleranceUs, crossedQuotes: request.crossedQuotes, replace: request.replace,
+            duplicates: request.duplicates, overlap: request.overlap, outOfOrderToleranceUs: request.outOfOrderToleranceUs, crossedQuotes: request.crossedQuotes, replace: request.replace,
             signal: run.signal, onProgress: run.onProgress
         });
         await session.begin();

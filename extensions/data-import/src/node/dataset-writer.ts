@@ -10,6 +10,9 @@ import { MAX_TIME_US, MIN_TIME_US, timeRangeError } from './time-zone';
 
 export const BUFFER_ROWS = 65536;
 
+/** The reason given for a row whose time the dataset already stores (skipped or quarantined by the overlap policy). */
+export const STORED_OVERLAP = 'duplicate: time range already stored for this instrument';
+
 /**
  * Time ranges covered by stored files of a dataset: inclusive for files of earlier imports, so a
  * re-import cannot add a single tick twice; [first, last) for files of this import, so a file may
@@ -162,6 +165,9 @@ export class DatasetWriter {
     needsResort = false;
     fileRows = 0;
     fileQuarantined = 0;
+    /** Rows left out (overlap policy `skip`): in all, and of the current file. */
+    skipped = 0;
+    fileSkipped = 0;
     fileFirst = Infinity;
     fileLast = -Infinity;
     touchedInFile = false;
@@ -196,6 +202,7 @@ export class DatasetWriter {
     startFile(): void {
         this.fileRows = 0;
         this.fileQuarantined = 0;
+        this.fileSkipped = 0;
         this.fileFirst = Infinity;
         this.fileLast = -Infinity;
         this.touchedInFile = false;
@@ -225,7 +232,7 @@ export class DatasetWriter {
             this.needsResort = true;
         }
         if (!this.stored.isEmpty && this.stored.contains(t)) {
-            return 'duplicate: time range already stored for this instrument';
+            return STORED_OVERLAP;
         }
         return '';
     }
@@ -479,6 +486,13 @@ export class DatasetWriter {
     noteQuarantined(): void {
         this.quarantined++;
         this.fileQuarantined++;
+        this.touchedInFile = true;
+    }
+
+    /** A row left out because the dataset already stores its time (overlap policy `skip`). */
+    noteSkipped(): void {
+        this.skipped++;
+        this.fileSkipped++;
         this.touchedInFile = true;
     }
 }

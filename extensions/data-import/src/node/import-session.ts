@@ -4,10 +4,10 @@
 // of it back, so a failed import leaves the database as it was.
 // *****************************************************************************
 
-import { CrossedQuotePolicy, DatasetErrors, DatasetKey, DatasetKind, DuplicatePolicy, ImportedFile, ImportProgress, Instrument } from '../common/dataset-protocol';
+import { CrossedQuotePolicy, DatasetErrors, DatasetKey, DatasetKind, DuplicatePolicy, ImportedFile, ImportProgress, Instrument, OverlapPolicy } from '../common/dataset-protocol';
 import { DuckDBConnection } from '@duckdb/node-api';
 import { ColumnarAppender, num, stagingTable, TickKind, TickRepository, TickStore, WorkspaceDatabase } from '@backtestr/workspace-store/lib/node';
-import { BUFFER_ROWS, DatasetWriter, DatasetWriterOptions, ImportSink, ParsedColumns, RangeSet } from './dataset-writer';
+import { BUFFER_ROWS, DatasetWriter, DatasetWriterOptions, ImportSink, ParsedColumns, RangeSet, STORED_OVERLAP } from './dataset-writer';
 import { isStorableTime } from './time-zone';
 
 /**
@@ -38,6 +38,8 @@ export interface ImportSessionOptions {
     readonly totalBytes: number;
     readonly filesTotal: number;
     readonly duplicates?: DuplicatePolicy;
+    /** Rows inside time ranges the dataset already stores: skipped (default) or quarantined. */
+    readonly overlap?: OverlapPolicy;
     readonly outOfOrderToleranceUs?: number;
     /** Crossed quotes of every dataset of the import (ImportRequest.crossedQuotes); a CSV preset's applies when absent. */
     readonly crossedQuotes?: CrossedQuotePolicy;
@@ -201,13 +203,20 @@ export class ImportSession implements ImportSink {
 
     /** Records what a file contributed to each dataset it touched. */
     endFile(label: string, hash: string, bytes: number, note?: string): ImportedFile {
-        let rows = 0, quarantined = 0;
+        let rows = 0, quarantined = 0, skipped = 0;
         for (const w of this.writers.values()) {
             if (!w.touchedInFile) {
                 continue;
             }
             rows += w.fileRows;
             quarantined += w.fileQuarantined;
+            if (w.fileSkipped > 0) {
+                skipped += w.fileSkipped;
+                const i = w.instrument;
+                this.warnings.push(`${label}: ${w.fileSkipped} rows skipped: ${i.symbol}@${i.venue} ${w.kind} already stores their times `
+                    + '(another file of the same days); give --overlap quarantine (the wizard: "record them in the quarantine") to record each row, '
+                    + 'or re-import the dataset to replace it');
+            }
             this.pendingFiles.push({
                 writer: w, path: label, hash, bytes, rows: w.fileRows, quarantined: w.fileQuarantined,
                 first: w.fileFirst, last: w.fileLast
@@ -217,7 +226,8 @@ export class ImportSession implements ImportSink {
             }
             w.touchedInFile = false;
         }
-        const file: ImportedFile = { path: label, rows, quarantined, note };
+        const file: ImportedFile = skipped > 0 ? { path: label, rows, quarantined, skipped, note: note ?? `${skipped} rows skipped: their times are already stored` }
+            : { path: label, rows, quarantined, note };
         this.files.push(file);
         this.filesDone++;
         this.bytesDone += bytes;
@@ -226,6 +236,11 @@ export class ImportSession implements ImportSink {
     }
 
     quarantine(writer: DatasetWriter | undefined, file: string, line: number, byteOffset: number, raw: string, reason: string, time = NaN): void {
+        // A row of a day the dataset already holds is no bad row: left out and counted, unless the policy says record it.
+        if (writer && reason === STORED_OVERLAP && (this.options.overlap ?? 'skip') === 'skip') {
+            writer.noteSkipped();
+            return;
+        }
         writer?.noteQuarantined();
         this.totalQuarantined++;
         const q = this.q;
