@@ -7,3 +7,4 @@ export {
 export { DATA_COMMAND_OPTIONS, DATA_COMMANDS, DataCommandOptions, IMPORT_USAGE, runDataCommand } from './data-cli';
 export { DataQuality } from './data-quality';
 export { defaultDataDir, SeedResult, seedSampleWorkspace } from './sample-workspace';
+export { SeededRandom } from './synthetic-ticks';
