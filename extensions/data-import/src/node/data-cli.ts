@@ -12,6 +12,7 @@
 import { DatasetKind, describeImportSource, ExportFormat, ImportSourceContribution } from '../common/dataset-protocol';
 import { CommandLine, CommandLineError, CommandOptions, CommandValues, numberOption, parseCommandLine } from './command-line';
 import { DataImporter } from './data-importer';
+import { csvOptionsFromFlags, overlapFlag } from './import-command-options';
 import { ImportSourceRegistry } from './import-source-registry';
 import { DataQuality } from './data-quality';
 import { DatasetExporter } from './dataset-exporter';
@@ -24,6 +25,9 @@ export const DATA_COMMANDS = ['import', 'datasets', 'export', 'quality', 'seed']
 
 export const IMPORT_USAGE = `usage: backtestr import <file|folder|zip...> [--workspace <dir>] [--symbol S [--venue V] [--tick-size 0.01]]
                         [--preset <csv preset id> | --source <import source id>] [--duplicates keep|quarantine] [--crossed quarantine|keep] [--plugins <plugin dir>] [--json]
+                        [--kind trades|quotes|bars] [--delimiter , | tab] [--header | --no-header] [--columns time=0,bid=1,ask=2]
+                        [--time-format <format>] [--time-zone <zone>] [--price-scale N] [--timeframe 1m] [--overlap skip|quarantine]
+                        [--lot-size 1] [--asset-class equity|forex|future|cfd|crypto] [--currency USD]
   Imports market data into the workspace database (<dir>/.backtestr/workspace.duckdb) in one transaction: a failed import
   changes nothing. Rows that fail validation (unreadable values, zero or negative prices, crossed quotes, out of time order,
   duplicates) go to the quarantine with their file, line and reason; the rest is imported and scored for quality.
@@ -31,6 +35,14 @@ export const IMPORT_USAGE = `usage: backtestr import <file|folder|zip...> [--wor
                  report (default: the CSV preset's, keep for the Lean OANDA forex and equity quote presets; else quarantine).
   Formats: CSV (presets detected from the file, or --preset), FIX, BackTestr binary (.btb), and the data sources of the
   enabled plugins in the plugin directory (--plugins, else BACKTESTR_PLUGIN_DIR, else ~/.backtestr/plugins).
+  CSV options (what the import wizard sets; on top of --preset's when one is given, else --kind, --columns and
+  --time-format are needed): --delimiter one character (tab: --delimiter tab); --header / --no-header; --columns
+  name=index pairs, names time date price size bid ask bid-size ask-size open high low close volume exchange
+  suspicious flags; --time-format epoch-s|epoch-ms|epoch-us|epoch-ns|iso8601|yyyymmdd-hhmmss|date+time|
+  ms-since-midnight (the date from the file name); --time-zone America/New_York, UTC or UTC-05:00; --price-scale
+  implied decimals of integer prices (4: price x 10000); --timeframe of bars (1m 5m 15m 1H 4H 1D).
+  --overlap skip|quarantine  rows whose times the dataset already stores (another file of the same days): left out
+                 and counted per file (default), or recorded in the quarantine.
   --source <id>  read the files with that plugin data source (e.g. examples.jsonl-ticks). Without it, a file whose
                  extension exactly one enabled plugin data source reads (e.g. .jsonl) goes through that source.
   A plugin data source that throws, hangs or returns malformed columns fails the import (nothing is written) and
@@ -49,7 +61,11 @@ export interface DataCommandOptions {
 export const DATA_COMMAND_OPTIONS = {
     import: {
         workspace: { type: 'string', short: 'w' }, symbol: { type: 'string', short: 's' }, venue: { type: 'string' }, 'tick-size': { type: 'string' },
-        preset: { type: 'string' }, source: { type: 'string' }, duplicates: { type: 'string' }, crossed: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }
+        preset: { type: 'string' }, source: { type: 'string' }, duplicates: { type: 'string' }, crossed: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+        // What the import wizard sets (import-command-options.ts reads them).
+        kind: { type: 'string' }, delimiter: { type: 'string' }, header: { type: 'boolean' }, 'no-header': { type: 'boolean' }, columns: { type: 'string' },
+        'time-format': { type: 'string' }, 'time-zone': { type: 'string' }, 'price-scale': { type: 'string' }, timeframe: { type: 'string' },
+        'lot-size': { type: 'string' }, 'asset-class': { type: 'string' }, currency: { type: 'string' }, overlap: { type: 'string' }
     },
     datasets: { workspace: { type: 'string', short: 'w' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
     export: { workspace: { type: 'string', short: 'w' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
@@ -116,8 +132,11 @@ export async function runDataCommand(argv: readonly string[], out: NodeJS.Writab
                 }
                 const instrument = flags.symbol !== undefined ? {
                     symbol: flags.symbol, venue: flags.venue,
-                    tickSize: numberOption('tick-size', flags['tick-size'], 'a positive tick size, e.g. 0.01', n => n > 0)
+                    tickSize: numberOption('tick-size', flags['tick-size'], 'a positive tick size, e.g. 0.01', n => n > 0),
+                    lotSize: numberOption('lot-size', flags['lot-size'], 'a positive lot size, e.g. 1', n => n > 0),
+                    assetClass: flags['asset-class'], currency: flags.currency
                 } : undefined;
+                const csv = csvOptionsFromFlags(flags);
                 if (flags.duplicates !== undefined && flags.duplicates !== 'keep' && flags.duplicates !== 'quarantine') {
                     throw new CommandLineError('--duplicates', `'${flags.duplicates}' is not keep or quarantine`);
                 }
@@ -126,8 +145,8 @@ export async function runDataCommand(argv: readonly string[], out: NodeJS.Writab
                 }
                 let progressShown = false;
                 const result = await importer.import({
-                    paths: positional, presetId: flags.preset, instrument,
-                    duplicates: flags.duplicates === 'quarantine' ? 'quarantine' : undefined,
+                    paths: positional, presetId: flags.preset, instrument, csv,
+                    duplicates: flags.duplicates === 'quarantine' ? 'quarantine' : undefined, overlap: overlapFlag(flags.overlap),
                     crossedQuotes: flags.crossed,
                     sourceId: flags.source
                 }, {
