@@ -155,84 +155,100 @@ export class MtfState {
 
 /**
  * A view whose slot offset is computed at each read: the partial bar (`ago` -1) or the
- * completed bar `ago` back. Slot numbers are kept as own fields so a read is a few loads.
+ * completed bar `ago` back. Slot numbers are kept as fields so a read is a few loads.
+ * Every field is `#private` and the prototype has no `constructor`: a strategy holding a
+ * view reaches its documented getters and nothing else (not the state memory, whose header
+ * holds the engine's batch position: the index of the tick not applied yet).
  */
 class BarViewImpl implements BarView {
-    protected readonly f64: Float64Array;
-    protected readonly flagSlot: number;
-    protected readonly partialSlot: number;
-    protected readonly ringSlot: number;
-    protected readonly depth: number;
-    protected readonly rOpen: number; protected readonly rHigh: number; protected readonly rLow: number; protected readonly rClose: number;
-    protected readonly rVolume: number; protected readonly rTicks: number; protected readonly rTime: number; protected readonly rStart: number;
-    protected readonly rEnd: number; protected readonly rLast: number; protected readonly record: number;
+    readonly #f64: Float64Array;
+    readonly #state: MtfState;
+    readonly #ago: number;
+    readonly #flagSlot: number;
+    readonly #partialSlot: number;
+    readonly #ringSlot: number;
+    readonly #depth: number;
+    readonly #rOpen: number; readonly #rHigh: number; readonly #rLow: number; readonly #rClose: number;
+    readonly #rVolume: number; readonly #rTicks: number; readonly #rTime: number; readonly #rStart: number;
+    readonly #rEnd: number; readonly #rLast: number; readonly #record: number;
 
-    constructor(protected readonly state: MtfState, tf: number, protected readonly ago: number) {
+    constructor(state: MtfState, tf: number, ago: number) {
         const L = state.layout;
-        this.f64 = state.f64;
-        this.depth = state.depth;
-        this.record = L.RECORD;
-        this.flagSlot = state.headerSlot(tf, ago < 0 ? L.T_HAS_PARTIAL : L.T_COMPLETED);
-        this.partialSlot = state.partialSlot(tf);
-        this.ringSlot = state.ringSlot(tf);
-        this.rOpen = L.R_OPEN; this.rHigh = L.R_HIGH; this.rLow = L.R_LOW; this.rClose = L.R_CLOSE; this.rVolume = L.R_VOLUME;
-        this.rTicks = L.R_TICKS; this.rTime = L.R_TIME; this.rStart = L.R_START; this.rEnd = L.R_END; this.rLast = L.R_LAST;
+        this.#state = state;
+        this.#ago = ago;
+        this.#f64 = state.f64;
+        this.#depth = state.depth;
+        this.#record = L.RECORD;
+        this.#flagSlot = state.headerSlot(tf, ago < 0 ? L.T_HAS_PARTIAL : L.T_COMPLETED);
+        this.#partialSlot = state.partialSlot(tf);
+        this.#ringSlot = state.ringSlot(tf);
+        this.#rOpen = L.R_OPEN; this.#rHigh = L.R_HIGH; this.#rLow = L.R_LOW; this.#rClose = L.R_CLOSE; this.#rVolume = L.R_VOLUME;
+        this.#rTicks = L.R_TICKS; this.#rTime = L.R_TIME; this.#rStart = L.R_START; this.#rEnd = L.R_END; this.#rLast = L.R_LAST;
+        Object.freeze(this);
     }
 
     /** Slot offset of the bar now, -1 when it is gone or not there yet. */
-    protected o(): number {
-        const flag = this.f64[this.flagSlot];
-        if (this.ago < 0) {
-            return flag === 0 ? -1 : this.partialSlot;
+    #o(): number {
+        const flag = this.#f64[this.#flagSlot];
+        if (this.#ago < 0) {
+            return flag === 0 ? -1 : this.#partialSlot;
         }
-        return this.ago < flag && this.ago < this.depth ? this.ringSlot + ((flag - 1 - this.ago) % this.depth) * this.record : -1;
+        return this.#ago < flag && this.#ago < this.#depth ? this.#ringSlot + ((flag - 1 - this.#ago) % this.#depth) * this.#record : -1;
     }
-    get open(): number { return this.num(this.rOpen); }
-    get high(): number { return this.num(this.rHigh); }
-    get low(): number { return this.num(this.rLow); }
-    get close(): number { return this.num(this.rClose); }
-    get volume(): number { return this.num(this.rVolume); }
-    get ticks(): number { return this.num(this.rTicks); }
-    get time(): UnixMicros { return this.int(this.rTime); }
-    get start(): UnixMicros { return this.int(this.rStart); }
-    get end(): UnixMicros { return this.int(this.rEnd); }
-    get lastTick(): UnixMicros { return this.int(this.rLast); }
+    get open(): number { return this.#num(this.#rOpen); }
+    get high(): number { return this.#num(this.#rHigh); }
+    get low(): number { return this.#num(this.#rLow); }
+    get close(): number { return this.#num(this.#rClose); }
+    get volume(): number { return this.#num(this.#rVolume); }
+    get ticks(): number { return this.#num(this.#rTicks); }
+    get time(): UnixMicros { return this.#int(this.#rTime); }
+    get start(): UnixMicros { return this.#int(this.#rStart); }
+    get end(): UnixMicros { return this.#int(this.#rEnd); }
+    get lastTick(): UnixMicros { return this.#int(this.#rLast); }
     /** NaN once the bar is gone (a partial view kept past its bar's completion). */
-    protected num(field: number): number {
-        const o = this.o();
-        return o < 0 ? NaN : this.f64[o + field];
+    #num(field: number): number {
+        const o = this.#o();
+        return o < 0 ? NaN : this.#f64[o + field];
     }
-    protected int(field: number): number {
-        const o = this.o();
-        return o < 0 ? NaN : this.state.int(o + field);
+    #int(field: number): number {
+        const o = this.#o();
+        return o < 0 ? NaN : this.#state.int(o + field);
     }
-    /** Whether the bar is there now. */
-    present(): boolean {
-        return this.o() >= 0;
+    /** Whether the bar is there now (static: not a member strategies see). */
+    static present(view: BarViewImpl): boolean {
+        return view.#o() >= 0;
     }
     snapshot(): Bar {
-        const o = this.o();
+        const o = this.#o();
         if (o < 0) {
             throw new Error('This bar is no longer in the engine state: snapshot() a bar while it is current.');
         }
-        return this.state.barAt(o);
+        return this.#state.barAt(o);
     }
     toJSON(): Bar {
         return this.snapshot();
     }
 }
 
+/** One timeframe's views; `#private` like the views, so nothing but the MtfSeries members is reachable from it. */
 class MtfSeriesImpl implements MtfSeries {
-    protected readonly partialView: BarViewImpl;
+    readonly #state: MtfState;
+    readonly #index: number;
+    readonly #partialView: BarViewImpl;
     /** completedViews[k] reads bar(-(k + 1)); created on first use, then reused (no allocation per read). */
-    protected readonly completedViews: BarViewImpl[] = [];
+    readonly #completedViews: BarViewImpl[] = [];
+    readonly timeframe: Timeframe;
 
-    constructor(protected readonly state: MtfState, readonly timeframe: Timeframe, protected readonly index: number) {
-        this.partialView = new BarViewImpl(state, index, -1);
+    constructor(state: MtfState, timeframe: Timeframe, index: number) {
+        this.#state = state;
+        this.timeframe = timeframe;
+        this.#index = index;
+        this.#partialView = new BarViewImpl(state, index, -1);
+        Object.freeze(this);
     }
 
     get partial(): BarView | undefined {
-        return this.partialView.present() ? this.partialView : undefined;
+        return BarViewImpl.present(this.#partialView) ? this.#partialView : undefined;
     }
 
     bar(offset: number): BarView | undefined {
@@ -241,26 +257,34 @@ class MtfSeriesImpl implements MtfSeries {
                 ' the forming bar is .partial and later bars do not exist yet.');
         }
         const ago = -offset - 1;
-        if (this.state.completedOffset(this.index, ago) < 0) {
+        if (this.#state.completedOffset(this.#index, ago) < 0) {
             return undefined;
         }
-        let view = this.completedViews[ago];
+        let view = this.#completedViews[ago];
         if (!view) {
-            view = this.completedViews[ago] = new BarViewImpl(this.state, this.index, ago);
+            view = this.#completedViews[ago] = new BarViewImpl(this.#state, this.#index, ago);
         }
         return view;
     }
 
     bars(n: number): Bar[] {
-        const kept = Math.min(this.state.completedCount(this.index), this.state.depth, Math.max(0, Math.floor(n)));
+        const state = this.#state;
+        const kept = Math.min(state.completedCount(this.#index), state.depth, Math.max(0, Math.floor(n)));
         const out: Bar[] = [];
         for (let ago = kept - 1; ago >= 0; ago--) {
-            out.push(this.state.barAt(this.state.completedOffset(this.index, ago)));
+            out.push(state.barAt(state.completedOffset(this.#index, ago)));
         }
         return out;
     }
 
     get completedCount(): number {
-        return this.state.completedCount(this.index);
+        return this.#state.completedCount(this.#index);
     }
+}
+
+// No way back from an instance to its class (and through it to constructing views over any memory); prototypes
+// are frozen so one strategy cannot change what the getters return.
+for (const proto of [BarViewImpl.prototype, MtfSeriesImpl.prototype]) {
+    delete (proto as { constructor?: unknown }).constructor;
+    Object.freeze(proto);
 }

@@ -267,7 +267,10 @@ export default defineStrategy({
                 high = Math.max(high, price[j]); low = Math.min(low, price[j]); close = price[j]; volume += size[j]; ticks++;
                 j++;
             }
-            expect(closeTime, `clock at close ${e}`).to.equal(time[j]);
+            // ctx.time at the close is the latest period end of the bars closed there (this 1m bar's end, or that of a
+            // longer bar closing with it), never the unapplied closing tick's time.
+            expect(closeTime, `ctx.time at close ${e}`).to.be.within(end, time[j]);
+            expect(closeTime % 60_000_000, `ctx.time at close ${e} is a period end`).to.equal(0);
             expect(closeTime).to.be.at.least(end);
             if (time[j] >= hourStart + HOUR) {
                 // The closing tick also closes the hour: no partial 1H bar before it is applied.

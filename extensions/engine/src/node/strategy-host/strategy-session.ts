@@ -4,8 +4,8 @@
 // *****************************************************************************
 
 import {
-    Account, Bar, CORE_INDICATORS, IndicatorDefinition, IndicatorState, InstrumentInfo, MtfSeries, OrderEvent, OrderEventKind, ParamSpec, ParamValues, Position,
-    StrategyContext, StrategyDefinition, TickBatch
+    Account, Bar, CORE_INDICATORS, IndicatorDefinition, IndicatorState, InstrumentInfo, MtfSeries, OrderEvent, OrderEventKind, Orders, ParamSpec, ParamValues,
+    Position, StrategyContext, StrategyDefinition, TickBatch
 } from '@backtestr/plugins-sdk';
 import { MtfState, ParamInput, resolveParams, strategyTimeframes } from '@backtestr/plugins-sdk/host';
 import { EXEC_LAYOUT, ExecutionEngine, MTF_LAYOUT } from '@backtestr/engine-core';
@@ -15,6 +15,7 @@ import { GrowingColumns, RunRecorder } from './run-recorder';
 import { LIVE_BARS_CAP, LiveBarColumns, LiveFillColumns, RunLiveBars } from '../../common/run-live-feed';
 import { ExecutionOutput, HOOKS, ProgressDelta, RunInstrument, StrategyEngineOptions, StrategyInfo, StrategyRunError, StrategyRunResult } from './strategy-run-protocol';
 import { LoadedStrategy } from './strategy-loader';
+import { grantedPermissions, loadSandboxedPlugin } from './strategy-sandbox';
 
 type Definition = StrategyDefinition<Record<string, ParamSpec>>;
 
@@ -31,6 +32,7 @@ const H_CLOSED_MASK = L.H_CLOSED_MASK;
 const H_STOPS = L.H_STOPS;
 const H_ACCOUNT_STOP = L.H_ACCOUNT_STOP;
 const R_CLOSE = L.R_CLOSE;
+const R_END = L.R_END;
 // Account slots as plain constants too: the native layout objects are dictionaries, slow to read per wake-up.
 const A_POSITION = X.A_POSITION;
 const A_AVG_PRICE = X.A_AVG_PRICE;
@@ -74,6 +76,7 @@ function instrumentInfo(spec: RunInstrument): InstrumentInfo {
     });
 }
 
+/** The host's side of a strategy's context: holds the engine and its state memory, never handed to the strategy (see contextFacade). */
 class StrategyContextImpl implements StrategyContext {
     /** The last timeframe asked for and its series: strategies ask for the same one in a row. */
     protected lastTimeframe = '';
@@ -88,6 +91,13 @@ class StrategyContextImpl implements StrategyContext {
 
     protected pluginIndicators: Map<string, { definition: AnyIndicator }> | undefined;
 
+    /**
+     * At a bar-close stop, the time the strategy is told (the latest period end of the bars closed): the engine clock is
+     * then the closing tick's time, a tick not applied yet, which a live trader could not know. NaN at other stops.
+     */
+    closeTime = NaN;
+    protected pluginProblems: string[] = [];
+
     constructor(readonly params: ParamValues<Record<string, ParamSpec>>, protected readonly state: MtfState, protected readonly recorder: RunRecorder,
         readonly order: OrderDesk, protected readonly engine: ExecutionEngine, readonly instrument: InstrumentInfo,
         protected readonly plugins?: { readonly loader: string; readonly dir: string }) {
@@ -100,14 +110,19 @@ class StrategyContextImpl implements StrategyContext {
         if (!definition && this.plugins) {
             if (!this.pluginIndicators) {
                 // Loaded once, in this (the run's worker) thread: a faulty plugin fails the run, never the workbench.
-                const loader = require(this.plugins.loader) as { loadEnabledIndicators(dir: string): { indicators: Map<string, { definition: AnyIndicator }> } };
-                this.pluginIndicators = loader.loadEnabledIndicators(this.plugins.dir).indicators;
+                // Each plugin in a sandbox compartment of its own (strategy-sandbox.ts), as the strategy.
+                const loader = require(this.plugins.loader) as { loadEnabledIndicators(dir: string, load: typeof loadSandboxedPlugin): {
+                    indicators: Map<string, { definition: AnyIndicator }>; problems: readonly { pluginId: string; message: string }[] } };
+                const enabled = loader.loadEnabledIndicators(this.plugins.dir, loadSandboxedPlugin);
+                this.pluginIndicators = enabled.indicators;
+                this.pluginProblems = enabled.problems.map(p => `plugin ${p.pluginId} was not loaded: ${p.message}`);
             }
             definition = this.pluginIndicators.get(id)?.definition;
         }
         if (!definition) {
             const known = [...CORE_INDICATORS.map(d => d.id), ...this.pluginIndicators?.keys() ?? []];
-            throw new Error(`ctx.indicator('${id}'): no such indicator; known: ${known.join(', ')}${this.plugins ? '' : ' (plugins are not loaded in this run)'}.`);
+            throw new Error(`ctx.indicator('${id}'): no such indicator; known: ${known.join(', ')}${this.plugins ? '' : ' (plugins are not loaded in this run)'}.` +
+                this.pluginProblems.map(p => ` ${p}`).join(''));
         }
         return definition.create({ ...definition.defaultOptions, ...options }) as IndicatorState<Value>;
     }
@@ -145,7 +160,8 @@ class StrategyContextImpl implements StrategyContext {
     }
 
     get time(): number {
-        return this.state.clock;
+        const t = this.closeTime;
+        return t === t ? t : this.state.clock;
     }
 
     mtf(timeframe: string): MtfSeries {
@@ -159,12 +175,46 @@ class StrategyContextImpl implements StrategyContext {
     }
 
     log(message: string): void {
-        this.recorder.log(this.state.clock, String(message));
+        this.recorder.log(this.time, String(message));
     }
 
     record(name: string, value: number): void {
-        this.recorder.record(name, this.state.clock, value);
+        this.recorder.record(name, this.time, value);
     }
+}
+
+/**
+ * What a strategy's hooks get as `ctx`: exactly the members of StrategyContext, as closures over the host's context,
+ * frozen, prototype Object.prototype. No property, getter result or prototype leads to the engine, its state memory
+ * (whose header holds the batch position, i.e. the index of the next tick), the recorder or the session.
+ */
+function contextFacade(impl: StrategyContextImpl): StrategyContext {
+    const desk = impl.order;
+    const order: Orders = Object.freeze({
+        market: (side, qty, options) => desk.market(side, qty, options),
+        limit: (side, qty, price, options) => desk.limit(side, qty, price, options),
+        stop: (side, qty, stopPrice, options) => desk.stop(side, qty, stopPrice, options),
+        stopLimit: (side, qty, stopPrice, limitPrice, options) => desk.stopLimit(side, qty, stopPrice, limitPrice, options),
+        mit: (side, qty, triggerPrice, options) => desk.mit(side, qty, triggerPrice, options),
+        trailingStop: (side, qty, trail, options) => desk.trailingStop(side, qty, trail, options),
+        bracket: (side, qty, prices, options) => desk.bracket(side, qty, prices, options),
+        cancel: id => desk.cancel(id),
+        modify: (id, changes) => desk.modify(id, changes),
+        close: options => desk.close(options),
+        cancelAll: () => desk.cancelAll()
+    } satisfies Orders);
+    return Object.freeze({
+        params: impl.params,
+        get time(): number { return impl.time; },
+        mtf: (timeframe: string) => impl.mtf(timeframe),
+        log: (message: string) => impl.log(message),
+        record: (name: string, value: number) => impl.record(name, value),
+        order,
+        get position(): Position { return impl.position; },
+        get account(): Account { return impl.account; },
+        instrument: impl.instrument,
+        indicator: <Value = unknown>(id: string, options?: Readonly<Record<string, unknown>>) => impl.indicator<Value>(id, options)
+    } satisfies StrategyContext);
 }
 
 /** Where a session reports the running hook: [0] hook index, Float64 [1] the clock when it started. */
@@ -180,6 +230,8 @@ export class StrategySession {
     readonly info: StrategyInfo;
     protected readonly definition: Definition;
     protected readonly ctx: StrategyContextImpl;
+    /** What the hooks get (contextFacade). */
+    protected readonly facade: StrategyContext;
     protected readonly recorder = new RunRecorder();
     /** Subscribed bar-close timeframes: state index and 2^index, shortest first. */
     protected readonly closeIndex: number[];
@@ -234,20 +286,22 @@ export class StrategySession {
         this.clockWords = this.engine.clockWords();
         this.orders = new OrderDesk(this.engine, () => this.state.clock, () => this.ctx.position.qty);
         this.ctx = new StrategyContextImpl(values, this.state, this.recorder, this.orders, this.engine, instrumentInfo(instrument), options.plugins);
+        this.facade = contextFacade(this.ctx);
         this.closeIndex = barClose.map(tf => this.engine.indexOf(tf)).sort((a, b) => a - b);
         this.closePow = this.closeIndex.map(i => 2 ** i);
         this.closeCounts = this.closeIndex.map(() => 0);
         this.info = {
             id: this.definition.id, label: this.definition.label, file: loaded.file, sourceHash: loaded.sourceHash, params: values,
             paramSpecs: JSON.parse(JSON.stringify(this.definition.params)) as Record<string, ParamSpec>,
-            timeframes: this.engine.timeframes, subscribe: { barClose: this.closeIndex.map(i => this.engine.timeframes[i]), tick }
+            timeframes: this.engine.timeframes, subscribe: { barClose: this.closeIndex.map(i => this.engine.timeframes[i]), tick },
+            permissions: grantedPermissions(this.definition.permissions)
         };
     }
 
     start(): void {
         if (this.definition.onStart) {
             this.enter(HOOK_START);
-            this.definition.onStart(this.ctx);
+            this.definition.onStart(this.facade);
             this.status.hook[0] = 0;
             this.flushOrders();
         }
@@ -285,6 +339,10 @@ export class StrategySession {
 
     protected dispatch(flags: number): void {
         const def = this.definition;
+        if (flags & EV_BAR_CLOSE) {
+            // Set before the events of this stop too: the clock is already the unapplied closing tick's time.
+            this.ctx.closeTime = this.closeTime(this.engine.f64[H_CLOSED_MASK]);
+        }
         if (flags & EV_ORDER) {
             this.deliverEvents();
         }
@@ -297,6 +355,7 @@ export class StrategySession {
                 this.equity.push(this.state.barTime(o), a[A_EQUITY], a[A_POSITION], this.state.f64[o + R_CLOSE]);
             }
             if (!def.onBarClose) {
+                this.ctx.closeTime = NaN;
                 return;
             }
             for (let k = 0; k < this.closeIndex.length; k++) {
@@ -305,21 +364,41 @@ export class StrategySession {
                     const bar: Bar = this.state.barAt(this.state.completedOffset(tf, 0));
                     this.closeCounts[k]++;
                     this.enter(HOOK_BAR);
-                    def.onBarClose(this.ctx, bar, this.engine.timeframes[tf]);
+                    def.onBarClose(this.facade, bar, this.engine.timeframes[tf]);
                 }
             }
             this.status.hook[0] = 0;
             this.flushOrders();
+            this.ctx.closeTime = NaN;
         }
         if (flags & EV_TICK) {
             this.tickWakeups++;
             if (def.onTick) {
                 this.enter(HOOK_TICK);
-                def.onTick(this.ctx);
+                def.onTick(this.facade);
                 this.status.hook[0] = 0;
                 this.flushOrders();
             }
         }
+    }
+
+    /**
+     * The time a bar-close stop is told as `ctx.time`: the latest period end of the bars closed at it (every timeframe
+     * of `mask`, subscribed or not: all are visible in ctx.mtf). The clock has reached it (the closing tick is at or after
+     * it) and nothing later is known; the period end is what a live trader's clock shows when the bar closes.
+     */
+    protected closeTime(mask: number): number {
+        const state = this.state;
+        let t = -Infinity;
+        for (let tf = 0; mask > 0; tf++, mask = Math.floor(mask / 2)) {
+            if (mask % 2 === 1) {
+                const end = state.int(state.completedOffset(tf, 0) + R_END);
+                if (end > t) {
+                    t = end;
+                }
+            }
+        }
+        return t === -Infinity ? state.clock : t;
     }
 
     /**
@@ -339,6 +418,9 @@ export class StrategySession {
     protected deliverEvents(): void {
         const def = this.definition;
         this.ctx.invalidate();
+        // At a bar-close stop the engine stamps the events of orders placed there with its clock (the unapplied closing
+        // tick's time): the strategy sees them at ctx.time instead (NaN cap elsewhere: no change).
+        const cap = this.ctx.closeTime;
         for (;;) {
             const events = eventColumns(this.engine, this.eventsSeen);
             const n = events.time.length;
@@ -350,16 +432,16 @@ export class StrategySession {
                 const kind = events.kind[i] as OrderEventKind;
                 const order = events.order[i];
                 const event: OrderEvent = Object.freeze({
-                    time: events.time[i], order, kind, reason: events.reason[i], price: events.price[i], qty: events.qty[i],
+                    time: events.time[i] > cap ? cap : events.time[i], order, kind, reason: events.reason[i], price: events.price[i], qty: events.qty[i],
                     commission: events.commission[i], reference: events.reference[i], position: events.position[i], tag: this.orders.tagOf(order)
                 });
                 if (def.onOrderEvent) {
                     this.enter(HOOK_ORDER_EVENT);
-                    def.onOrderEvent(this.ctx, event);
+                    def.onOrderEvent(this.facade, event);
                 }
                 if (def.onFill && (kind === 'filled' || kind === 'partlyFilled')) {
                     this.enter(HOOK_FILL);
-                    def.onFill(this.ctx, event);
+                    def.onFill(this.facade, event);
                 }
                 this.status.hook[0] = 0;
                 this.orders.flush();
@@ -379,7 +461,7 @@ export class StrategySession {
     stop(): { result: Omit<StrategyRunResult, 'elapsedMs' | 'ticksPerSecond'>; transfer: ArrayBuffer[] } {
         if (this.definition.onStop) {
             this.enter(HOOK_STOP);
-            this.definition.onStop(this.ctx);
+            this.definition.onStop(this.facade);
             this.status.hook[0] = 0;
             // Orders placed in onStop are recorded (and rejected or left working): no tick remains to fill them.
             this.orders.flush();
