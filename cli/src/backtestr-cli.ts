@@ -28,6 +28,7 @@ import { parseMemoryBudget } from '@backtestr/engine';
 import { BENCH_OPTIONS, IMPORT_OPTIONS, RUN_OPTIONS, RUNS_OPTIONS } from './command-options';
 import { ALONE_COMMANDS, ownerArguments, OWNER_COMMANDS } from './owner-arguments';
 import { REPORT_USAGE, runReportCommand } from './report-command';
+import { AUDIT_USAGE, auditCommand } from './audit-command';
 
 export const EXIT_OK = 0;
 export const EXIT_RUN_FAILED = 1;
@@ -59,6 +60,8 @@ const USAGE = `usage:
                 [--commission perUnit:X,perOrder:Y,percent:Z,minimum:M] [--latency micros] [--cash N] [--seed N]
                 [--plugins <plugin dir>] [--python <interpreter for .py strategies>] [--timeout seconds]
                 [--memory-budget SIZE (the strategy's heap and buffers, e.g. 2G, 512M or MiB; default 2G)] [--no-save] [--json]
+  backtestr audit <strategy.ts> --workspace <dir> --symbol SYMBOL[@venue] [--cuts K] [--seed N] [run's options] [--json]
+                (the run checked for look-ahead; exit 0 pass, 1 fail: backtestr audit --help)
   backtestr runs [--workspace <dir>] [--json]
   backtestr bench [<strategy>] --workspace <dir> --symbol SYMBOL[@venue] [--kind …] [--from T] [--to T] [--repeat N] [--json]
                 (throughput on your data: the DuckDB stream alone, then the strategy — default: built-in ones woken on
@@ -70,7 +73,7 @@ T: an ISO date or date-time (UTC unless it has a zone) or integer microseconds s
 ${FLAGS_NOTE}`;
 
 /** The commands; each answers --help and -h with its usage. */
-export const COMMANDS: readonly string[] = ['run', 'runs', 'bench', 'report', ...DATA_COMMANDS];
+export const COMMANDS: readonly string[] = ['run', 'audit', 'runs', 'bench', 'report', ...DATA_COMMANDS];
 
 const WORKSPACE_NOTE = '  The workspace is --workspace <dir>, else BACKTESTR_WORKSPACE, else the current folder.';
 
@@ -94,6 +97,9 @@ export function commandUsage(command: string): string | undefined {
     }
     if (command === 'report') {
         return `${REPORT_USAGE}\n${FLAGS_NOTE}`;
+    }
+    if (command === 'audit') {
+        return `${AUDIT_USAGE}\n${FLAGS_NOTE}`;
     }
     if (DATA_USAGE[command]) {
         return `${DATA_USAGE[command]}\n${WORKSPACE_NOTE}\n${FLAGS_NOTE}`;
@@ -210,7 +216,7 @@ export function parseRunArguments(argv: readonly string[]): RunArguments {
 }
 
 /** The run a parsed command line of run (or bench) asks for. */
-function runArguments(line: CommandLine<typeof RUN_OPTIONS>): RunArguments {
+export function runArguments(line: CommandLine<typeof RUN_OPTIONS>): RunArguments {
     const positional = line.positionals;
     const flags = line.values;
     const params: Record<string, string> = {};
@@ -575,6 +581,9 @@ export async function runHere(argv: readonly string[], io: CliStreams): Promise<
         }
         if (command === 'run') {
             return await runCommand(rest, io);
+        }
+        if (command === 'audit') {
+            return await auditCommand(rest, io);
         }
         if (command === 'runs') {
             return await runsCommand(rest, io);

@@ -22,6 +22,9 @@ export const RUN_OPTIONS = {
 /** `backtestr bench`: run's options (its runs never save) and --repeat. */
 export const BENCH_OPTIONS = { ...RUN_OPTIONS, repeat: { type: 'string', default: '3' } } as const satisfies CommandOptions;
 
+/** `backtestr audit`: run's options, --cuts and --parallel. */
+export const AUDIT_OPTIONS = { ...RUN_OPTIONS, cuts: { type: 'string' }, parallel: { type: 'string' } } as const satisfies CommandOptions;
+
 /** `backtestr runs`. */
 export const RUNS_OPTIONS = { workspace, json, help } as const satisfies CommandOptions;
 
@@ -33,5 +36,5 @@ export const IMPORT_OPTIONS = { ...DATA_COMMAND_OPTIONS.import, plugins: RUN_OPT
 
 /** Every command's options. */
 export const COMMAND_OPTIONS: Readonly<Record<string, CommandOptions>> = {
-    ...DATA_COMMAND_OPTIONS, run: RUN_OPTIONS, bench: BENCH_OPTIONS, runs: RUNS_OPTIONS, report: REPORT_OPTIONS, import: IMPORT_OPTIONS
+    ...DATA_COMMAND_OPTIONS, run: RUN_OPTIONS, audit: AUDIT_OPTIONS, bench: BENCH_OPTIONS, runs: RUNS_OPTIONS, report: REPORT_OPTIONS, import: IMPORT_OPTIONS
 };
