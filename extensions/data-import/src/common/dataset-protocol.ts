@@ -306,7 +306,8 @@ export namespace DatasetErrors {
         data: {}
     }));
     export const UnknownInstrument = ApplicationError.declare(5003, (symbol: string) => ({
-        message: `Unknown instrument ${symbol}: give its tick size, or import its definition first.`,
+        message: `Unknown instrument ${symbol}: no specification ships for it. Give its tick size (backtestr import --tick-size 0.01, with --lot-size, `
+            + `--currency, --asset-class as needed; the import wizard's tick size), or --venue usa for a US stock, or import its definition first.`,
         data: { symbol }
     }));
     export const UnknownDataset = ApplicationError.declare(5004, (instrumentId: number, kind: string) => ({

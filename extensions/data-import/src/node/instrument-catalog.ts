@@ -1,6 +1,8 @@
 // *****************************************************************************
 // Instrument specifications: Lean's symbol-properties-database.csv when it is at hand
-// (`../shared/data/calendars`), else built-in specs of the instruments the sample uses.
+// (`../shared/data/calendars`), then the subset of it that ships with the product
+// (shipped-instrument-specs.ts: FX, metals and indices of OANDA and FXCM, CME futures, the US
+// equity default), so common symbols are known on any machine; and built-in specs of the sample's.
 // Sessions use a compact form read by the quality report: `HH:MM-HH:MM` in the instrument's
 // time zone, Monday to Friday; when open >= close the session wraps midnight and the trading
 // day runs from the previous evening (forex `17:00-17:00`, Sunday evening to Friday 17:00).
@@ -9,6 +11,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { InstrumentSpec } from '../common/dataset-protocol';
+import { SHIPPED_SYMBOL_PROPERTIES } from './shipped-instrument-specs';
 
 /** Sessions by Lean market type: equities trade 04:00-20:00 New York with pre- and post-market. */
 const SESSIONS: Record<string, { timeZone: string; session: string }> = {
@@ -42,6 +45,10 @@ export class InstrumentCatalog {
         if (propertiesCsv && fs.existsSync(propertiesCsv)) {
             this.load(fs.readFileSync(propertiesCsv, 'utf8'));
         }
+        // After the file's rows: a newer database at hand wins.
+        for (const row of SHIPPED_SYMBOL_PROPERTIES) {
+            this.add(row);
+        }
     }
 
     /** A catalog reading `<dataDir>/calendars/symbol-properties-database.csv` when it exists. */
@@ -54,25 +61,29 @@ export class InstrumentCatalog {
             if (!line || line.startsWith('#') || line.startsWith('market,')) {
                 continue;
             }
-            const f = line.split(',');
-            if (f.length < 8) {
-                continue;
-            }
-            const [market, symbol, type, description, currency, multiplier, tick, lot] = f;
-            const tickSize = Number(tick), lotSize = Number(lot), mult = Number(multiplier);
-            if (!(tickSize > 0)) {
-                continue;
-            }
-            const session = SESSIONS[type] ?? { timeZone: 'UTC', session: '24h' };
-            this.rows.push({
-                market, symbol: symbol.toUpperCase(), type,
-                spec: {
-                    symbol: symbol.toUpperCase(), venue: market, assetClass: type, description: description || undefined,
-                    tickSize, lotSize: lotSize > 0 ? lotSize : 1, multiplier: mult > 0 ? mult : 1, currency: currency || 'USD',
-                    ...session
-                }
-            });
+            this.add(line.split(','));
         }
+    }
+
+    /** One row: market, symbol, type, description, quote currency, multiplier, tick size, lot size (Lean's columns). */
+    protected add(f: readonly string[]): void {
+        if (f.length < 8) {
+            return;
+        }
+        const [market, symbol, type, description, currency, multiplier, tick, lot] = f;
+        const tickSize = Number(tick), lotSize = Number(lot), mult = Number(multiplier);
+        if (!(tickSize > 0)) {
+            return;
+        }
+        const session = SESSIONS[type] ?? { timeZone: 'UTC', session: '24h' };
+        this.rows.push({
+            market, symbol: symbol.toUpperCase(), type,
+            spec: {
+                symbol: symbol.toUpperCase(), venue: market, assetClass: type, description: description || undefined,
+                tickSize, lotSize: lotSize > 0 ? lotSize : 1, multiplier: mult > 0 ? mult : 1, currency: currency || 'USD',
+                ...session
+            }
+        });
     }
 
     /**
@@ -89,8 +100,9 @@ export class InstrumentCatalog {
         if (builtIn) {
             return builtIn;
         }
-        if (venue && assetClass) {
-            const wildcard = this.rows.find(r => r.symbol === '[*]' && r.market === venue && r.type === assetClass);
+        if (venue) {
+            // The market's default for the asset class; without one, its equities' (`usa`: any US stock).
+            const wildcard = this.rows.find(r => r.symbol === '[*]' && r.market === venue && r.type === (assetClass ?? 'equity'));
             if (wildcard) {
                 return { ...wildcard.spec, symbol: s, description: undefined };
             }

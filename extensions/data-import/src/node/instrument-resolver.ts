@@ -9,15 +9,30 @@ import { SourceFile } from './import-sources';
 import { InstrumentCatalog } from './instrument-catalog';
 import { TickRepository } from '@backtestr/workspace-store/lib/node';
 
-/** The instrument of the data: the request's, else the one the file names imply; created from the catalog when new. */
-export async function resolveInstrument(repo: TickRepository, catalog: InstrumentCatalog, request: ImportRequest, implied: ImpliedInstrument | undefined,
+/**
+ * The market a Lean data folder names: `<security type>/<market>/<resolution>/...` (`forex/fxcm/minute/eurusd/`,
+ * `equity/usa/daily/spy.zip`), or undefined.
+ */
+export function venueFromPath(filePath: string): string | undefined {
+    const m = /(?:^|[\\/])(?:equity|forex|cfd|future|futureoption|crypto|cryptofuture|index|indexoption|option)[\\/]([a-z0-9]+)[\\/](?:tick|second|minute|hour|daily)(?:[\\/]|$)/i
+        .exec(filePath);
+    return m ? m[1].toLowerCase() : undefined;
+}
+
+/**
+ * The instrument of the data: the request's, else the one the file names imply; created from the catalog when new.
+ * Its venue: the request's, else the market the file's folders name (a Lean data tree), else the preset's default.
+ */
+export async function resolveInstrument(repo: TickRepository, catalog: InstrumentCatalog, request: ImportRequest, fromFile: ImpliedInstrument | undefined,
     source: SourceFile, impliedTickSize?: number): Promise<Instrument> {
     const given = request.instrument;
+    const pathVenue = venueFromPath(source.path);
+    const implied = fromFile && pathVenue ? { ...fromFile, venue: pathVenue } : fromFile;
     const symbol = (given?.symbol ?? implied?.symbol)?.toUpperCase();
     if (!symbol) {
         throw DatasetErrors.InvalidOptions(`${source.label}: say which instrument this data is for`);
     }
-    const venue = given?.venue ?? (given ? undefined : implied?.venue);
+    const venue = given?.venue ?? (given ? pathVenue : implied?.venue);
     const existing = await repo.findInstrument(symbol, venue);
     if (existing && (!given || given.tickSize === undefined || given.tickSize === existing.tickSize)) {
         return existing;
