@@ -7,7 +7,7 @@ import { Message } from '@theia/core/shared/@lumino/messaging';
 import { FileDialogService } from '@theia/filesystem/lib/browser/file-dialog/file-dialog-service';
 import {
     CrossedQuotePolicy, CsvColumnMapping, CsvFormatOptions, CsvPreset, DatasetKind, DatasetService, ImportPreview, ImportProgress, ImportRequest,
-    ImportResult, ImportSourceDescriptor, importSourceMatches, QuarantinedRow, TimestampFormat
+    ImportResult, ImportSourceDescriptor, importSourceMatches, OverlapPolicy, QuarantinedRow, TimestampFormat
 } from '../common/dataset-protocol';
 import { DatasetsWidget } from './datasets-widget';
 
@@ -77,6 +77,8 @@ export class ImportWizardWidget extends ReactWidget {
     protected presetChoice = AUTO;
     /** Crossed quotes (bid above ask): `auto` leaves it to the preset (keep for the Lean OANDA and equity quotes, else quarantine). */
     protected crossedChoice: typeof AUTO | CrossedQuotePolicy = AUTO;
+    /** Rows of days the dataset already stores (another file of them): skipped and counted (default), or quarantined. */
+    protected overlapChoice: OverlapPolicy = 'skip';
     /** The options the user chose; undefined while detection decides. */
     protected csv: CsvFormatOptions | undefined;
     protected preview: ImportPreview | undefined;
@@ -279,7 +281,8 @@ export class ImportWizardWidget extends ReactWidget {
         const tickSize = Number(this.tickSize);
         const instrument = symbol ? { symbol, ...(this.tickSize.trim() && tickSize > 0 ? { tickSize } : {}) } : undefined;
         const crossed = this.crossedChoice !== AUTO ? { crossedQuotes: this.crossedChoice } : {};
-        return { paths: [path], ...format, ...(instrument ? { instrument } : {}), ...crossed };
+        const overlap = this.overlapChoice !== 'skip' ? { overlap: this.overlapChoice } : {};
+        return { paths: [path], ...format, ...(instrument ? { instrument } : {}), ...crossed, ...overlap };
     }
 
     protected async startImport(): Promise<void> {
@@ -414,6 +417,13 @@ export class ImportWizardWidget extends ReactWidget {
                 <option value={AUTO}>Preset default</option>
                 <option value='quarantine'>Quarantine</option>
                 <option value='keep'>Keep and flag</option>
+            </select>
+            <label>Days already stored</label>
+            <select className='theia-select' data-testid='wizard-overlap' value={this.overlapChoice}
+                title='Rows whose times the dataset already holds (another file of the same days): left out and counted, or recorded in the quarantine'
+                onChange={e => { this.overlapChoice = e.currentTarget.value as OverlapPolicy; this.update(); }}>
+                <option value='skip'>Skip them (counted)</option>
+                <option value='quarantine'>Record them in the quarantine</option>
             </select>
         </div>;
     }
