@@ -276,6 +276,8 @@ export function runSummary(outcome: BacktestOutcome): Record<string, unknown> {
     return {
         run: { id: run.id, status: run.status, stored: run.finishedAt !== undefined, engineVersion: run.engineVersion, config: run.config, headline: run.headline },
         strategy: r.strategy,
+        // The strategy's grant beyond its sandbox (defineStrategy's permissions), also in run.config when stored.
+        permissions: { files: r.strategy.permissions?.files ?? [] },
         ticks: r.ticks, batches: r.batches, barCloses: r.barCloses, barClosesByTimeframe: r.barClosesByTimeframe, tickWakeups: r.tickWakeups,
         firstTime: r.firstTime, lastTime: r.lastTime, elapsedMs: Math.round(r.elapsedMs * 10) / 10, workerMs: Math.round(r.workerMs * 10) / 10,
         ticksPerSecond: Math.round(r.ticksPerSecond),
@@ -303,6 +305,7 @@ function summaryText(outcome: BacktestOutcome): string {
         `run         ${run.id}${run.finishedAt !== undefined ? ' (stored in the workspace)' : ' (not stored)'}`,
         `strategy    ${r.strategy.id} (${path.relative(process.cwd(), r.strategy.file) || r.strategy.file})`,
         `params      ${params}`,
+        `permissions ${r.strategy.permissions?.files.length ? `reads files ${r.strategy.permissions.files.join(', ')}` : 'none'}`,
         `data        ${run.config.symbol} ${run.config.kind} ${iso(r.firstTime)} .. ${iso(r.lastTime)}`,
         `models      fill ${m.fill}, limits ${m.limitFill}, slippage ${m.slippage.kind}, latency ${m.latencyMicros} us, cash ${money(m.initialCash)}`,
         `ticks       ${r.ticks.toLocaleString('en-US')} in ${(r.elapsedMs / 1000).toFixed(2)} s (${(r.ticksPerSecond / 1e6).toFixed(2)}M ticks/s)`,

@@ -214,6 +214,8 @@ export class RunConfigWidget extends ReactWidget {
             {d?.error && <div className='backtestr-error' data-testid='run-strategy-error'>{d.error}</div>}
             {d?.id && <div className='backtestr-muted'>{d.label ?? d.id} · wakes on {[...d.subscribe?.barClose ?? [], ...d.subscribe?.tick ? ['every tick'] : []].join(', ')}
                 {' '}· timeframes {d.timeframes?.join(' ')}</div>}
+            {d?.id && <div className='backtestr-muted' data-testid='run-strategy-permissions'>
+                Permissions: {d.permissions?.files.length ? `reads files ${d.permissions.files.join(', ')}` : 'none'}</div>}
             {d?.params && Object.keys(d.params).length > 0 && <>
                 <div className='backtestr-view-heading'>Parameters</div>
                 {Object.entries(d.params).map(([name, spec]) => this.renderParam(name, spec))}

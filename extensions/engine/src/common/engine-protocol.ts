@@ -37,6 +37,8 @@ export interface StrategyDescription {
     readonly params?: Readonly<Record<string, StrategyParamSpec>>;
     readonly timeframes?: readonly string[];
     readonly subscribe?: { readonly barClose: readonly string[]; readonly tick: boolean };
+    /** What the strategy is granted beyond its sandbox (defineStrategy's permissions); absent: nothing. */
+    readonly permissions?: { readonly files: readonly string[] };
     /** The load error (with the file and line) when the strategy is not valid. */
     readonly error?: string;
 }

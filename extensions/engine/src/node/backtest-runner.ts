@@ -134,7 +134,7 @@ export async function runBacktest(request: BacktestRequest, services: BacktestSe
             onReady: async strategy => {
                 run = {
                     ...run, strategyId: strategy.id, strategyLabel: strategy.label, sourceHash: strategy.sourceHash,
-                    config: { ...run.config, strategyFile: strategy.file, params: strategy.params, timeframes: strategy.timeframes }
+                    config: { ...run.config, strategyFile: strategy.file, params: strategy.params, timeframes: strategy.timeframes, ...strategy.permissions ? { permissions: strategy.permissions } : {} }
                 };
                 if (services.runs) {
                     await services.runs.createRun(run);

@@ -137,7 +137,7 @@ export class EngineServiceImpl implements EngineService {
             const result = await runStrategy({ file: FileUri.fsPath(uri), source: [], timeoutMs: 30_000, stallTimeoutMs: 10_000,
                 plugins: await this.plugins(), python: await this.pythonInterpreter() });
             const s = result.strategy;
-            return { uri, id: s.id, label: s.label, params: s.paramSpecs, timeframes: s.timeframes, subscribe: s.subscribe };
+            return { uri, id: s.id, label: s.label, params: s.paramSpecs, timeframes: s.timeframes, subscribe: s.subscribe, permissions: s.permissions };
         } catch (error) {
             return { uri, error: error instanceof Error ? error.message : String(error) };
         }

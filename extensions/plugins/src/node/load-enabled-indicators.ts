@@ -1,13 +1,16 @@
 // *****************************************************************************
 // For the engine's strategy worker: the indicator definitions of the enabled plugins, loaded
-// in the calling thread (the strategy worker, never the backend's main thread) and wrapped so
-// that a malformed value (wrong shape, NaN) throws an error naming the plugin and indicator.
+// in the calling thread (the strategy worker, never the backend's main thread) by the loader the
+// caller gives (the worker's sandbox: each plugin in a compartment of its own, as strategies)
+// and wrapped so that a malformed value (wrong shape, NaN) throws an error naming the plugin and indicator.
 // *****************************************************************************
 import type { Bar, IndicatorDefinition, IndicatorState } from '@backtestr/plugins-sdk';
 import { checkIndicatorValue, isPlainObject } from './plugin-output-validation';
 import { readPluginPackage } from './plugin-manifest-reader';
 import { PluginStore } from './plugin-store';
-import { provideSdkToPlugins } from './sdk-resolution';
+
+/** Evaluates a plugin's engine entry and returns its exports (the strategy worker's sandbox; tests may `require`). */
+export type PluginModuleLoader = (entry: string, pluginId: string) => unknown;
 
 export type PluginIndicatorDefinition = IndicatorDefinition<Record<string, unknown>, unknown>;
 
@@ -51,11 +54,10 @@ function checked(pluginId: string, definition: PluginIndicatorDefinition): Plugi
 }
 
 /**
- * Loads the indicators of every plugin enabled in `pluginDir` (its `plugins.json`). Synchronous;
+ * Loads the indicators of every plugin enabled in `pluginDir` (its `plugins.json`) through `load`. Synchronous;
  * call it once when a strategy worker starts, then look indicators up by id.
  */
-export function loadEnabledIndicators(pluginDir: string): EnabledIndicators {
-    provideSdkToPlugins();
+export function loadEnabledIndicators(pluginDir: string, load: PluginModuleLoader): EnabledIndicators {
     const store = new PluginStore(pluginDir);
     const indicators = new Map<string, PluginIndicator>();
     const problems: { pluginId: string; message: string }[] = [];
@@ -68,7 +70,7 @@ export function loadEnabledIndicators(pluginDir: string): EnabledIndicators {
             if (!(pkg.manifest.contributes.indicators?.length)) {
                 continue;
             }
-            const loaded: unknown = require(pkg.engineEntry);
+            const loaded: unknown = load(pkg.engineEntry, pluginId);
             const exports = isPlainObject(loaded) && isPlainObject(loaded.default) ? loaded.default : loaded;
             const list = isPlainObject(exports) && Array.isArray(exports.indicators) ? exports.indicators as PluginIndicatorDefinition[] : [];
             for (const id of pkg.manifest.contributes.indicators) {

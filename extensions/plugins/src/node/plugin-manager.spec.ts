@@ -12,6 +12,7 @@ import { PluginContributionRegistryImpl } from './plugin-contribution-registry-i
 import { PluginManager } from './plugin-manager';
 import { STATE_FILE } from './plugin-store';
 import { loadEnabledIndicators } from './load-enabled-indicators';
+import { requirePluginModule } from './sdk-resolution';
 import type { BarColumns } from '@backtestr/workspace-store';
 import {
     copyPlugin, examplesDir, fixturesDir, hasSharedData, packKeltner, sharedData, spyMinuteBars, tempDir
@@ -275,7 +276,7 @@ describe('plugin manager (installer, host processes, isolation)', function () {
     });
 
     it('loadEnabledIndicators gives the strategy worker the enabled indicators, checked, and skips the rest', () => {
-        const { indicators, problems } = loadEnabledIndicators(pluginDir);
+        const { indicators, problems } = loadEnabledIndicators(pluginDir, requirePluginModule);
         expect([...indicators.keys()]).to.deep.equal(['examples.keltner']);
         expect(problems).to.deep.equal([]);
         const keltner = indicators.get('examples.keltner')!;
@@ -294,7 +295,7 @@ describe('plugin manager (installer, host processes, isolation)', function () {
             const parsed = JSON.parse(saved);
             parsed.plugins['fixtures.nan-output'] = { ...parsed.plugins['fixtures.nan-output'], state: 'enabled' };
             fs.writeFileSync(stateFile, JSON.stringify(parsed));
-            const nan = loadEnabledIndicators(pluginDir).indicators.get('fixtures.nan-output')!.definition.create({});
+            const nan = loadEnabledIndicators(pluginDir, requirePluginModule).indicators.get('fixtures.nan-output')!.definition.create({});
             const bar = { time: 0, open: 1, high: 1, low: 1, close: 1, volume: 1, ticks: 1 };
             for (let i = 0; i < 5; i++) {
                 nan.update(bar);

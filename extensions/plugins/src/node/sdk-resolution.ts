@@ -29,3 +29,9 @@ export function provideSdkToPlugins(): void {
         return original.call(this, request, request.startsWith(SDK + '/') ? module : parent, isMain, options);
     };
 }
+
+/** `require(entry)` with the SDK provided: a plugin's module loaded outside any sandbox (the plugin host process, tests). */
+export function requirePluginModule(entry: string): unknown {
+    provideSdkToPlugins();
+    return require(entry);
+}

@@ -46,6 +46,8 @@ export interface RunConfig {
     readonly seed: number;
     readonly tickSize: number;
     readonly multiplier: number;
+    /** What the strategy was granted beyond its sandbox (its defineStrategy permissions); absent: nothing. */
+    readonly permissions?: { readonly files: readonly string[] };
 }
 
 /** The figures the Runs view shows for a finished run (the analysis extension computes the rest). */

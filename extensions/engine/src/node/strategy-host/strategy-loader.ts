@@ -6,7 +6,6 @@
 // *****************************************************************************
 
 import * as crypto from 'crypto';
-import * as esbuild from 'esbuild';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ParamSpec, StrategyDefinition } from '@backtestr/plugins-sdk';
@@ -41,10 +40,7 @@ export function loadStrategy(file: string, options: PythonStrategyOptions = {}):
     try {
         code = bundleForSandbox(absolute, who);
     } catch (error) {
-        const failure = error as esbuild.BuildFailure;
-        const first = failure.errors?.[0];
-        const where = first?.location ? `${path.resolve(path.dirname(absolute), first.location.file)}:${first.location.line}:${first.location.column + 1}: ` : '';
-        throw new StrategyRunError('load', `Cannot compile ${absolute}: ${where}${first?.text ?? failure.message}`);
+        throw new StrategyRunError('load', `Cannot compile ${absolute}: ${(error as Error).message}`);
     }
     let mod: SandboxedModule;
     try {

@@ -127,6 +127,8 @@ export interface StrategyInfo {
     readonly paramSpecs: Readonly<Record<string, ParamSpec>>;
     readonly timeframes: readonly string[];
     readonly subscribe: { readonly barClose: readonly string[]; readonly tick: boolean };
+    /** What the strategy was granted beyond its sandbox (defineStrategy's permissions); undefined: nothing. */
+    readonly permissions?: { readonly files: readonly string[] };
 }
 
 export interface StrategyRunResult {

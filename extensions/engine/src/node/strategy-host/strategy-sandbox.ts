@@ -45,13 +45,20 @@ export function bundleForSandbox(entry: string, who: string): string {
         });
         return built.outputFiles[0].text;
     } catch (error) {
-        for (const message of (error as esbuild.BuildFailure).errors ?? []) {
+        const failure = error as esbuild.BuildFailure;
+        for (const message of failure.errors ?? []) {
             const request = /^Could not resolve "([^"]+)"/.exec(message.text)?.[1];
             if (request !== undefined && Module.isBuiltin(request)) {
                 message.text = sandboxRefusal(who, request);
             }
         }
-        throw error;
+        const first = failure.errors?.[0];
+        if (first) {
+            // One line: the first error at its absolute file:line:column.
+            const where = first.location ? `${path.resolve(folder, first.location.file)}:${first.location.line}:${first.location.column + 1}: ` : '';
+            failure.message = `${where}${first.text}`;
+        }
+        throw failure;
     }
 }
 
@@ -191,4 +198,17 @@ export function loadSandboxedModule(entry: string, who: string, code = bundleFor
     const mod = { exports: {} as unknown };
     factory(requireInside, mod, mod.exports);
     return { exports: mod.exports, files };
+}
+
+/** A plugin's engine entry (its indicators) in a compartment of its own: the strategies' globals, no file. */
+export function loadSandboxedPlugin(entry: string, pluginId: string): unknown {
+    const mod = loadSandboxedModule(entry, `plugin ${pluginId}`);
+    mod.files.grant(undefined);
+    return mod.exports;
+}
+
+/** The grant as plain data (what runs store and show): the declared files; undefined when none. */
+export function grantedPermissions(permissions: StrategyPermissions | undefined): { readonly files: readonly string[] } | undefined {
+    const files = (permissions?.files ?? []).map(String);
+    return files.length ? { files } : undefined;
 }
