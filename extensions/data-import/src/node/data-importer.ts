@@ -26,6 +26,7 @@ import { reimportRequest } from './reimport-request';
 import { SourceImporter, sourceRowsKind } from './source-importer';
 import { InstrumentCatalog } from './instrument-catalog';
 import { loadHashed, readHead } from './source-loading';
+import { ParquetImporter, parquetKind } from './parquet-importer';
 
 export interface ImportRunOptions {
     readonly signal?: AbortSignal;
@@ -117,6 +118,10 @@ export class DataImporter {
                     const writer = await this.csvWriter(session, request, source, data, csvState);
                     await this.importCsvPipelined(session, request, sources.slice(sources.indexOf(source)), writer, csvState);
                     break;
+                }
+                if (format === 'parquet') {
+                    await this.importParquet(session, request, source);
+                    continue;
                 }
                 if (format === 'fix' || format === 'binary') {
                     // Loaded once into shared memory; a worker hashes it while this thread imports it.
@@ -345,6 +350,26 @@ export class DataImporter {
             scheduler.stop();
             throw error;
         }
+    }
+
+    /** One Parquet file of a BackTestr export (a file of its own, not a zip entry: DuckDB reads it by path). */
+    protected async importParquet(session: ImportSession, request: ImportRequest, source: SourceFile): Promise<void> {
+        const kind = source.entryName === undefined ? await parquetKind(this.repo, source.path) : undefined;
+        if (!kind) {
+            throw DatasetErrors.FormatMismatch(source.label, source.entryName !== undefined ? 'is a Parquet file inside a zip archive; unzip it first'
+                : 'is a Parquet file without the columns of a BackTestr export of trades or quotes');
+        }
+        const instrument = await this.resolveInstrument(request, undefined, source);
+        const hash = contentHash(source.load());
+        const previous = await session.alreadyImported(instrument, kind, hash);
+        if (previous !== undefined) {
+            session.endFile(source.label, hash, source.size, `skipped: already imported by import #${previous}`);
+            session.warnings.push(`${source.label} skipped: already imported by import #${previous}`);
+            return;
+        }
+        const writer = await session.writer(instrument, kind);
+        await new ParquetImporter(session, this.repo).importFile(source.label, source.path, writer);
+        session.endFile(source.label, hash, source.size);
     }
 
     /** The instrument of the data: the request's, else the one the file names imply; created from the catalog when new. */

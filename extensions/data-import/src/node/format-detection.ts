@@ -7,10 +7,11 @@ import { CsvFormatOptions, DatasetErrors, ImportRequest } from '../common/datase
 import { isBinaryTickFile } from './binary-tick-format';
 import { detectPreset, impliedByName, preset as presetById } from './csv-presets';
 import { looksLikeFix } from './fix-importer';
+import { isParquetFile } from './parquet-importer';
 import { SourceFile } from './import-sources';
 
 /** The format of an import's files: a built-in one, or read by a contributed import source. */
-export type InputFormat = 'csv' | 'fix' | 'binary' | 'source';
+export type InputFormat = 'csv' | 'fix' | 'binary' | 'parquet' | 'source';
 
 /** The instrument a file's name implies (a preset's naming convention). */
 export interface ImpliedInstrument { symbol: string; venue: string; assetClass: string }
@@ -35,6 +36,10 @@ export function detectFormat(request: ImportRequest, data: Buffer): InputFormat 
     }
     if (looksLikeFix(data)) {
         return 'fix';
+    }
+    // What `backtestr export ... parquet` writes (parquet-importer.ts).
+    if (isParquetFile(data)) {
+        return 'parquet';
     }
     return 'csv';
 }

@@ -168,6 +168,13 @@ describe('vendor formats: times, Lean bar presets, byte order marks, export roun
         expect(after).to.deep.equal(before);
     });
 
+    it('re-imports its own Parquet export of real trades and quotes identical row for row', async () => {
+        const trades = await roundTrip(SPY_TICKS, 'trades', 'parquet', 'SPY', 'usa');
+        expect(trades.after).to.deep.equal(trades.before);
+        const quotes = await roundTrip(EUR_TICKS, 'quotes', 'parquet', 'EURUSD', 'oanda');
+        expect(quotes.after).to.deep.equal(quotes.before);
+    });
+
     it('re-imports its own .btb export of real trades identical row for row', async () => {
         const { before, after } = await roundTrip(SPY_TICKS, 'trades', 'btb', 'SPY', 'usa');
         expect(after).to.deep.equal(before);
