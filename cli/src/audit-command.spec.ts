@@ -46,8 +46,9 @@ describe('backtestr audit', function (): void {
         expect(summary.audit.cutTimes).to.have.length(5);
         expect(summary.orders).to.be.greaterThan(0);
         expect(summary.run.stored).to.equal(true);
-        const runs = await cli('runs', '--workspace', root, '--json');
-        expect(runs.out).to.contain(summary.run.id);
+        // The stored run carries the verdict.
+        const runs = JSON.parse((await cli('runs', '--workspace', root, '--json')).out) as { id: string; lookAhead?: { verdict: string; cuts: number } }[];
+        expect(runs.find(r => r.id === summary.run.id)?.lookAhead).to.include({ verdict: 'pass', cuts: 5 });
     });
 
     it('an unreproducible strategy fails: exit 1, the text naming the first divergent order', async () => {

@@ -84,6 +84,32 @@ export interface RunRecord {
     readonly firstTime?: UnixMicros;
     readonly lastTime?: UnixMicros;
     readonly headline?: RunHeadline;
+    /** The verdict of the run's look-ahead audit (`backtestr audit`, the run form's "Verify no look-ahead"); absent: not audited. */
+    readonly lookAhead?: RunLookAhead;
+}
+
+/**
+ * A look-ahead audit's verdict: the run re-run on its data cut at `cutTimes` with the data after each cut replaced;
+ * `fail` when something before a cut differed from the full run (the earliest such difference).
+ */
+export interface RunLookAhead {
+    readonly verdict: 'pass' | 'fail';
+    readonly cuts: number;
+    readonly seed: number;
+    /** UTC microseconds, ascending. */
+    readonly cutTimes: readonly number[];
+    readonly divergence?: {
+        readonly what: 'order' | 'event' | 'record' | 'log';
+        /** When the differing entry is (UTC microseconds), and the cut that showed it. */
+        readonly time: number;
+        readonly cutTime: number;
+        /** The order concerned (order and event divergences) and its tag. */
+        readonly orderId?: number;
+        readonly tag?: string;
+        /** The differing entry in the full run and in the cut run, in words ('none' when a run has none there). */
+        readonly full: string;
+        readonly cut: string;
+    };
 }
 
 /** Orders as the strategy sent them, in send order. `side` +1 buy, -1 sell; absent prices are NaN. */
@@ -186,6 +212,8 @@ export interface RunStore {
     /** Newest first. */
     listRuns(): Promise<RunRecord[]>;
     getRun(id: string): Promise<RunRecord | undefined>;
+    /** Stores the verdict of the run's look-ahead audit (replacing one stored before). */
+    setLookAhead(id: string, lookAhead: RunLookAhead): Promise<void>;
     readOrders(id: string): Promise<RunOrderColumns>;
     /** Events with `from <= time < to` (all when absent). */
     readEvents(id: string, from?: UnixMicros, to?: UnixMicros): Promise<RunEventColumns>;

@@ -242,6 +242,47 @@ describe('RunStoreImpl: runs whose process has ended', function (): void {
         }
     });
 
+    it('keeps a run\'s look-ahead verdict: pass with its cuts, fail with its first divergence', async () => {
+        const db = await tempDatabase();
+        try {
+            const store = new RunStoreImpl(db);
+            await store.createRun(record('a'));
+            expect((await store.getRun('a'))!.lookAhead).to.equal(undefined);
+            const pass = { verdict: 'pass', cuts: 2, seed: 1, cutTimes: [T0 + 1, T0 + 2] } as const;
+            await store.setLookAhead('a', pass);
+            expect((await store.getRun('a'))!.lookAhead).to.deep.equal(pass);
+            const fail = {
+                verdict: 'fail', cuts: 2, seed: 1, cutTimes: [T0 + 1, T0 + 2],
+                divergence: { what: 'order', time: T0 + 60e6, cutTime: T0 + 2, orderId: 1, tag: 'peek', full: 'order #1 market buy 1', cut: 'none' }
+            } as const;
+            await store.setLookAhead('a', fail);
+            expect((await store.listRuns())[0].lookAhead).to.deep.equal(fail);
+            await store.setLookAhead('nope', pass).then(() => expect.fail('stored for no run'), (e: Error) => expect(e.message).to.contain("Run 'nope'"));
+        } finally {
+            db.close();
+        }
+    });
+
+    it('the migration to version 7 adds the verdict column; runs from before it have none', async () => {
+        const file = path.join(tempDir(), 'workspace.duckdb');
+        const db = await WorkspaceDatabase.open(file);
+        await new RunStoreImpl(db).createRun({ ...record('old'), status: 'finished' });
+        // The runs table as version 6 had it.
+        await db.run('ALTER TABLE runs DROP COLUMN look_ahead');
+        await db.run('DELETE FROM schema_version WHERE version = 7');
+        db.close();
+        const migrated = await WorkspaceDatabase.open(file);
+        try {
+            expect(await migrated.schemaVersion()).to.equal(7);
+            const store = new RunStoreImpl(migrated);
+            expect((await store.getRun('old'))!.lookAhead).to.equal(undefined);
+            await store.setLookAhead('old', { verdict: 'pass', cuts: 1, seed: 1, cutTimes: [T0] });
+            expect((await store.getRun('old'))!.lookAhead!.verdict).to.equal('pass');
+        } finally {
+            migrated.close();
+        }
+    });
+
     it('the migration marks runs left running from before owners were recorded', async () => {
         const file = path.join(tempDir(), 'workspace.duckdb');
         const db = await WorkspaceDatabase.open(file);

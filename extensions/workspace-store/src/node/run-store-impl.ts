@@ -9,7 +9,7 @@
 
 import { Emitter, Event } from '@theia/core/lib/common/event';
 import {
-    RunConfig, RunEquityColumns, RunEventColumns, RunHeadline, RunLogColumns, RunOrderColumns, RunOutput, RunRecord, RunsChange, RunSeriesColumns,
+    RunConfig, RunEquityColumns, RunEventColumns, RunHeadline, RunLogColumns, RunLookAhead, RunOrderColumns, RunOutput, RunRecord, RunsChange, RunSeriesColumns,
     RunStatus, RunStore, RunTradeColumns
 } from '../common/run-store-protocol';
 import { UnixMicros } from '../common/workspace-store-protocol';
@@ -131,6 +131,15 @@ export class RunStoreImpl implements RunStore {
         this.changed('finished', id);
     }
 
+    async setLookAhead(id: string, lookAhead: RunLookAhead): Promise<void> {
+        const db = await this.database();
+        if (Number(await db.scalar('SELECT count(*) FROM runs WHERE id = $1', [id])) !== 1) {
+            throw new Error(`Run '${id}' is not in the workspace database; its look-ahead verdict cannot be stored.`);
+        }
+        await db.run('UPDATE runs SET look_ahead = $2 WHERE id = $1', [id, JSON.stringify(lookAhead)]);
+        this.changed('finished', id);
+    }
+
     protected async writeOutput(db: WorkspaceDatabase, id: string, output: RunOutput): Promise<void> {
         const connection = db.connection;
         const append = async (table: string, types: ColumnType[], columns: ColumnValues[], rows: number): Promise<void> => {
@@ -186,7 +195,8 @@ export class RunStoreImpl implements RunStore {
             strategyLabel: r.strategy_label === null ? undefined : String(r.strategy_label), sourceHash: String(r.source_hash),
             engineVersion: String(r.engine_version), instrumentId: Number(r.instrument_id), config: parseJson<RunConfig>(r.config)!,
             ticks: optionalNumber(r.ticks), elapsedMs: optionalNumber(r.elapsed_ms), firstTime: optionalNumber(r.first_us),
-            lastTime: optionalNumber(r.last_us), headline: parseJson<RunHeadline>(r.headline)
+            lastTime: optionalNumber(r.last_us), headline: parseJson<RunHeadline>(r.headline),
+            lookAhead: parseJson<RunLookAhead>(r.look_ahead)
         };
     }
 

@@ -287,6 +287,11 @@ export const MIGRATIONS: readonly Migration[] = [
             `UPDATE runs SET status = 'interrupted', message = 'Interrupted: the process that ran it ended before the run finished ` +
             `(killed, crashed or the machine stopped); what was stored is kept.' WHERE status = 'running'`
         ]
+    },
+    {
+        version: 7,
+        description: 'runs keep the verdict of their look-ahead audit (look_ahead)',
+        sql: ['ALTER TABLE runs ADD COLUMN look_ahead JSON']
     }
 ];
 

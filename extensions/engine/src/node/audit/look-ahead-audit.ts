@@ -9,11 +9,11 @@
 // *****************************************************************************
 
 import * as os from 'os';
-import { BacktestData, UnixMicros } from '@backtestr/workspace-store';
+import { BacktestData, RunLookAhead, UnixMicros } from '@backtestr/workspace-store';
 import { SeededRandom } from '@backtestr/data-import/lib/node';
 import { BacktestOutcome, BacktestRequest, BacktestServices, runBacktest } from '../backtest-runner';
 import { PerturbedBacktestData } from './perturbed-backtest-data';
-import { firstDivergence, RunDivergence } from './run-divergence';
+import { firstDivergence } from './run-divergence';
 
 export const DEFAULT_AUDIT_CUTS = 20;
 
@@ -33,16 +33,8 @@ export interface LookAheadAuditOptions {
     onProgress?(done: number, total: number): void;
 }
 
-/** The audit's verdict, as stored with the run. */
-export interface LookAheadVerdict {
-    readonly verdict: 'pass' | 'fail';
-    readonly cuts: number;
-    readonly seed: number;
-    /** The cut times (UTC microseconds), ascending. */
-    readonly cutTimes: readonly number[];
-    /** The earliest divergence over all cuts, and the cut that showed it. */
-    readonly divergence?: RunDivergence & { readonly cutTime: number };
-}
+/** The audit's verdict, as stored with the run: the earliest divergence over all cuts, and the cut that showed it. */
+export type LookAheadVerdict = RunLookAhead;
 
 export interface LookAheadAuditOutcome {
     readonly outcome: BacktestOutcome;
@@ -98,14 +90,18 @@ export async function auditLookAhead(request: BacktestRequest, services: Backtes
         ...cutTimes.map(cut => () => runBacktest(cutRequest, { data: perturb(services.data, cut), engineVersion: services.engineVersion }).then(finished))
     ];
     const [outcome, ...cutOutcomes] = await pool(jobs, options.parallel ?? os.availableParallelism());
-    let divergence: LookAheadVerdict['divergence'];
+    let divergence: RunLookAhead['divergence'];
     cutOutcomes.forEach((cutOutcome, k) => {
         const found = firstDivergence(outcome.output, cutOutcome.output, cutTimes[k]);
         if (found && (!divergence || found.time < divergence.time)) {
             divergence = { ...found, cutTime: cutTimes[k] };
         }
     });
-    return { outcome, audit: { verdict: divergence ? 'fail' : 'pass', cuts, seed, cutTimes, divergence } };
+    const audit: LookAheadVerdict = { verdict: divergence ? 'fail' : 'pass', cuts, seed, cutTimes, divergence };
+    if (services.runs && outcome.run.finishedAt !== undefined) {
+        await services.runs.setLookAhead(outcome.run.id, audit);
+    }
+    return { outcome: { ...outcome, run: { ...outcome.run, lookAhead: audit } }, audit };
 }
 
 /** The verdict in one line (the CLI, the tearsheet). */

@@ -5,20 +5,10 @@
 // The earliest difference in time is the divergence (ties: orders, then events, then records, then logs).
 // *****************************************************************************
 
-import { RunOutput } from '@backtestr/workspace-store';
+import { RunLookAhead, RunOutput } from '@backtestr/workspace-store';
 
-export interface RunDivergence {
-    readonly what: 'order' | 'event' | 'record' | 'log';
-    /** When the full run (or, when it has none there, the cut run) has the differing entry (UTC microseconds). */
-    readonly time: number;
-    /** The order concerned (order and event divergences). */
-    readonly orderId?: number;
-    /** The strategy's tag of that order ('' when none). */
-    readonly tag?: string;
-    /** The differing entry in both runs, in words ('none' when one run has no entry there). */
-    readonly full: string;
-    readonly cut: string;
-}
+/** A divergence as the stored verdict words it, without the cut (the caller knows it). */
+export type RunDivergence = Omit<NonNullable<RunLookAhead['divergence']>, 'cutTime'>;
 
 const price = (x: number): string => Number.isNaN(x) ? '-' : String(x);
 
