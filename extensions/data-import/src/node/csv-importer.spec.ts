@@ -46,9 +46,11 @@ function expected(rows: readonly (readonly [string, string, string])[], format: 
         const sb = Buffer.from(s, 'latin1');
         const time = times.parse(tb, 0, tb.length);
         const ticks = price.parse(pb, 0, pb.length);
-        const lots = size.parse(sb, 0, sb.length);
+        // An empty size field is an unknown size (NaN, stored as such), not a bad one.
+        const lots = sb.length === 0 ? NaN : size.parse(sb, 0, sb.length);
         const before = writer.rows;
-        const reason = time !== time ? (times.error ? `time: ${times.error}` : 'unparseable time') : ticks !== ticks ? `price: ${price.error}` : lots !== lots ? `size: ${size.error}`
+        const reason = time !== time ? (times.error ? `time: ${times.error}` : 'unparseable time') : ticks !== ticks ? `price: ${price.error}`
+            : lots !== lots && sb.length > 0 ? `size: ${size.error}`
             : writer.addTrade(time, ticks, lots, 0);
         stored.push(reason ? `line ${i + 1}: ${reason}` : `line ${i + 1}: ${time} ${ticks} ${lots}`);
         if (!reason && writer.rows !== before + 1) {
