@@ -34,7 +34,7 @@ function fieldReadNanos(file) {
     const session = new StrategySession(loadStrategy(file), {}, {});
     session.start();
     session.processBatch({ time, price });
-    const ctx = session['ctx'];
+    const ctx = session['facade']; // what the strategy's hooks get
     let best = Infinity;
     for (let round = 0; round < 5; round++) {
         let sum = 0;

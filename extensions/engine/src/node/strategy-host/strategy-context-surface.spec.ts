@@ -157,7 +157,9 @@ export default defineStrategy({
         attempt(log, 'set ctx.engine', () => { c.engine = { setBatch() { /* */ } }; return c.engine; });
         attempt(log, 'ctx.engine.setBatch =', () => { c.engine.setBatch = () => undefined; });
         attempt(log, 'define ctx.x', () => Object.defineProperty(c, 'x', { value: 1 }));
-        attempt(log, 'proto of ctx is Object.prototype', () => Object.getPrototypeOf(c) === Object.prototype ? undefined : 'other');
+        attempt(log, 'proto of the proto of ctx is Object.prototype', () => Object.getPrototypeOf(Object.getPrototypeOf(c)) === Object.prototype ? undefined : 'other');
+        attempt(log, 'ctx.constructor is Object', () => c.constructor === Object ? undefined : 'other');
+        attempt(log, 'change a ctx method', () => { Object.getPrototypeOf(c).mtf = () => undefined; });
         attempt(log, 'proto constructor is Object', () => Object.getPrototypeOf(c).constructor === Object ? undefined : 'other');
         attempt(log, 'mtf constructor is Object', () => c.mtf('1m').constructor === Object ? undefined : 'other');
         attempt(log, 'bar constructor is Object', () => c.mtf('1m').bar(-1).constructor === Object ? undefined : 'other');
@@ -165,7 +167,7 @@ export default defineStrategy({
         attempt(log, 'mtf state', () => c.mtf('1m').state);
         attempt(log, 'bar f64', () => c.mtf('1m').bar(-1).f64);
         attempt(log, 'change a bar getter', () => { Object.getPrototypeOf(c.mtf('1m').bar(-1)).close = 1; });
-        attempt(log, 'ownKeys', () => Reflect.ownKeys(c).sort().join(',') === 'account,indicator,instrument,log,mtf,order,params,position,record,time' ? undefined : 'other');
+        attempt(log, 'ownKeys', () => [...Reflect.ownKeys(c), ...Reflect.ownKeys(Object.getPrototypeOf(c))].map(String).sort().join(',') === 'account,indicator,instrument,log,mtf,order,params,position,record,time' ? undefined : 'other');
         const wrapped = new Proxy(c, { get: (t, k) => Reflect.get(t, k) });
         attempt(log, 'proxy engine', () => wrapped.engine);
         attempt(log, 'proxy time is ctx.time', () => wrapped.time === c.time ? undefined : 'other');
@@ -256,6 +258,7 @@ describe('strategy host: what a strategy reaches from ctx', function (): void {
         const orders = 'bracket,cancel,cancelAll,close,limit,market,mit,modify,stop,stopLimit,trailingStop';
         const expected: Record<string, string> = {
             ctx: 'account,indicator,instrument,log,mtf,order,params,position,record,time',
+            'ctx.__proto__': 'account,indicator,log,mtf,position,record,time',
             'ctx.params': '', 'ctx.get time': '', 'ctx.mtf': '', 'ctx.log': '', 'ctx.record': '', 'ctx.get position': '', 'ctx.get account': '',
             'ctx.indicator': '',
             'ctx.order': orders,
@@ -282,7 +285,8 @@ describe('strategy host: what a strategy reaches from ctx', function (): void {
             'ctx.engine -> undefined', 'ctx.state -> undefined', 'ctx.recorder -> undefined',
             // Frozen: assignment throws in the strategy's strict-mode module.
             'set ctx.engine -> threw', 'ctx.engine.setBatch = -> threw', 'define ctx.x -> threw',
-            'proto of ctx is Object.prototype -> undefined', 'proto constructor is Object -> undefined',
+            'proto of the proto of ctx is Object.prototype -> undefined', 'ctx.constructor is Object -> undefined', 'change a ctx method -> threw',
+            'proto constructor is Object -> undefined',
             'mtf constructor is Object -> undefined', 'bar constructor is Object -> undefined',
             'order desk engine -> undefined', 'mtf state -> undefined', 'bar f64 -> undefined',
             'change a bar getter -> threw', 'ownKeys -> undefined', 'proxy engine -> undefined', 'proxy time is ctx.time -> undefined'

@@ -76,7 +76,7 @@ function instrumentInfo(spec: RunInstrument): InstrumentInfo {
     });
 }
 
-/** The host's side of a strategy's context: holds the engine and its state memory, never handed to the strategy (see contextFacade). */
+/** The host's side of a strategy's context: holds the engine and its state memory, never handed to the strategy (see StrategyContextFacade). */
 class StrategyContextImpl implements StrategyContext {
     /** The last timeframe asked for and its series: strategies ask for the same one in a row. */
     protected lastTimeframe = '';
@@ -184,38 +184,49 @@ class StrategyContextImpl implements StrategyContext {
 }
 
 /**
- * What a strategy's hooks get as `ctx`: exactly the members of StrategyContext, as closures over the host's context,
- * frozen, prototype Object.prototype. No property, getter result or prototype leads to the engine, its state memory
- * (whose header holds the batch position, i.e. the index of the next tick), the recorder or the session.
+ * What a strategy's hooks get as `ctx`: exactly the members of StrategyContext over a `#private` host context, frozen,
+ * its prototype frozen and without `constructor` (so `ctx.constructor` is Object). No property, getter result or
+ * prototype leads to the engine, its state memory (whose header holds the batch position, i.e. the index of the next
+ * tick), the recorder or the session. A class, not a frozen object literal: a literal with getters is a dictionary-mode
+ * object in V8, and every `ctx.mtf` would be a hash lookup (2-3x the ~9 ns of a partial-bar read).
  */
-function contextFacade(impl: StrategyContextImpl): StrategyContext {
-    const desk = impl.order;
-    const order: Orders = Object.freeze({
-        market: (side, qty, options) => desk.market(side, qty, options),
-        limit: (side, qty, price, options) => desk.limit(side, qty, price, options),
-        stop: (side, qty, stopPrice, options) => desk.stop(side, qty, stopPrice, options),
-        stopLimit: (side, qty, stopPrice, limitPrice, options) => desk.stopLimit(side, qty, stopPrice, limitPrice, options),
-        mit: (side, qty, triggerPrice, options) => desk.mit(side, qty, triggerPrice, options),
-        trailingStop: (side, qty, trail, options) => desk.trailingStop(side, qty, trail, options),
-        bracket: (side, qty, prices, options) => desk.bracket(side, qty, prices, options),
-        cancel: id => desk.cancel(id),
-        modify: (id, changes) => desk.modify(id, changes),
-        close: options => desk.close(options),
-        cancelAll: () => desk.cancelAll()
-    } satisfies Orders);
-    return Object.freeze({
-        params: impl.params,
-        get time(): number { return impl.time; },
-        mtf: (timeframe: string) => impl.mtf(timeframe),
-        log: (message: string) => impl.log(message),
-        record: (name: string, value: number) => impl.record(name, value),
-        order,
-        get position(): Position { return impl.position; },
-        get account(): Account { return impl.account; },
-        instrument: impl.instrument,
-        indicator: <Value = unknown>(id: string, options?: Readonly<Record<string, unknown>>) => impl.indicator<Value>(id, options)
-    } satisfies StrategyContext);
+class StrategyContextFacade implements StrategyContext {
+    readonly #impl: StrategyContextImpl;
+    readonly params: ParamValues<Record<string, ParamSpec>>;
+    readonly order: Orders;
+    readonly instrument: InstrumentInfo;
+
+    constructor(impl: StrategyContextImpl) {
+        this.#impl = impl;
+        this.params = impl.params;
+        this.instrument = impl.instrument;
+        const desk = impl.order;
+        this.order = Object.freeze({
+            market: (side, qty, options) => desk.market(side, qty, options),
+            limit: (side, qty, price, options) => desk.limit(side, qty, price, options),
+            stop: (side, qty, stopPrice, options) => desk.stop(side, qty, stopPrice, options),
+            stopLimit: (side, qty, stopPrice, limitPrice, options) => desk.stopLimit(side, qty, stopPrice, limitPrice, options),
+            mit: (side, qty, triggerPrice, options) => desk.mit(side, qty, triggerPrice, options),
+            trailingStop: (side, qty, trail, options) => desk.trailingStop(side, qty, trail, options),
+            bracket: (side, qty, prices, options) => desk.bracket(side, qty, prices, options),
+            cancel: id => desk.cancel(id),
+            modify: (id, changes) => desk.modify(id, changes),
+            close: options => desk.close(options),
+            cancelAll: () => desk.cancelAll()
+        } satisfies Orders);
+        Object.freeze(this);
+    }
+
+    get time(): number { return this.#impl.time; }
+    get position(): Position { return this.#impl.position; }
+    get account(): Account { return this.#impl.account; }
+    mtf(timeframe: string): MtfSeries { return this.#impl.mtf(timeframe); }
+    log(message: string): void { this.#impl.log(message); }
+    record(name: string, value: number): void { this.#impl.record(name, value); }
+    indicator<Value = unknown>(id: string, options?: Readonly<Record<string, unknown>>): IndicatorState<Value> { return this.#impl.indicator<Value>(id, options); }
 }
+delete (StrategyContextFacade.prototype as { constructor?: unknown }).constructor;
+Object.freeze(StrategyContextFacade.prototype);
 
 /** Where a session reports the running hook: [0] hook index, Float64 [1] the clock when it started. */
 export interface HookStatus {
@@ -230,7 +241,7 @@ export class StrategySession {
     readonly info: StrategyInfo;
     protected readonly definition: Definition;
     protected readonly ctx: StrategyContextImpl;
-    /** What the hooks get (contextFacade). */
+    /** What the hooks get (StrategyContextFacade). */
     protected readonly facade: StrategyContext;
     protected readonly recorder = new RunRecorder();
     /** Subscribed bar-close timeframes: state index and 2^index, shortest first. */
@@ -286,7 +297,7 @@ export class StrategySession {
         this.clockWords = this.engine.clockWords();
         this.orders = new OrderDesk(this.engine, () => this.state.clock, () => this.ctx.position.qty);
         this.ctx = new StrategyContextImpl(values, this.state, this.recorder, this.orders, this.engine, instrumentInfo(instrument), options.plugins);
-        this.facade = contextFacade(this.ctx);
+        this.facade = new StrategyContextFacade(this.ctx);
         this.closeIndex = barClose.map(tf => this.engine.indexOf(tf)).sort((a, b) => a - b);
         this.closePow = this.closeIndex.map(i => 2 ** i);
         this.closeCounts = this.closeIndex.map(() => 0);
