@@ -81,7 +81,10 @@ export class MtfState {
         return this.hi[2 * slot + 1] * TWO_32 + this.lo[2 * slot];
     }
 
-    /** The engine clock: time of the last tick (or of the closing tick at a bar-close wake-up). */
+    /**
+     * The engine clock: time of the last tick (or of the closing tick at a bar-close wake-up: the host tells strategies
+     * the bars' period end instead, see StrategyContext.time).
+     */
     get clock(): UnixMicros {
         return this.int(this.layout.H_CLOCK);
     }

@@ -25,11 +25,18 @@ export interface Subscriptions {
 /**
  * The strategy's window on the engine; filled in by the strategy host. Everything it shows
  * was known at `time`: completed bars exist only after the tick that closes them, and at a
- * bar-close wake-up the closing tick itself is not applied yet.
+ * bar-close wake-up the closing tick itself is not applied yet (nothing of it is shown).
+ * The host hands out exactly these members (a frozen object, no engine or state memory
+ * reachable from it; see README "What `ctx` is").
  */
 export interface StrategyContext<P extends Record<string, ParamSpec> = Record<string, ParamSpec>> {
     readonly params: ParamValues<P>;
-    /** The engine clock in UTC microseconds: the current tick's time (at a bar close: the closing tick's time). */
+    /**
+     * The clock in UTC microseconds, as a live trader would read it: in onTick the time of the tick just applied; in
+     * onBarClose (and the order events delivered at that stop) the latest period end of the bars that closed there, never
+     * the time of the tick that closed them (not applied yet); in onFill / onOrderEvent otherwise the time of the tick
+     * that caused the event; in onStop the last tick's time; in onStart, before any tick, the engine's initial clock.
+     */
     readonly time: UnixMicros;
     /** The multi-timeframe state of one timeframe (read in place: no copy, no native call). */
     mtf(timeframe: Timeframe): MtfSeries;
