@@ -10,7 +10,8 @@ import { RunRecord } from '@backtestr/workspace-store';
 import { BacktestDataImpl, openWorkspaceDatabase, RunStoreImpl, workspaceDatabasePath } from '@backtestr/workspace-store/lib/node';
 import { CommandLineError, numberOption, parseCommandLine } from '@backtestr/data-import/lib/node';
 import { enabledIndicatorsLoaderPath } from '@backtestr/plugins/lib/node';
-import { auditLookAhead, DEFAULT_AUDIT_CUTS, ENGINE_VERSION, verdictText } from '@backtestr/engine/lib/node';
+import { lookAheadText } from '@backtestr/analysis';
+import { auditLookAhead, DEFAULT_AUDIT_CUTS, ENGINE_VERSION } from '@backtestr/engine/lib/node';
 import { AUDIT_OPTIONS } from './command-options';
 import { CliStreams, EXIT_OK, EXIT_RUN_FAILED, runArguments, runSummary } from './backtestr-cli';
 
@@ -59,7 +60,7 @@ export async function auditCommand(argv: readonly string[], io: CliStreams): Pro
             : `run         ${run.id}${run.finishedAt !== undefined ? ' (stored in the workspace)' : ' (not stored)'}\n` +
             `orders      ${outcome.output.orders.id.length} sent, ${outcome.output.events.time.length} events\n` +
             `cuts        ${audit.cutTimes.map(t => new Date(t / 1000).toISOString()).join(', ')}\n` +
-            `verdict     ${verdictText(audit)}`) + '\n');
+            `verdict     ${lookAheadText(audit)}`) + '\n');
         return audit.verdict === 'pass' ? EXIT_OK : EXIT_RUN_FAILED;
     } finally {
         db.close();

@@ -4,5 +4,5 @@
 
 export {
     RunStore, RunStatus, RunModels, RunConfig, RunHeadline, RunRecord, RunOrderColumns, RunEventColumns, RunTradeColumns,
-    RunEquityColumns, RunSeriesColumns, RunLogColumns, RunOutput
+    RunEquityColumns, RunSeriesColumns, RunLogColumns, RunOutput, RunLookAhead
 } from '@backtestr/workspace-store';

@@ -147,6 +147,23 @@ describe('run reports', function (): void {
             expect(validate({ ...good, run: { ...good.run, status: 'done' } })).to.not.deep.equal([]);
         });
 
+        it('carries the run\'s look-ahead verdict (schema-valid; a bad verdict is refused) and the tearsheet says it', () => {
+            const validate = runExportValidator();
+            const cutTime = fixture.output.orders.time[0] + 60e6;
+            const lookAhead = {
+                verdict: 'fail', cuts: 20, seed: 1, cutTimes: [cutTime],
+                divergence: { what: 'order', time: fixture.output.orders.time[0], cutTime, orderId: 1, tag: '', full: 'order #1 market buy 1', cut: 'none' }
+            } as const;
+            const record = { ...fixture.record, lookAhead };
+            const parsed = JSON.parse(runExportJson(record, fixture.output, runStatistics(record, fixture.output)));
+            expect(validate(parsed)).to.deep.equal([]);
+            expect(parsed.run.lookAhead).to.deep.equal(lookAhead);
+            expect(validate({ ...parsed, run: { ...parsed.run, lookAhead: { ...lookAhead, verdict: 'maybe' } } })).to.not.deep.equal([]);
+            const analysis = buildRunAnalysis(record, fixture.output);
+            expect(tearsheetHtml(analysis)).to.contain('Look-ahead audit').and.to.contain('look-ahead: FAILED at ');
+            expect(tearsheetHtml(buildRunAnalysis(fixture.record, fixture.output))).to.contain('not audited');
+        });
+
         it('a run without trades exports and validates too, with the reasons of its undefined figures', () => {
             const { record, output } = withoutTrades(fixture, 500);
             const parsed = JSON.parse(runExportJson(record, output, runStatistics(record, output)));

@@ -11,6 +11,7 @@ import { MonthlyReturnsRow, PnlBuckets, StatisticsReport } from '../statistics/s
 import { RunAnalysis } from '../run-analysis';
 import { RunRecord } from '../run-store';
 import { reportSectionHeading, reportSectionValue, RunReportSection } from '../report-sections';
+import { lookAheadText } from './look-ahead-text';
 import { escapeHtml, formatPercent, formatStatistic, formatTime } from './report-format';
 import { heatmapHtml, histogramSvg, lineChartSvg, MONTH_LABELS, scatterSvg, WEEKDAY_LABELS } from './report-svg';
 
@@ -81,6 +82,7 @@ export function runConfigurationRows(run: RunRecord): [string, string][] {
         ['Latency', `${m.latencyMicros} µs`], ['Initial cash', money(m.initialCash)], ['Seed', String(c.seed)],
         ['Ticks', run.ticks !== undefined ? run.ticks.toLocaleString('en-US') : '-'],
         ['Elapsed', run.elapsedMs !== undefined ? `${(run.elapsedMs / 1000).toFixed(2)} s` : '-'],
+        ['Look-ahead audit', lookAheadText(run.lookAhead)],
         ['Created', formatTime(run.createdAt)]
     ];
 }

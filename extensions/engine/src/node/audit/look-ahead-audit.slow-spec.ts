@@ -9,7 +9,8 @@ import { BacktestData, BacktestDataset, OhlcBatch, UnixMicros } from '@backtestr
 import { BacktestDataImpl, WorkspaceDatabase, workspaceDatabasePath } from '@backtestr/workspace-store/lib/node';
 import { defaultDataDir, seedSampleWorkspace } from '@backtestr/data-import/lib/node';
 import { ENGINE_VERSION } from '@backtestr/engine-core';
-import { auditCutTimes, auditLookAhead, verdictText } from './look-ahead-audit';
+import { lookAheadText as verdictText } from '@backtestr/analysis';
+import { auditCutTimes, auditLookAhead } from './look-ahead-audit';
 import { PerturbedBacktestData } from './perturbed-backtest-data';
 
 const STRATEGIES = path.resolve(__dirname, '../../../../../sample-workspace/strategies');

@@ -103,13 +103,3 @@ export async function auditLookAhead(request: BacktestRequest, services: Backtes
     }
     return { outcome: { ...outcome, run: { ...outcome.run, lookAhead: audit } }, audit };
 }
-
-/** The verdict in one line (the CLI, the tearsheet). */
-export function verdictText(audit: LookAheadVerdict): string {
-    if (audit.verdict === 'pass') {
-        return `no look-ahead: passed (${audit.cuts} cuts, seed ${audit.seed})`;
-    }
-    const d = audit.divergence!;
-    return `look-ahead: FAILED at ${new Date(d.time / 1000).toISOString()} (cut at ${new Date(d.cutTime / 1000).toISOString()}; ` +
-        `${audit.cuts} cuts, seed ${audit.seed}): the first divergent ${d.what}: full run ${d.full}; cut run ${d.cut}`;
-}
