@@ -3,12 +3,20 @@
 // intrinsics (Object.prototype, Function.prototype, Array.prototype, ...) and tames the Function
 // constructor, so code in a Compartment cannot pollute a prototype the host uses or climb from a
 // host object (`ctx.mtf.constructor.constructor`) to the host's global scope. The strategy worker
-// imports this module first, before any module that could have changed an intrinsic.
+// imports this module first, before any module that could have changed an intrinsic. Only worker
+// threads are locked down: a process that loaded other modules first (Theia's, reflect-metadata,
+// which adds to Reflect) cannot be, and a strategy loaded there (a spec, a bench in one thread) gets
+// a compartment's globals but not a security boundary.
 // *****************************************************************************
 
 import 'ses';
 
 let locked = false;
+
+/** True once this thread is locked down (a strategy worker; the worker's first import does it). */
+export function isLockedDown(): boolean {
+    return locked;
+}
 
 /** Locks this thread down (once; later calls do nothing). Errors keep their stacks, so user lines stay mapped. */
 export function lockdownThread(): void {

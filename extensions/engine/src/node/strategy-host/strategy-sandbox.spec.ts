@@ -69,6 +69,7 @@ const probes: Record<string, (ctx: any) => unknown> = {
     'typeof Atomics': () => typeof (globalThis as any).Atomics,
     'typeof WebAssembly': () => typeof (globalThis as any).WebAssembly,
     'typeof fetch': () => typeof (globalThis as any).fetch,
+    'Float64Array and BigInt64Array': () => new Float64Array([1.5]).length + new BigInt64Array(1).length,
     // Code made by the compartment's Function is strict: no global object comes back.
     'Function(return this)().process': () => typeof Function('return this')(),
     'indirect eval process': () => (0, eval)('typeof process'),
@@ -120,6 +121,7 @@ describe('strategy sandbox: a strategy reaches only its API', function (): void 
             'ctx.indicator constructor', 'array constructor', 'arrow constructor']) {
             expect(p[name], name).to.match(/^refused: .*not a valid constructor/);
         }
+        expect(p['Float64Array and BigInt64Array'], 'columns are typed arrays').to.equal('2');
         expect(p['Object.prototype.x = 1']).to.match(/^refused: Cannot add property x, object is not extensible/);
         expect(p['Array.prototype.push = ...']).to.match(/^refused: Cannot assign to read only property 'push'/);
         expect(p['Atomics.wait']).to.match(/^refused: /);

@@ -14,7 +14,7 @@ import { format } from 'util';
 import Module = require('module');
 import * as sdk from '@backtestr/plugins-sdk';
 import { StrategyPermissions } from '@backtestr/plugins-sdk';
-import { lockdownThread } from './sandbox-lockdown';
+import { isLockedDown } from './sandbox-lockdown';
 
 const SDK = '@backtestr/plugins-sdk';
 /** Lines a sandbox's console writes at most (each compartment): a strategy logging per tick cannot flood the host. */
@@ -88,7 +88,7 @@ export function mapSandboxStack(stack: string): string {
 }
 
 /** A console for one compartment: text only (no host object reaches the code), at most CONSOLE_LINES lines. */
-function boundedConsole(who: string): Console {
+function boundedConsole(who: string, harden: <T>(value: T) => T): Console {
     let lines = 0;
     const write = (to: (text: string) => void) => (...args: unknown[]): void => {
         lines++;
@@ -162,11 +162,12 @@ export interface SandboxedModule {
 }
 
 /**
- * Bundles `entry` and evaluates it in a new compartment of this (locked-down) thread; returns its exports. `who` names
+ * Bundles `entry` and evaluates it in a new compartment of this thread (locked down in a strategy worker); returns its exports. `who` names
  * the code in messages ("strategy sma-cross.ts", "plugin acme.bands"). Compile errors throw esbuild's BuildFailure.
  */
 export function loadSandboxedModule(entry: string, who: string, code = bundleForSandbox(entry, who)): SandboxedModule {
-    lockdownThread();
+    // Outside a locked-down thread SES's harden does not exist: a shallow freeze (no boundary there, see sandbox-lockdown.ts).
+    const harden = isLockedDown() ? globalThis.harden : Object.freeze;
     const folder = path.dirname(entry);
     const files = new FileGrant(who, folder);
     const sdkInside = harden({
@@ -183,7 +184,8 @@ export function loadSandboxedModule(entry: string, who: string, code = bundleFor
     const compartment = new Compartment({
         // The language's Math and Date as the host has them (SES's compartments make Math.random() and Date.now() throw):
         // strategies written before the sandbox keep running. Neither is the run's clock nor seeded: see the README.
-        globals: { console: boundedConsole(who), Math, Date, Intl } as unknown as Map<string, unknown>,
+        // SES leaves the float typed arrays out of compartments (their NaN bits are a side channel): columns need them.
+        globals: { console: boundedConsole(who, harden), Math, Date, Intl, Float32Array, Float64Array } as unknown as Map<string, unknown>,
         __options__: true
     });
     const mapAt = code.lastIndexOf('//# sourceMappingURL=data:');
