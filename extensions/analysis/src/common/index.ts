@@ -2,4 +2,4 @@ export * from './analysis-protocol';
 export * from './statistics';
 export * from './run-analysis';
 export * from './report-sections';
-export { lookAheadText } from './report/look-ahead-text';
+export { lookAheadBadge, lookAheadText } from './report/look-ahead-text';

@@ -24,6 +24,8 @@ interface FormState {
     latency: string;
     cash: string;
     seed: string;
+    /** Audit the run for look-ahead too (20 cut runs; the verdict is stored with the run). */
+    verifyLookAhead: boolean;
     params: Record<string, string>;
 }
 
@@ -69,7 +71,7 @@ export class RunConfigWidget extends ReactWidget {
     protected message: { kind: 'error' | 'info'; text: string } | undefined;
     protected form: FormState = {
         strategy: '', dataset: '', from: '', to: '', fill: 'auto', limitFill: 'touch', slippage: 'none', slippageValue: '', commissionPerUnit: '',
-        commissionPerOrder: '', commissionMinimum: '', latency: '0', cash: '100000', seed: '1', params: {}
+        commissionPerOrder: '', commissionMinimum: '', latency: '0', cash: '100000', seed: '1', verifyLookAhead: false, params: {}
     };
 
     @postConstruct()
@@ -168,7 +170,7 @@ export class RunConfigWidget extends ReactWidget {
         models.initialCash = formNumber('Initial cash', f.cash, n => n > 0) ?? 100_000;
         return {
             strategy: f.strategy, symbol: `${dataset.symbol}@${dataset.venue}`, kind: dataset.kind, from, to, params: f.params, models,
-            seed: formNumber('Seed', f.seed, n => Number.isInteger(n)) ?? 1
+            seed: formNumber('Seed', f.seed, n => Number.isInteger(n)) ?? 1, verifyLookAhead: f.verifyLookAhead || undefined
         };
     }
 
@@ -259,6 +261,11 @@ export class RunConfigWidget extends ReactWidget {
             <div className='backtestr-form-row'>
                 <label>Latency (µs) <input value={f.latency} onChange={e => this.set('latency', e.currentTarget.value)} /></label>
                 <label>Initial cash <input data-testid='run-cash' value={f.cash} onChange={e => this.set('cash', e.currentTarget.value)} /></label>
+            </div>
+            <div className='backtestr-form-row'>
+                <label title='Re-runs the strategy on the data cut at 20 seeded times with the data after each cut mirrored: every order before a cut must be the same (about 21 runs of CPU)'>
+                    <input type='checkbox' data-testid='run-verify-look-ahead' checked={f.verifyLookAhead}
+                        onChange={e => this.set('verifyLookAhead', e.currentTarget.checked)} /> Verify no look-ahead</label>
             </div>
             <div className='backtestr-form-actions'>
                 <button className='theia-button' data-testid='run-start' disabled={this.starting || !d?.id} onClick={() => this.start()}>

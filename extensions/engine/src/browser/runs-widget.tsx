@@ -5,6 +5,7 @@ import { ReactWidget } from '@theia/core/lib/browser/widgets/react-widget';
 import { codicon } from '@theia/core/lib/browser/widgets/widget';
 import { CommandService } from '@theia/core/lib/common/command';
 import { RunRecord } from '@backtestr/workspace-store';
+import { lookAheadBadge, lookAheadText } from '@backtestr/analysis';
 import { ActiveRun, EngineInfo, EngineService } from '../common/engine-protocol';
 import { EngineClientImpl } from './engine-client-impl';
 
@@ -155,6 +156,8 @@ export class RunsWidget extends ReactWidget {
             <div className='backtestr-run-line'>
                 <span className='backtestr-run-name'>{r.strategyLabel ?? r.strategyId}</span>
                 <span className={`backtestr-run-status backtestr-run-${r.status}`}>{r.status}</span>
+                {r.lookAhead && <span data-testid='run-look-ahead' title={lookAheadText(r.lookAhead)}
+                    className={r.lookAhead.verdict === 'pass' ? 'backtestr-positive' : 'backtestr-negative'}>{lookAheadBadge(r.lookAhead)}</span>}
             </div>
             <div className='backtestr-run-line backtestr-muted'>
                 <span>{r.config.symbol} · {when(r.createdAt)}</span>

@@ -56,6 +56,8 @@ export interface RunRequest {
     readonly seed?: number;
     readonly priceSource?: 'last' | 'bid' | 'ask' | 'mid';
     readonly session?: string;
+    /** Also audit the run for look-ahead (20 cut runs, the run form's "Verify no look-ahead"); the verdict is stored with the run. */
+    readonly verifyLookAhead?: boolean;
 }
 
 /** A run in progress. */

@@ -12,6 +12,8 @@ import { MEMORY_BUDGET_PREFERENCE, parseMemoryBudget, PYTHON_INTERPRETER_PREFERE
 import { PreferenceService } from '@theia/core/lib/common/preferences';
 import { ActiveRun, EngineClient, EngineErrors, EngineInfo, EngineService, RunRequest, StrategyDescription } from '../common/engine-protocol';
 import { ActiveRuns } from './active-runs';
+import { BacktestOutcome, BacktestRequest, BacktestServices } from './backtest-runner';
+import { auditLookAhead } from './audit/look-ahead-audit';
 import { ENGINE_VERSION } from '@backtestr/engine-core';
 import { runStrategy } from './strategy-host/strategy-runner';
 
@@ -204,7 +206,9 @@ export class EngineServiceImpl implements EngineService {
         const memoryBudgetMiB = await this.memoryBudget();
         return new Promise<RunRecord>((resolve, reject) => {
             let started = false;
-            this.activeRuns.run({
+            const backtest = (r: BacktestRequest, s: BacktestServices): Promise<BacktestOutcome> => this.activeRuns.run(r, s);
+            const run = (r: BacktestRequest): Promise<unknown> => request.verifyLookAhead ? auditLookAhead(r, services, {}, backtest) : backtest(r, services);
+            run({
                 file: FileUri.fsPath(request.strategy), symbol: request.symbol, kind: request.kind, from: request.from, to: request.to,
                 params: request.params, models: request.models, seed: request.seed, priceSource: request.priceSource, session: request.session,
                 plugins, python, memoryBudgetMiB,
@@ -212,7 +216,7 @@ export class EngineServiceImpl implements EngineService {
                     started = true;
                     resolve(run);
                 }
-            }, services).catch(error => {
+            }).catch(error => {
                 // Once started, the run's end is stored with it and pushed as a change of the runs.
                 if (!started) {
                     reject(EngineErrors.RunFailedToStart(error instanceof Error ? error.message : String(error)));

@@ -17,3 +17,9 @@ export function lookAheadText(audit: RunLookAhead | undefined): string {
     return `look-ahead: FAILED at ${iso(d.time)} (cut at ${iso(d.cutTime)}; ${audit.cuts} cuts, seed ${audit.seed}): ` +
         `the first divergent ${d.what}: full run ${d.full}; cut run ${d.cut}`;
 }
+
+/** The Runs view's badge: "no look-ahead ✓ (20 cuts)" or "look-ahead ✗ at <time of the first divergence>". */
+export function lookAheadBadge(audit: RunLookAhead): string {
+    return audit.verdict === 'pass' ? `no look-ahead ✓ (${audit.cuts} cuts)`
+        : `look-ahead ✗ at ${iso(audit.divergence!.time).replace('T', ' ').replace(/\.000Z$/, 'Z')}`;
+}

@@ -67,7 +67,12 @@ async function pool<T>(jobs: readonly (() => Promise<T>)[], parallel: number): P
     return results;
 }
 
-export async function auditLookAhead(request: BacktestRequest, services: BacktestServices, options: LookAheadAuditOptions = {}): Promise<LookAheadAuditOutcome> {
+/**
+ * Audits `request`: its full run (through `backtest`: inside the workbench, its ActiveRuns, so the run is listed and
+ * followed like any other) and the cut runs; stores the verdict with the full run when it is stored.
+ */
+export async function auditLookAhead(request: BacktestRequest, services: BacktestServices, options: LookAheadAuditOptions = {},
+    backtest: (request: BacktestRequest, services: BacktestServices) => Promise<BacktestOutcome> = runBacktest): Promise<LookAheadAuditOutcome> {
     const cuts = options.cuts ?? DEFAULT_AUDIT_CUTS;
     const seed = options.seed ?? 1;
     if (!Number.isInteger(cuts) || cuts < 1) {
@@ -86,7 +91,7 @@ export async function auditLookAhead(request: BacktestRequest, services: Backtes
     const perturb = options.perturb ?? ((data: BacktestData, cut: UnixMicros) => new PerturbedBacktestData(data, cut));
     const cutRequest: BacktestRequest = { ...request, onStart: undefined, onProgress: undefined };
     const jobs: (() => Promise<BacktestOutcome>)[] = [
-        () => runBacktest(request, services).then(finished),
+        () => backtest(request, services).then(finished),
         ...cutTimes.map(cut => () => runBacktest(cutRequest, { data: perturb(services.data, cut), engineVersion: services.engineVersion }).then(finished))
     ];
     const [outcome, ...cutOutcomes] = await pool(jobs, options.parallel ?? os.availableParallelism());
