@@ -122,24 +122,25 @@ describe('backtestr process', function (): void {
 
     describe('a run whose CLI is killed (SIGKILL)', () => {
         it('reads as interrupted in backtestr runs, with the run\'s record kept', async () => {
-            const marker = path.join(root, 'started');
             const file = path.join(root, 'killed.ts');
-            fs.writeFileSync(file, `import * as fs from 'fs';
-import { defineStrategy } from '@backtestr/plugins-sdk';
+            // The strategy says it runs on its console (a sandboxed strategy writes no files), then spins.
+            fs.writeFileSync(file, `import { defineStrategy } from '@backtestr/plugins-sdk';
 export default defineStrategy({
     id: 'test.killed', params: {}, subscribe: { barClose: ['1m'] },
     onBarClose() {
-        fs.writeFileSync(${JSON.stringify(marker)}, 'running');
+        console.error('test.killed is running');
         for (;;) { /* until the CLI is killed */ }
     }
 });
 `);
             const child = spawnCli(['run', file, '--workspace', workspace, '--symbol', 'EURUSD', '--kind', 'bars']);
+            let said = '';
+            child.stderr!.on('data', (chunk: Buffer) => said += chunk.toString());
             const exit = exited(child);
             let over = false;
             void exit.then(() => over = true);
-            await waitFor(() => over || fs.existsSync(marker), 120_000);
-            expect(fs.existsSync(marker), `the run ended first: ${over ? (await exit).err : ''}`).to.equal(true);
+            await waitFor(() => over || said.includes('test.killed is running'), 120_000);
+            expect(said, `the run ended first: ${over ? (await exit).err : ''}`).to.contain('test.killed is running');
             child.kill('SIGKILL');
             expect((await exit).signal).to.equal('SIGKILL');
             const listed = await cli('runs', '--workspace', workspace, '--json');
