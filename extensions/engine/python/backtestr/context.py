@@ -159,7 +159,7 @@ class Orders:
 
 class Context:
     """
-    `ctx`: params, time (UTC micros of the current tick; at a bar close the closing tick's),
+    `ctx`: params, time (UTC micros of the current tick; at a bar close the bars' period end, as in TypeScript),
     mtf(timeframe), order, position, account, instrument, log(message), record(name, value).
     """
 

@@ -168,6 +168,8 @@ describe('Python strategies: what goes over the wire (look-ahead audit)', functi
                 const bar = event.bar as number[];
                 expect(TIMEFRAMES).to.include(event.tf);
                 expect(bar[0] + timeframeMicros(String(event.tf)), 'the closed bar has ended').to.be.at.most(t);
+                // The clock at a bar close is the TypeScript ctx.time there: a period end, not the (sub-second) time of the unapplied closing tick.
+                expect(t % timeframeMicros('1m'), `bar close at ${t}`).to.equal(0);
             }
             if (event.ev !== undefined) {
                 expect((event.ev as number[])[0], 'an order event has happened').to.be.at.most(t);
