@@ -14,7 +14,7 @@ import { COMMAND_OPTIONS } from './command-options';
  * process's throughput and peak memory (in the owner it would measure, and slow, the workbench); `seed`
  * stays here: it builds a workspace database from scratch, which a workspace with an owner already has.
  */
-export const OWNER_COMMANDS: readonly string[] = ['run', 'runs', 'report', 'import', 'datasets', 'export', 'quality'];
+export const OWNER_COMMANDS: readonly string[] = ['run', 'audit', 'runs', 'report', 'import', 'datasets', 'export', 'quality'];
 /** The commands that run only where no owner runs (they say so instead of meeting DuckDB's lock). */
 export const ALONE_COMMANDS: readonly string[] = ['bench', 'seed'];
 
@@ -25,6 +25,7 @@ const PATH_FLAGS = new Set(['workspace', 'plugins', 'out', 'data']);
 /** The positional arguments of each command that are paths. */
 const PATH_POSITIONALS: Readonly<Record<string, (index: number) => boolean>> = {
     run: () => true,
+    audit: () => true,
     import: () => true,
     export: index => index === 3
 };

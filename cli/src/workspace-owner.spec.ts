@@ -171,6 +171,15 @@ describe('backtestr beside the workbench: one owner of the workspace', function 
         expect((JSON.parse(datasets.out) as { tickCount: number }[])[0].tickCount).to.equal(7200);
     });
 
+    it('audit runs in the owner too: the run and its cut runs on the owner\'s database, the verdict relayed', async () => {
+        const audit = await backtestr(['audit', 'sma-cross.ts', '--workspace', root, '--symbol', 'SPY', '--cuts', '2', '--no-save', '--json'], STRATEGIES, env);
+        expect(audit.code, audit.err).to.equal(0);
+        const out = JSON.parse(audit.out) as { ticks: number; audit: { verdict: string; cutTimes: number[] } };
+        expect(out.audit.verdict).to.equal('pass');
+        expect(out.audit.cutTimes).to.have.length(2);
+        expect(out.ticks).to.equal(7200);
+    });
+
     it('a CLI run in the owner is one of its runs in progress (the Runs view lists it); cancelled there, the CLI says so', async () => {
         const slow = path.join(work, 'slow-listed.ts');
         fs.writeFileSync(slow, `import { defineStrategy } from '@backtestr/plugins-sdk';
