@@ -11,7 +11,7 @@ import { MtfState, ParamInput, resolveParams, strategyTimeframes } from '@backte
 import { EXEC_LAYOUT, ExecutionEngine, MTF_LAYOUT } from '@backtestr/engine-core';
 import { eventColumns, executionOutput, tradeColumns } from './execution-output';
 import { OrderDesk } from './order-desk';
-import { GrowingColumns, RunRecorder } from './run-recorder';
+import { GrowingColumns, LITTLE_ENDIAN, RunRecorder } from './run-recorder';
 import { LIVE_BARS_CAP, LiveBarColumns, LiveFillColumns, RunLiveBars } from '../../common/run-live-feed';
 import { ExecutionOutput, HOOKS, ProgressDelta, RunInstrument, StrategyEngineOptions, StrategyInfo, StrategyRunError, StrategyRunResult } from './strategy-run-protocol';
 import { LoadedStrategy } from './strategy-loader';
@@ -268,10 +268,15 @@ export class StrategySession {
     /** Per timeframe, completed bars already reported; order events already scanned for fills. */
     protected barsSent: number[] = [];
     protected eventsSent = 0;
+    /** The status words as DataViews (see enter()). */
+    protected readonly hookWord: DataView;
+    protected readonly clockWords2: DataView;
 
     constructor(loaded: LoadedStrategy, params: ParamInput, options: StrategyEngineOptions = {},
         protected readonly status: HookStatus = { hook: new Int32Array(1), clock: new Int32Array(2) }) {
         this.definition = loaded.definition;
+        this.hookWord = new DataView(status.hook.buffer, status.hook.byteOffset, 4);
+        this.clockWords2 = new DataView(status.clock.buffer, status.clock.byteOffset, 8);
         let values: ParamValues<Record<string, ParamSpec>>;
         try {
             values = resolveParams(this.definition, params);
@@ -313,7 +318,7 @@ export class StrategySession {
         if (this.definition.onStart) {
             this.enter(HOOK_START);
             this.definition.onStart(this.facade);
-            this.status.hook[0] = 0;
+            this.hookWord.setInt32(0, 0, LITTLE_ENDIAN);
             this.flushOrders();
         }
     }
@@ -378,7 +383,7 @@ export class StrategySession {
                     def.onBarClose(this.facade, bar, this.engine.timeframes[tf]);
                 }
             }
-            this.status.hook[0] = 0;
+            this.hookWord.setInt32(0, 0, LITTLE_ENDIAN);
             this.flushOrders();
             this.ctx.closeTime = NaN;
         }
@@ -387,7 +392,7 @@ export class StrategySession {
             if (def.onTick) {
                 this.enter(HOOK_TICK);
                 def.onTick(this.facade);
-                this.status.hook[0] = 0;
+                this.hookWord.setInt32(0, 0, LITTLE_ENDIAN);
                 this.flushOrders();
             }
         }
@@ -454,7 +459,7 @@ export class StrategySession {
                     this.enter(HOOK_FILL);
                     def.onFill(this.facade, event);
                 }
-                this.status.hook[0] = 0;
+                this.hookWord.setInt32(0, 0, LITTLE_ENDIAN);
                 this.orders.flush();
             }
             this.ctx.invalidate();
@@ -462,10 +467,11 @@ export class StrategySession {
     }
 
     protected enter(hook: number): void {
-        this.status.hook[0] = hook;
-        // The clock's int64 bits, copied as two 32-bit words (no conversion per wake-up).
-        this.status.clock[0] = this.clockWords[0];
-        this.status.clock[1] = this.clockWords[1];
+        // Through DataViews, not typed-array stores: in the locked-down worker (SES freezes %TypedArray%.prototype)
+        // V8 20's typed-array element stores are ~30x slower, a DataView's are not. The clock's int64 bits, as two words.
+        this.hookWord.setInt32(0, hook, LITTLE_ENDIAN);
+        this.clockWords2.setUint32(0, this.clockWords[0], LITTLE_ENDIAN);
+        this.clockWords2.setUint32(4, this.clockWords[1], LITTLE_ENDIAN);
     }
 
     /** Calls onStop and returns the run's result (without the caller's wall time). */
@@ -473,7 +479,7 @@ export class StrategySession {
         if (this.definition.onStop) {
             this.enter(HOOK_STOP);
             this.definition.onStop(this.facade);
-            this.status.hook[0] = 0;
+            this.hookWord.setInt32(0, 0, LITTLE_ENDIAN);
             // Orders placed in onStop are recorded (and rejected or left working): no tick remains to fill them.
             this.orders.flush();
         }
