@@ -5,42 +5,21 @@
 // *****************************************************************************
 
 import { expect } from 'chai';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import { TickBatch } from '@backtestr/plugins-sdk';
 import { StrategyRunResult } from './strategy-run-protocol';
 import { runStrategy } from './strategy-runner';
+import { strategyFolder, syntheticTrades } from '../test-support/strategy-specs';
 
 const T0 = 1_381_104_000_000_000n; // 2013-10-07T00:00:00Z
 const MINUTE = 60_000_000;
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'backtestr-surface-'));
-after(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-function strategyFile(name: string, text: string): string {
-    const file = path.join(dir, name);
-    fs.writeFileSync(file, text);
-    return file;
-}
+const folder = strategyFolder('backtestr-surface-');
+after(() => folder.remove());
+const strategyFile = folder.write;
 
 /** Trades every `stepMicros` (0.7 s: few ticks fall on a minute boundary), a wave plus steps, in batches of `batchSize`. */
 function ticks(count: number, batchSize: number, stepMicros = 700_000): TickBatch[] {
-    const out: TickBatch[] = [];
-    for (let at = 0; at < count; at += batchSize) {
-        const n = Math.min(batchSize, count - at);
-        const time = new BigInt64Array(n);
-        const price = new Float64Array(n);
-        const size = new Float64Array(n);
-        for (let i = 0; i < n; i++) {
-            const k = at + i;
-            time[i] = T0 + BigInt(k * stepMicros);
-            price[i] = Math.round((100 + 3 * Math.sin(k / 400) + (k % 7) * 0.01) * 100) / 100;
-            size[i] = 1 + (k % 5);
-        }
-        out.push({ time, price, size });
-    }
-    return out;
+    return syntheticTrades(T0, count, batchSize, stepMicros, 400);
 }
 
 function logged(r: StrategyRunResult, prefix: string): string[] {

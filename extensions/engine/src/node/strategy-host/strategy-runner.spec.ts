@@ -1,54 +1,22 @@
 import { expect } from 'chai';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import { TickBatch } from '@backtestr/plugins-sdk';
 import { MtfEngine } from '@backtestr/engine-core';
 import { hasData, spyTrades } from '../test-support/lean-data';
-import { StrategyRunError, StrategyRunResult } from './strategy-run-protocol';
+import { StrategyRunResult } from './strategy-run-protocol';
 import { runStrategy } from './strategy-runner';
+import { rejection, strategyFolder, syntheticTrades } from '../test-support/strategy-specs';
 
 const MINUTE = 60_000_000;
 const HOUR = 60 * MINUTE;
 const T0 = 1_381_104_000_000_000n; // 2013-10-07T00:00:00Z
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'backtestr-strategies-'));
-after(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-/** Writes a strategy file into the temp folder; returns its path. */
-function strategyFile(name: string, text: string): string {
-    const file = path.join(dir, name);
-    fs.writeFileSync(file, text);
-    return file;
-}
+const folder = strategyFolder('backtestr-strategies-');
+after(() => folder.remove());
+const strategyFile = folder.write;
 
 /** Deterministic synthetic trades: one every `stepMicros`, a wave plus steps, integer sizes; in batches. */
 function syntheticTicks(count: number, batchSize: number, stepMicros = 250_000): TickBatch[] {
-    const out: TickBatch[] = [];
-    for (let at = 0; at < count; at += batchSize) {
-        const n = Math.min(batchSize, count - at);
-        const time = new BigInt64Array(n);
-        const price = new Float64Array(n);
-        const size = new Float64Array(n);
-        for (let i = 0; i < n; i++) {
-            const k = at + i;
-            time[i] = T0 + BigInt(k * stepMicros);
-            price[i] = Math.round((100 + 3 * Math.sin(k / 5000) + (k % 7) * 0.01) * 100) / 100;
-            size[i] = 1 + (k % 5);
-        }
-        out.push({ time, price, size });
-    }
-    return out;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<StrategyRunError> {
-    try {
-        await promise;
-    } catch (error) {
-        expect(error).to.be.instanceOf(StrategyRunError);
-        return error as StrategyRunError;
-    }
-    throw new Error('expected the run to fail');
+    return syntheticTrades(T0, count, batchSize, stepMicros, 5000);
 }
 
 const RECORDER = `import { defineStrategy } from '@backtestr/plugins-sdk';

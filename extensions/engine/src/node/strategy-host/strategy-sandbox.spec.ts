@@ -10,20 +10,17 @@ import { enabledIndicatorsLoaderPath } from '@backtestr/plugins/lib/node';
 import { BacktestDataImpl, RunStoreImpl, WorkspaceDatabase, workspaceDatabasePath } from '@backtestr/workspace-store/lib/node';
 import { defaultDataDir, seedSampleWorkspace } from '@backtestr/data-import/lib/node';
 import { runBacktest } from '../backtest-runner';
-import { StrategyRunError, StrategyRunResult } from './strategy-run-protocol';
+import { StrategyRunResult } from './strategy-run-protocol';
 import { runStrategy } from './strategy-runner';
+import { rejection, strategyFolder } from '../test-support/strategy-specs';
 
 const T0 = 1_381_104_000_000_000n; // 2013-10-07T00:00:00Z
 const SDK = `import { defineStrategy, readFile } from '@backtestr/plugins-sdk';\n`;
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'backtestr-sandbox-'));
-after(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-function strategyFile(name: string, text: string): string {
-    const file = path.join(dir, name);
-    fs.writeFileSync(file, text);
-    return file;
-}
+const folder = strategyFolder('backtestr-sandbox-');
+after(() => folder.remove());
+const dir = folder.dir;
+const strategyFile = folder.write;
 
 /** Two minutes of one trade a second: enough for onStart, a few bar closes and onStop. */
 function ticks(): TickBatch[] {
@@ -37,16 +34,6 @@ function ticks(): TickBatch[] {
         size[i] = 1;
     }
     return [{ time, price, size }];
-}
-
-async function rejection(promise: Promise<unknown>): Promise<StrategyRunError> {
-    try {
-        await promise;
-    } catch (error) {
-        expect(error).to.be.instanceOf(StrategyRunError);
-        return error as StrategyRunError;
-    }
-    throw new Error('expected the run to fail');
 }
 
 /** The run's log lines as `probe => result`. */

@@ -7,8 +7,9 @@ import * as path from 'path';
 import { TickBatch } from '@backtestr/plugins-sdk';
 import { BarBatch, barTicks } from '@backtestr/engine-core';
 import { DATA_DIR, hasData } from '../../test-support/lean-data';
-import { StrategyRunError, StrategyRunOptions, StrategyRunResult } from '../strategy-run-protocol';
+import { StrategyRunOptions, StrategyRunResult } from '../strategy-run-protocol';
 import { runStrategy } from '../strategy-runner';
+import { rejection } from '../../test-support/strategy-specs';
 import { PYTHON_SDK_DIR, pythonInterpreter } from './python-process';
 
 const STRATEGIES = path.resolve(__dirname, '../../../../../../sample-workspace/strategies');
@@ -53,16 +54,6 @@ function* barBatches(bars: BarBatch, perBatch = 20_000): Generator<TickBatch> {
             close: bars.close.slice(at, end)
         });
     }
-}
-
-async function rejection(promise: Promise<unknown>): Promise<StrategyRunError> {
-    try {
-        await promise;
-    } catch (error) {
-        expect(error).to.be.instanceOf(StrategyRunError);
-        return error as StrategyRunError;
-    }
-    throw new Error('expected the run to fail');
 }
 
 function run(file: string, bars: BarBatch, extra: Partial<StrategyRunOptions> = {}): Promise<StrategyRunResult> {
